@@ -1,0 +1,152 @@
+import type { ErrorCode } from './error-codes.ts'
+import { parseMetricName } from './metrics-catalog.ts'
+import { EventPayload, StatusPayload, TelemetryPayload } from './payload-schemas.ts'
+import type { DeviceEvent, DeviceStatus, Reading } from './reading.ts'
+import { SeqWindow } from './seq-window.ts'
+import type { Device } from './site-schema.ts'
+
+export interface DecoderOptions {
+  maxPayloadBytes: number
+  /** A device timestamp further than this from receipt is replaced by the receipt time. */
+  maxSkewMs: number
+}
+
+export interface Problem {
+  code: ErrorCode
+  detail: string
+}
+
+export interface Decoded<T> {
+  value: T | null
+  problems: Problem[]
+}
+
+const NONE: Problem[] = []
+
+/** Turns raw device payloads into located, validated domain values (DESIGN.md ingest/decode). */
+export class Decoder {
+  private readonly seqs = new SeqWindow()
+
+  constructor(private readonly options: DecoderOptions) {}
+
+  /** Readings of one telemetry message; valid metrics are kept even when others are rejected. */
+  telemetry(device: Device, payload: Buffer, receivedAt: number): Decoded<Reading[]> {
+    const json = this.parseJson(payload)
+    if (json.problem) return { value: null, problems: [json.problem] }
+    const parsed = TelemetryPayload.safeParse(json.value)
+    if (!parsed.success) return { value: null, problems: [schemaProblem(parsed.error.issues)] }
+    const { ts, seq, metrics } = parsed.data
+    if (seq !== undefined && this.seqs.isDuplicate(device.id, seq)) {
+      return { value: [], problems: [{ code: 'FGW_ERR_INGEST_DUPLICATE', detail: `seq ${seq}` }] }
+    }
+    let problems = NONE
+    const at = this.plausibleTime(ts, receivedAt)
+    if (at !== (ts ?? receivedAt)) problems = [skewProblem(ts!, receivedAt)]
+    const readings: Reading[] = []
+    for (const metric in metrics) {
+      const value = metrics[metric]
+      const name = parseMetricName(metric)
+      if (name === null) {
+        if (problems === NONE) problems = []
+        problems.push({ code: 'FGW_ERR_INGEST_UNKNOWN_METRIC', detail: metric })
+      } else if (typeof value !== 'number' || !Number.isFinite(value)) {
+        if (problems === NONE) problems = []
+        problems.push({
+          code: 'FGW_ERR_INGEST_BAD_VALUE',
+          detail: `${metric}: ${JSON.stringify(value) ?? 'undefined'}`,
+        })
+      } else {
+        readings.push({
+          device: device.id,
+          building: device.building,
+          floor: device.floor,
+          zone: device.zone,
+          kind: device.kind,
+          metric,
+          family: name.family,
+          channel: name.channel,
+          value,
+          ts: at,
+          receivedAt,
+          seq: seq ?? null,
+        })
+      }
+    }
+    return { value: readings, problems }
+  }
+
+  event(device: Device, payload: Buffer, receivedAt: number): Decoded<DeviceEvent> {
+    const json = this.parseJson(payload)
+    if (json.problem) return { value: null, problems: [json.problem] }
+    const parsed = EventPayload.safeParse(json.value)
+    if (!parsed.success) return { value: null, problems: [schemaProblem(parsed.error.issues)] }
+    const { ts, event, detail } = parsed.data
+    const at = this.plausibleTime(ts, receivedAt)
+    const problems = at !== (ts ?? receivedAt) ? [skewProblem(ts!, receivedAt)] : NONE
+    const value: DeviceEvent = {
+      device: device.id,
+      building: device.building,
+      floor: device.floor,
+      zone: device.zone,
+      event,
+      detail: detail ?? null,
+      ts: at,
+      receivedAt,
+    }
+    return { value, problems }
+  }
+
+  status(device: Device, payload: Buffer, receivedAt: number): Decoded<DeviceStatus> {
+    if (payload.length > 64) return { value: null, problems: [tooLarge(payload.length, 64)] }
+    const parsed = StatusPayload.safeParse(payload.toString('utf8'))
+    if (!parsed.success) return { value: null, problems: [schemaProblem(parsed.error.issues)] }
+    const value: DeviceStatus = {
+      device: device.id,
+      building: device.building,
+      status: parsed.data,
+      source: 'status-topic',
+      at: receivedAt,
+    }
+    return { value, problems: NONE }
+  }
+
+  /** A device started a new clean session: its sequence counter may have restarted. */
+  sessionStarted(deviceId: string): void {
+    this.seqs.reset(deviceId)
+  }
+
+  private parseJson(payload: Buffer): { value: unknown; problem: Problem | null } {
+    if (payload.length > this.options.maxPayloadBytes) {
+      return { value: null, problem: tooLarge(payload.length, this.options.maxPayloadBytes) }
+    }
+    try {
+      return { value: JSON.parse(payload.toString('utf8')), problem: null }
+    } catch (err) {
+      return { value: null, problem: { code: 'FGW_ERR_INGEST_NOT_JSON', detail: (err as Error).message } }
+    }
+  }
+
+  private plausibleTime(ts: number | undefined, receivedAt: number): number {
+    if (ts === undefined) return receivedAt
+    return Math.abs(ts - receivedAt) > this.options.maxSkewMs ? receivedAt : ts
+  }
+}
+
+function schemaProblem(issues: readonly { path: PropertyKey[]; message: string }[]): Problem {
+  const detail = issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ')
+  return { code: 'FGW_ERR_INGEST_SCHEMA', detail }
+}
+
+function skewProblem(ts: number, receivedAt: number): Problem {
+  return {
+    code: 'FGW_ERR_INGEST_SKEW',
+    detail: `ts is ${ts - receivedAt} ms from gateway time; receipt time used`,
+  }
+}
+
+function tooLarge(size: number, max: number): Problem {
+  return { code: 'FGW_ERR_INGEST_TOO_LARGE', detail: `${size} bytes, at most ${max}` }
+}

@@ -1,0 +1,33 @@
+export const DEVICE_TOPIC_KINDS = ['telemetry', 'event', 'status', 'error'] as const
+export type DeviceTopicKind = (typeof DEVICE_TOPIC_KINDS)[number]
+
+export interface DeviceTopic {
+  building: string
+  device: string
+  kind: DeviceTopicKind
+}
+
+const ID = /^[a-z0-9-]+$/
+
+/** Parses `fw/{b}/{d}/{kind}`; null for anything else. */
+export function parseDeviceTopic(topic: string): DeviceTopic | null {
+  const parts = topic.split('/')
+  if (parts.length !== 4 || parts[0] !== 'fw') return null
+  const [, building, device, kind] = parts as [string, string, string, string]
+  if (!ID.test(building) || !ID.test(device)) return null
+  if (!(DEVICE_TOPIC_KINDS as readonly string[]).includes(kind)) return null
+  return { building, device, kind: kind as DeviceTopicKind }
+}
+
+export const deviceTopic = (building: string, device: string, kind: DeviceTopicKind): string =>
+  `fw/${building}/${device}/${kind}`
+
+export const alertsTopic = (building: string): string => `fw/${building}/alerts`
+
+/** Building of an `fw/{b}/alerts` topic, `+` for the wildcard form, or null. */
+export function parseAlertsTopic(topic: string): string | null {
+  const parts = topic.split('/')
+  if (parts.length !== 3 || parts[0] !== 'fw' || parts[2] !== 'alerts') return null
+  const building = parts[1] as string
+  return building === '+' || ID.test(building) ? building : null
+}
