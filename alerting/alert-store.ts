@@ -1,0 +1,196 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { FirewatchError } from '../ingest/error-codes.ts'
+import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from './alert.ts'
+import {
+  type AlertRecord,
+  type AlertRow,
+  alertFromRecord,
+  type HistoryRecord,
+  historyEntryFromRecord,
+  paramsFromRecord,
+  recordFromRow,
+} from './alert-record.ts'
+import { ALERT_TABLES_SQL } from './alert-tables.ts'
+
+export interface AlertFilter {
+  /** 'active' from the API becomes ['open','acknowledged']; 'all' is all three. */
+  states: readonly AlertState[]
+  building?: string
+  class?: AlertClass
+  /** Epoch ms: only alerts with openedAt >= since. */
+  since?: number
+  /** Visibility scope of the caller (a manager's buildings); null or absent = all. */
+  buildings?: ReadonlySet<string> | null
+  /** Newest first (openedAt desc, then id desc). */
+  limit: number
+}
+
+export interface AlertStoreOptions {
+  /** 'full' (default) survives power loss; 'normal' survives a process crash only (WAL). */
+  synchronous?: 'full' | 'normal'
+}
+
+type Statement = Database.Statement<unknown[], unknown>
+
+const COLUMNS =
+  'id, building, floor, zone, device, class, rule, metric, value, threshold, state, opened_at, ' +
+  'acknowledged_at, resolved_at, updated_at, message, latched, repeats, detail'
+
+/**
+ * Alerts and their history in one SQLite file (WAL). The lifecycle owns the rules of the state
+ * machine; this class only reads and writes rows, with statements prepared once.
+ */
+export class AlertStore {
+  private readonly byId: Statement
+  private readonly activeOf: Statement
+  private readonly allActive: Statement
+  private readonly insertAlert: Statement
+  private readonly updateAlert: Statement
+  private readonly insertHistory: Statement
+  private readonly historyOf: Statement
+  private readonly lastHistoryOf: Statement
+  private readonly maxId: Statement
+  private readonly listStatements = new Map<string, Statement>()
+
+  private constructor(readonly db: Database.Database) {
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM alerts WHERE id = ?`)
+    // Same WHERE as the partial unique index, so SQLite answers from that index.
+    this.activeOf = db.prepare(
+      `SELECT ${COLUMNS} FROM alerts WHERE device = ? AND rule = ? AND state <> 'resolved'`,
+    )
+    this.allActive = db.prepare(
+      `SELECT ${COLUMNS} FROM alerts WHERE state IN ('open', 'acknowledged') ORDER BY opened_at, id`,
+    )
+    this.insertAlert = db.prepare(
+      `INSERT INTO alerts (${COLUMNS}) VALUES (${COLUMNS.split(', ')
+        .map((c) => `@${c}`)
+        .join(', ')})`,
+    )
+    this.updateAlert = db.prepare(
+      'UPDATE alerts SET value = @value, threshold = @threshold, state = @state, ' +
+        'acknowledged_at = @acknowledged_at, resolved_at = @resolved_at, updated_at = @updated_at, ' +
+        'message = @message, latched = @latched, repeats = @repeats, detail = @detail WHERE id = @id',
+    )
+    this.insertHistory = db.prepare(
+      'INSERT INTO alert_history (alert_id, at, action, actor, note, value) ' +
+        'VALUES (@alertId, @at, @action, @actor, @note, @value)',
+    )
+    this.historyOf = db.prepare(
+      'SELECT at, action, actor, note, value FROM alert_history WHERE alert_id = ? ORDER BY seq',
+    )
+    this.lastHistoryOf = db.prepare(
+      'SELECT at, action, actor, note, value FROM alert_history WHERE alert_id = ? ORDER BY seq DESC LIMIT 1',
+    )
+    this.maxId = db.prepare('SELECT max(id) AS id FROM alerts')
+  }
+
+  /** Opens (and creates) the store file, its directory and its tables. */
+  static open(file: string, options: AlertStoreOptions = {}): AlertStore {
+    let db: Database.Database | undefined
+    try {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+      db = new Database(file)
+      db.pragma('journal_mode = WAL')
+      db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
+      // Another process (a CLI, a second gateway) may hold the write lock for a moment.
+      db.pragma('busy_timeout = 5000')
+      db.pragma('foreign_keys = ON')
+      db.exec(ALERT_TABLES_SQL)
+      return new AlertStore(db)
+    } catch (err) {
+      db?.close()
+      throw new FirewatchError('FGW_ERR_ALERT_STORE', `cannot open the alert store ${file}`, { cause: err })
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+
+  /** Wraps fn in one write transaction (BEGIN IMMEDIATE: no lock upgrade that could fail midway). */
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+    const tx = this.db.transaction(fn)
+    return (...args: A) => tx.immediate(...args) as R
+  }
+
+  findRecord(id: string): AlertRecord | undefined {
+    const row = this.byId.get(id) as AlertRow | undefined
+    return row && recordFromRow(row)
+  }
+
+  findActive(device: string, rule: string): AlertRecord | undefined {
+    const row = this.activeOf.get(device, rule) as AlertRow | undefined
+    return row && recordFromRow(row)
+  }
+
+  insert(record: AlertRecord): void {
+    this.insertAlert.run(paramsFromRecord(record))
+  }
+
+  /** Writes the mutable fields; identity and location of an alert never change. */
+  update(record: AlertRecord): void {
+    this.updateAlert.run(paramsFromRecord(record))
+  }
+
+  appendHistory(alertId: string, entry: HistoryRecord): void {
+    this.insertHistory.run({ alertId, ...entry })
+  }
+
+  lastHistory(alertId: string): HistoryRecord | undefined {
+    return this.lastHistoryOf.get(alertId) as HistoryRecord | undefined
+  }
+
+  /** The greatest id stored, to keep new ids ordered after a restart. */
+  newestId(): string | null {
+    return (this.maxId.get() as { id: string | null }).id
+  }
+
+  get(id: string): Alert | undefined {
+    const record = this.findRecord(id)
+    return record && alertFromRecord(record)
+  }
+
+  list(filter: AlertFilter): Alert[] {
+    const scope = filter.buildings ?? null
+    if (filter.states.length === 0 || scope?.size === 0 || filter.limit <= 0) return []
+    const params: Record<string, string | number> = {
+      states: JSON.stringify(filter.states),
+      limit: Math.floor(filter.limit),
+    }
+    if (filter.building !== undefined) params.building = filter.building
+    if (filter.class !== undefined) params.class = filter.class
+    if (filter.since !== undefined) params.since = filter.since
+    if (scope !== null) params.scope = JSON.stringify([...scope])
+    const rows = this.listStatement(Object.keys(params)).all(params) as AlertRow[]
+    return rows.map((row) => alertFromRecord(recordFromRow(row)))
+  }
+
+  history(id: string): AlertHistoryEntry[] {
+    return (this.historyOf.all(id) as HistoryRecord[]).map(historyEntryFromRecord)
+  }
+
+  /** Every open or acknowledged alert, oldest first (start-up restores engine state from it). */
+  active(): Alert[] {
+    return (this.allActive.all() as AlertRow[]).map((row) => alertFromRecord(recordFromRow(row)))
+  }
+
+  /** One prepared statement per combination of filters used (at most 16), made on first use. */
+  private listStatement(keys: string[]): Statement {
+    const key = keys.join(',')
+    let statement = this.listStatements.get(key)
+    if (statement) return statement
+    const where = ['state IN (SELECT value FROM json_each(@states))']
+    if (keys.includes('building')) where.push('building = @building')
+    if (keys.includes('class')) where.push('class = @class')
+    if (keys.includes('since')) where.push('opened_at >= @since')
+    if (keys.includes('scope')) where.push('building IN (SELECT value FROM json_each(@scope))')
+    statement = this.db.prepare(
+      `SELECT ${COLUMNS} FROM alerts WHERE ${where.join(' AND ')} ` +
+        'ORDER BY opened_at DESC, id DESC LIMIT @limit',
+    )
+    this.listStatements.set(key, statement)
+    return statement
+  }
+}

@@ -1,0 +1,160 @@
+import type { SiteModel } from '../ingest/site-model.ts'
+import type { Alert, AlertSignal, AlertTransition, HistoryAction } from './alert.ts'
+import type { IdGenerator } from './alert-id.ts'
+import { alertMessage } from './alert-message.ts'
+import { type AlertRecord, alertFromRecord } from './alert-record.ts'
+import type { AlertStore } from './alert-store.ts'
+
+// The alert state machine. Every function here runs inside one store transaction opened by the
+// lifecycle, so a check and the write that depends on it cannot be interleaved.
+
+export const SYSTEM_ACTOR = 'system'
+
+export interface TransitionContext {
+  store: AlertStore
+  site: SiteModel
+  nextId: IdGenerator
+  now: () => number
+}
+
+/** The answer to a person's action: the alert (undefined if unknown) and the change, if any. */
+export interface HumanOutcome {
+  alert: Alert | undefined
+  transition: AlertTransition | null
+}
+
+/** raise: opens an alert, or counts a repeat of the active one ([CONTRACT] one active per device and rule). */
+export function raiseAlert(ctx: TransitionContext, signal: AlertSignal): AlertTransition {
+  const current = ctx.store.findActive(signal.device, signal.rule)
+  if (current) {
+    const next: AlertRecord = {
+      ...current,
+      value: signal.value,
+      threshold: signal.threshold,
+      updatedAt: signal.at,
+      repeats: current.repeats + 1,
+      latched: current.latched || signal.latched,
+      detail: signal.detail ?? current.detail,
+    }
+    // The message quotes the value, so it follows the latest one.
+    next.message = alertMessage(ctx.site, next)
+    ctx.store.update(next)
+    return record(
+      ctx,
+      next,
+      'repeated',
+      SYSTEM_ACTOR,
+      signal.at,
+      signal.detail,
+      signal.value,
+      signal.receivedAt,
+    )
+  }
+  const opened = newRecord(ctx, signal)
+  ctx.store.insert(opened)
+  return record(
+    ctx,
+    opened,
+    'opened',
+    SYSTEM_ACTOR,
+    signal.at,
+    signal.detail,
+    signal.value,
+    signal.receivedAt,
+  )
+}
+
+function newRecord(ctx: TransitionContext, signal: AlertSignal): AlertRecord {
+  return {
+    id: ctx.nextId(ctx.now()),
+    building: signal.building,
+    floor: signal.floor,
+    zone: signal.zone,
+    device: signal.device,
+    class: signal.class,
+    rule: signal.rule,
+    metric: signal.metric,
+    value: signal.value,
+    threshold: signal.threshold,
+    state: 'open',
+    openedAt: signal.at,
+    acknowledgedAt: null,
+    resolvedAt: null,
+    updatedAt: signal.at,
+    message: alertMessage(ctx.site, signal),
+    latched: signal.latched,
+    repeats: 0,
+    detail: signal.detail,
+  }
+}
+
+/** clear: resolves the active alert unless it is latched ([FIRE-RULE-1] fire alarms wait for a person). */
+export function clearAlert(ctx: TransitionContext, signal: AlertSignal): AlertTransition | null {
+  const current = ctx.store.findActive(signal.device, signal.rule)
+  if (!current || current.latched || signal.latched) return null
+  // value keeps the alarm value as evidence; the clearing value goes into the history entry.
+  const next: AlertRecord = { ...current, state: 'resolved', resolvedAt: signal.at, updatedAt: signal.at }
+  ctx.store.update(next)
+  return record(ctx, next, 'cleared', SYSTEM_ACTOR, signal.at, signal.detail, signal.value, signal.receivedAt)
+}
+
+export function acknowledgeAlert(
+  ctx: TransitionContext,
+  id: string,
+  actor: string,
+  note: string | null,
+): HumanOutcome {
+  const current = ctx.store.findRecord(id)
+  if (!current) return { alert: undefined, transition: null }
+  const now = ctx.now()
+  if (current.state !== 'open') {
+    // Idempotent: a repeated ack changes nothing, but a note given with it is kept.
+    if (current.state === 'acknowledged') addNoteOnce(ctx, id, actor, note, now)
+    return { alert: alertFromRecord(current), transition: null }
+  }
+  const next: AlertRecord = { ...current, state: 'acknowledged', acknowledgedAt: now, updatedAt: now }
+  ctx.store.update(next)
+  const transition = record(ctx, next, 'acknowledged', actor, now, note, null, null)
+  return { alert: transition.alert, transition }
+}
+
+export function resolveAlert(
+  ctx: TransitionContext,
+  id: string,
+  actor: string,
+  note: string | null,
+): HumanOutcome {
+  const current = ctx.store.findRecord(id)
+  if (!current) return { alert: undefined, transition: null }
+  const now = ctx.now()
+  if (current.state === 'resolved') {
+    addNoteOnce(ctx, id, actor, note, now)
+    return { alert: alertFromRecord(current), transition: null }
+  }
+  const next: AlertRecord = { ...current, state: 'resolved', resolvedAt: now, updatedAt: now }
+  ctx.store.update(next)
+  const transition = record(ctx, next, 'resolved', actor, now, note, null, null)
+  return { alert: transition.alert, transition }
+}
+
+function record(
+  ctx: TransitionContext,
+  alert: AlertRecord,
+  action: HistoryAction,
+  actor: string,
+  at: number,
+  note: string | null,
+  value: number | null,
+  causeReceivedAt: number | null,
+): AlertTransition {
+  ctx.store.appendHistory(alert.id, { at, action, actor, note, value })
+  return { action, alert: alertFromRecord(alert), actor, at, causeReceivedAt }
+}
+
+/** A retried request (same actor, same note) must not add the note twice. */
+function addNoteOnce(ctx: TransitionContext, id: string, actor: string, note: string | null, at: number) {
+  if (note === null) return
+  const last = ctx.store.lastHistory(id)
+  if (last && last.actor === actor && last.note === note) return
+  ctx.store.appendHistory(id, { at, action: 'note', actor, note, value: null })
+}

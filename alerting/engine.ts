@@ -1,0 +1,252 @@
+import type { DeviceEvent, DeviceStatus, Reading } from '../ingest/reading.ts'
+import type { SiteModel } from '../ingest/site-model.ts'
+import type { Device } from '../ingest/site-schema.ts'
+import type { AlertSignal } from './alert.ts'
+import type { Clock, Logger } from './deps.ts'
+import { DeviceRules } from './rules/device-rules.ts'
+import { applyEvent, type EventSink } from './rules/event-rules.ts'
+import {
+  BY_STATUS,
+  DEFAULT_HEARTBEAT_SEC,
+  DEFAULT_OFFLINE_AFTER_MISSED,
+  type OfflineRaiser,
+  OfflineWatch,
+} from './rules/offline-watch.ts'
+import { RAISE, STAY, type Transition } from './rules/transition.ts'
+
+export interface EngineOptions {
+  site: SiteModel
+  /** Read once, at creation: devices never seen are counted silent from then on. */
+  clock: Clock
+  /** Receives every raise and clear, synchronously. A throw is logged and taken back (retried). */
+  emit: (signal: AlertSignal) => void
+  log?: Logger
+}
+
+export interface Engine {
+  /** One accepted reading (ingest/reading.ts). */
+  reading(r: Reading): void
+  /** fire_alarm | fault | fault_cleared | tamper | test | reset | battery_low */
+  event(e: DeviceEvent): void
+  /** online/offline from the retained status topic or from broker connect/disconnect. */
+  status(s: DeviceStatus): void
+  /** About once a second (or in virtual time): offline by grace expiry or by silence. */
+  tick(now: number): void
+  /** A person resolved this alert: forget its raised/latched state so it can raise again. */
+  rearm(device: string, rule: string): void
+  isActive(device: string, rule: string): boolean
+  /**
+   * The alert was still active when the gateway restarted (from the alert store): treat the rule
+   * as raised, so the engine clears it when its condition ends (latched ones wait for rearm).
+   */
+  restore(device: string, rule: string): void
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  return new RuleEngine(options)
+}
+
+const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} }
+
+/**
+ * The low-latency rule engine (DESIGN.md): pure, synchronous, evaluated before any I/O. Rule state
+ * is compiled per device and per metric name on first use, so a reading costs two Map lookups
+ * and a few comparisons, and allocates only when a signal is emitted.
+ *
+ * A rule raised by several sources of one device (temperature_c:l1 and :l2, or battery.low by
+ * event and by reading) is one alert (CONTRACT.md: one active alert per device and rule): each
+ * source's raise is passed on (the lifecycle counts it as a repeat), its clear only with the last.
+ */
+class RuleEngine implements Engine {
+  private readonly byId = new Map<string, DeviceRules>()
+  private readonly all: DeviceRules[]
+  private readonly watch: OfflineWatch
+  private readonly emit: (signal: AlertSignal) => void
+  private readonly log: Logger
+  private readonly graceSec: number
+  private readonly warnedMetrics = new Set<string>()
+  private readonly onOffline: OfflineRaiser = (i, reason, now) => this.offlineRaised(i, reason, now)
+  private readonly events: EventSink = {
+    raise: (dev, idx, e) => this.send('raise', dev, idx, null, null, e.ts, e.receivedAt, e.detail),
+    clear: (dev, idx, e) => {
+      this.send('clear', dev, idx, null, null, e.ts, e.receivedAt, e.detail)
+    },
+  }
+
+  constructor(options: EngineOptions) {
+    const { site } = options
+    this.emit = options.emit
+    this.log = options.log ?? silent
+    this.graceSec = site.offlineGraceMs / 1000
+    const silence = site.devices.map(silenceMs)
+    this.all = site.devices.map((d, i) => new DeviceRules(i, d, site, silence[i]!))
+    // Disabled devices raise nothing (DOMAIN.md §5.7: recorded, not dispatched): not looked up.
+    for (const dev of this.all) if (!dev.device.disabled) this.byId.set(dev.device.id, dev)
+    const watched = this.all.map((dev, i) =>
+      dev.device.disabled || !dev.enabled(dev.known.offline) ? 0 : silence[i]!,
+    )
+    this.watch = new OfflineWatch(watched, options.clock.now(), site.offlineGraceMs)
+  }
+
+  reading(r: Reading): void {
+    const dev = this.byId.get(r.device)
+    if (dev === undefined) return
+    if (this.watch.seen(dev.index, r.receivedAt)) this.offlineCleared(dev, r.ts, r.receivedAt)
+    const slot = dev.slot(r.metric, r.family)
+    if (slot === null) {
+      this.tooManyMetrics(dev, r.metric)
+      return
+    }
+    const rules = slot.rules
+    for (let i = 0; i < rules.length; i++) {
+      const t = rules[i]!.update(r.value, r.ts)
+      if (t !== STAY) this.changed(t, dev, slot.ruleIdx[i]!, rules[i]!, r, r.metric, r.value)
+    }
+    const spread = slot.spread
+    if (spread !== null) {
+      const t = spread.update(slot.spreadChannel, r.value, r.ts)
+      // The spread is a property of the family across channels: quoted without a channel.
+      if (t !== STAY) this.changed(t, dev, slot.spreadIdx, spread, r, r.family, spread.lastSpread)
+    }
+    const battery = slot.batteryIdx
+    if (battery >= 0 && dev.eventRaised[battery] === 1 && r.value > dev.params[battery]!.clear) {
+      if (dev.clearByEvent(battery))
+        this.send('clear', dev, battery, r.metric, r.value, r.ts, r.receivedAt, null)
+    }
+  }
+
+  event(e: DeviceEvent): void {
+    const dev = this.byId.get(e.device)
+    if (dev === undefined) return
+    if (this.watch.seen(dev.index, e.receivedAt)) this.offlineCleared(dev, e.ts, e.receivedAt)
+    applyEvent(dev, e, this.events)
+  }
+
+  status(s: DeviceStatus): void {
+    const dev = this.byId.get(s.device)
+    if (dev === undefined) return
+    if (s.status === 'online') {
+      const i = dev.index
+      const ended = s.source === 'connection' ? this.watch.connected(i, s.at) : this.watch.seen(i, s.at)
+      if (ended) this.offlineCleared(dev, s.at, s.at)
+    } else if (!this.watch.offline(dev.index, s.at)) {
+      this.log.debug({ device: s.device, source: s.source, at: s.at }, 'stale offline status ignored')
+    }
+  }
+
+  tick(now: number): void {
+    this.watch.tick(now, this.onOffline)
+  }
+
+  rearm(device: string, rule: string): void {
+    const dev = this.byId.get(device)
+    const idx = dev?.ruleIndex(rule) ?? -1
+    if (dev === undefined || idx < 0) return
+    dev.rearm(idx)
+    if (idx === dev.known.offline) this.watch.rearm(dev.index)
+  }
+
+  isActive(device: string, rule: string): boolean {
+    const dev = this.byId.get(device)
+    const idx = dev?.ruleIndex(rule) ?? -1
+    return dev !== undefined && idx >= 0 && dev.active[idx]! > 0
+  }
+
+  restore(device: string, rule: string): void {
+    const dev = this.byId.get(device)
+    const idx = dev?.ruleIndex(rule) ?? -1
+    if (dev === undefined || idx < 0) return
+    if (idx !== dev.known.offline) dev.restore(idx)
+    else if (this.watch.restore(dev.index)) dev.raised(idx)
+  }
+
+  /** A reading rule state changed: pass it on, or take the raise back if it was not delivered. */
+  private changed(
+    t: Transition,
+    dev: DeviceRules,
+    idx: number,
+    state: { reset(): void },
+    r: Reading,
+    metric: string,
+    value: number,
+  ): void {
+    if (t === RAISE) {
+      dev.raised(idx)
+      if (this.send('raise', dev, idx, metric, value, r.ts, r.receivedAt, null)) return
+      // Reset, not kept raised: the condition must then hold again and the raise is retried.
+      state.reset()
+      dev.cleared(idx)
+    } else if (dev.cleared(idx)) {
+      this.send('clear', dev, idx, metric, value, r.ts, r.receivedAt, null)
+    }
+  }
+
+  private offlineRaised(i: number, reason: number, now: number): boolean {
+    const dev = this.all[i]!
+    const idx = dev.known.offline
+    dev.raised(idx)
+    const detail =
+      reason === BY_STATUS
+        ? `status offline and not seen for ${this.graceSec} s`
+        : `no message for ${this.watch.silenceOf(i) / 1000} s`
+    if (this.send('raise', dev, idx, null, null, now, now, detail)) return true
+    dev.cleared(idx)
+    return false
+  }
+
+  private offlineCleared(dev: DeviceRules, at: number, receivedAt: number): void {
+    const idx = dev.known.offline
+    if (dev.cleared(idx)) this.send('clear', dev, idx, null, null, at, receivedAt, null)
+  }
+
+  /** Builds and emits one signal; false when the receiver threw (the caller takes the raise back). */
+  private send(
+    type: AlertSignal['type'],
+    dev: DeviceRules,
+    idx: number,
+    metric: string | null,
+    value: number | null,
+    at: number,
+    receivedAt: number,
+    detail: string | null,
+  ): boolean {
+    const spec = dev.specs[idx]!
+    const d = dev.device
+    const signal: AlertSignal = {
+      type,
+      device: d.id,
+      building: d.building,
+      floor: d.floor,
+      zone: d.zone,
+      rule: spec.id,
+      class: spec.class,
+      metric,
+      value,
+      threshold: dev.thresholdOf(idx),
+      at,
+      receivedAt,
+      latched: dev.params[idx]!.latch,
+      detail,
+    }
+    try {
+      this.emit(signal)
+      return true
+    } catch (err) {
+      // The receiver (alert lifecycle) is the boundary that failed; it does not log, so we do, once.
+      this.log.error({ err, device: d.id, rule: spec.id, type }, 'alert signal not delivered')
+      return false
+    }
+  }
+
+  private tooManyMetrics(dev: DeviceRules, metric: string): void {
+    if (this.warnedMetrics.has(dev.device.id)) return
+    this.warnedMetrics.add(dev.device.id)
+    this.log.warn({ device: dev.device.id, metric }, 'too many metric names; new ones are not evaluated')
+  }
+}
+
+function silenceMs(d: Device): number {
+  return (
+    (d.heartbeatSec ?? DEFAULT_HEARTBEAT_SEC) * (d.offlineAfterMissed ?? DEFAULT_OFFLINE_AFTER_MISSED) * 1000
+  )
+}

@@ -1,0 +1,121 @@
+import { once } from 'node:events'
+import { createServer, type Server } from 'node:net'
+import { Aedes, type Client } from 'aedes'
+import type { Logger } from 'pino'
+import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
+import type { SiteModel } from '../ingest/site-model.ts'
+import { ClientRegistry } from './handlers/client-registry.ts'
+import { DeviceReplies } from './handlers/device-replies.ts'
+import { createAuthenticate } from './handlers/handle-authenticate.ts'
+import { createAuthorizePublish } from './handlers/handle-publish.ts'
+import { createAuthorizeForward, createAuthorizeSubscribe } from './handlers/handle-subscribe.ts'
+import { IngressLimiter } from './handlers/ingress-limiter.ts'
+import type { GatewayMetrics } from './metrics.ts'
+
+export interface BrokerDeps {
+  site: SiteModel
+  ingest: IngestPipeline
+  metrics: GatewayMetrics
+  log: Logger
+  clock: { now(): number }
+  maxMessagesPerSec: number
+}
+
+export interface FirewatchBroker {
+  aedes: Aedes
+  /** Publishes on behalf of the gateway (alert transitions, error answers). */
+  publish(topic: string, payload: Buffer, qos: 0 | 1): void
+  listen(port: number, host: string): Promise<number>
+  close(): Promise<void>
+}
+
+/** The embedded aedes broker with device authentication, topic ACL and ingest (DESIGN.md). */
+export async function createFirewatchBroker(deps: BrokerDeps): Promise<FirewatchBroker> {
+  const { metrics, log } = deps
+  const clients = new ClientRegistry()
+  const limiter = new IngressLimiter(deps.maxMessagesPerSec, deps.clock, () => metrics.ingressDelayed.inc())
+  let aedes: Aedes | null = null
+  const publish = (topic: string, payload: Buffer, qos: 0 | 1 = 0): void => {
+    aedes?.publish({ cmd: 'publish', topic, payload, qos, retain: false, dup: false }, (err) => {
+      if (err) log.warn({ err, topic }, 'gateway publish failed')
+    })
+  }
+  const denied = (action: 'publish' | 'subscribe') => (who: string, topic: string) => {
+    metrics.aclDenied.labels(action).inc()
+    log.debug({ who, topic, action }, 'topic refused by ACL')
+  }
+  aedes = await Aedes.createBroker({
+    // A frozen subscriber must not stall delivery for everybody (aedes docs on `concurrency`).
+    drainTimeout: 5_000,
+    connectTimeout: 10_000,
+    maxClientsIdLength: 256,
+    authenticate: createAuthenticate({
+      site: deps.site,
+      clients,
+      onRefused: (username) => {
+        metrics.authFailed.inc()
+        log.debug({ username }, 'mqtt login refused')
+      },
+    }),
+    authorizePublish: createAuthorizePublish({
+      clients,
+      ingest: deps.ingest,
+      limiter,
+      replies: new DeviceReplies(publish, deps.clock),
+      clock: deps.clock,
+      onOutcome: (_device, outcome) => {
+        if (outcome.accepted > 0) metrics.readingsAccepted.inc(outcome.accepted)
+        for (const p of outcome.problems) metrics.readingsRejected.labels(p.code).inc()
+      },
+      onDenied: denied('publish'),
+    }),
+    authorizeSubscribe: createAuthorizeSubscribe({ clients, onDenied: denied('subscribe') }),
+    authorizeForward: createAuthorizeForward(clients),
+  })
+  watchConnections(aedes, deps, clients)
+  const server: Server = createServer(aedes.handle)
+  const broker = aedes
+  return {
+    aedes: broker,
+    publish,
+    async listen(port, host) {
+      server.listen(port, host)
+      await once(server, 'listening')
+      const address = server.address()
+      return typeof address === 'object' && address ? address.port : port
+    },
+    async close() {
+      limiter.close()
+      // aedes first: it disconnects every client, which server.close() would otherwise wait for.
+      await new Promise<void>((resolve) => broker.close(() => resolve()))
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+function watchConnections(aedes: Aedes, deps: BrokerDeps, clients: ClientRegistry): void {
+  aedes.on('client', (client: Client) => {
+    deps.metrics.connections.inc()
+    const principal = clients.connected(client)
+    if (principal?.type !== 'device') return
+    const device = principal.device
+    if (client.clean) deps.ingest.sessionStarted(device.id)
+    deps.ingest.statusObserved({
+      device: device.id,
+      building: device.building,
+      status: 'online',
+      source: 'connection',
+      at: deps.clock.now(),
+    })
+  })
+  aedes.on('clientDisconnect', (client: Client) => {
+    deps.metrics.connections.dec()
+    clients.disconnected(client)
+  })
+  aedes.on('clientError', (client: Client, err: Error) => {
+    deps.log.debug({ clientId: client.id, err: err.message }, 'mqtt client error')
+  })
+  aedes.on('connectionError', (_client: Client, err: Error) => {
+    deps.log.debug({ err: err.message }, 'mqtt connection error')
+  })
+}

@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url'
+import { z } from 'zod'
+
+const Port = z.coerce.number().int().min(0).max(65_535)
+
+/** Environment of the gateway process (CONTRACT.md "Starting the gateway"). Parsed once, in main.ts. */
+export const GatewayEnv = z.object({
+  FIREWATCH_SITE: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL('./demo-site.yaml', import.meta.url))),
+  MQTT_PORT: Port.default(1883),
+  HTTP_PORT: Port.default(8080),
+  BIND_HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest MQTT payload the gateway decodes; larger ones are answered with FGW_ERR_INGEST_TOO_LARGE. */
+  INGEST_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+  /** Device timestamps further than this from the gateway clock are replaced by the receipt time. */
+  INGEST_MAX_SKEW_MS: z.coerce.number().int().positive().default(300_000),
+  /**
+   * Telemetry messages per second the gateway accepts in total. Beyond it, publishers are slowed
+   * down (their socket is not read) instead of letting aedes queue without bound.
+   */
+  INGRESS_MAX_MESSAGES_PER_SEC: z.coerce.number().int().min(10).default(20_000),
+  /** Alert durability: `full` survives power loss, `normal` survives a process crash (kill -9). */
+  ALERT_DB_SYNC: z.enum(['full', 'normal']).default('full'),
+})
+export type GatewayEnv = z.infer<typeof GatewayEnv>
+
+export function parseGatewayEnv(env: NodeJS.ProcessEnv): GatewayEnv {
+  const parsed = GatewayEnv.safeParse(env)
+  if (parsed.success) return parsed.data
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+  throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`)
+}

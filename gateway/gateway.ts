@@ -1,0 +1,159 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import pino, { type Logger } from 'pino'
+import { type AlertLifecycle, createAlertLifecycle } from '../alerting/alert-lifecycle.ts'
+import { AlertStore } from '../alerting/alert-store.ts'
+import { checkRuleOverrides } from '../alerting/check-rule-overrides.ts'
+import { createEngine, type Engine } from '../alerting/engine.ts'
+import { Decoder } from '../ingest/decoder.ts'
+import { IngestPipeline, type IngestSink } from '../ingest/ingest-pipeline.ts'
+import { loadSite } from '../ingest/load-site.ts'
+import type { SiteModel } from '../ingest/site-model.ts'
+import { createFirewatchBroker, type FirewatchBroker } from './broker.ts'
+import { systemClock } from './clock.ts'
+import type { GatewayEnv } from './config.ts'
+import { createHttpApp } from './http/http-app.ts'
+import { LiveState } from './live-state.ts'
+import { createGatewayMetrics } from './metrics.ts'
+import { createAlertPublisher } from './publish-alerts.ts'
+
+export interface RunningGateway {
+  mqttPort: number
+  httpPort: number
+  site: SiteModel
+  stop(): Promise<void>
+}
+
+export interface GatewayOptions {
+  clock?: { now(): number }
+  log?: Logger
+}
+
+/** Wires the parts together (the only place that does, DESIGN.md) and starts listening. */
+export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const clock = options.clock ?? systemClock
+  const log = options.log ?? createRootLogger(env.LOG_LEVEL)
+  const site = loadSite(env.FIREWATCH_SITE)
+  const ruleProblems = checkRuleOverrides(site)
+  if (ruleProblems.length > 0) throw new Error(`${env.FIREWATCH_SITE}:\n  ${ruleProblems.join('\n  ')}`)
+  mkdirSync(env.DATA_DIR, { recursive: true })
+  const metrics = createGatewayMetrics()
+  const store = AlertStore.open(join(env.DATA_DIR, 'alerts.db'), { synchronous: env.ALERT_DB_SYNC })
+  const live = new LiveState(site, store.active())
+  let broker: FirewatchBroker | null = null
+  const publishAlert = createAlertPublisher(
+    (topic, payload) => broker?.publish(topic, payload, 1),
+    metrics,
+    clock,
+  )
+  const lifecycle = createAlertLifecycle({
+    store,
+    site,
+    clock,
+    log: log.child({ module: 'alerts' }),
+    onTransition: (t) => {
+      live.alertChanged(t)
+      publishAlert(t)
+    },
+  })
+  const engine = createEngine({
+    site,
+    clock,
+    emit: (s) => lifecycle.apply(s),
+    log: log.child({ module: 'engine' }),
+  })
+  restoreEngineState(engine, lifecycle)
+  const ingest = createIngest(env, [engineSink(engine), liveSink(live)], log.child({ module: 'ingest' }))
+  broker = await createFirewatchBroker({
+    site,
+    ingest,
+    metrics,
+    clock,
+    log: log.child({ module: 'mqtt' }),
+    maxMessagesPerSec: env.INGRESS_MAX_MESSAGES_PER_SEC,
+  })
+  metrics.countActiveAlertsFrom(() => lifecycle.active())
+  let listening = false
+  const http = createHttpApp({
+    site,
+    alerts: withRearm(lifecycle, engine),
+    live,
+    registry: metrics.registry,
+    ready: () => listening,
+    log: log.child({ module: 'http' }),
+    clock,
+  })
+  const mqttPort = await broker.listen(env.MQTT_PORT, env.BIND_HOST)
+  await http.listen({ port: env.HTTP_PORT, host: env.BIND_HOST })
+  const httpPort = (http.server.address() as { port: number }).port
+  listening = true
+  const ticker = setInterval(() => engine.tick(clock.now()), 1000)
+  log.info({ mqttPort, httpPort, site: site.name, devices: site.devices.length }, 'gateway started')
+  return {
+    mqttPort,
+    httpPort,
+    site,
+    async stop() {
+      listening = false
+      clearInterval(ticker)
+      await broker?.close()
+      await http.close()
+      store.close()
+      log.info('gateway stopped')
+    },
+  }
+}
+
+export function createRootLogger(level: GatewayEnv['LOG_LEVEL']): Logger {
+  return pino({
+    level,
+    redact: ['*.token', '*.password', '*.secret', 'req.headers.authorization', 'headers.authorization'],
+  })
+}
+
+function createIngest(env: GatewayEnv, sinks: IngestSink[], log: Logger): IngestPipeline {
+  const decoder = new Decoder({
+    maxPayloadBytes: env.INGEST_MAX_PAYLOAD_BYTES,
+    maxSkewMs: env.INGEST_MAX_SKEW_MS,
+  })
+  return new IngestPipeline(decoder, sinks, ({ sink, error }) =>
+    log.error({ sink, err: error }, 'ingest sink failed'),
+  )
+}
+
+/** The alarm path: readings reach the engine first, before anything else (DESIGN.md). */
+function engineSink(engine: Engine): IngestSink {
+  return {
+    readingsAccepted: (readings) => {
+      for (const r of readings) engine.reading(r)
+    },
+    eventAccepted: (e) => engine.event(e),
+    statusChanged: (s) => engine.status(s),
+  }
+}
+
+function liveSink(live: LiveState): IngestSink {
+  return {
+    readingsAccepted: (readings) => {
+      for (const r of readings) live.readingAccepted(r)
+    },
+    statusChanged: (s) => live.deviceStatus(s),
+  }
+}
+
+/** Alerts that were active before a restart stay the engine's business: it may clear them. */
+function restoreEngineState(engine: Engine, lifecycle: AlertLifecycle): void {
+  for (const alert of lifecycle.active()) engine.restore(alert.device, alert.rule)
+}
+
+/** A person resolving an alert re-arms its rule, so a condition still present raises again. */
+function withRearm(lifecycle: AlertLifecycle, engine: Engine): AlertLifecycle {
+  return {
+    ...lifecycle,
+    resolve(id, actor, note) {
+      const alert = lifecycle.resolve(id, actor, note)
+      if (alert) engine.rearm(alert.device, alert.rule)
+      return alert
+    },
+  }
+}

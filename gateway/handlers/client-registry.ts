@@ -1,0 +1,39 @@
+import type { Client } from 'aedes'
+import type { Principal } from '../../ingest/site-model.ts'
+
+/**
+ * Who each MQTT connection is, and which connection is a device's current one. The latter tells
+ * a stale Last Will (from a connection already replaced by a newer one) from a real one.
+ */
+export class ClientRegistry {
+  private readonly principals = new WeakMap<Client, Principal>()
+  private readonly deviceConnections = new Map<string, Client>()
+
+  authenticated(client: Client, principal: Principal): void {
+    this.principals.set(client, principal)
+  }
+
+  principalOf(client: Client | null): Principal | undefined {
+    return client ? this.principals.get(client) : undefined
+  }
+
+  connected(client: Client): Principal | undefined {
+    const principal = this.principals.get(client)
+    if (principal?.type === 'device') this.deviceConnections.set(principal.device.id, client)
+    return principal
+  }
+
+  disconnected(client: Client): Principal | undefined {
+    const principal = this.principals.get(client)
+    if (principal?.type === 'device' && this.deviceConnections.get(principal.device.id) === client) {
+      this.deviceConnections.delete(principal.device.id)
+    }
+    return principal
+  }
+
+  /** True when the device has a live connection other than `client`. */
+  hasNewerConnection(deviceId: string, client: Client): boolean {
+    const current = this.deviceConnections.get(deviceId)
+    return current !== undefined && current !== client
+  }
+}

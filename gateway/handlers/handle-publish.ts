@@ -1,0 +1,92 @@
+import type { Client, PublishPacket } from 'aedes'
+import type { Problem } from '../../ingest/decoder.ts'
+import type { IngestOutcome, IngestPipeline } from '../../ingest/ingest-pipeline.ts'
+import type { Device } from '../../ingest/site-schema.ts'
+import { parseDeviceTopic } from '../../ingest/topics.ts'
+import type { ClientRegistry } from './client-registry.ts'
+import type { DeviceReplies } from './device-replies.ts'
+import type { IngressLimiter } from './ingress-limiter.ts'
+
+/** Where refused publishes go: no client may subscribe to `$` topics, so nobody receives them. */
+export const DROPPED_TOPIC = '$firewatch/dropped'
+
+export interface PublishDeps {
+  clients: ClientRegistry
+  ingest: IngestPipeline
+  limiter: IngressLimiter
+  replies: DeviceReplies
+  clock: { now(): number }
+  onOutcome: (device: Device, outcome: IngestOutcome) => void
+  onDenied: (who: string, topic: string) => void
+}
+
+/**
+ * aedes `authorizePublish`. Ingest happens here, before aedes writes the QoS 1 PUBACK (aedes 1.x
+ * acknowledges before broker.publish), so no PUBACK reaches a device before its reading is queued.
+ * Refused publishes are acknowledged and dropped: MQTT 3.1.1 can only refuse by disconnecting,
+ * and CONTRACT.md keeps the connection up.
+ */
+export function createAuthorizePublish(deps: PublishDeps) {
+  return (client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void): void => {
+    const principal = deps.clients.principalOf(client)
+    if (principal?.type !== 'device') {
+      // Tokens never publish; `null` clients are cluster wills, which Firewatch does not use.
+      deps.onDenied(principal?.type === 'token' ? principal.name : 'unknown', packet.topic)
+      drop(packet)
+      callback(null)
+      return
+    }
+    const device = principal.device
+    const topic = parseDeviceTopic(packet.topic)
+    // [FIRE-ACL-1] A device publishes only under its own fw/{b}/{d}/, and never on its error topic.
+    if (
+      !topic ||
+      topic.device !== device.id ||
+      topic.building !== device.building ||
+      topic.kind === 'error'
+    ) {
+      deps.onDenied(device.id, packet.topic)
+      deps.replies.rejected(device, packet.topic, [forbidden(packet.topic, topic === null)])
+      drop(packet)
+      callback(null)
+      return
+    }
+    if (topic.kind === 'status' && isStaleWill(deps, client!, device, packet)) {
+      drop(packet)
+      callback(null)
+      return
+    }
+    const ingest = (): void => {
+      const outcome = deps.ingest.handle(device, topic.kind, packet.payload as Buffer, deps.clock.now())
+      deps.onOutcome(device, outcome)
+      if (outcome.problems.length > 0) deps.replies.rejected(device, packet.topic, outcome.problems)
+      if (outcome.accepted === 0) drop(packet)
+      callback(null)
+    }
+    // Events and status are never held back: a fire_alarm must not wait behind telemetry.
+    if (topic.kind === 'telemetry') deps.limiter.admit(ingest)
+    else ingest()
+  }
+}
+
+/** A Last Will of a connection that a newer connection of the same device already replaced. */
+function isStaleWill(deps: PublishDeps, client: Client, device: Device, packet: PublishPacket): boolean {
+  return deps.clients.hasNewerConnection(device.id, client) && String(packet.payload).includes('offline')
+}
+
+function drop(packet: PublishPacket): void {
+  packet.topic = DROPPED_TOPIC
+  packet.retain = false
+}
+
+function forbidden(topic: string, unknown: boolean): Problem {
+  return unknown
+    ? {
+        code: 'FGW_ERR_TOPIC_UNKNOWN',
+        detail: `${topic} is not fw/{building}/{device}/telemetry|event|status`,
+      }
+    : {
+        code: 'FGW_ERR_TOPIC_FORBIDDEN',
+        detail: `a device publishes only under its own fw/{building}/{device}/`,
+      }
+}

@@ -1,0 +1,60 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { alertsRoutes } from './alerts-routes.ts'
+import { auth } from './auth.ts'
+import { buildingsRoutes } from './buildings-routes.ts'
+import { devicesRoutes } from './devices-routes.ts'
+import { docsRoutes } from './docs-routes.ts'
+import { healthRoutes } from './health-routes.ts'
+import type { HttpDeps } from './http-deps.ts'
+import { handleError, handleNotFound } from './http-errors.ts'
+
+export type { AlertListFilter, AlertService, HttpDeps } from './http-deps.ts'
+
+const BODY_LIMIT = 64 * 1024
+
+// Fastify's request serializer logs no headers today; the redaction keeps tokens out of the log even
+// if someone logs a request or its headers later.
+const REDACT = ['req.headers.authorization', 'request.headers.authorization', 'headers.authorization']
+
+/**
+ * The HTTP API of CONTRACT.md. Returned unstarted: call `listen()` or `inject()`. Routes validate
+ * with zod in the handlers; errors of every route go through one error handler.
+ */
+export function createHttpApp(deps: HttpDeps): FastifyInstance {
+  // deps.log is already the caller's `module: 'http'` child; only the redaction is added here.
+  const log: FastifyBaseLogger = deps.log.child({}, { redact: { paths: REDACT, censor: '[redacted]' } })
+  const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT })
+  acceptEmptyJson(app)
+  app.setErrorHandler(handleError)
+  app.setNotFoundHandler(handleNotFound)
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id)
+  })
+
+  void app.register(healthRoutes, { registry: deps.registry, ready: deps.ready, clock: deps.clock })
+  void app.register(docsRoutes)
+  void app.register(
+    async (api) => {
+      await api.register(auth, { site: deps.site })
+      await api.register(alertsRoutes, { alerts: deps.alerts, site: deps.site })
+      await api.register(buildingsRoutes, { site: deps.site, live: deps.live })
+      await api.register(devicesRoutes, { site: deps.site, live: deps.live })
+    },
+    { prefix: '/api/v1' },
+  )
+  return app
+}
+
+/**
+ * `POST .../ack` with `Content-Type: application/json` and no body is a normal client habit (the
+ * note is optional); fastify's parser refuses it, so an empty body parses as "no body" here.
+ */
+function acceptEmptyJson(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = String(body)
+    if (text.trim() === '') done(null, undefined)
+    else parseJson(request, text, done)
+  })
+}

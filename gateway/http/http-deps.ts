@@ -1,0 +1,39 @@
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from '../../alerting/alert.ts'
+import type { SiteModel } from '../../ingest/site-model.ts'
+import type { LiveState } from '../live-state.ts'
+
+export interface AlertListFilter {
+  states: readonly AlertState[]
+  building?: string
+  class?: AlertClass
+  /** Epoch ms. */
+  since?: number
+  /** null: every building; otherwise only alerts of these buildings. */
+  buildings?: ReadonlySet<string> | null
+  limit: number
+}
+
+/** What the HTTP API needs of the alert lifecycle (structural, so gateway/http never imports it). */
+export interface AlertService {
+  /** Newest first. */
+  list(filter: AlertListFilter): Alert[]
+  get(id: string): Alert | undefined
+  history(id: string): AlertHistoryEntry[]
+  /** Idempotent; undefined when the id is unknown. */
+  acknowledge(id: string, actor: string, note: string | null): Alert | undefined
+  resolve(id: string, actor: string, note: string | null): Alert | undefined
+  active(): Alert[]
+}
+
+export interface HttpDeps {
+  site: SiteModel
+  alerts: AlertService
+  live: LiveState
+  registry: Registry
+  /** True once the broker and the HTTP server accept connections (CONTRACT.md /healthz). */
+  ready: () => boolean
+  log: Logger
+  clock: { now(): number }
+}

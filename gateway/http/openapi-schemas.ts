@@ -1,0 +1,159 @@
+import { ALERT_CLASSES, ALERT_STATES, HISTORY_ACTIONS } from '../../alerting/alert.ts'
+import { DEVICE_KINDS } from '../../ingest/site-schema.ts'
+import { WALL_STATUSES } from '../live-state.ts'
+
+// Response schemas, written by hand from the TypeScript types (alerting/alert.ts, gateway/live-state.ts):
+// the responses are not zod-validated, so there is no zod schema to generate them from.
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+const str = { type: 'string' }
+const int = { type: 'integer' }
+const num = { type: 'number' }
+const nullable = (type: string, extra: object = {}) => ({ type: [type, 'null'], ...extra })
+const epochMs = { type: 'integer', description: 'epoch milliseconds' }
+const isoTime = { type: 'string', format: 'date-time' }
+const object = (properties: Record<string, object>, extra: object = {}) => ({
+  type: 'object',
+  required: Object.keys(properties),
+  properties,
+  ...extra,
+})
+
+const Alert = object({
+  id: str,
+  building: str,
+  floor: { ...int, description: 'negative for basements (-1 = B1)' },
+  zone: str,
+  device: { ...str, description: 'device id; a building-level alert names no device of the site' },
+  class: { type: 'string', enum: [...ALERT_CLASSES] },
+  rule: { ...str, examples: ['smoke.alarm'] },
+  metric: nullable('string'),
+  value: nullable('number'),
+  threshold: nullable('number'),
+  state: { type: 'string', enum: [...ALERT_STATES] },
+  openedAt: isoTime,
+  acknowledgedAt: nullable('string', { format: 'date-time' }),
+  resolvedAt: nullable('string', { format: 'date-time' }),
+  message: str,
+  latched: { type: 'boolean', description: 'stays until a person resolves it' },
+  repeats: { ...int, description: 'reports of the condition while the alert was active' },
+  updatedAt: isoTime,
+})
+
+const AlertHistoryEntry = object({
+  at: isoTime,
+  action: { type: 'string', enum: [...HISTORY_ACTIONS] },
+  actor: { ...str, description: '`system` for the engine, otherwise the API token name' },
+  note: nullable('string'),
+  value: nullable('number'),
+})
+
+const ActiveAlertRef = object({
+  id: str,
+  class: { type: 'string', enum: [...ALERT_CLASSES] },
+  rule: str,
+  state: { type: 'string', enum: ['open', 'acknowledged'] },
+})
+
+const WallStatus = {
+  type: 'string',
+  enum: [...WALL_STATUSES],
+  description: 'red = active fire alert; yellow = warning, supervisory or fault; grey = offline or disabled',
+}
+
+const BuildingCounts = object({
+  red: int,
+  yellow: int,
+  grey: int,
+  green: int,
+  alerts: { ...int, description: 'active alerts, including building-level ones' },
+})
+
+const BuildingSummary = object({
+  id: str,
+  name: str,
+  status: ref('WallStatus'),
+  counts: ref('BuildingCounts'),
+})
+
+const LatestValue = object({ value: num, ts: { ...epochMs, description: 'measurement time, epoch ms' } })
+
+const Device = object({
+  id: str,
+  building: str,
+  kind: { type: 'string', enum: [...DEVICE_KINDS] },
+  label: str,
+  zone: str,
+  floor: int,
+  status: ref('WallStatus'),
+  disabled: { type: 'boolean' },
+  online: nullable('boolean', { description: 'null until the gateway has heard from the device' }),
+  lastSeenAt: nullable('integer', {
+    description: 'receipt time of the last reading or online status, epoch ms',
+  }),
+  latest: { type: 'object', additionalProperties: ref('LatestValue'), description: 'by metric name' },
+  activeAlerts: { type: 'array', items: ref('ActiveAlertRef') },
+})
+
+const Floor = object({
+  floor: int,
+  label: { ...str, examples: ['12F', 'B1'] },
+  zones: { type: 'array', items: object({ zone: str, devices: { type: 'array', items: ref('Device') } }) },
+})
+
+const BuildingDetail = {
+  allOf: [
+    ref('BuildingSummary'),
+    object({
+      floors: { type: 'array', items: ref('Floor'), description: 'top floor first, basements last' },
+    }),
+  ],
+}
+
+const DeviceReadings = object({
+  device: str,
+  source: {
+    type: 'string',
+    enum: ['latest', 'history'],
+    description: '`latest`: only the latest value per metric (no readings store is configured yet)',
+  },
+  readings: { type: 'array', items: object({ metric: str, value: num, ts: epochMs }) },
+})
+
+const ErrorBody = object(
+  {
+    error: { ...str, description: 'FGW_ERR_* code', examples: ['FGW_ERR_HTTP_NOT_FOUND'] },
+    message: str,
+    requestId: str,
+  },
+  { additionalProperties: true },
+)
+
+const ValidationError = {
+  allOf: [
+    ref('Error'),
+    object({ issues: { type: 'array', items: { type: 'object' }, description: 'zod issues' } }),
+  ],
+}
+
+export const RESPONSE_SCHEMAS: Record<string, object> = {
+  Alert,
+  AlertWithHistory: {
+    allOf: [ref('Alert'), object({ history: { type: 'array', items: ref('AlertHistoryEntry') } })],
+  },
+  AlertHistoryEntry,
+  AlertList: object({ alerts: { type: 'array', items: ref('Alert') } }),
+  ActiveAlertRef,
+  WallStatus,
+  BuildingCounts,
+  BuildingSummary,
+  BuildingList: object({ buildings: { type: 'array', items: ref('BuildingSummary') } }),
+  BuildingDetail,
+  Floor,
+  Device,
+  LatestValue,
+  DeviceReadings,
+  Health: object({ status: { type: 'string', enum: ['ok', 'unavailable'] }, time: epochMs }),
+  Error: ErrorBody,
+  ValidationError,
+}

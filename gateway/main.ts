@@ -1,0 +1,39 @@
+import { YamlFileError } from '../ingest/yaml-file.ts'
+import { parseGatewayEnv } from './config.ts'
+import { createRootLogger, startGateway } from './gateway.ts'
+
+// The only module that reads process.env (STYLE.md §4). Exit 78 (EX_CONFIG) on bad configuration.
+async function main(): Promise<void> {
+  let env: ReturnType<typeof parseGatewayEnv>
+  try {
+    env = parseGatewayEnv(process.env)
+  } catch (err) {
+    console.error((err as Error).message)
+    process.exit(78)
+  }
+  const log = createRootLogger(env.LOG_LEVEL)
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception: exiting so that the supervisor restarts the gateway')
+    process.exit(1)
+  })
+  const gateway = await startGateway(env, { log }).catch((err: Error) => {
+    console.error(err instanceof YamlFileError ? `invalid site file ${err.message}` : err.message)
+    process.exit(78)
+  })
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down')
+    const forced = setTimeout(() => process.exit(1), 10_000)
+    forced.unref()
+    gateway.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        log.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGTERM', () => shutdown('SIGTERM'))
+  process.once('SIGINT', () => shutdown('SIGINT'))
+}
+
+await main()

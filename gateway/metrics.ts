@@ -1,0 +1,78 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+
+/** Every Prometheus metric the gateway exports, created once and handed to the modules that count. */
+export function createGatewayMetrics() {
+  const registry = new Registry()
+  let activeAlerts: () => readonly { class: string }[] = () => []
+  collectDefaultMetrics({ register: registry, prefix: 'firewatch_process_' })
+  const m = {
+    registry,
+    readingsAccepted: new Counter({
+      name: 'firewatch_readings_accepted_total',
+      help: 'Readings accepted from devices',
+      registers: [registry],
+    }),
+    readingsRejected: new Counter({
+      name: 'firewatch_readings_rejected_total',
+      help: 'Device messages or metrics rejected, by reason (FGW_ERR_* code)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    eventsAccepted: new Counter({
+      name: 'firewatch_device_events_total',
+      help: 'Device events accepted, by event',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    aclDenied: new Counter({
+      name: 'firewatch_mqtt_acl_denied_total',
+      help: 'Publishes and subscriptions refused by the topic ACL',
+      labelNames: ['action'],
+      registers: [registry],
+    }),
+    authFailed: new Counter({
+      name: 'firewatch_mqtt_auth_failed_total',
+      help: 'MQTT logins refused',
+      registers: [registry],
+    }),
+    connections: new Gauge({
+      name: 'firewatch_mqtt_connections',
+      help: 'Connected MQTT clients',
+      registers: [registry],
+    }),
+    ingressDelayed: new Counter({
+      name: 'firewatch_ingress_delayed_total',
+      help: 'Telemetry messages held back by the ingress limit (publishers slowed down)',
+      registers: [registry],
+    }),
+    alertTransitions: new Counter({
+      name: 'firewatch_alert_transitions_total',
+      help: 'Alert transitions, by class and action',
+      labelNames: ['class', 'action'],
+      registers: [registry],
+    }),
+    alertsActive: new Gauge({
+      name: 'firewatch_alerts_active',
+      help: 'Active (open or acknowledged) alerts, by class',
+      labelNames: ['class'],
+      registers: [registry],
+      collect() {
+        this.reset()
+        for (const alert of activeAlerts()) this.labels(alert.class).inc()
+      },
+    }),
+    /** Where the active-alerts gauge reads from at scrape time. */
+    countActiveAlertsFrom(source: () => readonly { class: string }[]): void {
+      activeAlerts = source
+    },
+    publishToAlert: new Histogram({
+      name: 'firewatch_publish_to_alert_seconds',
+      help: 'From receipt of the device message to the committed and published alert transition',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+  }
+  return m
+}
+
+export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { alertMessage } from '../../alerting/alert-message.ts'
+import { testSite } from './fixtures/alert-test-site.ts'
+
+const site = testSite()
+const base = {
+  rule: 'smoke.alarm',
+  building: 'tower-a',
+  floor: 12,
+  zone: '12-east',
+  device: 'ta-12-smoke-01',
+  metric: 'smoke_dbm',
+  value: 0.31,
+  detail: null,
+}
+
+describe('alertMessage', () => {
+  it('When a smoke alarm is described, then it reads like the contract example', () => {
+    expect(alertMessage(site, base)).toBe('Smoke alarm: Tower A 12F 12-east, Kitchen corridor (0.31 dB/m)')
+  })
+
+  it('When the device is in a basement and the metric has a channel, then B2 and the channel appear', () => {
+    const text = alertMessage(site, {
+      ...base,
+      rule: 'cable_temp.alarm',
+      floor: -2,
+      zone: 'switch-room',
+      device: 'ta-b2-elec-01',
+      metric: 'temperature_c:l1',
+      value: 72.5,
+    })
+    expect(text).toBe('Cable temperature alarm: Tower A B2 switch-room, Main switchboard (72.5 °C on l1)')
+  })
+
+  it('When an event has no value, then there are no parentheses and the detail is appended', () => {
+    const event = { ...base, rule: 'device.fault', metric: null, value: null }
+    expect(alertMessage(site, { ...event, detail: 'chamber dirty' })).toBe(
+      'Device fault: Tower A 12F 12-east, Kitchen corridor - chamber dirty',
+    )
+    expect(alertMessage(site, event)).toBe('Device fault: Tower A 12F 12-east, Kitchen corridor')
+  })
+
+  it('When a value has floating-point noise, then at most three decimals are shown', () => {
+    expect(alertMessage(site, { ...base, value: 0.1 + 0.2 })).toContain('(0.3 dB/m)')
+    expect(alertMessage(site, { ...base, rule: 'battery.low', metric: 'battery_pct', value: 12 })).toBe(
+      'Battery low: Tower A 12F 12-east, Kitchen corridor (12 %)',
+    )
+  })
+
+  it('When rule, building or device are unknown to the site, then their ids stand in', () => {
+    const text = alertMessage(site, { ...base, rule: 'x.y', building: 'tower-z', device: 'ghost', floor: 1 })
+    expect(text).toBe('x.y: tower-z 1F 12-east, ghost (0.31 dB/m)')
+  })
+})

@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { ROOT, tempDataDir } from '../support/gateway-launcher.ts'
+
+const run = promisify(execFile)
+
+async function start(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  const result = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'gateway/main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      MQTT_PORT: '0',
+      HTTP_PORT: '0',
+      BIND_HOST: '127.0.0.1',
+      DATA_DIR: tempDataDir(),
+      ...env,
+    },
+    timeout: 20_000,
+  }).then(
+    () => ({ code: 0, stderr: '' }),
+    (e: { code: number; stderr: string }) => e,
+  )
+  return { code: result.code, stderr: result.stderr }
+}
+
+function siteFile(text: string): string {
+  const file = join(tempDataDir(), 'site.yaml')
+  writeFileSync(file, text)
+  return file
+}
+
+describe('Start-up configuration', () => {
+  it('When an environment variable is invalid, then start-up stops with exit 78 naming it', async () => {
+    const { code, stderr } = await start({ MQTT_PORT: 'eighty' })
+    expect(code).toBe(78)
+    expect(stderr).toContain('MQTT_PORT')
+  })
+
+  it('When the site file has a bad field, then start-up stops naming the line and field', async () => {
+    const file = siteFile(
+      [
+        'site: { name: X, timezone: Asia/Shanghai }',
+        'buildings:',
+        '  - { id: tower-a, name: A, floors: 10 }',
+        'devices:',
+        '  - { id: d1, building: tower-a, floor: 40, zone: z, kind: smoke_detector, label: L, secret: abcd }',
+      ].join('\n'),
+    )
+    const { code, stderr } = await start({ FIREWATCH_SITE: file })
+    expect(code).toBe(78)
+    expect(stderr).toMatch(/site\.yaml:5 devices\[0\]\.floor: floor 40 is not in tower-a/)
+  })
+
+  it('When a rule override names an unknown rule, then start-up stops naming it', async () => {
+    const file = siteFile(
+      [
+        'site: { name: X, timezone: Asia/Shanghai }',
+        'rules: { pressure.lowest: { threshold: 0.1 } }',
+        'buildings: [{ id: tower-a, name: A, floors: 10 }]',
+        'devices: []',
+      ].join('\n'),
+    )
+    const { code, stderr } = await start({ FIREWATCH_SITE: file })
+    expect(code).toBe(78)
+    expect(stderr).toContain('rules.pressure.lowest: unknown rule')
+  })
+
+  it('When the site file does not exist, then start-up stops saying so', async () => {
+    const { code, stderr } = await start({ FIREWATCH_SITE: '/nonexistent/site.yaml' })
+    expect(code).toBe(78)
+    expect(stderr).toContain('cannot read')
+  })
+})

@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import pino from 'pino'
+import { GatewayEnv } from '../../gateway/config.ts'
+import { type RunningGateway, startGateway } from '../../gateway/gateway.ts'
+import { ROOT, TEST_SITE } from './paths.ts'
+
+export { ROOT, TEST_SITE }
+
+export interface GatewayUnderTest {
+  mqttUrl: string
+  httpUrl: string
+  dataDir: string
+  stop(): Promise<void>
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'firewatch-test-'))
+}
+
+/** The real gateway in this process, on free loopback ports. */
+export async function startTestGateway(
+  overrides: Partial<Record<keyof GatewayEnv, string>> = {},
+): Promise<GatewayUnderTest & { gateway: RunningGateway }> {
+  const dataDir = overrides.DATA_DIR ?? tempDataDir()
+  const env = GatewayEnv.parse({
+    FIREWATCH_SITE: TEST_SITE,
+    MQTT_PORT: '0',
+    HTTP_PORT: '0',
+    BIND_HOST: '127.0.0.1',
+    ALERT_DB_SYNC: 'normal',
+    ...overrides,
+    DATA_DIR: dataDir,
+  })
+  const gateway = await startGateway(env, { log: pino({ level: 'silent' }) })
+  return {
+    gateway,
+    mqttUrl: `mqtt://127.0.0.1:${gateway.mqttPort}`,
+    httpUrl: `http://127.0.0.1:${gateway.httpPort}`,
+    dataDir,
+    async stop() {
+      await gateway.stop()
+      if (!overrides.DATA_DIR) rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface GatewayChild extends GatewayUnderTest {
+  child: ChildProcess
+  /** SIGKILL, no chance to flush anything. */
+  kill9(): Promise<void>
+}
+
+/** The real gateway as its own process (`npm start` runs the same entry point). */
+export async function spawnTestGateway(env: Record<string, string> = {}): Promise<GatewayChild> {
+  const dataDir = env.DATA_DIR ?? tempDataDir()
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'gateway/main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      FIREWATCH_SITE: TEST_SITE,
+      MQTT_PORT: '0',
+      HTTP_PORT: '0',
+      BIND_HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...env,
+      DATA_DIR: dataDir,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const exited = new Promise<void>((res) => child.once('exit', () => res()))
+  const ports = await waitForStart(child)
+  return {
+    child,
+    dataDir,
+    mqttUrl: `mqtt://127.0.0.1:${ports.mqttPort}`,
+    httpUrl: `http://127.0.0.1:${ports.httpPort}`,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      await exited
+    },
+    async kill9() {
+      child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
+
+function waitForStart(child: ChildProcess): Promise<{ mqttPort: number; httpPort: number }> {
+  const stderr: string[] = []
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()))
+  return new Promise((res, rej) => {
+    const timer = setTimeout(
+      () => rej(new Error(`gateway did not start in 20 s: ${stderr.join('')}`)),
+      20_000,
+    )
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      rej(new Error(`gateway exited with ${code}: ${stderr.join('')}`))
+    })
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.includes('gateway started')) return
+      clearTimeout(timer)
+      const { mqttPort, httpPort } = JSON.parse(line) as { mqttPort: number; httpPort: number }
+      res({ mqttPort, httpPort })
+    })
+  })
+}
