@@ -64,7 +64,7 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
       replies: new DeviceReplies(publish, deps.clock),
       clock: deps.clock,
       onOutcome: (_device, outcome) => {
-        if (outcome.accepted > 0) metrics.readingsAccepted.inc(outcome.accepted)
+        metrics.countAccepted(outcome.accepted)
         for (const p of outcome.problems) metrics.readingsRejected.labels(p.code).inc()
       },
       onDenied: denied('publish'),

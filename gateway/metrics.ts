@@ -4,6 +4,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export function createGatewayMetrics() {
   const registry = new Registry()
   let activeAlerts: () => readonly { class: string }[] = () => []
+  // Counted as a plain number on the hot path and handed to prom-client at scrape time.
+  let acceptedSinceScrape = 0
   collectDefaultMetrics({ register: registry, prefix: 'firewatch_process_' })
   const m = {
     registry,
@@ -11,7 +13,14 @@ export function createGatewayMetrics() {
       name: 'firewatch_readings_accepted_total',
       help: 'Readings accepted from devices',
       registers: [registry],
+      collect() {
+        this.inc(acceptedSinceScrape)
+        acceptedSinceScrape = 0
+      },
     }),
+    countAccepted(readings: number): void {
+      acceptedSinceScrape += readings
+    },
     readingsRejected: new Counter({
       name: 'firewatch_readings_rejected_total',
       help: 'Device messages or metrics rejected, by reason (FGW_ERR_* code)',

@@ -1,6 +1,6 @@
 import type { ErrorCode } from './error-codes.ts'
 import { parseMetricName } from './metrics-catalog.ts'
-import { EventPayload, StatusPayload, TelemetryPayload } from './payload-schemas.ts'
+import { EventPayload, fastTelemetry, StatusPayload, TelemetryPayload } from './payload-schemas.ts'
 import type { DeviceEvent, DeviceStatus, Reading } from './reading.ts'
 import { SeqWindow } from './seq-window.ts'
 import type { Device } from './site-schema.ts'
@@ -33,9 +33,10 @@ export class Decoder {
   telemetry(device: Device, payload: Buffer, receivedAt: number): Decoded<Reading[]> {
     const json = this.parseJson(payload)
     if (json.problem) return { value: null, problems: [json.problem] }
-    const parsed = TelemetryPayload.safeParse(json.value)
-    if (!parsed.success) return { value: null, problems: [schemaProblem(parsed.error.issues)] }
-    const { ts, seq, metrics } = parsed.data
+    const envelope = fastTelemetry(json.value)
+    if (envelope === null)
+      return { value: null, problems: [schemaProblem(TelemetryPayload.safeParse(json.value))] }
+    const { ts, seq, metrics } = envelope
     if (seq !== undefined && this.seqs.isDuplicate(device.id, seq)) {
       return { value: [], problems: [{ code: 'FGW_ERR_INGEST_DUPLICATE', detail: `seq ${seq}` }] }
     }
@@ -79,7 +80,7 @@ export class Decoder {
     const json = this.parseJson(payload)
     if (json.problem) return { value: null, problems: [json.problem] }
     const parsed = EventPayload.safeParse(json.value)
-    if (!parsed.success) return { value: null, problems: [schemaProblem(parsed.error.issues)] }
+    if (!parsed.success) return { value: null, problems: [schemaProblem(parsed)] }
     const { ts, event, detail } = parsed.data
     const at = this.plausibleTime(ts, receivedAt)
     const problems = at !== (ts ?? receivedAt) ? [skewProblem(ts!, receivedAt)] : NONE
@@ -99,7 +100,7 @@ export class Decoder {
   status(device: Device, payload: Buffer, receivedAt: number): Decoded<DeviceStatus> {
     if (payload.length > 64) return { value: null, problems: [tooLarge(payload.length, 64)] }
     const parsed = StatusPayload.safeParse(payload.toString('utf8'))
-    if (!parsed.success) return { value: null, problems: [schemaProblem(parsed.error.issues)] }
+    if (!parsed.success) return { value: null, problems: [schemaProblem(parsed)] }
     const value: DeviceStatus = {
       device: device.id,
       building: device.building,
@@ -132,8 +133,11 @@ export class Decoder {
   }
 }
 
-function schemaProblem(issues: readonly { path: PropertyKey[]; message: string }[]): Problem {
-  const detail = issues
+function schemaProblem(result: {
+  success: boolean
+  error?: { issues: readonly { path: PropertyKey[]; message: string }[] }
+}): Problem {
+  const detail = (result.error?.issues ?? [{ path: [], message: 'invalid payload' }])
     .slice(0, 5)
     .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
     .join('; ')

@@ -9,8 +9,20 @@ export interface DeviceTopic {
 
 const ID = /^[a-z0-9-]+$/
 
-/** Parses `fw/{b}/{d}/{kind}`; null for anything else. */
+const parsedTopics = new Map<string, DeviceTopic | null>()
+
+/** Parses `fw/{b}/{d}/{kind}`; null for anything else. Devices reuse a few topics: cached. */
 export function parseDeviceTopic(topic: string): DeviceTopic | null {
+  const hit = parsedTopics.get(topic)
+  if (hit !== undefined) return hit
+  const parsed = parseUncached(topic)
+  // Bounded so that a client inventing topics cannot grow it without limit.
+  if (parsedTopics.size >= 100_000) parsedTopics.clear()
+  parsedTopics.set(topic, parsed)
+  return parsed
+}
+
+function parseUncached(topic: string): DeviceTopic | null {
   const parts = topic.split('/')
   if (parts.length !== 4 || parts[0] !== 'fw') return null
   const [, building, device, kind] = parts as [string, string, string, string]

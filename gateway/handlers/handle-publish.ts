@@ -2,7 +2,7 @@ import type { Client, PublishPacket } from 'aedes'
 import type { Problem } from '../../ingest/decoder.ts'
 import type { IngestOutcome, IngestPipeline } from '../../ingest/ingest-pipeline.ts'
 import type { Device } from '../../ingest/site-schema.ts'
-import { parseDeviceTopic } from '../../ingest/topics.ts'
+import { type DeviceTopicKind, parseDeviceTopic } from '../../ingest/topics.ts'
 import type { ClientRegistry } from './client-registry.ts'
 import type { DeviceReplies } from './device-replies.ts'
 import type { IngressLimiter } from './ingress-limiter.ts'
@@ -56,17 +56,27 @@ export function createAuthorizePublish(deps: PublishDeps) {
       callback(null)
       return
     }
-    const ingest = (): void => {
-      const outcome = deps.ingest.handle(device, topic.kind, packet.payload as Buffer, deps.clock.now())
-      deps.onOutcome(device, outcome)
-      if (outcome.problems.length > 0) deps.replies.rejected(device, packet.topic, outcome.problems)
-      if (outcome.accepted === 0) drop(packet)
-      callback(null)
-    }
     // Events and status are never held back: a fire_alarm must not wait behind telemetry.
-    if (topic.kind === 'telemetry') deps.limiter.admit(ingest)
-    else ingest()
+    if (topic.kind === 'telemetry' && !deps.limiter.tryTake()) {
+      deps.limiter.enqueue(() => ingest(deps, device, topic.kind, packet, callback))
+      return
+    }
+    ingest(deps, device, topic.kind, packet, callback)
   }
+}
+
+function ingest(
+  deps: PublishDeps,
+  device: Device,
+  kind: DeviceTopicKind,
+  packet: PublishPacket,
+  callback: (error?: Error | null) => void,
+): void {
+  const outcome = deps.ingest.handle(device, kind, packet.payload as Buffer, deps.clock.now())
+  deps.onOutcome(device, outcome)
+  if (outcome.problems.length > 0) deps.replies.rejected(device, packet.topic, outcome.problems)
+  if (outcome.accepted === 0) drop(packet)
+  callback(null)
 }
 
 /** A Last Will of a connection that a newer connection of the same device already replaced. */

@@ -6,7 +6,9 @@
 export class IngressLimiter {
   private tokens: number
   private last: number
-  private readonly waiting: (() => void)[] = []
+  private waiting: (() => void)[] = []
+  /** Index of the next waiting entry: shift() on a long queue would be O(n) per message. */
+  private head = 0
   private timer: NodeJS.Timeout | null = null
 
   constructor(
@@ -18,39 +20,48 @@ export class IngressLimiter {
     this.last = clock.now()
   }
 
-  /** Runs `proceed` now when the budget allows, otherwise as soon as it does (FIFO). */
-  admit(proceed: () => void): void {
-    if (this.waiting.length === 0) {
-      this.refill()
-      if (this.tokens >= 1) {
-        this.tokens -= 1
-        proceed()
-        return
-      }
-    }
+  /** True when one message may go now (nobody is waiting and the budget allows). */
+  tryTake(): boolean {
+    if (this.head < this.waiting.length) return false
+    this.refill()
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+
+  /** Runs `proceed` as soon as the budget allows, after everything already waiting (FIFO). */
+  enqueue(proceed: () => void): void {
     this.onDelayed()
     this.waiting.push(proceed)
     this.timer ??= setTimeout(() => this.drain(), 5)
   }
 
   get queued(): number {
-    return this.waiting.length
+    return this.waiting.length - this.head
   }
 
   close(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    for (const proceed of this.waiting.splice(0)) proceed()
+    const waiting = this.waiting.slice(this.head)
+    this.waiting = []
+    this.head = 0
+    for (const proceed of waiting) proceed()
   }
 
   private drain(): void {
     this.timer = null
     this.refill()
-    while (this.tokens >= 1 && this.waiting.length > 0) {
+    while (this.tokens >= 1 && this.head < this.waiting.length) {
       this.tokens -= 1
-      this.waiting.shift()!()
+      const proceed = this.waiting[this.head]!
+      this.waiting[this.head++] = noop
+      proceed()
     }
-    if (this.waiting.length > 0) this.timer = setTimeout(() => this.drain(), 5)
+    if (this.head === this.waiting.length) {
+      this.waiting = []
+      this.head = 0
+    } else this.timer = setTimeout(() => this.drain(), 5)
   }
 
   private refill(): void {
@@ -60,3 +71,5 @@ export class IngressLimiter {
     this.last = now
   }
 }
+
+function noop(): void {}
