@@ -1,0 +1,124 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type ChildGroup, freePort, type Spawned, waitForTcp } from './child-processes.ts'
+
+export const TARGET_NAMES = ['aedes', 'mosquitto', 'gateway'] as const
+export type TargetName = (typeof TARGET_NAMES)[number]
+
+export interface BenchContext {
+  group: ChildGroup
+  repoRoot: string
+  /** Temp dir of this bench run: configs, logs, gateway data. */
+  dir: string
+  siteFile: string
+}
+
+export interface Target {
+  name: TargetName
+  process: Spawned
+  url: string
+  /** The gateway's HTTP base; null for the baselines. */
+  http: string | null
+}
+
+const MOSQUITTO = '/usr/sbin/mosquitto'
+const START_TIMEOUT_MS = 60_000
+
+/** Why a target cannot run on this machine, or null when it can. */
+export function unavailable(name: TargetName, repoRoot: string): string | null {
+  if (name === 'mosquitto' && !existsSync(MOSQUITTO)) return `${MOSQUITTO} is not installed`
+  if (name === 'gateway' && !existsSync(join(repoRoot, 'gateway/main.ts')))
+    return 'gateway/main.ts does not exist'
+  return null
+}
+
+/** Starts a fresh broker process of the given kind; `label` names its log file. */
+export async function startTarget(name: TargetName, ctx: BenchContext, label: string): Promise<Target> {
+  const port = await freePort()
+  const url = `mqtt://127.0.0.1:${port}`
+  if (name === 'aedes') {
+    const p = ctx.group.spawn(
+      label,
+      process.execPath,
+      ['--import', 'tsx', 'tests/bench/bare-aedes.ts', String(port)],
+      {
+        cwd: ctx.repoRoot,
+      },
+    )
+    await p.waitForLine(/^listening \d+/, START_TIMEOUT_MS)
+    return { name, process: p, url, http: null }
+  }
+  if (name === 'mosquitto') {
+    const conf = join(ctx.dir, `${label}.conf`)
+    // `user root` stops 2.x from dropping to the mosquitto user, which cannot read the temp dir.
+    const lines = [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      'log_dest stderr',
+    ]
+    writeFileSync(conf, `${[...lines, 'log_type error', 'log_type warning', 'user root'].join('\n')}\n`)
+    const p = ctx.group.spawn(label, MOSQUITTO, ['-c', conf], { cwd: ctx.dir })
+    await waitForTcp(port, START_TIMEOUT_MS, p.alive)
+    return { name, process: p, url, http: null }
+  }
+  const httpPort = await freePort()
+  const dataDir = join(ctx.dir, `${label}-data`)
+  mkdirSync(dataDir, { recursive: true })
+  // node --import tsx rather than npx: the pid we measure is then the gateway itself.
+  const p = ctx.group.spawn(label, process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+    cwd: ctx.repoRoot,
+    env: {
+      ...process.env,
+      MQTT_PORT: String(port),
+      HTTP_PORT: String(httpPort),
+      BIND_HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      FIREWATCH_SITE: ctx.siteFile,
+      LOG_LEVEL: 'warn',
+    },
+  })
+  const http = `http://127.0.0.1:${httpPort}`
+  await waitForHealthy(http, START_TIMEOUT_MS, p)
+  return { name, process: p, url, http }
+}
+
+/** True when GET /healthz answers 200 within `timeoutMs`. */
+export async function healthy(http: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const res = await fetch(`${http}/healthz`, { signal: AbortSignal.timeout(timeoutMs) })
+    return res.status === 200
+  } catch {
+    return false
+  }
+}
+
+async function waitForHealthy(http: string, timeoutMs: number, p: Spawned): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    if (!p.alive()) throw new Error(`the gateway exited during start-up:\n${p.tail()}`)
+    if (await healthy(http, 1000)) return
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`the gateway did not answer GET /healthz 200 within ${timeoutMs} ms:\n${p.tail()}`)
+}
+
+/** Reads samples from the gateway's /metrics (Prometheus text); empty when unavailable. */
+export async function gatewayCounters(http: string, token: string): Promise<Map<string, number>> {
+  const counters = new Map<string, number>()
+  try {
+    const res = await fetch(`${http}/metrics`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(5000),
+    })
+    if (res.status !== 200) return counters
+    for (const line of (await res.text()).split('\n')) {
+      // Samples of one name are summed over their labels.
+      const match = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})? ([0-9.eE+-]+)$/)
+      if (match) counters.set(match[1]!, (counters.get(match[1]!) ?? 0) + Number(match[2]))
+    }
+  } catch {
+    // Counters are a diagnostic; their absence is reported as n/a.
+  }
+  return counters
+}

@@ -1,0 +1,84 @@
+import type { LoadSummary } from '../../simulators/load/load-run.ts'
+import { BENCH_TOKEN } from './bench-site.ts'
+import type { BenchContext, Target } from './broker-targets.ts'
+import { cpuMs, RssSampler, statusKb } from './proc-stats.ts'
+
+export interface LoadRequest {
+  devices: number
+  rate: number
+  seconds: number
+  qos: 0 | 1
+  alertRate: number
+  alertDevices: number
+  maxInflight: number
+  /** Bound on waiting for the last acks (and, with QoS 0, for the broker's backlog). */
+  drainSec: number
+}
+
+export interface Measured {
+  summary: LoadSummary | null
+  /** Broker CPU from the load generator's `publishing` to its `drained` line (acks all in). */
+  brokerCpuMs: number | null
+  rssIdleKb: number | null
+  rssPeakKb: number
+  loadExit: string
+}
+
+const CONNECT_TIMEOUT_SEC = 60
+
+/**
+ * Runs the load generator as its own process against `target` and measures the broker process
+ * meanwhile: CPU between the publishing and drained markers, RSS sampled every 200 ms.
+ */
+export async function measureLoad(
+  ctx: BenchContext,
+  target: Target,
+  req: LoadRequest,
+  label: string,
+): Promise<Measured> {
+  const pid = target.process.pid
+  const rssIdleKb = statusKb(pid, 'VmRSS')
+  const sampler = new RssSampler(pid)
+  const args = [
+    ...['--import', 'tsx', 'simulators/load/load-cli.ts', '--url', target.url, '--site', ctx.siteFile],
+    ...['--devices', String(req.devices), '--rate', String(req.rate), '--duration', String(req.seconds)],
+    ...['--qos', String(req.qos), '--max-inflight', String(req.maxInflight), '--drain', String(req.drainSec)],
+    ...['--connect-timeout', String(CONNECT_TIMEOUT_SEC)],
+    ...(req.alertRate > 0
+      ? ['--alert-rate', String(req.alertRate), '--alert-devices', String(req.alertDevices)]
+      : []),
+    ...['--token', `${BENCH_TOKEN.name}:${BENCH_TOKEN.token}`],
+  ]
+  const load = ctx.group.spawn(label, process.execPath, args, { cwd: ctx.repoRoot })
+  // The generator bounds itself; this is the bench's own bound in case it does not.
+  const limitMs = (CONNECT_TIMEOUT_SEC + req.seconds + req.drainSec + 30) * 1000
+  const cpu: { start: number | null; end: number | null } = { start: null, end: null }
+  const marks = [
+    load.waitForLine(/"phase":"publishing"/, limitMs).then(() => {
+      cpu.start = cpuMs(pid)
+    }),
+    load.waitForLine(/"phase":"drained"/, limitMs).then(() => {
+      cpu.end = cpuMs(pid)
+    }),
+  ]
+  const summaryLine = load.waitForLine(/^\{"url"/, limitMs).catch(() => null)
+  const killer = setTimeout(() => void ctx.group.stop(load), limitMs)
+  const exit = await load.exited
+  clearTimeout(killer)
+  await Promise.allSettled(marks)
+  const rssPeakKb = sampler.stop()
+  const line = await summaryLine
+  let summary: LoadSummary | null = null
+  try {
+    summary = line ? (JSON.parse(line) as LoadSummary) : null
+  } catch {
+    summary = null
+  }
+  return {
+    summary,
+    brokerCpuMs: cpu.start !== null && cpu.end !== null ? cpu.end - cpu.start : null,
+    rssIdleKb,
+    rssPeakKb,
+    loadExit: exit.signal ?? String(exit.code),
+  }
+}
