@@ -6,8 +6,9 @@ import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import { ClientRegistry } from './handlers/client-registry.ts'
 import { DeviceReplies } from './handlers/device-replies.ts'
+import { DeviceTrafficWatchers } from './handlers/device-traffic-watchers.ts'
 import { createAuthenticate } from './handlers/handle-authenticate.ts'
-import { createAuthorizePublish } from './handlers/handle-publish.ts'
+import { createAuthorizePublish, DROPPED_TOPIC } from './handlers/handle-publish.ts'
 import { createAuthorizeForward, createAuthorizeSubscribe } from './handlers/handle-subscribe.ts'
 import { IngressLimiter } from './handlers/ingress-limiter.ts'
 import type { GatewayMetrics } from './metrics.ts'
@@ -33,6 +34,7 @@ export interface FirewatchBroker {
 export async function createFirewatchBroker(deps: BrokerDeps): Promise<FirewatchBroker> {
   const { metrics, log } = deps
   const clients = new ClientRegistry()
+  const watchers = new DeviceTrafficWatchers()
   const limiter = new IngressLimiter(deps.maxMessagesPerSec, deps.clock, () => metrics.ingressDelayed.inc())
   let aedes: Aedes | null = null
   const publish = (topic: string, payload: Buffer, qos: 0 | 1 = 0): void => {
@@ -68,11 +70,19 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
         for (const p of outcome.problems) metrics.readingsRejected.labels(p.code).inc()
       },
       onDenied: denied('publish'),
+      forwardTelemetry: () => watchers.any,
     }),
-    authorizeSubscribe: createAuthorizeSubscribe({ clients, onDenied: denied('subscribe') }),
+    authorizeSubscribe: createAuthorizeSubscribe({
+      clients,
+      onGranted: (client, filter) => watchers.subscribed(client, filter),
+      onDenied: denied('subscribe'),
+    }),
     authorizeForward: createAuthorizeForward(clients),
   })
+  skipDroppedPackets(aedes)
   watchConnections(aedes, deps, clients)
+  aedes.on('unsubscribe', (filters: string[], client: Client) => watchers.unsubscribed(client, filters))
+  aedes.on('clientDisconnect', (client: Client) => watchers.disconnected(client))
   const server: Server = createServer(aedes.handle)
   const broker = aedes
   return {
@@ -91,6 +101,25 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+/**
+ * Refused and unwatched publishes end here, acknowledged but never routed: nobody may subscribe
+ * to `$` topics, so routing them would only cost time (and queue under overload).
+ */
+function skipDroppedPackets(aedes: Aedes): void {
+  // aedes calls its own publish as (packet, client, done); the typed API is (packet, done).
+  type Done = (error?: Error) => void
+  const route = aedes.publish.bind(aedes) as (packet: unknown, client: unknown, done?: Done) => void
+  const publish = (packet: { topic: string }, client: unknown, done?: Done): void => {
+    if (packet.topic !== DROPPED_TOPIC) {
+      route(packet, client, done)
+      return
+    }
+    const callback = typeof client === 'function' ? (client as Done) : done
+    callback?.()
+  }
+  aedes.publish = publish as Aedes['publish']
 }
 
 function watchConnections(aedes: Aedes, deps: BrokerDeps, clients: ClientRegistry): void {

@@ -18,6 +18,8 @@ export interface PublishDeps {
   clock: { now(): number }
   onOutcome: (device: Device, outcome: IngestOutcome) => void
   onDenied: (who: string, topic: string) => void
+  /** False while no client subscribes to device traffic: accepted telemetry then stops here. */
+  forwardTelemetry: () => boolean
 }
 
 /**
@@ -75,7 +77,7 @@ function ingest(
   const outcome = deps.ingest.handle(device, kind, packet.payload as Buffer, deps.clock.now())
   deps.onOutcome(device, outcome)
   if (outcome.problems.length > 0) deps.replies.rejected(device, packet.topic, outcome.problems)
-  if (outcome.accepted === 0) drop(packet)
+  if (outcome.accepted === 0 || (kind === 'telemetry' && !deps.forwardTelemetry())) drop(packet)
   callback(null)
 }
 

@@ -6,6 +6,8 @@ import type { ClientRegistry } from './client-registry.ts'
 
 export interface SubscribeDeps {
   clients: ClientRegistry
+  /** Told of every granted token subscription. */
+  onGranted: (client: Client, filter: string) => void
   onDenied: (who: string, topic: string) => void
 }
 
@@ -23,6 +25,7 @@ export function createAuthorizeSubscribe(deps: SubscribeDeps) {
   ): void => {
     const principal = deps.clients.principalOf(client)
     if (principal && maySubscribe(principal, sub.topic)) {
+      if (principal.type === 'token') deps.onGranted(client, sub.topic)
       callback(null, sub)
       return
     }

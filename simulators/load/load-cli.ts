@@ -16,6 +16,7 @@ import { loadDevices, planSlots } from './site-devices.ts'
 
 const USAGE = `usage: load-cli.ts --url mqtt://127.0.0.1:PORT --site SITE.yaml --devices N --rate R --duration S
   [--qos 0|1] [--alert-rate A] [--alert-devices K] [--token name:token] [--max-inflight M] [--tick-ms T]
+  [--client-suffix S]
   [--drain S] [--connect-concurrency C] [--connect-timeout S]`
 
 function fail(message: string): never {
@@ -29,7 +30,13 @@ function positive(name: string, text: string | undefined, fallback?: number): nu
   return value
 }
 
-function parseOptions(argv: string[]): { load: LoadOptions; site: string; devices: number; alarms: number } {
+function parseOptions(argv: string[]): {
+  load: LoadOptions
+  site: string
+  devices: number
+  alarms: number
+  clientSuffix: string
+} {
   const { values } = parseArgs({
     args: argv,
     options: Object.fromEntries(
@@ -48,6 +55,7 @@ function parseOptions(argv: string[]): { load: LoadOptions; site: string; device
         'drain',
         'connect-concurrency',
         'connect-timeout',
+        'client-suffix',
       ].map((name) => [name, { type: 'string' as const }]),
     ),
   })
@@ -81,13 +89,20 @@ function parseOptions(argv: string[]): { load: LoadOptions; site: string; device
     site: values.site ?? fail('--site is required'),
     devices: Math.max(1, positive('devices', values.devices ?? fail('--devices is required'))),
     alarms: positive('alert-devices', values['alert-devices'], 10),
+    clientSuffix: values['client-suffix'] ?? '',
   }
 }
 
 async function main(): Promise<void> {
-  const { load, site, devices, alarms } = parseOptions(process.argv.slice(2))
+  const { load, site, devices, alarms, clientSuffix } = parseOptions(process.argv.slice(2))
   const clock = { wall: () => Date.now(), monotonic: () => performance.now() }
-  const plan = planSlots(loadDevices(site), devices, load.alertRate > 0 ? alarms : 0, clock.wall())
+  const plan = planSlots(
+    loadDevices(site),
+    devices,
+    load.alertRate > 0 ? alarms : 0,
+    clock.wall(),
+    clientSuffix,
+  )
   if (plan.cycled) process.stderr.write(`load: the site has fewer devices than ${devices}; reusing them\n`)
   const run = new LoadRun(load, plan, clock, (phase) =>
     process.stderr.write(`${JSON.stringify({ phase })}\n`),

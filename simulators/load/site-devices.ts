@@ -36,6 +36,8 @@ export function planSlots(
   count: number,
   alarmCount: number,
   seqBase: number,
+  /** Appended to every client id: a second generator on the same devices does not take over their sessions. */
+  clientSuffix = '',
 ): SlotPlan {
   if (devices.length === 0) throw new Error('the site has no enabled devices')
   const seqs = new Map<string, { next: number }>()
@@ -46,7 +48,7 @@ export function planSlots(
       seqs.set(device.id, seq)
     }
     return {
-      clientId: `${device.id}${suffix}`,
+      clientId: `${device.id}${suffix}${clientSuffix}`,
       device,
       telemetryTopic: Buffer.from(`fw/${device.building}/${device.id}/telemetry`),
       eventTopic: Buffer.from(`fw/${device.building}/${device.id}/event`),

@@ -13,6 +13,7 @@ export interface LoadRequest {
   maxInflight: number
   /** Bound on waiting for the last acks (and, with QoS 0, for the broker's backlog). */
   drainSec: number
+  clientSuffix?: string
 }
 
 export interface Measured {
@@ -48,6 +49,7 @@ export async function measureLoad(
       ? ['--alert-rate', String(req.alertRate), '--alert-devices', String(req.alertDevices)]
       : []),
     ...['--token', `${BENCH_TOKEN.name}:${BENCH_TOKEN.token}`],
+    ...(req.clientSuffix ? ['--client-suffix', req.clientSuffix] : []),
   ]
   const load = ctx.group.spawn(label, process.execPath, args, { cwd: ctx.repoRoot })
   // The generator bounds itself; this is the bench's own bound in case it does not.
@@ -81,4 +83,37 @@ export async function measureLoad(
     rssPeakKb,
     loadExit: exit.signal ?? String(exit.code),
   }
+}
+
+/**
+ * The load without alarms, and beside it a second generator process that only sends fire alarms
+ * and receives the alerts. Latency is then measured by a process whose event loop is not busy
+ * pushing the load: a flooding generator delays its own sends and receives by seconds.
+ */
+export async function measureLoadWithProbe(
+  ctx: BenchContext,
+  target: Target,
+  req: LoadRequest,
+  label: string,
+): Promise<Measured> {
+  if (req.alertRate <= 0) return measureLoad(ctx, target, req, label)
+  const probeReq: LoadRequest = {
+    devices: 1,
+    rate: 1,
+    seconds: req.seconds,
+    qos: 1,
+    alertRate: req.alertRate,
+    alertDevices: req.alertDevices,
+    maxInflight: 4,
+    drainSec: req.drainSec,
+    clientSuffix: '~probe',
+  }
+  const [load, probe] = await Promise.all([
+    measureLoad(ctx, target, { ...req, alertRate: 0 }, label),
+    measureLoad(ctx, target, probeReq, `${label}-probe`),
+  ])
+  const p = probe.summary
+  if (!load.summary || !p) return load
+  const summary = { ...load.summary, events: p.events, alerts: p.alerts, alertsMatched: p.alertsMatched }
+  return { ...load, summary: { ...summary, alertsOther: p.alertsOther, latencyMs: p.latencyMs } }
 }

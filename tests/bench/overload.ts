@@ -10,7 +10,7 @@ import {
   type TargetName,
   unavailable,
 } from './broker-targets.ts'
-import { type Measured, measureLoad } from './load-process.ts'
+import { type Measured, measureLoadWithProbe } from './load-process.ts'
 
 export interface OverloadRun {
   target: TargetName
@@ -83,7 +83,7 @@ async function overloadRun(
   let target: Target | null = null
   try {
     target = await startTarget(name, ctx, label)
-    run.measured = await measureLoad(
+    run.measured = await measureLoadWithProbe(
       ctx,
       target,
       {

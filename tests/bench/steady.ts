@@ -7,7 +7,7 @@ import {
   type TargetName,
   unavailable,
 } from './broker-targets.ts'
-import { type Measured, measureLoad } from './load-process.ts'
+import { type Measured, measureLoadWithProbe } from './load-process.ts'
 
 export interface SteadyRun {
   target: TargetName
@@ -68,7 +68,7 @@ async function steadyRun(
   let target: Awaited<ReturnType<typeof startTarget>> | null = null
   try {
     target = await startTarget(name, ctx, label)
-    run.measured = await measureLoad(
+    run.measured = await measureLoadWithProbe(
       ctx,
       target,
       {

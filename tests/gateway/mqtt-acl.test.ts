@@ -123,4 +123,20 @@ describe('Topic ACL', () => {
     expect(managerInbox.messages.map((m) => m.topic)).not.toContain('fw/tower-a/alerts')
     await waitFor(() => brigadeInbox.messages.length >= 2)
   })
+
+  it('When a brigade token subscribes to device telemetry, then it receives it; a manager may not', async () => {
+    const brigade = await connect('brigade', 'brigade-token')
+    const inbox = new Inbox(brigade)
+    expect(await subscribeGranted(brigade, ['fw/+/+/telemetry'])).toEqual([0])
+    const manager = await connect('mgr-a', 'manager-a-token')
+    expect(await subscribeGranted(manager, ['fw/tower-a/+/telemetry'])).toEqual([128])
+    const device = await connect('ta-32-tank-01', 's3cret-ta-32')
+    await device.publishAsync(
+      'fw/tower-a/ta-32-tank-01/telemetry',
+      JSON.stringify({ metrics: { level_m: 3.3 } }),
+      { qos: 1 },
+    )
+    const seen = await inbox.next((m) => m.topic === 'fw/tower-a/ta-32-tank-01/telemetry')
+    expect(seen.body).toEqual({ metrics: { level_m: 3.3 } })
+  })
 })

@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const MOSQUITTO = '/usr/sbin/mosquitto'
+
+export interface RunningMosquitto {
+  url: string
+  port: number
+  /** SIGTERM, then SIGKILL if it has not gone in 3 s; removes the temp config. */
+  stop(): Promise<void>
+}
+
+/**
+ * Debian's mosquitto on a free loopback port, anonymous, no persistence: a second, independent
+ * broker for record/replay tests. Fails (never skips) with how to install it when it is missing.
+ */
+export async function startMosquitto(): Promise<RunningMosquitto> {
+  if (!existsSync(MOSQUITTO)) {
+    throw new Error(
+      `${MOSQUITTO} not found: install Debian's mosquitto (scripts/install-test-deps.sh does it)`,
+    )
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'firewatch-mosquitto-'))
+  const port = await freePort()
+  const conf = join(dir, 'mosquitto.conf')
+  // `user root` keeps 2.x (when started as root) from switching to a user that cannot read the temp dir.
+  const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr']
+  writeFileSync(conf, `${[...lines, 'log_type error', 'log_type warning', 'user root'].join('\n')}\n`)
+  const child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const stderr: string[] = []
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000)
+      await exited
+      clearTimeout(timer)
+    }
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    await waitForPort(port, child, 10_000)
+  } catch (err) {
+    await stop()
+    throw new Error(`${(err as Error).message}\n${stderr.join('')}`)
+  }
+  return { url: `mqtt://127.0.0.1:${port}`, port, stop }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`mosquitto exited with ${child.exitCode}`)
+    if (await accepts(port)) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`mosquitto did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`)
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
