@@ -11,6 +11,7 @@ import { CLEAR, RAISE, type ReadingRule, STAY, type Transition } from './transit
  */
 const BUCKETS = 16
 const SLOTS = BUCKETS + 1
+const LEVEL_TAU_MS = 60_000
 
 /**
  * 'drop' / 'rise' rules (pressure.rapid_drop, cable_temp.rise): raise at once when the value fell
@@ -20,6 +21,10 @@ const SLOTS = BUCKETS + 1
  * Clearing: no such change for `clearHoldSec` (on reading timestamps, checked on a reading). A
  * 'drop' additionally needs the value back at or above the level before the drop minus `delta`:
  * a broken pipe that keeps the pressure down stays an alert even when the pressure is steady.
+ * That level is the lower of the window's peak and the value's slow moving average (time constant
+ * LEVEL_TAU_MS) just before the drop: a pump-start water-hammer spike of 1-2 s hardly moves the
+ * average, so the fall back from it clears once the pressure settles; a level held for minutes
+ * sets it, so a pipe break below it does not.
  * A 'rise' clears on time alone; a temperature that stays high is the threshold rules' business.
  */
 export class RateRule implements ReadingRule {
@@ -33,6 +38,9 @@ export class RateRule implements ReadingRule {
   private lastChangeAt = Number.NaN
   /** The level before the drop (or rise) that raised the alert. */
   private baseline = Number.NaN
+  /** Slow moving average of the value, and the time of the reading it last took in. */
+  private level = Number.NaN
+  private levelAt = Number.NaN
 
   constructor(
     params: RuleParams,
@@ -46,12 +54,14 @@ export class RateRule implements ReadingRule {
 
   update(value: number, ts: number): Transition {
     const change = this.record(value, ts)
+    const levelBefore = Number.isNaN(this.level) ? value + change : this.level
+    this.follow(value, ts)
     const moved = change > this.delta
     if (!this.active) {
       if (!moved) return STAY
       this.active = true
       this.lastChangeAt = ts
-      this.baseline = this.drop ? value + change : value - change
+      this.baseline = this.drop ? Math.min(value + change, levelBefore) : value - change
       return RAISE
     }
     if (moved) {
@@ -68,6 +78,8 @@ export class RateRule implements ReadingRule {
 
   reset(): void {
     this.active = false
+    this.level = Number.NaN
+    this.levelAt = Number.NaN
     this.slotIds.fill(Number.NEGATIVE_INFINITY)
     this.lastChangeAt = Number.NaN
     this.baseline = Number.NaN
@@ -78,6 +90,16 @@ export class RateRule implements ReadingRule {
     this.active = true
     // The level before the drop is unknown after a restart: recovery is judged on time alone.
     this.baseline = this.drop ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
+  }
+
+  private follow(value: number, ts: number): void {
+    if (Number.isNaN(this.level) || !(ts > this.levelAt)) {
+      if (Number.isNaN(this.level)) this.level = value
+      this.levelAt = Number.isNaN(this.levelAt) ? ts : Math.max(this.levelAt, ts)
+      return
+    }
+    this.level += (1 - Math.exp(-(ts - this.levelAt) / LEVEL_TAU_MS)) * (value - this.level)
+    this.levelAt = ts
   }
 
   /** Stores the reading in its bucket; returns how far it is below the window's max (drop) or above its min (rise). */

@@ -67,6 +67,29 @@ describe('pressure.rapid_drop', () => {
     ])
   })
 
+  it('When a pump-start water-hammer spike falls back, then the drop it raises clears once the pressure settles', () => {
+    const h = harness()
+    // Standby for minutes, reported every 30 s; the spike is reported on change.
+    series(h, 'press-1', 'pressure_mpa', 0.72, 0, 300, 30)
+    h.read('press-1', 'pressure_mpa', 1.35, 320)
+    h.read('press-1', 'pressure_mpa', 0.9, 322)
+    expect(h.take().map((x) => `${x.type} ${x.rule}`)).toEqual(['raise pressure.rapid_drop'])
+    series(h, 'press-1', 'pressure_mpa', 0.93, 330, 380, 10)
+    expect(h.take()).toEqual([])
+    h.read('press-1', 'pressure_mpa', 0.94, 390)
+    expect(h.take().map((x) => `${x.type} ${x.rule}`)).toEqual(['clear pressure.rapid_drop'])
+  })
+
+  it('When pressure held for minutes breaks below its level, then the drop stays while it stays down', () => {
+    const h = harness()
+    series(h, 'press-1', 'pressure_mpa', 0.72, 0, 300, 30)
+    h.read('press-1', 'pressure_mpa', 0.5, 305)
+    expect(h.take().map((x) => `${x.type} ${x.rule}`)).toContain('raise pressure.rapid_drop')
+    series(h, 'press-1', 'pressure_mpa', 0.5, 310, 600, 10)
+    expect(h.take().filter((x) => x.rule === 'pressure.rapid_drop')).toEqual([])
+    expect(h.engine.isActive('press-1', 'pressure.rapid_drop')).toBe(true)
+  })
+
   it('When pressure recovers right after the drop, then the alert clears only after clearHoldSec without a new drop', () => {
     const h = harness()
     series(h, 'press-1', 'pressure_mpa', 0.35, 0, 8, 1)

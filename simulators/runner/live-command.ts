@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util'
+import { parseDuration } from '../scenario/duration.ts'
+import { loadScenario } from '../scenario/load-scenario.ts'
+import { type CommandIo, EXIT, failure, processIo } from './command-io.ts'
+import { runScenarioLive } from './live-runner.ts'
+import { ProgressBar } from './progress-bar.ts'
+import { formatReport } from './report.ts'
+
+export const LIVE_USAGE = `usage: firewatch-sim live <scenario.yaml> --mqtt URL --http URL --token TOKEN
+         [--speed N] [--max-skew DURATION] [--alerts]
+
+Plays a scenario against a running gateway: one MQTT connection per simulated device (its id and
+secret from the scenario's site file, a retained "offline" Last Will), expectations checked through
+the HTTP API with TOKEN (brigade or admin, to see every building).
+
+  --speed N          scenario seconds per real second (default 1). Device timestamps follow the
+                     scenario timeline, so hold times hold; the gateway's own timers (offline by
+                     silence or Last Will grace) are not sped up.
+  --max-skew D       the gateway's INGEST_MAX_SKEW_MS as a duration (default 5m); at speed N a
+                     scenario may last at most 2 x D x N / (N - 1)
+  --alerts           also list every alert of the run
+  --help             this text
+
+exit status: 0 all expectations met, 1 some missed, 64 bad arguments, 65 invalid scenario file,
+69 gateway unreachable or API error`
+
+/** `firewatch-sim live`: returns the exit status. */
+export async function liveCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
+  let options: ReturnType<typeof check>
+  try {
+    options = check(argv)
+  } catch (err) {
+    io.stderr.write(`${(err as Error).message}\n${LIVE_USAGE}\n`)
+    return EXIT.usage
+  }
+  if (options === 'help') {
+    io.stdout.write(`${LIVE_USAGE}\n`)
+    return EXIT.ok
+  }
+  try {
+    const scenario = loadScenario(options.file)
+    const bar = new ProgressBar(io.stderr)
+    bar.start(`${scenario.name} (live x${options.speed})`)
+    const result = await runScenarioLive(scenario, { ...options, onProgress: (f) => bar.update(f) })
+    bar.done()
+    io.stdout.write(`${formatReport(result, { alerts: options.alerts })}\n`)
+    return result.missed.length === 0 ? EXIT.ok : EXIT.missed
+  } catch (err) {
+    return failure(err, io)
+  }
+}
+
+function check(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      mqtt: { type: 'string' },
+      http: { type: 'string' },
+      token: { type: 'string' },
+      speed: { type: 'string' },
+      'max-skew': { type: 'string' },
+      alerts: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help) return 'help' as const
+  if (positionals.length !== 1) throw new Error('give exactly one scenario file')
+  for (const name of ['mqtt', 'http', 'token'] as const) {
+    if (!values[name]) throw new Error(`--${name} is required`)
+  }
+  const speed = values.speed === undefined ? 1 : Number(values.speed)
+  if (!(speed > 0) || !Number.isFinite(speed))
+    throw new Error(`--speed must be a number > 0, not ${values.speed}`)
+  const maxSkewMs = values['max-skew'] === undefined ? 300_000 : parseDuration(values['max-skew'])
+  if (maxSkewMs === null || maxSkewMs <= 0) throw new Error(`--max-skew must be a duration such as 5m`)
+  return {
+    file: positionals[0]!,
+    mqttUrl: values.mqtt!,
+    httpUrl: values.http!.replace(/\/+$/, ''),
+    token: values.token!,
+    speed,
+    maxSkewMs,
+    alerts: values.alerts === true,
+  }
+}

@@ -1,0 +1,221 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Alert } from '../../alerting/alert.ts'
+import { formatDuration } from '../scenario/duration.ts'
+import { loadScenario } from '../scenario/load-scenario.ts'
+import { describeMatch } from '../scenario/resolve-refs.ts'
+import type { LoadedScenario, PersonAction } from '../scenario/scenario-types.ts'
+import { type AlertTimeField, evaluateExpectations, matchesAlert } from './expectations.ts'
+import { LiveApi } from './live-api.ts'
+import { epochOf, type RealClock, realClock } from './live-clock.ts'
+import { LiveFleet } from './live-fleet.ts'
+import type { ActionResult, ProgressListener, RunResult } from './run-result.ts'
+import { ScenarioPlayer } from './scenario-player.ts'
+import { SimulatorError } from './simulator-errors.ts'
+
+export interface LiveOptions {
+  mqttUrl: string
+  httpUrl: string
+  /** An API token that sees every building of the scenario (brigade or admin), to read alerts. */
+  token: string
+  /** Scenario seconds per real second (default 1). */
+  speed?: number
+  /** The gateway's INGEST_MAX_SKEW_MS (default 300000): device ts must stay within it. */
+  maxSkewMs?: number
+  /** Real ms to wait after the last message before reading the alerts (default 500). */
+  settleMs?: number
+  /** Real ms of slack on expectation windows, scaled by the speed (default 250). */
+  toleranceMs?: number
+  onProgress?: ProgressListener
+  clock?: RealClock
+}
+
+/**
+ * Runs a scenario against a running gateway: one MQTT connection per simulated device, the
+ * timeline paced in real time divided by `speed`, expectations checked through the HTTP API.
+ *
+ * Timing at speed > 1 (see simulators/scenario/README.md): device payload `ts` follow the
+ * scenario timeline, so rules that hold on reading timestamps (hold times, rate windows) behave
+ * as in virtual time. The ts run ahead of the wall clock, by (1 - 1/speed) of the scenario time;
+ * they start half of that behind it so that the skew stays within +-half, which must fit the
+ * gateway's INGEST_MAX_SKEW_MS. What the gateway times on its own clock (offline by silence or
+ * by a Last Will's grace, a person's ack or resolve) is not compressed: it is mapped back to
+ * scenario time as (t - start) x speed, so offline alerts arrive `speed` times later.
+ */
+export async function runScenarioLive(
+  input: string | LoadedScenario,
+  options: LiveOptions,
+): Promise<RunResult> {
+  const scenario = typeof input === 'string' ? loadScenario(input) : input
+  const clock = options.clock ?? realClock
+  const speed = options.speed ?? 1
+  const lead = checkedLead(scenario, speed, options.maxSkewMs ?? 300_000)
+  const began = clock.monotonic()
+  const api = new LiveApi(options.httpUrl, options.token)
+  const notes = await preflight(scenario, api, speed)
+  const fleet = new LiveFleet(options.mqttUrl)
+  try {
+    await fleet.connectAll(scenario.devices.map((d) => d.device))
+    const wallStart = clock.wall()
+    const timing: Timing = { origin: Math.round(wallStart - lead / 2), wallStart, speed }
+    const actions = await play(scenario, fleet, api, timing, clock, options.onProgress)
+    await fleet.flush()
+    await sleep(options.settleMs ?? 500)
+    const alerts = await api.alerts({ state: 'all', since: Math.min(timing.origin, wallStart) - 1_000 })
+    const timeOf = await timeMapping(api, alerts, timing)
+    const slack = (options.toleranceMs ?? 250) * speed
+    const results = evaluateExpectations(scenario.expectations, alerts, timeOf, slack)
+    for (const e of fleet.errors.slice(0, 20)) notes.push(`mqtt: ${e}`)
+    return {
+      scenario,
+      mode: 'live',
+      met: results.filter((r) => r.met),
+      missed: results.filter((r) => !r.met),
+      alerts,
+      readings: fleet.readings,
+      durationMs: clock.monotonic() - began,
+      actions,
+      notes,
+      timeOf,
+    }
+  } finally {
+    await fleet.close()
+  }
+}
+
+/**
+ * How far device ts run ahead of the wall clock by the end: (1 - 1/speed) of the scenario.
+ * Refused when half of it (the ts start half behind) would leave the gateway's skew window.
+ */
+function checkedLead(scenario: LoadedScenario, speed: number, maxSkewMs: number): number {
+  if (!(speed > 0) || !Number.isFinite(speed)) {
+    throw new SimulatorError('FGW_ERR_SIM_USAGE', `speed must be a number > 0, not ${speed}`)
+  }
+  const lead = scenario.durationMs * (1 - 1 / speed)
+  if (Math.abs(lead) / 2 <= maxSkewMs) return lead
+  throw new SimulatorError(
+    'FGW_ERR_SIM_SKEW',
+    `${scenario.name}: at speed ${speed} device timestamps would drift ${formatDuration(Math.abs(lead) / 2)} ` +
+      `from the gateway clock, beyond its skew window of ${formatDuration(maxSkewMs)}; lower the speed ` +
+      'or start the gateway with a larger INGEST_MAX_SKEW_MS (and pass it as maxSkewMs)',
+  )
+}
+
+/** The timeline paced in real time / speed: messages over MQTT, people through the API. */
+async function play(
+  scenario: LoadedScenario,
+  fleet: LiveFleet,
+  api: LiveApi,
+  timing: Timing,
+  clock: RealClock,
+  onProgress: ProgressListener | undefined,
+): Promise<ActionResult[]> {
+  const monoStart = clock.monotonic()
+  const until = async (t: number) => {
+    const wait = monoStart + t / timing.speed - clock.monotonic()
+    if (wait > 1) await sleep(wait)
+  }
+  const player = new ScenarioPlayer(scenario, timing.origin)
+  const actions: ActionResult[] = []
+  for (const m of player.start()) await fleet.send(m)
+  for (let batch = player.next(); batch !== null; batch = player.next()) {
+    await until(batch.t)
+    for (const m of batch.messages) await fleet.send(m)
+    for (const a of batch.actions) actions.push(await act(api, scenario, a, batch.t))
+    onProgress?.(batch.t / scenario.durationMs)
+  }
+  await until(scenario.durationMs)
+  onProgress?.(1)
+  return actions
+}
+
+/** Warnings before the run: alerts already active on simulated devices absorb new raises as repeats. */
+async function preflight(scenario: LoadedScenario, api: LiveApi, speed: number): Promise<string[]> {
+  const notes: string[] = []
+  const simulated = new Set(scenario.devices.map((d) => d.device.id))
+  const active = (await api.alerts({ state: 'active' })).filter((a) => simulated.has(a.device))
+  if (active.length > 0) {
+    notes.push(
+      `${active.length} alerts were already active on simulated devices (${active
+        .slice(0, 3)
+        .map((a) => `${a.device} ${a.rule}`)
+        .join(', ')}): a raise of the same rule only counts a repeat`,
+    )
+  }
+  const offline = scenario.expectations.some(
+    (e) => e.match.class === 'offline' || e.match.rule === 'device.offline',
+  )
+  if (offline && speed !== 1) {
+    notes.push(
+      `offline detection runs on the gateway clock: at speed ${speed} offline alerts come ${speed}x later`,
+    )
+  }
+  return notes
+}
+
+/** A person's action through the API, with that person's token, on the newest matching active alert. */
+async function act(
+  api: LiveApi,
+  scenario: LoadedScenario,
+  a: PersonAction,
+  t: number,
+): Promise<ActionResult> {
+  try {
+    const visible = await api.alerts({ state: 'active' }, a.token)
+    const alert = visible.find((al) => matchesAlert(al, a.match))
+    if (!alert)
+      return {
+        action: a,
+        at: t,
+        ok: false,
+        alertId: null,
+        detail: `no active alert ${describeMatch(a.match)}`,
+      }
+    await api.act(alert.id, a.type, a.token, a.note)
+    return {
+      action: a,
+      at: t,
+      ok: true,
+      alertId: alert.id,
+      detail: `${a.type} ${alert.rule} ${alert.device}`,
+    }
+  } catch (err) {
+    return {
+      action: a,
+      at: t,
+      ok: false,
+      alertId: null,
+      detail: `${scenario.name}: ${(err as Error).message}`,
+    }
+  }
+}
+
+interface Timing {
+  origin: number
+  wallStart: number
+  speed: number
+}
+
+/**
+ * Scenario time of an alert instant. Instants the gateway took from a device's ts (readings and
+ * events) map as t - origin; those it took from its own clock (offline raise and clear, a
+ * person's ack or resolve) as (t - wallStart) x speed. Resolved alerts' history tells a clear
+ * by the engine from a resolve by a person.
+ */
+async function timeMapping(api: LiveApi, alerts: readonly Alert[], timing: Timing) {
+  const byPerson = new Set<string>()
+  for (const a of alerts) {
+    if (a.state !== 'resolved' || a.rule === 'device.offline') continue
+    const { history } = await api.alert(a.id)
+    if (history.some((h) => h.action === 'resolved')) byPerson.add(a.id)
+  }
+  return (alert: Alert, field: AlertTimeField): number | null => {
+    const iso = alert[field]
+    if (iso === null) return null
+    const ms = epochOf(iso)
+    const gatewayTimed =
+      alert.rule === 'device.offline' ||
+      field === 'acknowledgedAt' ||
+      (field === 'resolvedAt' && byPerson.has(alert.id))
+    return Math.round(gatewayTimed ? (ms - timing.wallStart) * timing.speed : ms - timing.origin)
+  }
+}
