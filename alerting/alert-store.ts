@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { FirewatchError } from '../ingest/error-codes.ts'
 import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from './alert.ts'
+import { migrateAlertTables } from './alert-migrations.ts'
 import {
   type AlertRecord,
   type AlertRow,
@@ -98,6 +99,7 @@ export class AlertStore {
       db.pragma('busy_timeout = 5000')
       db.pragma('foreign_keys = ON')
       db.exec(ALERT_TABLES_SQL)
+      migrateAlertTables(db)
       return new AlertStore(db)
     } catch (err) {
       db?.close()

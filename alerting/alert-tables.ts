@@ -37,7 +37,14 @@ CREATE INDEX IF NOT EXISTS alerts_newest ON alerts (opened_at DESC, id DESC);
 -- Resolved alerts pile up over the years; the desk mostly asks for the few active ones.
 CREATE INDEX IF NOT EXISTS alerts_state_newest ON alerts (state, opened_at DESC, id DESC);
 
-CREATE TABLE IF NOT EXISTS alert_history (
+${historyTableSql('alert_history')}
+
+CREATE INDEX IF NOT EXISTS alert_history_by_alert ON alert_history (alert_id, seq);
+`
+
+/** The history table under a name (a migration rebuilds it when HISTORY_ACTIONS grows). */
+export function historyTableSql(name: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${name} (
   seq INTEGER PRIMARY KEY,
   alert_id TEXT NOT NULL REFERENCES alerts (id),
   at INTEGER NOT NULL,
@@ -45,7 +52,5 @@ CREATE TABLE IF NOT EXISTS alert_history (
   actor TEXT NOT NULL,
   note TEXT,
   value REAL
-) STRICT;
-
-CREATE INDEX IF NOT EXISTS alert_history_by_alert ON alert_history (alert_id, seq);
-`
+) STRICT;`
+}

@@ -58,6 +58,8 @@ export const HISTORY_ACTIONS = [
   'cleared',
   'escalated',
   'note',
+  // A notification send attempt and its outcome (alerting/notify/).
+  'notified',
 ] as const
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number]
 

@@ -1,35 +1,53 @@
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
+import { ChannelsEnv, checkChannelsEnv } from '../alerting/notify/channels/index.ts'
+import { checkStorageEnv, StorageEnv } from '../ingest/store/storage-config.ts'
 
 const Port = z.coerce.number().int().min(0).max(65_535)
 
-/** Environment of the gateway process (CONTRACT.md "Starting the gateway"). Parsed once, in main.ts. */
-export const GatewayEnv = z.object({
-  FIREWATCH_SITE: z
-    .string()
-    .min(1)
-    .default(fileURLToPath(new URL('./demo-site.yaml', import.meta.url))),
-  MQTT_PORT: Port.default(1883),
-  HTTP_PORT: Port.default(8080),
-  BIND_HOST: z.string().min(1).default('0.0.0.0'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Largest MQTT payload the gateway decodes; larger ones are answered with FGW_ERR_INGEST_TOO_LARGE. */
-  INGEST_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
-  /** Device timestamps further than this from the gateway clock are replaced by the receipt time. */
-  INGEST_MAX_SKEW_MS: z.coerce.number().int().positive().default(300_000),
-  /**
-   * Telemetry messages per second the gateway accepts in total. Beyond it, publishers are slowed
-   * down (their socket is not read) instead of letting aedes queue without bound.
-   */
-  INGRESS_MAX_MESSAGES_PER_SEC: z.coerce.number().int().min(10).default(20_000),
-  /**
-   * Alert durability. `normal` (SQLite WAL, no fsync per commit) survives a crash of the process,
-   * kill -9 included; `full` also survives power loss, at the price of an fsync per alert
-   * transition on the alarm path (about 1 ms here, far more on slow disks).
-   */
-  ALERT_DB_SYNC: z.enum(['full', 'normal']).default('normal'),
-})
+/**
+ * Environment of the gateway process (CONTRACT.md "Starting the gateway"), with the readings
+ * store's (ingest/store/storage-config.ts). Parsed once, in main.ts.
+ */
+export const GatewayEnv = z
+  .object({
+    FIREWATCH_SITE: z
+      .string()
+      .min(1)
+      .default(fileURLToPath(new URL('./demo-site.yaml', import.meta.url))),
+    MQTT_PORT: Port.default(1883),
+    HTTP_PORT: Port.default(8080),
+    BIND_HOST: z.string().min(1).default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Largest MQTT payload the gateway decodes; larger ones are answered with FGW_ERR_INGEST_TOO_LARGE. */
+    INGEST_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+    /** Device timestamps further than this from the gateway clock are replaced by the receipt time. */
+    INGEST_MAX_SKEW_MS: z.coerce.number().int().positive().default(300_000),
+    /**
+     * Telemetry messages per second the gateway accepts in total. Beyond it, publishers are slowed
+     * down (their socket is not read) instead of letting aedes queue without bound.
+     */
+    INGRESS_MAX_MESSAGES_PER_SEC: z.coerce.number().int().min(10).default(20_000),
+    /**
+     * Alert durability. `normal` (SQLite WAL, no fsync per commit) survives a crash of the process,
+     * kill -9 included; `full` also survives power loss, at the price of an fsync per alert
+     * transition on the alarm path (about 1 ms here, far more on slow disks).
+     */
+    ALERT_DB_SYNC: z.enum(['full', 'normal']).default('normal'),
+    /**
+     * Base of the one-tap acknowledgement links in notifications (`${PUBLIC_URL}/ack/<token>`): the
+     * address people's phones reach the gateway at. Default http://localhost:HTTP_PORT.
+     */
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/ })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    ...StorageEnv.shape,
+    ...ChannelsEnv.shape,
+  })
+  .superRefine(checkStorageEnv)
+  .superRefine(checkChannelsEnv)
 export type GatewayEnv = z.infer<typeof GatewayEnv>
 
 export function parseGatewayEnv(env: NodeJS.ProcessEnv): GatewayEnv {

@@ -9,13 +9,17 @@ import { Decoder } from '../ingest/decoder.ts'
 import { IngestPipeline, type IngestSink } from '../ingest/ingest-pipeline.ts'
 import { loadSite } from '../ingest/load-site.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
+import { openReadingsStore } from '../ingest/store/open-readings-store.ts'
 import { createFirewatchBroker, type FirewatchBroker } from './broker.ts'
 import { systemClock } from './clock.ts'
 import type { GatewayEnv } from './config.ts'
 import { createHttpApp } from './http/http-app.ts'
 import { LiveState } from './live-state.ts'
+import { LiveStream } from './live-stream.ts'
 import { createGatewayMetrics } from './metrics.ts'
+import { createNotifications } from './notify-wiring.ts'
 import { createAlertPublisher } from './publish-alerts.ts'
+import { WEB_DIST } from './web-dir.ts'
 
 export interface RunningGateway {
   mqttPort: number
@@ -40,20 +44,33 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   const metrics = createGatewayMetrics()
   const store = AlertStore.open(join(env.DATA_DIR, 'alerts.db'), { synchronous: env.ALERT_DB_SYNC })
   const live = new LiveState(site, store.active())
+  const liveStream = new LiveStream({ live, clock, activeAlerts: () => lifecycle.active() })
   let broker: FirewatchBroker | null = null
   const publishAlert = createAlertPublisher(
     (topic, payload) => broker?.publish(topic, payload, 1),
     metrics,
     clock,
   )
+  // Notifications: jobs commit in the alert's own transaction (issue 5); links acknowledge through it.
+  const notify = createNotifications(env, {
+    store,
+    site,
+    clock,
+    log,
+    metrics,
+    acknowledge: (id, actor, note) => lifecycle.acknowledge(id, actor, note),
+  })
   const lifecycle = createAlertLifecycle({
     store,
     site,
     clock,
     log: log.child({ module: 'alerts' }),
+    withinTransaction: notify.notifier.withinTransaction,
     onTransition: (t) => {
       live.alertChanged(t)
+      liveStream.alertChanged(t)
       publishAlert(t)
+      notify.notifier.afterTransition(t)
     },
   })
   const engine = createEngine({
@@ -63,7 +80,15 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     log: log.child({ module: 'engine' }),
   })
   restoreEngineState(engine, lifecycle)
-  const ingest = createIngest(env, [engineSink(engine), liveSink(live)], log.child({ module: 'ingest' }))
+  const readings = openReadingsStore(env, {
+    dataDir: env.DATA_DIR,
+    clock,
+    log: log.child({ module: 'storage' }),
+    metrics: metrics.storage,
+  })
+  // Storage after the engine: the alarm path comes first and never waits for it (DESIGN.md).
+  const sinks = [engineSink(engine), liveSink(live, liveStream), readings.sink]
+  const ingest = createIngest(env, sinks, log.child({ module: 'ingest' }))
   broker = await createFirewatchBroker({
     site,
     ingest,
@@ -78,15 +103,20 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     site,
     alerts: withRearm(lifecycle, engine),
     live,
+    readings: readings.history,
     registry: metrics.registry,
     ready: () => listening,
     log: log.child({ module: 'http' }),
     clock,
+    ...notify.http,
+    liveStream,
+    webDir: WEB_DIST,
   })
   const mqttPort = await broker.listen(env.MQTT_PORT, env.BIND_HOST)
   await http.listen({ port: env.HTTP_PORT, host: env.BIND_HOST })
   const httpPort = (http.server.address() as { port: number }).port
   listening = true
+  notify.start(httpPort)
   const ticker = setInterval(() => engine.tick(clock.now()), 1000)
   log.info({ mqttPort, httpPort, site: site.name, devices: site.devices.length }, 'gateway started')
   return {
@@ -96,8 +126,12 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     async stop() {
       listening = false
       clearInterval(ticker)
+      liveStream.close()
       await broker?.close()
       await http.close()
+      // After the broker: no reading arrives any more, so everything queued is written or spooled.
+      await readings.close()
+      await notify.notifier.stop()
       store.close()
       log.info('gateway stopped')
     },
@@ -132,12 +166,18 @@ function engineSink(engine: Engine): IngestSink {
   }
 }
 
-function liveSink(live: LiveState): IngestSink {
+function liveSink(live: LiveState, stream: LiveStream): IngestSink {
   return {
     readingsAccepted: (readings) => {
-      for (const r of readings) live.readingAccepted(r)
+      for (const r of readings) {
+        live.readingAccepted(r)
+        stream.deviceChanged(r.device)
+      }
     },
-    statusChanged: (s) => live.deviceStatus(s),
+    statusChanged: (s) => {
+      live.deviceStatus(s)
+      stream.deviceChanged(s.device)
+    },
   }
 }
 

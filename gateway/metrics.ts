@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { createNotifyMetrics } from './notify-metrics.ts'
 
 /** Every Prometheus metric the gateway exports, created once and handed to the modules that count. */
 export function createGatewayMetrics() {
@@ -80,8 +81,35 @@ export function createGatewayMetrics() {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
+    storage: createStorageMetrics(registry),
+    notify: createNotifyMetrics(registry),
   }
   return m
+}
+
+/** The readings store's instruments (ingest/store/readings-backend.ts StorageMetrics). */
+function createStorageMetrics(registry: Registry) {
+  const counter = (name: string, help: string) =>
+    new Counter({ name: `firewatch_storage_${name}`, help, registers: [registry] })
+  const gauge = (name: string, help: string) =>
+    new Gauge({ name: `firewatch_storage_${name}`, help, registers: [registry] })
+  return {
+    written: counter('points_written_total', 'Readings the store confirmed (InfluxDB 2xx, SQLite commit)'),
+    spooled: counter('points_spooled_total', 'Readings put in the on-disk spool (store down or behind)'),
+    replayed: counter('points_replayed_total', 'Readings written from the spool (also in points_written)'),
+    dropped: counter('points_dropped_total', 'Readings lost because the spool was full; must stay 0'),
+    rejected: counter('points_rejected_total', 'Readings the store refused for good (dead-letter file)'),
+    writeSeconds: new Histogram({
+      name: 'firewatch_storage_write_seconds',
+      help: 'Time of one batch write to the readings store, answered or failed',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    spoolBytes: gauge('spool_bytes', 'Size of the readings spool on disk'),
+    spoolLimitBytes: gauge('spool_limit_bytes', 'STORAGE_SPOOL_MAX_BYTES: readings are dropped beyond it'),
+    queued: gauge('queue_points', 'Readings in memory, queued or being written'),
+    up: gauge('up', '1 while the readings store takes writes, 0 while readings are spooled'),
+  }
 }
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>

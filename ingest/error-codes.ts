@@ -20,6 +20,22 @@ export const ErrorCodes = {
   FGW_ERR_HTTP_TOO_LARGE: 'request body exceeds the size limit',
   FGW_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE: 'request body is not JSON',
   FGW_ERR_HTTP_INTERNAL: 'internal error; quote the request id',
+  FGW_ERR_STORAGE_WRITE: 'the readings store could not take a batch; it was spooled',
+  FGW_ERR_STORAGE_REJECTED: 'the readings store refused a batch for good; it went to the dead-letter file',
+  FGW_ERR_STORAGE_SPOOL_FULL: 'the readings spool is full; readings were dropped',
+  FGW_ERR_STORAGE_QUERY: 'the readings store did not answer a history query',
+  FGW_ERR_STORAGE_WRITER:
+    'the readings writer thread died; its unanswered batches were spooled and it is restarted',
+  FGW_ERR_CHANNEL_VAPID_KEYS: 'the VAPID key file in DATA_DIR could not be read or created',
+  FGW_ERR_CHANNEL_PROVIDER_RETRY: 'the notification provider failed for now; the job will be retried',
+  FGW_ERR_CHANNEL_PROVIDER_REJECTED: 'the notification provider refused the message for good',
+  FGW_ERR_NOTIFY_KEY: 'the acknowledgement-link key in DATA_DIR could not be read or created',
+  FGW_ERR_NOTIFY_SEND: 'a notification channel failed unexpectedly; the job is retried',
+  FGW_ERR_ACK_LINK_INVALID: 'the acknowledgement link is not valid',
+  FGW_ERR_ACK_LINK_EXPIRED: 'the acknowledgement link has expired',
+  FGW_ERR_ACK_LINK_SPENT: 'the acknowledgement link was already used',
+  FGW_ERR_PUSH_CONTACT: 'the contact is unknown, not linked to this token, or has no push channel',
+  FGW_ERR_PUSH_UNAVAILABLE: 'Web Push is not configured on this gateway',
 } as const
 
 export type ErrorCode = keyof typeof ErrorCodes

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { checkNotifyReferences, notifyShape } from './notify-schema.ts'
 
 const Id = z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and "-"')
 
@@ -87,6 +88,8 @@ export const SiteFile = z
     buildings: z.array(Building).min(1),
     devices: z.array(Device),
     apiTokens: z.array(ApiToken).default([]),
+    // contacts, escalation, notify (ingest/notify-schema.ts)
+    ...notifyShape,
   })
   .strict()
   .superRefine(checkReferences)
@@ -157,4 +160,5 @@ function checkReferences(site: SiteFile, ctx: z.RefinementCtx): void {
       }
     })
   })
+  checkNotifyReferences(site, ctx)
 }

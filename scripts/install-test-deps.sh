@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite runs as real outside peers:
 # mosquitto (a second broker for record/replay and baselines) and mosquitto-clients
-# (mosquitto_pub / mosquitto_sub as outside MQTT clients).
+# (mosquitto_pub / mosquitto_sub as outside MQTT clients), and influxdb (InfluxDB 1.6's influxd,
+# which the storage tests start on a free loopback port when neither INFLUX_URL nor a container
+# runtime is available; see tests/support/influx-server.ts), and chromium (the browser the sensor-wall
+# tests in tests/e2e/ drive through playwright-core).
 set -euo pipefail
-packages=(mosquitto mosquitto-clients)
+packages=(mosquitto mosquitto-clients influxdb chromium)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi

@@ -1,8 +1,23 @@
 import type { FastifyInstance } from 'fastify'
 import { buildOpenApiDocument } from './openapi-document.ts'
+import { livePaths } from './openapi-live.ts'
+import { ackLinkPaths, notifySchemas, pushPaths } from './openapi-notify.ts'
 
-export async function docsRoutes(app: FastifyInstance): Promise<void> {
-  // Built once: the document depends only on the code, never on the request.
-  const document = buildOpenApiDocument()
+/** Which optional route groups the app serves, so that /docs describes exactly those. */
+export interface DocsOptions {
+  ackLinks?: boolean
+  push?: boolean
+  live?: boolean
+}
+
+export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}): Promise<void> {
+  // Built once: the document depends only on the code and the routes served, never on the request.
+  const document = buildOpenApiDocument() as { paths: object; components: { schemas: object } }
+  if (options.ackLinks) document.paths = { ...document.paths, ...ackLinkPaths() }
+  if (options.live) document.paths = { ...document.paths, ...livePaths() }
+  if (options.push) {
+    document.paths = { ...document.paths, ...pushPaths() }
+    document.components.schemas = { ...document.components.schemas, ...notifySchemas() }
+  }
   app.get('/docs', async () => document)
 }

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { ackLinkRoutes } from './ack-link-routes.ts'
 import { alertsRoutes } from './alerts-routes.ts'
 import { auth } from './auth.ts'
 import { buildingsRoutes } from './buildings-routes.ts'
@@ -7,6 +8,9 @@ import { docsRoutes } from './docs-routes.ts'
 import { healthRoutes } from './health-routes.ts'
 import type { HttpDeps } from './http-deps.ts'
 import { handleError, handleNotFound } from './http-errors.ts'
+import { liveRoutes } from './live-routes.ts'
+import { pushRoutes } from './push-routes.ts'
+import { webRoutes } from './web-routes.ts'
 
 export type { AlertListFilter, AlertService, HttpDeps } from './http-deps.ts'
 
@@ -23,7 +27,8 @@ const REDACT = ['req.headers.authorization', 'request.headers.authorization', 'h
 export function createHttpApp(deps: HttpDeps): FastifyInstance {
   // deps.log is already the caller's `module: 'http'` child; only the redaction is added here.
   const log: FastifyBaseLogger = deps.log.child({}, { redact: { paths: REDACT, censor: '[redacted]' } })
-  const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT })
+  // forceCloseConnections: idle keep-alive and live-stream connections must not hold up a shutdown.
+  const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT, forceCloseConnections: true })
   acceptEmptyJson(app)
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)
@@ -32,13 +37,26 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
   })
 
   void app.register(healthRoutes, { registry: deps.registry, ready: deps.ready, clock: deps.clock })
-  void app.register(docsRoutes)
+  void app.register(docsRoutes, {
+    ackLinks: Boolean(deps.ackLinks),
+    push: Boolean(deps.push),
+    live: Boolean(deps.liveStream),
+  })
+  if (deps.ackLinks) void app.register(ackLinkRoutes, { links: deps.ackLinks })
+  if (deps.webDir) void app.register(webRoutes, { dir: deps.webDir })
   void app.register(
     async (api) => {
       await api.register(auth, { site: deps.site })
       await api.register(alertsRoutes, { alerts: deps.alerts, site: deps.site })
       await api.register(buildingsRoutes, { site: deps.site, live: deps.live })
-      await api.register(devicesRoutes, { site: deps.site, live: deps.live })
+      await api.register(devicesRoutes, {
+        site: deps.site,
+        live: deps.live,
+        readings: deps.readings,
+        clock: deps.clock,
+      })
+      if (deps.push) await api.register(pushRoutes, { push: deps.push, site: deps.site, clock: deps.clock })
+      if (deps.liveStream) await api.register(liveRoutes, { stream: deps.liveStream })
     },
     { prefix: '/api/v1' },
   )

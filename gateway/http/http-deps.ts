@@ -2,7 +2,11 @@ import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from '../../alerting/alert.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
+import type { ReadingsHistory } from '../../ingest/store/history-query.ts'
 import type { LiveState } from '../live-state.ts'
+import type { LiveStream } from '../live-stream.ts'
+import type { AckLinkService } from './ack-link-routes.ts'
+import type { PushService } from './push-routes.ts'
 
 export interface AlertListFilter {
   states: readonly AlertState[]
@@ -31,9 +35,19 @@ export interface HttpDeps {
   site: SiteModel
   alerts: AlertService
   live: LiveState
+  /** History of a device's readings (GET /api/v1/devices/{id}/readings). */
+  readings: ReadingsHistory
   registry: Registry
   /** True once the broker and the HTTP server accept connections (CONTRACT.md /healthz). */
   ready: () => boolean
   log: Logger
   clock: { now(): number }
+  /** One-tap acknowledgement links (`/ack/<token>`, no API token); not served when absent. */
+  ackLinks?: AckLinkService
+  /** Web Push subscriptions (`/api/v1/push/...`); not served when absent. */
+  push?: PushService
+  /** The wall's live feed (`/api/v1/live`) and the wall itself (`/`); not served when absent. */
+  liveStream?: LiveStream
+  /** Directory of the built sensor wall (gateway/web/dist). */
+  webDir?: string
 }

@@ -144,7 +144,7 @@ function sitePaths(readingsQuery: JsonSchema): object {
       }),
     },
     '/api/v1/devices/{id}/readings': {
-      get: apiOperation('Readings of one device (for now only the latest value per metric)', {
+      get: apiOperation('History of one device’s readings, raw or as the mean per step', {
         parameters: [idParam('device id'), ...queryParameters(readingsQuery)],
         responses: { '200': ok('DeviceReadings'), ...invalid, ...failures, ...notFound },
       }),

@@ -112,12 +112,18 @@ const BuildingDetail = {
 
 const DeviceReadings = object({
   device: str,
-  source: {
-    type: 'string',
-    enum: ['latest', 'history'],
-    description: '`latest`: only the latest value per metric (no readings store is configured yet)',
+  source: { type: 'string', enum: ['sqlite', 'influxdb'], description: 'the readings store that answered' },
+  from: epochMs,
+  to: epochMs,
+  step: nullable('integer', {
+    description: 'null: raw readings; else each value is the mean over so many ms',
+  }),
+  truncated: { type: 'boolean', description: 'a raw answer was cut at 100,000 readings (oldest kept)' },
+  readings: {
+    type: 'array',
+    description: 'in time order; with a step, `ts` is the start of the step',
+    items: object({ metric: str, value: num, ts: epochMs }),
   },
-  readings: { type: 'array', items: object({ metric: str, value: num, ts: epochMs }) },
 })
 
 const ErrorBody = object(

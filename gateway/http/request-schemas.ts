@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ALERT_CLASSES, type AlertState } from '../../alerting/alert.ts'
 import { parseMetricName } from '../../ingest/metrics-catalog.ts'
+import { parseStep } from '../../ingest/store/history-query.ts'
 import { HttpError } from './http-errors.ts'
 
 // Request validation happens here with zod, not with fastify's ajv, so that every 400 has the same
@@ -54,8 +55,25 @@ export const ReadingsQuery = z
       .refine((name) => parseMetricName(name) !== null, 'not a known metric name')
       .optional()
       .describe('full metric name (e.g. temperature_c:l1), or a family (temperature_c) for all its channels'),
-    from: TimeParam.optional().describe('inclusive'),
-    to: TimeParam.optional().describe('inclusive'),
+    from: TimeParam.optional().describe('inclusive; default: 24 h before `to`'),
+    to: TimeParam.optional().describe('inclusive; default: now'),
+    step: z
+      .string()
+      .transform((text, ctx) => {
+        const step = parseStep(text)
+        if (step !== null) return step
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected `raw`, milliseconds or a duration like 30s, 5m, 1h, 1d',
+        })
+        return z.NEVER
+      })
+      .optional()
+      .describe(
+        '`raw`: every reading (at most 100,000, oldest first; `truncated` says when there were more); ' +
+          'a duration (500ms, 30s, 5m, 1h, 1d): the mean per step; unset: raw readings when there are ' +
+          'at most 1,000 in the range, else the mean per step, the step chosen for at most about 1,000 points',
+      ),
   })
   .strict()
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {

@@ -9,10 +9,16 @@ const ticksPerSecond = (() => {
   }
 })()
 
-/** user + system CPU of a process (all its threads) in ms, from /proc/<pid>/stat; null once gone. */
-export function cpuMs(pid: number): number | null {
+/**
+ * user + system CPU of a process (all its threads) in ms, from /proc/<pid>/stat; with `tid`, of that
+ * one thread (the main thread's tid is the pid); null once gone.
+ */
+export function cpuMs(pid: number, tid?: number): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const stat = readFileSync(
+      tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
+      'utf8',
+    )
     // The command name may contain spaces and parentheses: fields start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     // utime and stime are fields 14 and 15 of proc(5), i.e. 11 and 12 after the name and state.

@@ -111,20 +111,30 @@ describe('GET /api/v1/buildings/:id', () => {
 })
 
 describe('GET /api/v1/devices/:id/readings', () => {
-  beforeEach(() => {
-    h.live.readingAccepted(reading('ta-b1-elec-01', 'temperature_c:l1', 41, T0 + 100))
-    h.live.readingAccepted(reading('ta-b1-elec-01', 'temperature_c:l2', 43, T0 + 200))
-    h.live.readingAccepted(reading('ta-b1-elec-01', 'residual_current_ma', 120, T0 + 300))
-    h.live.readingAccepted(reading('ta-b1-elec-01', 'temperature_c:l1', 42, T0 + 400))
+  beforeEach(async () => {
+    const readings = [
+      reading('ta-b1-elec-01', 'temperature_c:l1', 41, T0 + 100),
+      reading('ta-b1-elec-01', 'temperature_c:l2', 43, T0 + 200),
+      reading('ta-b1-elec-01', 'residual_current_ma', 120, T0 + 300),
+      reading('ta-b1-elec-01', 'temperature_c:l1', 42, T0 + 400),
+      reading('ta-12-smoke-01', 'smoke_dbm', 0.02, T0 + 400),
+    ]
+    const outcome = await h.readings.write(readings.map((r) => h.readings.encode(r)))
+    expect(outcome).toEqual({ status: 'written' })
   })
 
-  it('When readings are asked for, then the latest value per metric comes back, marked as such', async () => {
+  it('When readings are asked for, then the device’s history comes back from the store, in time order', async () => {
     const res = await get('/api/v1/devices/ta-b1-elec-01/readings', MANAGER_A)
     expect(res.statusCode).toBe(200)
     expect(res.json()).toEqual({
       device: 'ta-b1-elec-01',
-      source: 'latest',
+      source: 'sqlite',
+      from: T0 + 3000 - 24 * 3_600_000,
+      to: T0 + 3000,
+      step: null,
+      truncated: false,
       readings: [
+        { metric: 'temperature_c:l1', value: 41, ts: T0 + 100 },
         { metric: 'temperature_c:l2', value: 43, ts: T0 + 200 },
         { metric: 'residual_current_ma', value: 120, ts: T0 + 300 },
         { metric: 'temperature_c:l1', value: 42, ts: T0 + 400 },
@@ -137,9 +147,24 @@ describe('GET /api/v1/devices/:id/readings', () => {
       (await get(`/api/v1/devices/ta-b1-elec-01/readings?${query}`))
         .json()
         .readings.map((r: { metric: string }) => r.metric)
-    expect(await metrics('metric=temperature_c')).toEqual(['temperature_c:l2', 'temperature_c:l1'])
-    expect(await metrics('metric=temperature_c:l1')).toEqual(['temperature_c:l1'])
+    expect(await metrics('metric=temperature_c')).toEqual([
+      'temperature_c:l1',
+      'temperature_c:l2',
+      'temperature_c:l1',
+    ])
+    expect(await metrics('metric=temperature_c:l1')).toEqual(['temperature_c:l1', 'temperature_c:l1'])
     expect(await metrics(`from=${T0 + 250}&to=${T0 + 350}`)).toEqual(['residual_current_ma'])
+  })
+
+  it('When a step is given, then each value is the mean per step, at the step’s start', async () => {
+    const res = await get(`/api/v1/devices/ta-b1-elec-01/readings?metric=temperature_c&from=${T0}&step=1s`)
+    expect(res.json()).toMatchObject({
+      step: 1000,
+      readings: [
+        { metric: 'temperature_c:l1', value: 41.5, ts: T0 },
+        { metric: 'temperature_c:l2', value: 43, ts: T0 },
+      ],
+    })
   })
 
   it.each([
@@ -147,6 +172,8 @@ describe('GET /api/v1/devices/:id/readings', () => {
     ['from=noon', 'from'],
     [`from=${T0 + 10}&to=${T0}`, 'from'],
     ['limit=3', undefined],
+    ['step=often', 'step'],
+    [`from=${T0}&to=${T0 + 86_400_000}&step=1ms`, 'step'],
   ])('When the query has %s, then 400 with zod issues', async (query, field) => {
     const res = await get(`/api/v1/devices/ta-b1-elec-01/readings?${query}`)
     expect(res.statusCode).toBe(400)
@@ -158,9 +185,9 @@ describe('GET /api/v1/devices/:id/readings', () => {
     expect((await get('/api/v1/devices/tb-03-smoke-01/readings', MANAGER_A)).statusCode).toBe(404)
     expect((await get('/api/v1/devices/tb-03-smoke-01', MANAGER_A)).statusCode).toBe(404)
     expect((await get('/api/v1/devices/nope/readings')).statusCode).toBe(404)
-    expect((await get('/api/v1/devices/tb-03-smoke-01/readings')).json()).toEqual({
+    expect((await get('/api/v1/devices/tb-03-smoke-01/readings')).json()).toMatchObject({
       device: 'tb-03-smoke-01',
-      source: 'latest',
+      source: 'sqlite',
       readings: [],
     })
   })

@@ -11,8 +11,11 @@ import { type AlertService, createHttpApp } from '../../gateway/http/http-app.ts
 import { LiveState } from '../../gateway/live-state.ts'
 import { parseSite } from '../../ingest/load-site.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
+import { answerHistory } from '../../ingest/store/history-query.ts'
+import { SqliteReadings } from '../../ingest/store/sqlite-readings.ts'
 
-// The real alert lifecycle on a temp-dir SQLite file, feeding the real LiveState, behind the real app.
+// The real alert lifecycle on a temp-dir SQLite file, feeding the real LiveState, and the real embedded
+// readings store, behind the real app.
 
 export const SITE_YAML = `
 site: { name: HTTP Test Estate, timezone: Asia/Shanghai }
@@ -45,6 +48,8 @@ export interface Harness {
   lifecycle: AlertLifecycle
   live: LiveState
   store: AlertStore
+  /** The readings store the history route answers from; tests write into it with `write`. */
+  readings: SqliteReadings
   registry: Registry
   /** Every log line the app wrote, as JSON text. */
   logs: string[]
@@ -61,16 +66,27 @@ export async function createHarness(): Promise<Harness> {
   let now = T0
   const clock = { now: () => now }
   let live: LiveState | undefined
+  const logs: string[] = []
   const lifecycle = createAlertLifecycle({ store, site, clock, onTransition: (t) => live?.alertChanged(t) })
   live = new LiveState(site, lifecycle.active())
+  const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) })
+  const readings = SqliteReadings.open({ file: join(dir, 'readings.db'), retentionDays: 7, clock, log })
   const registry = new Registry()
   new Counter({ name: 'firewatch_test_requests_total', help: 'test counter', registers: [registry] }).inc(3)
-  const logs: string[] = []
-  const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) })
   let ready = true
   // Compile-time check that the real lifecycle satisfies the structural interface of the HTTP API.
   const alerts: AlertService = lifecycle
-  const app = createHttpApp({ site, alerts, live, registry, ready: () => ready, log, clock })
+  const history = { history: (q: Parameters<typeof answerHistory>[1]) => answerHistory(readings, q) }
+  const app = createHttpApp({
+    site,
+    alerts,
+    live,
+    readings: history,
+    registry,
+    ready: () => ready,
+    log,
+    clock,
+  })
   await app.ready()
   const raise = (device: string, rule: string, cls: AlertClass, at: number): Alert => {
     now = at
@@ -84,6 +100,7 @@ export async function createHarness(): Promise<Harness> {
     lifecycle,
     live,
     store,
+    readings,
     registry,
     logs,
     setReady: (r) => {
@@ -92,6 +109,7 @@ export async function createHarness(): Promise<Harness> {
     raise,
     async close() {
       await app.close()
+      await readings.close()
       store.close()
       rmSync(dir, { recursive: true, force: true })
     },

@@ -114,12 +114,12 @@ describe('replay into Mosquitto', () => {
       expect({ ...sent, ts: 0 }).toEqual({ ...original, ts: 0 })
       // ts keeps its distance from the receipt time (the device's clock offset), now at replay time.
       const expected = original.ts - RECORDED[i]!.wall + got[i]!.wall
-      expect(Math.abs(sent.ts - expected)).toBeLessThan(250)
+      expect(Math.abs(sent.ts - expected)).toBeLessThan(1_000)
     }
     // Recorded: 2 s from first to last message; at speed 4 the replay takes 0.5 s.
     const span = got.at(-1)!.at - got[0]!.at
     expect(span).toBeGreaterThanOrEqual(480)
-    expect(span).toBeLessThan(1_500)
+    expect(span).toBeLessThan(2_500)
     expect(got[3]!.at - got[0]!.at).toBeGreaterThanOrEqual(190)
     const summary = JSON.parse(stdout)
     expect(summary).toMatchObject({ total: 6, published: 6, failed: 0, skipped: {}, interrupted: false })

@@ -1,0 +1,100 @@
+import type Database from 'better-sqlite3'
+import type { Alert } from '../alert.ts'
+import type { Clock } from '../deps.ts'
+import { type AckClaims, newNonce, signAckToken, verifyAckToken } from './ack-token.ts'
+
+export interface AckLinkOptions {
+  db: Database.Database
+  key: Buffer
+  clock: Clock
+  /** `${PUBLIC_URL}` without a trailing slash; links are `${publicUrl}/ack/<token>`. */
+  publicUrl: () => string
+  ttlMs: number
+  getAlert(id: string): Alert | undefined
+  acknowledge(id: string, actor: string, note: string | null): Alert | undefined
+  contactName(id: string): string | undefined
+}
+
+/** What a link is good for now; `alert` and `contact` are set when the signature is valid. */
+export type AckLinkState =
+  | { status: 'valid' | 'spent'; alert: Alert; contact: { id: string; name: string } }
+  | { status: 'expired' | 'invalid' }
+
+export type AckLinkUse =
+  | { status: 'acknowledged' | 'already'; alert: Alert; contact: { id: string; name: string } }
+  | { status: 'spent' | 'expired' | 'invalid' }
+
+export interface AckLinks {
+  /** A new signed, single-use, expiring link for one contact and one alert. */
+  issue(alertId: string, contact: string): string
+  inspect(token: string): AckLinkState
+  /** Spends the token, then acknowledges as `contact:<id>` (idempotent for the alert). */
+  use(token: string, note: string | null): AckLinkUse
+}
+
+type Statement = Database.Statement<unknown[], unknown>
+
+interface Resolved {
+  claims: AckClaims
+  alert: Alert
+  contact: { id: string; name: string }
+}
+
+export function createAckLinks(options: AckLinkOptions): AckLinks {
+  return new SignedAckLinks(options)
+}
+
+class SignedAckLinks implements AckLinks {
+  private readonly isSpent: Statement
+  private readonly spend: Statement
+  private readonly prune: Statement
+
+  constructor(private readonly options: AckLinkOptions) {
+    const { db } = options
+    this.isSpent = db.prepare('SELECT 1 FROM ack_links_spent WHERE nonce = ?')
+    this.spend = db.prepare(
+      'INSERT OR IGNORE INTO ack_links_spent (nonce, alert_id, contact, spent_at) VALUES (?, ?, ?, ?)',
+    )
+    // Spent rows are only needed while their links could still be presented.
+    this.prune = db.prepare('DELETE FROM ack_links_spent WHERE spent_at < ?')
+  }
+
+  issue(alertId: string, contact: string): string {
+    const { key, clock, ttlMs } = this.options
+    const claims: AckClaims = { alertId, contact, expiresAt: clock.now() + ttlMs, nonce: newNonce() }
+    return `${this.options.publicUrl()}/ack/${signAckToken(key, claims)}`
+  }
+
+  inspect(token: string): AckLinkState {
+    const found = this.resolve(token)
+    if ('status' in found) return found
+    const status = this.isSpent.get(found.claims.nonce) ? 'spent' : 'valid'
+    return { status, alert: found.alert, contact: found.contact }
+  }
+
+  use(token: string, note: string | null): AckLinkUse {
+    const found = this.resolve(token)
+    if ('status' in found) return found
+    const now = this.options.clock.now()
+    // Spent before the acknowledgement: a crash in between leaves the alert to the other paths,
+    // never a link that works twice.
+    const spent = this.options.db.transaction(() => {
+      this.prune.run(now - 2 * this.options.ttlMs)
+      return this.spend.run(found.claims.nonce, found.alert.id, found.contact.id, now).changes === 1
+    })
+    if (!spent.immediate()) return { status: 'spent' }
+    const wasOpen = found.alert.state === 'open'
+    const actor = `contact:${found.contact.id}`
+    const alert = this.options.acknowledge(found.alert.id, actor, note) ?? found.alert
+    return { status: wasOpen ? 'acknowledged' : 'already', alert, contact: found.contact }
+  }
+
+  private resolve(token: string): Resolved | { status: 'expired' | 'invalid' } {
+    const verified = verifyAckToken(this.options.key, token, this.options.clock.now())
+    if (!verified.ok) return { status: verified.reason }
+    const alert = this.options.getAlert(verified.claims.alertId)
+    const name = this.options.contactName(verified.claims.contact)
+    if (!alert || name === undefined) return { status: 'invalid' }
+    return { claims: verified.claims, alert, contact: { id: verified.claims.contact, name } }
+  }
+}

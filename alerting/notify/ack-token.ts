@@ -1,0 +1,95 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { FirewatchError } from '../../ingest/error-codes.ts'
+
+// One-tap acknowledgement tokens: `<alertId>.<contact>.<expiry>.<nonce>.<mac>`, every part
+// URL-safe and none containing a dot, so the link stays short enough for one SMS segment.
+// The MAC is HMAC-SHA256 truncated to 128 bits (RFC 2104 §5 allows truncation to half or more).
+
+const KEY_FILE = 'ack-link.key'
+const KEY_BYTES = 32
+const MAC_BYTES = 16
+
+export interface AckClaims {
+  alertId: string
+  contact: string
+  /** Epoch ms. */
+  expiresAt: number
+  /** Makes every link unique; the spent-links table is keyed by it. */
+  nonce: string
+}
+
+export type VerifiedToken = { ok: true; claims: AckClaims } | { ok: false; reason: 'invalid' | 'expired' }
+
+/**
+ * The HMAC key, generated on first start and kept in DATA_DIR (mode 0600). Created through a
+ * temporary file and a hard link, so two processes starting at once end up with the same key and
+ * a crash never leaves a half-written one.
+ */
+export function loadOrCreateAckKey(dataDir: string): Buffer {
+  const file = join(dataDir, KEY_FILE)
+  try {
+    mkdirSync(dataDir, { recursive: true })
+    const existing = readKey(file)
+    if (existing) return existing
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
+    writeFileSync(tmp, `${randomBytes(KEY_BYTES).toString('hex')}\n`, { mode: 0o600, flush: true })
+    try {
+      linkSync(tmp, file)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    } finally {
+      unlinkSync(tmp)
+    }
+    const key = readKey(file)
+    if (!key) throw new Error(`${file} does not hold a ${KEY_BYTES}-byte hex key`)
+    return key
+  } catch (err) {
+    throw new FirewatchError('FGW_ERR_NOTIFY_KEY', `cannot read or create ${file}`, { cause: err })
+  }
+}
+
+function readKey(file: string): Buffer | null {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8').trim()
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw err
+  }
+  if (!/^[0-9a-f]+$/.test(text) || text.length !== KEY_BYTES * 2) {
+    throw new Error(`${file} does not hold a ${KEY_BYTES}-byte hex key`)
+  }
+  return Buffer.from(text, 'hex')
+}
+
+export function newNonce(): string {
+  return randomBytes(9).toString('base64url')
+}
+
+export function signAckToken(key: Buffer, claims: AckClaims): string {
+  const body = [claims.alertId, claims.contact, Math.ceil(claims.expiresAt / 1000).toString(36), claims.nonce]
+  const text = body.join('.')
+  return `${text}.${mac(key, text).toString('base64url')}`
+}
+
+export function verifyAckToken(key: Buffer, token: string, now: number): VerifiedToken {
+  const parts = token.split('.')
+  if (parts.length !== 5) return { ok: false, reason: 'invalid' }
+  const [alertId, contact, expiry, nonce, given] = parts as [string, string, string, string, string]
+  // Compared as text: base64url decoding ignores the spare bits of the last character, so two
+  // spellings of one MAC would otherwise both pass.
+  const expected = Buffer.from(mac(key, parts.slice(0, 4).join('.')).toString('base64url'))
+  const actual = Buffer.from(given)
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    return { ok: false, reason: 'invalid' }
+  }
+  const expiresAt = Number.parseInt(expiry, 36) * 1000
+  if (!Number.isFinite(expiresAt) || now > expiresAt) return { ok: false, reason: 'expired' }
+  return { ok: true, claims: { alertId, contact, expiresAt, nonce } }
+}
+
+function mac(key: Buffer, text: string): Buffer {
+  return createHmac('sha256', key).update(text).digest().subarray(0, MAC_BYTES)
+}

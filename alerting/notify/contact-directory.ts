@@ -1,0 +1,79 @@
+import {
+  type Contact,
+  type EscalationLevel,
+  type EscalationPolicy,
+  NOTIFY_CLASSES,
+  type NotifySettings,
+  reachedIn,
+} from '../../ingest/notify-schema.ts'
+import type { SiteModel } from '../../ingest/site-model.ts'
+import { ALERT_CLASSES, type AlertClass } from '../alert.ts'
+import type { ChannelKind } from './channel.ts'
+
+// The site file names the alert classes itself (ingest/ may not import alerting/); both lists must
+// stay the same, which this line checks at compile time in both directions.
+const _sameClasses: [readonly AlertClass[], readonly (typeof NOTIFY_CLASSES)[number][]] = [
+  NOTIFY_CLASSES,
+  ALERT_CLASSES,
+]
+
+export type { Contact, EscalationLevel, EscalationPolicy }
+
+/** One contact of one level, with the channels to try in order. */
+export interface Recipient {
+  contact: Contact
+  channels: ChannelKind[]
+  sendOn: EscalationLevel['sendOn']
+}
+
+/** Who gets what, read from the site file (contacts, escalation, notify). */
+export class ContactDirectory {
+  private readonly contacts: Map<string, Contact>
+  private readonly policies: readonly EscalationPolicy[]
+  readonly settings: NotifySettings
+  constructor(readonly site: SiteModel) {
+    void _sameClasses
+    this.contacts = new Map(site.file.contacts.map((c) => [c.id, c]))
+    this.policies = site.file.escalation
+    this.settings = site.file.notify
+  }
+
+  contact(id: string): Contact | undefined {
+    return this.contacts.get(id)
+  }
+
+  /** The first policy, in file order, that covers the building and the class. */
+  policyFor(building: string, cls: AlertClass): EscalationPolicy | undefined {
+    return this.policies.find(
+      (p) => (!p.buildings || p.buildings.includes(building)) && (!p.classes || p.classes.includes(cls)),
+    )
+  }
+
+  /** The targets of a level that receive alerts of the building, with their channels. */
+  recipients(level: EscalationLevel, building: string): Recipient[] {
+    return reachedIn(level.targets, this.contacts, building).map((contact) => ({
+      contact,
+      channels: channelsOf(level, contact),
+      sendOn: level.sendOn,
+    }))
+  }
+
+  /** [FIRE-RULE] Fire is never throttled: the schema refuses `fire` in the budget classes. */
+  throttled(cls: AlertClass): boolean {
+    return cls !== 'fire' && (this.settings.budget.classes as readonly string[]).includes(cls)
+  }
+
+  /** The address of a contact on sms or webhook (push goes to its registered subscriptions). */
+  address(contact: Contact, channel: ChannelKind): { address: string; secret?: string } | null {
+    if (channel === 'sms') return contact.phone ? { address: contact.phone } : null
+    if (channel === 'webhook') {
+      return contact.webhook ? { address: contact.webhook.url, secret: contact.webhook.secret } : null
+    }
+    return null
+  }
+}
+
+/** The level's channels (or the contact's own), in order, limited to those the contact has. */
+export function channelsOf(level: EscalationLevel, contact: Contact): ChannelKind[] {
+  return (level.channels ?? contact.channels).filter((ch) => contact.channels.includes(ch))
+}

@@ -1,0 +1,128 @@
+import type { SiteModel } from '../../ingest/site-model.ts'
+import type { Alert } from '../alert.ts'
+import type { AlertStore } from '../alert-store.ts'
+import type { Clock, Logger } from '../deps.ts'
+import { type AckLinks, createAckLinks } from './ack-links.ts'
+import { loadOrCreateAckKey } from './ack-token.ts'
+import type { Channel, ChannelKind } from './channel.ts'
+import { ContactDirectory } from './contact-directory.ts'
+import { createEscalation, type Escalation } from './escalation.ts'
+import { EscalationStore } from './escalation-store.ts'
+import { type NotifyContext, type NotifyMetrics, noMetrics } from './notify-context.ts'
+import { createNotifyHook, type NotifyHook } from './notify-hook.ts'
+import { createDispatcher, type Dispatcher } from './outbox-dispatcher.ts'
+import { OutboxStore } from './outbox-store.ts'
+import { PushSubscriptions } from './push-subscriptions.ts'
+
+export interface NotifierOptions {
+  /** The alert store: the outbox lives in the same SQLite file and transactions. */
+  store: AlertStore
+  site: SiteModel
+  channels: ReadonlyMap<ChannelKind, Channel>
+  clock: Clock
+  log: Logger
+  metrics?: NotifyMetrics
+  /** Where the acknowledgement-link key is kept (generated on first start). */
+  dataDir: string
+  /** PUBLIC_URL; a function because the default names the HTTP port, known once listening. */
+  publicUrl: () => string
+  /** The lifecycle's acknowledge (the link acts through it, so escalation stops the same way). */
+  acknowledge(id: string, actor: string, note: string | null): Alert | undefined
+  random?: () => number
+  sendTimeoutMs?: number
+}
+
+export interface Notifier extends NotifyHook {
+  ackLinks: AckLinks
+  pushSubscriptions: PushSubscriptions
+  dispatcher: Dispatcher
+  escalation: Escalation
+  outbox: OutboxStore
+  /** Dispatch loop (plus kicks) and escalation timer. */
+  start(intervals?: { dispatchMs?: number; escalationMs?: number }): void
+  stop(): Promise<void>
+}
+
+/** Contacts, outbox, dispatcher, escalation and links, on the alert store's database. */
+export function createNotifier(options: NotifierOptions): Notifier {
+  const ctx = notifyContext(options)
+  const released = ctx.outbox.releaseClaims()
+  if (released > 0)
+    ctx.log.warn({ jobs: released }, 'notification jobs in flight at the last stop are sent again')
+  const ackLinks = ackLinksOf(options, ctx)
+  const dispatcher = createDispatcher({
+    ctx,
+    channels: options.channels,
+    links: ackLinks,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.sendTimeoutMs ? { sendTimeoutMs: options.sendTimeoutMs } : {}),
+  })
+  const escalation = createEscalation(ctx)
+  const timer = escalationTimer(ctx, escalation, dispatcher)
+  return {
+    ...createNotifyHook(ctx, () => dispatcher.kick()),
+    ackLinks,
+    pushSubscriptions: ctx.push,
+    dispatcher,
+    escalation,
+    outbox: ctx.outbox,
+    start(intervals = {}) {
+      dispatcher.start(intervals.dispatchMs ?? 200)
+      timer.start(intervals.escalationMs ?? 1000)
+      // Jobs left pending by the previous run go out now, not at the first interval.
+      dispatcher.kick()
+    },
+    async stop() {
+      timer.stop()
+      await dispatcher.stop()
+    },
+  }
+}
+
+function notifyContext(options: NotifierOptions): NotifyContext {
+  const { store } = options
+  return {
+    alerts: store,
+    outbox: new OutboxStore(store.db),
+    escalations: new EscalationStore(store.db),
+    push: new PushSubscriptions(store.db),
+    directory: new ContactDirectory(options.site),
+    available: new Set(options.channels.keys()),
+    clock: options.clock,
+    log: options.log,
+    metrics: options.metrics ?? noMetrics,
+  }
+}
+
+function ackLinksOf(options: NotifierOptions, ctx: NotifyContext): AckLinks {
+  return createAckLinks({
+    db: options.store.db,
+    key: loadOrCreateAckKey(options.dataDir),
+    clock: options.clock,
+    publicUrl: options.publicUrl,
+    ttlMs: ctx.directory.settings.ackLinkTtlSec * 1000,
+    getAlert: (id) => options.store.get(id),
+    acknowledge: options.acknowledge,
+    contactName: (id) => ctx.directory.contact(id)?.name,
+  })
+}
+
+/** Calls escalate(now) every interval; a step that queued jobs kicks the dispatcher. */
+function escalationTimer(ctx: NotifyContext, escalation: Escalation, dispatcher: Dispatcher) {
+  let timer: NodeJS.Timeout | null = null
+  const tick = () => {
+    try {
+      if (escalation.escalate(ctx.clock.now()) > 0) dispatcher.kick()
+    } catch (err) {
+      ctx.log.error({ err }, 'escalation tick failed')
+    }
+  }
+  return {
+    start(intervalMs: number) {
+      timer ??= setInterval(tick, intervalMs)
+    },
+    stop() {
+      if (timer) clearInterval(timer)
+    },
+  }
+}

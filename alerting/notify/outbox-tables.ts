@@ -1,0 +1,86 @@
+// The notification tables, in the alerts SQLite file: a job commits in the same transaction as the
+// alert transition that caused it, and survives kill -9 with it (DESIGN.md "Storage"). Times are
+// epoch ms.
+export const OUTBOX_TABLES_SQL = `
+CREATE TABLE IF NOT EXISTS notify_jobs (
+  id INTEGER PRIMARY KEY,
+  -- alertId:contact:channel:level:repeat for alert jobs; digest:contact:channel:alertId:level:repeat
+  job_key TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('alert', 'digest')),
+  -- digest: the alert whose folding started the digest
+  alert_id TEXT NOT NULL REFERENCES alerts (id),
+  class TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  level INTEGER NOT NULL,
+  repeat INTEGER NOT NULL,
+  urgent INTEGER NOT NULL CHECK (urgent IN (0, 1)),
+  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'cancelled', 'folded')),
+  created_at INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  -- lease of the dispatcher that is sending it; released at start-up (one gateway per file)
+  claimed_until INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  provider_id TEXT,
+  last_error TEXT,
+  finished_at INTEGER,
+  -- folded jobs: the digest job that lists them
+  digest_id INTEGER REFERENCES notify_jobs (id),
+  -- push jobs: JSON array of subscription ids already delivered (not sent again on a retry)
+  delivered_to TEXT
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS notify_jobs_due ON notify_jobs (urgent DESC, due_at) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS notify_jobs_by_alert ON notify_jobs (alert_id, state);
+CREATE INDEX IF NOT EXISTS notify_jobs_by_contact ON notify_jobs (contact, created_at);
+CREATE INDEX IF NOT EXISTS notify_jobs_by_digest ON notify_jobs (digest_id) WHERE digest_id IS NOT NULL;
+
+-- One row per alert that a policy notifies: where its escalation stands.
+CREATE TABLE IF NOT EXISTS notify_escalations (
+  alert_id TEXT PRIMARY KEY REFERENCES alerts (id),
+  level INTEGER NOT NULL,
+  repeat INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('active', 'stopped', 'exhausted')),
+  next_at INTEGER NOT NULL,
+  -- receipt of the reading that opened the alert: the start of the latency metrics
+  started_at INTEGER NOT NULL,
+  first_request_at INTEGER
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS notify_escalations_due ON notify_escalations (next_at) WHERE state = 'active';
+
+-- A channel of a contact that failed for good, for the address it failed on: changing the phone
+-- or URL in the site file makes the channel usable again.
+CREATE TABLE IF NOT EXISTS notify_bad_channels (
+  contact TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  address TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (contact, channel)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS push_subscriptions (
+  id INTEGER PRIMARY KEY,
+  contact TEXT NOT NULL,
+  endpoint TEXT NOT NULL UNIQUE,
+  p256dh TEXT NOT NULL,
+  auth TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  bad_since INTEGER,
+  bad_reason TEXT
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS push_subscriptions_by_contact ON push_subscriptions (contact);
+
+-- Spent acknowledgement links (single use). Rows outlive the links' expiry, then are pruned.
+CREATE TABLE IF NOT EXISTS ack_links_spent (
+  nonce TEXT PRIMARY KEY,
+  alert_id TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  spent_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS ack_links_spent_at ON ack_links_spent (spent_at);
+`

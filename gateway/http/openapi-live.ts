@@ -1,0 +1,27 @@
+/** OpenAPI paths of the live wall feed; added to /docs only when the app serves it. */
+export function livePaths(): object {
+  return {
+    '/api/v1/live': {
+      get: {
+        summary: 'Live wall feed (Server-Sent Events): a snapshot, then alert and devices events',
+        security: [{ bearer: [] }],
+        parameters: [
+          {
+            name: 'Last-Event-ID',
+            in: 'header',
+            required: false,
+            description: 'The id of the last event received: the alert transitions after it are replayed',
+            schema: { type: 'string' },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'An endless text/event-stream; the events are described in the README',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
+          },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+        },
+      },
+    },
+  }
+}

@@ -1,0 +1,126 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { isoTime } from '../../alerting/clock-iso.ts'
+import type { PushSubscriptionJson, StoredSubscription } from '../../alerting/notify/push-subscriptions.ts'
+import type { SiteModel } from '../../ingest/site-model.ts'
+import { principalOf, type TokenPrincipal } from './auth.ts'
+import { HttpError } from './http-errors.ts'
+import { validated } from './request-schemas.ts'
+
+/** What the push routes need (structural: the notifier's subscription store and the VAPID key). */
+export interface PushService {
+  add(
+    contact: string,
+    sub: PushSubscriptionJson,
+    by: string,
+    at: number,
+  ): { subscription: StoredSubscription; created: boolean }
+  get(id: number): StoredSubscription | undefined
+  byEndpoint(endpoint: string): StoredSubscription | undefined
+  remove(id: number): boolean
+  /** The applicationServerKey for pushManager.subscribe; null when Web Push is not configured. */
+  vapidPublicKey(): string | null
+}
+
+const base64Url = (bytes: number, what: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+={0,2}$/, 'URL-safe base64')
+    .refine((v) => Buffer.from(v, 'base64url').length === bytes, `${what} must be ${bytes} bytes`)
+
+/** A W3C PushSubscription (subscription.toJSON()) plus the contact it reaches. */
+export const PushSubscriptionBody = z
+  .object({
+    contact: z
+      .string()
+      .regex(/^[a-z0-9-]+$/)
+      .describe('contact id of the site file'),
+    endpoint: z
+      .url({ protocol: /^https$/ })
+      .max(2048)
+      .describe('push service URL (https)'),
+    expirationTime: z.number().nullable().optional(),
+    keys: z
+      .object({
+        p256dh: base64Url(65, 'p256dh (an uncompressed P-256 key)').refine(
+          (v) => Buffer.from(v, 'base64url')[0] === 0x04,
+          'p256dh must be an uncompressed point (0x04...)',
+        ),
+        auth: base64Url(16, 'auth'),
+      })
+      .strict(),
+  })
+  .strict()
+
+export const PushEndpointBody = z.object({ endpoint: z.string().min(1) }).strict()
+
+interface PushOptions {
+  push: PushService
+  site: SiteModel
+  clock: { now(): number }
+}
+
+const unavailable = () => new HttpError('FGW_ERR_PUSH_UNAVAILABLE', 404)
+const noContact = () => new HttpError('FGW_ERR_PUSH_CONTACT', 404)
+
+export async function pushRoutes(app: FastifyInstance, options: PushOptions): Promise<void> {
+  const { push, site } = options
+  app.get('/push/vapid-public-key', async (request) => {
+    principalOf(request)
+    const publicKey = push.vapidPublicKey()
+    if (publicKey === null) throw unavailable()
+    return { publicKey }
+  })
+
+  app.post('/push/subscriptions', async (request, reply) => {
+    const principal = principalOf(request)
+    const body = validated(PushSubscriptionBody, request.body ?? {})
+    const contact = mayManage(site, principal, body.contact)
+    if (!contact.channels.includes('push')) {
+      const issue = {
+        code: 'custom',
+        path: ['contact'],
+        message: `contact ${contact.id} has no push channel`,
+      }
+      throw new HttpError('FGW_ERR_HTTP_VALIDATION', 400, undefined, [issue])
+    }
+    const { subscription, created } = push.add(contact.id, body, principal.name, options.clock.now())
+    return reply.code(created ? 201 : 200).send(view(subscription))
+  })
+
+  app.delete<{ Params: { id: string } }>('/push/subscriptions/:id', async (request, reply) => {
+    const id = /^\d{1,15}$/.test(request.params.id) ? Number(request.params.id) : Number.NaN
+    removeVisible(options, principalOf(request), push.get(id))
+    return reply.code(204).send()
+  })
+
+  // A browser that unsubscribes knows its endpoint, not our id.
+  app.delete('/push/subscriptions', async (request, reply) => {
+    const { endpoint } = validated(PushEndpointBody, request.body ?? {})
+    removeVisible(options, principalOf(request), push.byEndpoint(endpoint))
+    return reply.code(204).send()
+  })
+}
+
+/** The contact, when the token is an admin's or linked to it (contacts[].apiTokens); else 404. */
+function mayManage(site: SiteModel, principal: TokenPrincipal, contactId: string) {
+  const contact = site.file.contacts.find((c) => c.id === contactId)
+  if (!contact || !(principal.role === 'admin' || contact.apiTokens.includes(principal.name)))
+    throw noContact()
+  return contact
+}
+
+function removeVisible(
+  options: PushOptions,
+  principal: TokenPrincipal,
+  sub: StoredSubscription | undefined,
+): void {
+  if (!sub) throw new HttpError('FGW_ERR_HTTP_NOT_FOUND', 404)
+  // An admin may also remove subscriptions of contacts no longer in the site file.
+  if (principal.role !== 'admin') mayManage(options.site, principal, sub.contact)
+  options.push.remove(sub.id)
+}
+
+function view(sub: StoredSubscription) {
+  return { id: sub.id, contact: sub.contact, endpoint: sub.endpoint, createdAt: isoTime(sub.created_at) }
+}

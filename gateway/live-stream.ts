@@ -1,0 +1,166 @@
+import type { Alert, AlertTransition } from '../alerting/alert.ts'
+import type { BuildingSummary, DeviceView, LiveState } from './live-state.ts'
+
+/** One Server-Sent Event, before framing. `id` only on events a client may resume after. */
+export interface LiveEvent {
+  event: 'snapshot' | 'alert' | 'devices'
+  id?: number
+  data: unknown
+}
+
+export interface LiveSubscriber {
+  /** null: every building (brigade, admin); otherwise only these. */
+  scope: ReadonlySet<string> | null
+  send(event: LiveEvent): void
+}
+
+export interface LiveStreamOptions {
+  live: LiveState
+  /** The active alerts, for snapshots. */
+  activeAlerts: () => Alert[]
+  clock: { now(): number }
+  /** Alert transitions kept for resuming clients (issue 6: "e.g. last 10,000"). */
+  replayLimit?: number
+  /** Device frames are batched: at most one per interval, 100 ms = 10 frames per second. */
+  frameMs?: number
+}
+
+interface LogEntry {
+  id: number
+  building: string
+  data: AlertEventData
+}
+
+export interface AlertEventData {
+  action: AlertTransition['action']
+  actor: string
+  at: number
+  alert: Alert
+}
+
+export interface DevicesEventData {
+  devices: DeviceView[]
+  buildings: BuildingSummary[]
+}
+
+export interface SnapshotEventData {
+  buildings: BuildingSummary[]
+  alerts: Alert[]
+}
+
+/**
+ * The wall's live feed: a snapshot, then every alert transition (numbered, kept in a bounded replay
+ * log so that a reconnecting client misses none) and batched device changes (not numbered: the next
+ * snapshot or frame carries the current state anyway).
+ */
+export class LiveStream {
+  private readonly subscribers = new Set<LiveSubscriber>()
+  private readonly log: LogEntry[] = []
+  private readonly dirty = new Set<string>()
+  private readonly replayLimit: number
+  private readonly frameMs: number
+  /**
+   * Starts at the boot time in ms, so ids keep increasing across restarts in practice and an id
+   * from before a restart is older than the log: that client gets a fresh snapshot.
+   */
+  private lastId: number
+  private timer: ReturnType<typeof setTimeout> | null = null
+
+  constructor(private readonly options: LiveStreamOptions) {
+    this.replayLimit = options.replayLimit ?? 10_000
+    this.frameMs = options.frameMs ?? 100
+    this.lastId = options.clock.now()
+  }
+
+  alertChanged(t: AlertTransition): void {
+    const entry: LogEntry = {
+      id: ++this.lastId,
+      building: t.alert.building,
+      data: { action: t.action, actor: t.actor, at: t.at, alert: t.alert },
+    }
+    this.log.push(entry)
+    if (this.log.length > this.replayLimit) this.log.splice(0, this.log.length - this.replayLimit)
+    for (const s of this.subscribers) {
+      if (visible(s, entry.building)) s.send({ event: 'alert', id: entry.id, data: entry.data })
+    }
+    // The alert changes the device's colour and the building's counts: the next frame carries them.
+    this.deviceChanged(t.alert.device)
+  }
+
+  /** Hot path (every reading): a set insertion; the frame is built at most every frameMs. */
+  deviceChanged(deviceId: string): void {
+    if (this.subscribers.size === 0) return
+    this.dirty.add(deviceId)
+    if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.frameMs)
+  }
+
+  /**
+   * Registers a client. With a `lastEventId` still in the log it gets the transitions after it;
+   * otherwise (new client, id too old or unknown) a snapshot.
+   */
+  subscribe(subscriber: LiveSubscriber, lastEventId: number | null): () => void {
+    const replay = lastEventId === null ? null : this.after(lastEventId)
+    if (replay === null) subscriber.send(this.snapshot(subscriber.scope))
+    else {
+      for (const e of replay) {
+        if (visible(subscriber, e.building)) subscriber.send({ event: 'alert', id: e.id, data: e.data })
+      }
+    }
+    this.subscribers.add(subscriber)
+    return () => this.subscribers.delete(subscriber)
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.subscribers.clear()
+  }
+
+  private snapshot(scope: ReadonlySet<string> | null): LiveEvent {
+    const alerts = this.options.activeAlerts().filter((a) => scope === null || scope.has(a.building))
+    const data: SnapshotEventData = { buildings: this.options.live.buildingSummaries(scope), alerts }
+    // The snapshot's id is the last transition it already contains: resuming from it loses nothing.
+    return { event: 'snapshot', id: this.lastId, data }
+  }
+
+  /** The log entries after `id`, or null when the client cannot be resumed from it. */
+  private after(id: number): LogEntry[] | null {
+    if (!Number.isSafeInteger(id) || id > this.lastId) return null
+    if (id === this.lastId) return []
+    const first = this.log[0]
+    // The client missed transitions that have already left the log.
+    if (first === undefined || id < first.id - 1) return null
+    return this.log.slice(id - first.id + 1)
+  }
+
+  private flush(): void {
+    this.timer = null
+    const devices: DeviceView[] = []
+    const touched = new Set<string>()
+    for (const id of this.dirty) {
+      const view = this.options.live.device(id)
+      if (view) devices.push(view)
+      if (view) touched.add(view.building)
+    }
+    this.dirty.clear()
+    if (devices.length === 0) return
+    const buildings = this.options.live.buildingSummaries(touched)
+    for (const s of this.subscribers) {
+      const data: DevicesEventData = {
+        devices: devices.filter((d) => visible(s, d.building)),
+        buildings: buildings.filter((b) => visible(s, b.id)),
+      }
+      if (data.devices.length > 0) s.send({ event: 'devices', data })
+    }
+  }
+}
+
+function visible(s: LiveSubscriber, building: string): boolean {
+  return s.scope === null || s.scope.has(building)
+}
+
+/** SSE framing (WHATWG HTML "server-sent events"): JSON has no raw newlines, so one data line. */
+export function frameEvent(e: LiveEvent): string {
+  const id = e.id === undefined ? '' : `id: ${e.id}\n`
+  return `${id}event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`
+}

@@ -1,0 +1,44 @@
+import type { Alert } from '../../../alerting/alert.ts'
+import type { BuildingDetail } from '../../live-state.ts'
+
+const TOKEN_KEY = 'firewatch.token'
+
+/** The token lives in localStorage only: never in a URL, so never in a log or a referrer. */
+export const tokenStore = {
+  get: (): string | null => localStorage.getItem(TOKEN_KEY),
+  set: (token: string): void => localStorage.setItem(TOKEN_KEY, token),
+  clear: (): void => localStorage.removeItem(TOKEN_KEY),
+}
+
+export class Unauthorized extends Error {}
+
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const headers = new Headers(init.headers)
+  headers.set('authorization', `Bearer ${tokenStore.get() ?? ''}`)
+  if (init.body !== undefined) headers.set('content-type', 'application/json')
+  const res = await fetch(`/api/v1${path}`, { ...init, headers })
+  if (res.status === 401) throw new Unauthorized('token refused')
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${res.status}`)
+  return (await res.json()) as T
+}
+
+export function buildingDetail(id: string): Promise<BuildingDetail> {
+  return api<BuildingDetail>(`/buildings/${encodeURIComponent(id)}`)
+}
+
+export interface AlertQuery {
+  building: string
+  state: string
+  class: string
+}
+
+export async function listAlerts(q: AlertQuery): Promise<Alert[]> {
+  const params = new URLSearchParams({ building: q.building, state: q.state })
+  if (q.class !== '') params.set('class', q.class)
+  return (await api<{ alerts: Alert[] }>(`/alerts?${params}`)).alerts
+}
+
+export function alertAction(id: string, action: 'ack' | 'resolve', note: string): Promise<Alert> {
+  const body = JSON.stringify(note.trim() === '' ? {} : { note: note.trim() })
+  return api<Alert>(`/alerts/${encodeURIComponent(id)}/${action}`, { method: 'POST', body })
+}

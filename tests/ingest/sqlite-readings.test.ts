@@ -1,0 +1,103 @@
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { answerHistory, type HistoryRequest } from '../../ingest/store/history-query.ts'
+import { SqliteReadings } from '../../ingest/store/sqlite-readings.ts'
+import { reading, silent, tempDir } from '../storage/store-fixtures.ts'
+
+const T0 = Date.parse('2026-11-22T10:00:00.000Z')
+const DAY = 86_400_000
+let dir: string
+let now: number
+let store: SqliteReadings
+
+beforeEach(() => {
+  dir = tempDir('sqlite-readings')
+  now = T0
+  store = SqliteReadings.open({
+    file: join(dir, 'readings.db'),
+    retentionDays: 7,
+    clock: { now: () => now },
+    log: silent,
+  })
+})
+afterEach(async () => {
+  await store.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const write = (...rs: ReturnType<typeof reading>[]) => store.write(rs.map((r) => store.encode(r)))
+const history = (q: Partial<HistoryRequest>) =>
+  answerHistory(store, { device: 'ta-b1-elec-01', from: T0, to: T0 + DAY, ...q })
+
+describe('SQLite readings store', () => {
+  it('When readings are written twice, then each is stored once and comes back in time order', async () => {
+    const batch = [
+      reading('temperature_c:l2', 43, T0 + 2),
+      reading('temperature_c:l1', 41, T0 + 1),
+      reading('temperature_c', 40, T0 + 3),
+      reading('temperature_cx', 1, T0 + 4),
+      reading('residual_current_ma', 120.5, T0 + 3),
+    ]
+    expect(await write(...batch)).toEqual({ status: 'written' })
+    expect(await write(...batch)).toEqual({ status: 'written' })
+    expect((await history({})).readings).toEqual([
+      { metric: 'temperature_c:l1', value: 41, ts: T0 + 1 },
+      { metric: 'temperature_c:l2', value: 43, ts: T0 + 2 },
+      { metric: 'residual_current_ma', value: 120.5, ts: T0 + 3 },
+      { metric: 'temperature_c', value: 40, ts: T0 + 3 },
+      { metric: 'temperature_cx', value: 1, ts: T0 + 4 },
+    ])
+    const metrics = async (metric: string) => (await history({ metric })).readings.map((r) => r.metric)
+    expect(await metrics('temperature_c')).toEqual(['temperature_c:l1', 'temperature_c:l2', 'temperature_c'])
+    expect(await metrics('temperature_c:l2')).toEqual(['temperature_c:l2'])
+  })
+
+  it('When more than 1000 readings are in the range, then the mean per chosen step comes back', async () => {
+    const batch = Array.from({ length: 3000 }, (_, i) => reading('temperature_c:l1', i % 10, T0 + i * 1000))
+    await write(...batch)
+    const auto = await history({ to: T0 + 3_000_000 })
+    // 3000 s / 1000 points = 3 s, rounded up to 5 s: readings 0..4 of each 10 s cycle, mean 2.
+    expect(auto).toMatchObject({ source: 'sqlite', step: 5000, truncated: false })
+    expect(auto.readings).toHaveLength(600)
+    expect(auto.readings.slice(0, 2)).toEqual([
+      { metric: 'temperature_c:l1', value: 2, ts: T0 },
+      { metric: 'temperature_c:l1', value: 7, ts: T0 + 5000 },
+    ])
+    expect((await history({ step: 'raw' })).readings).toHaveLength(3000)
+  })
+
+  it('When readings are older than the retention window, then pruning deletes them, and only them', async () => {
+    const old = Array.from({ length: 25_000 }, (_, i) => reading('rssi_dbm', -60, T0 - 8 * DAY + i))
+    await write(...old, reading('rssi_dbm', -61, T0 - 6 * DAY))
+    now = T0
+    expect(await store.prune()).toBe(25_000)
+    const left = await answerHistory(store, { device: 'ta-b1-elec-01', from: 0, to: T0, step: 'raw' })
+    expect(left.readings).toEqual([{ metric: 'rssi_dbm', value: -61, ts: T0 - 6 * DAY }])
+  })
+
+  it('When another connection holds the write lock, then a write fails at once instead of waiting', async () => {
+    // The writer thread is up (its start-up is not what is timed here).
+    expect(await write(reading('rssi_dbm', -61, T0 - 1))).toEqual({ status: 'written' })
+    const other = new Database(join(dir, 'readings.db'))
+    other.exec('BEGIN IMMEDIATE')
+    const started = performance.now()
+    const outcome = await write(reading('rssi_dbm', -60, T0))
+    expect(performance.now() - started).toBeLessThan(100)
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'SQLITE_BUSY' } })
+    other.exec('COMMIT')
+    other.close()
+    expect(await write(reading('rssi_dbm', -60, T0))).toEqual({ status: 'written' })
+  })
+
+  it('When records are malformed, then they are refused and the rest of the batch is written', async () => {
+    const good = store.encode(reading('rssi_dbm', -60, T0))
+    const outcome = await store.write([good, 'ta-b1-elec-01\trssi_dbm\tnot-a-time\t1', 'garbage'])
+    expect(outcome).toEqual({
+      status: 'written',
+      refused: ['ta-b1-elec-01\trssi_dbm\tnot-a-time\t1', 'garbage'],
+    })
+    expect((await history({})).readings).toHaveLength(1)
+  })
+})

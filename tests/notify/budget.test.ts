@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createNotifyHarness, type NotifyHarness, siteWith, WEBHOOK_SECRET } from './notify-harness.ts'
+
+const site = ({ webhookUrl }: { webhookUrl: string }) =>
+  siteWith(`
+contacts:
+  - { id: li-wei, name: Li Wei, role: manager, channels: [webhook], webhook: { url: "${webhookUrl}", secret: ${WEBHOOK_SECRET} } }
+  - { id: centre, name: Monitoring Centre, role: monitoring_centre, phone: "+8610119119119", channels: [sms] }
+escalation:
+  - classes: [fire]
+    levels:
+      - { targets: [li-wei], ackTimeoutSec: 600 }
+      - { targets: [centre], ackTimeoutSec: 600 }
+  - classes: [warning, fault]
+    levels:
+      - { targets: [li-wei], ackTimeoutSec: 3600 }
+notify:
+  budget: { max: 3, windowSec: 3600 }
+`)
+
+let h: NotifyHarness
+afterEach(async () => {
+  await h.close()
+})
+
+const kinds = () =>
+  h.webhook.deliveries.map((d) => (d.idempotencyKey.startsWith('digest:') ? 'digest' : 'alert'))
+
+describe('Per-recipient budget', () => {
+  it('When a warning flaps ten times in a minute, then three messages and one digest listing the other seven go out', async () => {
+    h = await createNotifyHarness(site)
+    const ids: string[] = []
+    for (let i = 0; i < 10; i++) {
+      ids.push(h.raise('ta-12-smoke-01', 'warning').id)
+      await h.dispatch()
+      h.advance(3_000)
+      h.clear('ta-12-smoke-01', 'warning')
+      h.advance(3_000)
+    }
+    await h.dispatch()
+    expect(kinds()).toEqual(['alert', 'alert', 'alert'])
+    expect(h.outcomes.filter((o) => o === 'webhook folded')).toHaveLength(7)
+    // The digest waits until the first message leaves the one-hour window.
+    h.advance(3_600_000 - 60_000 - 1)
+    await h.dispatch()
+    expect(kinds()).toHaveLength(3)
+    h.advance(1)
+    await h.dispatch()
+    expect(kinds()).toHaveLength(4)
+    h.advance(3_600_000)
+    await h.dispatch()
+    expect(kinds()).toEqual(['alert', 'alert', 'alert', 'digest'])
+    const digest = h.webhook.deliveries[3]!.body
+    expect(digest.text.split('\n')[0]).toBe(
+      'Firewatch digest: 7 alert(s) held back (at most 3 messages per 60 min)',
+    )
+    expect(digest.text.split('\n').filter((l) => l.startsWith('- warning: '))).toHaveLength(7)
+    expect((digest.alert.digest as { id: string }[]).map((a) => a.id)).toEqual(ids.slice(3))
+    for (const id of ids.slice(3)) {
+      expect(h.lifecycle.history(id).find((e) => e.action === 'notified')?.note).toMatch(
+        /folded into a digest/,
+      )
+    }
+  })
+
+  it('When the budget is spent on warnings, then fire alarms still go out, every one of them, at once', async () => {
+    h = await createNotifyHarness(site)
+    for (let i = 0; i < 4; i++) {
+      h.raise('ta-12-smoke-01', 'warning', `test.warning_${i}`)
+      h.advance(1_000)
+    }
+    await h.dispatch()
+    expect(kinds()).toEqual(['alert', 'alert', 'alert'])
+    const fires = [0, 1, 2, 3, 4].map((i) => h.raise('ta-12-smoke-01', 'fire', `test.fire_${i}`).id)
+    await h.dispatch()
+    const fireKeys = h.webhook.deliveries
+      .map((d) => d.idempotencyKey)
+      .filter((k) => fires.some((id) => k.startsWith(id)))
+    expect(fireKeys).toEqual(fires.map((id) => `${id}:li-wei:webhook:0:0`))
+    expect(h.outcomes.filter((o) => o === 'webhook folded')).toHaveLength(1)
+  })
+})

@@ -1,0 +1,210 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { Agent } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Alert, AlertClass, AlertSignal } from '../../alerting/alert.ts'
+import { type AlertLifecycle, createAlertLifecycle } from '../../alerting/alert-lifecycle.ts'
+import { AlertStore } from '../../alerting/alert-store.ts'
+import { ChannelsEnvChecked, createChannels } from '../../alerting/notify/channels/index.ts'
+import { createNotifier, type Notifier } from '../../alerting/notify/notifier.ts'
+import type { JobOutcome, NotifyMetrics } from '../../alerting/notify/notify-context.ts'
+import type { OutboxJob } from '../../alerting/notify/outbox-store.ts'
+import { parseSite } from '../../ingest/load-site.ts'
+import type { SiteModel } from '../../ingest/site-model.ts'
+import { T0, TestClock } from '../alerting/fixtures/alert-test-site.ts'
+import { MemoryLogger } from '../alerting/fixtures/lifecycle-harness.ts'
+import { type PushServicePeer, startPushServicePeer } from '../support/peers/push-service-peer.ts'
+import { startTwilioPeer, type TwilioPeer } from '../support/peers/twilio-peer.ts'
+import { startWebhookReceiver, type WebhookReceiver } from '../support/peers/webhook-receiver.ts'
+
+// The real notifier on a temp-dir SQLite file, in virtual time, sending through the real channels
+// (webhook, and Twilio SMS) to real local HTTP peers. Escalation and dispatch run when the test
+// says so: `escalate()` and `dispatch()`.
+
+export const WEBHOOK_SECRET = 'whsec-0123456789abcdef'
+const TWILIO = { accountSid: `AC${'a1'.repeat(16)}`, authToken: 'twilio-test-token', from: '+15005550006' }
+
+export { T0 }
+
+export interface Endpoints {
+  webhookUrl: string
+}
+
+export interface NotifyHarness {
+  dataDir: string
+  site: SiteModel
+  store: AlertStore
+  lifecycle: AlertLifecycle
+  notifier: Notifier
+  clock: TestClock
+  webhook: WebhookReceiver
+  sms: TwilioPeer
+  /** The local Web Push service, when the harness was made with `{ push: true }`. */
+  push: PushServicePeer | null
+  log: MemoryLogger
+  /** Every metric the notifier counted, as "channel outcome" strings. */
+  outcomes: string[]
+  firstRequests: number[]
+  acks: number[]
+  /** Raises an alert of a site device (the class and rule as given); returns it. */
+  raise(device: string, cls: AlertClass, rule?: string): Alert
+  /** The engine's clear of that (device, rule): resolves non-latched alerts. */
+  clear(device: string, cls: AlertClass, rule?: string): void
+  advance(ms: number): void
+  escalate(): number
+  /** Runs the dispatcher until no job is due now. */
+  dispatch(): Promise<number>
+  jobs(alertId: string): OutboxJob[]
+  close(): Promise<void>
+}
+
+export async function createNotifyHarness(
+  siteYaml: (e: Endpoints) => string,
+  options: { push?: boolean } = {},
+): Promise<NotifyHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'fw-notify-'))
+  const clock = new TestClock(T0)
+  const webhook = await startWebhookReceiver({ secret: WEBHOOK_SECRET, now: () => clock.now() })
+  const sms = await startTwilioPeer(TWILIO)
+  const push = options.push ? await startPushServicePeer(() => clock.now()) : null
+  const site = parseSite(siteYaml({ webhookUrl: webhook.url }), 'notify-test-site')
+  const store = AlertStore.open(join(dir, 'alerts.db'), { synchronous: 'normal' })
+  const log = new MemoryLogger()
+  const outcomes: string[] = []
+  const firstRequests: number[] = []
+  const acks: number[] = []
+  const metrics: NotifyMetrics = {
+    job: (channel: string, outcome: JobOutcome, count = 1) => {
+      for (let i = 0; i < count; i++) outcomes.push(`${channel} ${outcome}`)
+    },
+    firstRequest: (_cls, s) => firstRequests.push(s),
+    acknowledged: (_cls, s) => acks.push(s),
+  }
+  const env = ChannelsEnvChecked.parse({
+    SMS_PROVIDER: 'twilio',
+    TWILIO_ACCOUNT_SID: TWILIO.accountSid,
+    TWILIO_AUTH_TOKEN: TWILIO.authToken,
+    TWILIO_FROM: TWILIO.from,
+    TWILIO_BASE_URL: sms.baseUrl,
+    ...(push ? { VAPID_SUBJECT: 'mailto:ops@firewatch.test' } : {}),
+  })
+  const pushAgent = push ? { pushAgent: new Agent({ ca: push.ca }) } : {}
+  const channels = createChannels(env, { dataDir: dir, clock, log, ...pushAgent })
+  let lifecycle: AlertLifecycle | undefined
+  const notifier = createNotifier({
+    store,
+    site,
+    channels,
+    clock,
+    log,
+    metrics,
+    dataDir: dir,
+    publicUrl: () => 'http://firewatch.test',
+    acknowledge: (id, actor, note) => lifecycle!.acknowledge(id, actor, note),
+    random: () => 0.5,
+  })
+  lifecycle = createAlertLifecycle({
+    store,
+    site,
+    clock,
+    log,
+    withinTransaction: notifier.withinTransaction,
+    onTransition: (t) => notifier.afterTransition(t),
+  })
+  const signalOf = (type: 'raise' | 'clear', device: string, cls: AlertClass, rule: string) =>
+    deviceSignal(site, type, device, cls, rule, clock.now())
+  return {
+    dataDir: dir,
+    site,
+    store,
+    lifecycle,
+    notifier,
+    clock,
+    webhook,
+    sms,
+    push,
+    log,
+    outcomes,
+    firstRequests,
+    acks,
+    raise(device, cls, rule = `test.${cls}`) {
+      const t = lifecycle!.apply(signalOf('raise', device, cls, rule))
+      if (!t) throw new Error('raise changed nothing')
+      return t.alert
+    },
+    clear(device, cls, rule = `test.${cls}`) {
+      lifecycle!.apply(signalOf('clear', device, cls, rule))
+    },
+    advance(ms) {
+      clock.ms += ms
+    },
+    escalate: () => notifier.escalation.escalate(clock.now()),
+    async dispatch() {
+      let total = 0
+      // Bounded: a round that sends nothing means nothing is due now.
+      for (let i = 0; i < 20; i++) {
+        const n = await notifier.dispatcher.runOnce()
+        total += n
+        if (n === 0) break
+      }
+      return total
+    },
+    jobs: (alertId) => notifier.outbox.jobsOf(alertId),
+    async close() {
+      await notifier.stop()
+      await webhook.close()
+      await sms.close()
+      await push?.close()
+      store.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+function deviceSignal(
+  site: SiteModel,
+  type: 'raise' | 'clear',
+  device: string,
+  cls: AlertClass,
+  rule: string,
+  at: number,
+): AlertSignal {
+  const d = site.device(device)
+  if (!d) throw new Error(`no device ${device} in the test site`)
+  return {
+    type,
+    device: d.id,
+    building: d.building,
+    floor: d.floor,
+    zone: d.zone,
+    rule,
+    class: cls,
+    metric: null,
+    value: null,
+    threshold: null,
+    at,
+    receivedAt: at,
+    latched: cls === 'fire',
+    detail: null,
+  }
+}
+
+/** The token of an ack link (`…/ack/<token>`). */
+export function tokenOf(ackUrl: string): string {
+  return ackUrl.slice(ackUrl.lastIndexOf('/') + 1)
+}
+
+/** A site with two buildings, one device each, and the contacts and policies given. */
+export function siteWith(notify: string): string {
+  return `
+site: { name: Notify Estate, timezone: Asia/Shanghai }
+buildings:
+  - { id: tower-a, name: Tower A, floors: 32 }
+  - { id: tower-b, name: Tower B, floors: 20 }
+devices:
+  - { id: ta-12-smoke-01, building: tower-a, floor: 12, zone: 12-east, kind: smoke_detector, label: Kitchen corridor, secret: s3cret-ta-12 }
+  - { id: tb-03-smoke-01, building: tower-b, floor: 3, zone: 3-east, kind: smoke_detector, label: Lobby, secret: s3cret-tb-03 }
+apiTokens:
+  - { name: mgr-a, token: manager-a-token, role: manager, buildings: [tower-a] }
+${notify}`
+}

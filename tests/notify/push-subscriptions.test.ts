@@ -1,0 +1,121 @@
+import { createECDH, randomBytes } from 'node:crypto'
+import { rmSync } from 'node:fs'
+import { afterEach, describe, expect, it } from 'vitest'
+import { apiClient } from '../support/api-client.ts'
+import { startTestGateway, tempDataDir } from '../support/gateway-launcher.ts'
+import { startFixtureReceiver, writeNotifySite } from './notify-fixtures.ts'
+
+const cleanups: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+async function gateway(env: Record<string, string> = {}) {
+  const receiver = await startFixtureReceiver()
+  cleanups.push(() => receiver.close())
+  const siteDir = tempDataDir()
+  cleanups.push(() => rmSync(siteDir, { recursive: true, force: true }))
+  const gw = await startTestGateway({ FIREWATCH_SITE: writeNotifySite(siteDir, receiver.url), ...env })
+  cleanups.push(() => gw.stop())
+  return gw
+}
+
+/** What a browser's PushSubscription.toJSON() gives, with a real P-256 key. */
+function browserSubscription(endpoint = `https://push.example.net/send/${randomBytes(8).toString('hex')}`) {
+  const p256dh = createECDH('prime256v1').generateKeys().toString('base64url')
+  return { endpoint, expirationTime: null, keys: { p256dh, auth: randomBytes(16).toString('base64url') } }
+}
+
+describe('Push subscriptions API', () => {
+  it('When a manager registers the browser of the contact linked to the token, then it is stored; others may not touch it', async () => {
+    const gw = await gateway({ VAPID_SUBJECT: 'mailto:ops@example.com' })
+    const mgrA = apiClient(gw.httpUrl, 'manager-a-token')
+    const mgrB = apiClient(gw.httpUrl, 'manager-b-token')
+    const key = await mgrA.get('/api/v1/push/vapid-public-key')
+    expect(key.status).toBe(200)
+    expect(key.body.publicKey).toMatch(/^[A-Za-z0-9_-]{87}$/)
+    expect((await apiClient(gw.httpUrl).get('/api/v1/push/vapid-public-key')).status).toBe(401)
+
+    const sub = browserSubscription()
+    const created = await mgrA.post('/api/v1/push/subscriptions', { contact: 'li-wei', ...sub })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ contact: 'li-wei', endpoint: sub.endpoint })
+    const again = await mgrA.post('/api/v1/push/subscriptions', { contact: 'li-wei', ...sub })
+    expect(again.status).toBe(200)
+    expect(again.body.id).toBe(created.body.id)
+
+    const foreign = await mgrB.post('/api/v1/push/subscriptions', {
+      contact: 'li-wei',
+      ...browserSubscription(),
+    })
+    expect(foreign.status).toBe(404)
+    expect(foreign.body.error).toBe('FGW_ERR_PUSH_CONTACT')
+    const del = (client: typeof mgrA, path: string, body?: unknown) =>
+      fetch(gw.httpUrl + path, {
+        method: 'DELETE',
+        headers: {
+          authorization: `Bearer ${client === mgrA ? 'manager-a-token' : 'manager-b-token'}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      })
+    expect((await del(mgrB, `/api/v1/push/subscriptions/${created.body.id}`)).status).toBe(404)
+    expect((await del(mgrA, `/api/v1/push/subscriptions/${created.body.id}`)).status).toBe(204)
+    expect((await del(mgrA, `/api/v1/push/subscriptions/${created.body.id}`)).status).toBe(404)
+
+    const second = browserSubscription()
+    expect((await mgrA.post('/api/v1/push/subscriptions', { contact: 'li-wei', ...second })).status).toBe(201)
+    expect((await del(mgrA, '/api/v1/push/subscriptions', { endpoint: second.endpoint })).status).toBe(204)
+  })
+
+  it('When the body is not a usable subscription, then 400 names the field', async () => {
+    const gw = await gateway()
+    const admin = apiClient(gw.httpUrl, 'admin-token')
+    const good = browserSubscription()
+    const cases: [unknown, string][] = [
+      [
+        { contact: 'li-wei', ...good, keys: { ...good.keys, p256dh: randomBytes(32).toString('base64url') } },
+        'keys.p256dh',
+      ],
+      [{ contact: 'li-wei', ...good, keys: { ...good.keys, auth: 'short' } }, 'keys.auth'],
+      [{ contact: 'li-wei', ...good, endpoint: 'http://push.example.net/x' }, 'endpoint'],
+      [{ contact: 'zhang-min', ...good }, 'contact'],
+    ]
+    for (const [body, field] of cases) {
+      const res = await admin.post('/api/v1/push/subscriptions', body)
+      expect(res.status, field).toBe(400)
+      expect(
+        res.body.issues.map((i: { path: string[] }) => i.path.join('.')),
+        field,
+      ).toContain(field)
+    }
+  })
+
+  it('When Web Push is not configured, then the VAPID key route says so', async () => {
+    const gw = await gateway()
+    const res = await apiClient(gw.httpUrl, 'brigade-token').get('/api/v1/push/vapid-public-key')
+    expect(res.status).toBe(404)
+    expect(res.body.error).toBe('FGW_ERR_PUSH_UNAVAILABLE')
+  })
+
+  it('When /docs is fetched from a gateway with notifications, then it describes the push and link routes', async () => {
+    const gw = await gateway()
+    const doc = (await apiClient(gw.httpUrl).get('/docs')).body
+    const routes = Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method} ${path}`),
+    )
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'get /ack/{token}',
+        'post /ack/{token}',
+        'get /api/v1/push/vapid-public-key',
+        'post /api/v1/push/subscriptions',
+        'delete /api/v1/push/subscriptions',
+        'delete /api/v1/push/subscriptions/{id}',
+      ]),
+    )
+    const refs = JSON.stringify(doc).match(/#\/components\/schemas\/\w+/g) ?? []
+    for (const r of refs) expect(doc.components.schemas[r.split('/').at(-1)!], r).toBeDefined()
+    expect(doc.components.schemas.PushSubscriptionBody.required).toEqual(['contact', 'endpoint', 'keys'])
+  })
+})

@@ -1,0 +1,46 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type BrowserContext, chromium } from 'playwright-core'
+
+/** Debian's chromium; CHROMIUM_PATH points elsewhere (never a browser downloaded by playwright). */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+
+export interface TestBrowser {
+  context: BrowserContext
+  close(): Promise<void>
+}
+
+/** A real chromium with a fresh profile (user-data-dir), so no token or cache leaks between runs. */
+export async function launchChromium(viewport = { width: 1920, height: 1080 }): Promise<TestBrowser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `chromium not found at ${CHROMIUM}: the sensor-wall tests need a real browser. Install it with ` +
+        '`sudo apt-get install -y chromium` (or scripts/install-test-deps.sh), or set CHROMIUM_PATH.',
+    )
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'firewatch-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport,
+  })
+  return {
+    context,
+    async close() {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
