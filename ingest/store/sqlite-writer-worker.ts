@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import {
@@ -202,4 +203,19 @@ function errorInfo(err: unknown): ErrorInfo {
   return info
 }
 
+yieldToTheAlarmPath()
 new WriterThread(new Database((workerData as WriterData).file))
+
+/**
+ * On Linux a thread has its own nice value: this one, and only this one, steps back so that on a
+ * busy machine the event loop (device messages, rules, alerts) gets the CPU first. Readings then
+ * wait in the queue or the spool, which is what they are for (DESIGN.md: the alarm path never
+ * waits for storage). Where the OS refuses, the thread keeps the default priority.
+ */
+function yieldToTheAlarmPath(): void {
+  try {
+    setPriority(0, 10)
+  } catch {
+    // Not permitted or not supported: a slower alarm path under load, nothing lost.
+  }
+}

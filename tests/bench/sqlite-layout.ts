@@ -1,0 +1,75 @@
+/**
+ * Insert cost of candidate layouts of the embedded readings table, outside the gateway: the
+ * storage benchmark's traffic (400 devices × 3 metrics, readings 50 ms apart per device) inserted
+ * in batches into a table that already holds `SQLITE_LAYOUT_PREFILL` rows, one transaction per
+ * batch, as the writer thread does. Plain tsx, not part of `npm test`:
+ *
+ *   npx tsx tests/bench/sqlite-layout.ts            # every layout
+ *   SQLITE_LAYOUT=current SQLITE_LAYOUT_BATCH=20000 npx tsx tests/bench/sqlite-layout.ts
+ *
+ * Prints per layout: CPU and wall µs per row (this thread: SQLite runs in it), and the file size.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import Database from 'better-sqlite3'
+
+const COLUMNS = 'device TEXT NOT NULL, metric TEXT NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL'
+const LAYOUTS: Record<string, string> = {
+  /** ingest/store/sqlite-readings.ts today. */
+  current: `CREATE TABLE readings (${COLUMNS}, PRIMARY KEY (device, metric, ts)) WITHOUT ROWID`,
+  /** Before: the same plus an index on ts for the prune. */
+  'with-ts-index': `CREATE TABLE readings (${COLUMNS}, PRIMARY KEY (device, metric, ts)) WITHOUT ROWID;
+    CREATE INDEX readings_ts ON readings (ts)`,
+  /** A rowid table with one (unique) index. */
+  'rowid-unique': `CREATE TABLE readings (${COLUMNS}); CREATE UNIQUE INDEX readings_key ON readings (device, metric, ts)`,
+  /** Time first: appends, but a device's history is then a scan of every device's readings in the range. */
+  'time-first': `CREATE TABLE readings (${COLUMNS}, PRIMARY KEY (ts, device, metric)) WITHOUT ROWID`,
+}
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
+const PREFILL = num('SQLITE_LAYOUT_PREFILL', 400_000)
+const BATCH = num('SQLITE_LAYOUT_BATCH', 5000)
+const MEASURED = num('SQLITE_LAYOUT_ROWS', 300_000)
+const DEVICES = Array.from({ length: 400 }, (_, d) => `bench-a-smoke-${String(d).padStart(4, '0')}`)
+const METRICS = ['smoke_dbm', 'battery_pct', 'temperature_c']
+
+function measure(layout: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'firewatch-sqlite-layout-'))
+  const db = new Database(join(dir, 'readings.db'))
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    db.pragma('cache_size = -32768')
+    db.exec(LAYOUTS[layout]!)
+    const insert = db.prepare(
+      'INSERT OR REPLACE INTO readings (device, metric, ts, value) VALUES (?, ?, ?, ?)',
+    )
+    let n = 0
+    const batch = db.transaction((rows: number) => {
+      for (let end = n + rows; n < end; n++) {
+        const d = n % DEVICES.length
+        insert.run(DEVICES[d]!, METRICS[n % 3]!, 1.7e12 + Math.floor(n / DEVICES.length) * 50 + d, n % 100)
+      }
+    })
+    while (n < PREFILL) batch(BATCH)
+    const cpu = process.cpuUsage()
+    const started = performance.now()
+    while (n < PREFILL + MEASURED) batch(BATCH)
+    const wallUs = ((performance.now() - started) * 1000) / MEASURED
+    const { user, system } = process.cpuUsage(cpu)
+    const bytes = db.prepare(
+      'SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()',
+    )
+    const mb = ((bytes.get() as { b: number }).b / 1e6).toFixed(0)
+    return `${layout}: ${((user + system) / MEASURED).toFixed(1)} µs CPU, ${wallUs.toFixed(1)} µs wall per row; ${mb} MB`
+  } finally {
+    db.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+console.log(`prefill ${PREFILL} rows, then ${MEASURED} rows in batches of ${BATCH}`)
+for (const layout of process.env.SQLITE_LAYOUT ? [process.env.SQLITE_LAYOUT] : Object.keys(LAYOUTS)) {
+  console.log(measure(layout))
+}
