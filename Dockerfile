@@ -3,7 +3,7 @@ FROM node:20-slim
 WORKDIR /app
 # better-sqlite3 ships prebuilt binaries for linux-x64/arm64 glibc; node:20-slim is glibc.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm install --omit=dev --no-audit --no-fund
 COPY . .
 ENV DATA_DIR=/data \
     MQTT_PORT=1883 \

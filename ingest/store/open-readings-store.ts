@@ -26,6 +26,8 @@ export interface ReadingsStoreDeps {
 }
 
 const DEAD_LETTER_MAX_BYTES = 64 * 1024 * 1024
+/** HTTP requests to InfluxDB; batches handed to the SQLite writer thread (it commits waiting ones together). */
+const DEFAULT_INFLIGHT: Record<StoreName, number> = { influxdb: 2, sqlite: 8 }
 
 /** InfluxDB when INFLUX_URL is set, else the SQLite table in DATA_DIR; either behind the same sink. */
 export function openReadingsStore(env: StorageEnv, deps: ReadingsStoreDeps): ReadingsStore {
@@ -52,7 +54,7 @@ export function openReadingsStore(env: StorageEnv, deps: ReadingsStoreDeps): Rea
     log: deps.log,
     batchLines: env.STORAGE_BATCH_LINES,
     flushMs: env.STORAGE_FLUSH_MS,
-    maxInflight: env.STORAGE_MAX_INFLIGHT,
+    maxInflight: env.STORAGE_MAX_INFLIGHT ?? DEFAULT_INFLIGHT[backend.name],
     queueMaxLines: env.STORAGE_QUEUE_MAX_LINES,
     retryMaxMs: env.STORAGE_RETRY_MAX_MS,
   })

@@ -21,8 +21,8 @@ const FIRST_PRUNE_MS = 60_000
 
 // One row per reading; the primary key makes a reading written twice (a replayed batch) one row,
 // and answers both the history queries (device, metric, range) and the prune (series by series).
-// A second index on ts, for the prune alone, cost about a tenth of the insert CPU and 40 % of the
-// file (tests/bench/README.md): databases of earlier versions lose it when opened.
+// A second index on ts, for the prune alone, cost a fifth or more of the insert CPU and half of the
+// file (tests/bench/sqlite-layout.ts): databases of earlier versions lose it when opened.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS readings (
   device TEXT NOT NULL,

@@ -26,8 +26,11 @@ export const StorageEnv = z.object({
   STORAGE_BATCH_LINES: Int(1, 100_000, 5000),
   /** A partial batch is written after at most this long. */
   STORAGE_FLUSH_MS: Int(10, 60_000, 200),
-  /** Write requests in flight at once. */
-  STORAGE_MAX_INFLIGHT: Int(1, 16, 2),
+  /**
+   * Write requests in flight at once; unset: 2 for InfluxDB, 8 for the embedded store (batches
+   * waiting at its writer thread are committed together, which is cheaper per reading when it lags).
+   */
+  STORAGE_MAX_INFLIGHT: z.coerce.number().int().min(1).max(16).optional(),
   /** Readings kept in memory while the store lags; beyond this they go to the spool. */
   STORAGE_QUEUE_MAX_LINES: Int(1000, 10_000_000, 50_000),
   /** Size bound of the on-disk spool (DATA_DIR/readings-spool); beyond it readings are dropped. */

@@ -167,6 +167,8 @@ async function report(gateway: Gateway, run: Run): Promise<number> {
   log(
     `gateway event-loop delay while publishing: p50 ${lagMs('p50')} ms, p99 ${lagMs('p99')} ms, max ${lagMs('max')} ms`,
   )
+  // Spooled under load: the store fell behind or failed; its log says which.
+  if (pick('points_spooled_total') > 0) log(`gateway log (tail):\n${gateway.process.tail()}`)
   return lagMs('max')
 }
 
