@@ -25,6 +25,7 @@ const PRUNE_SERIES = 500
  * holds them all spares reading them again for every batch.
  */
 const CACHE_KIB = 32 * 1024
+const CHECKPOINT_PAGES = 10_000
 
 type Write = Extract<WriterRequest, { type: 'rows' | 'records' }>
 type PruneRequest = Extract<WriterRequest, { type: 'prune' }>
@@ -50,6 +51,10 @@ class WriterThread {
     // A locked database fails the batch at once: the sink spools it and tries again later.
     db.pragma('busy_timeout = 0')
     db.pragma(`cache_size = -${CACHE_KIB}`)
+    // A checkpoint (with its fsync) every ~40 MB of WAL rather than SQLite's 4 MB: a batch rewrites the
+    // tail page of every series, so most of them are checkpointed once instead of once per batch
+    // (tests/bench/sqlite-layout.ts: about a third less wall time per row).
+    db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`)
     // One statement, prepared once, for every row of every batch.
     this.insert = db.prepare(
       'INSERT OR REPLACE INTO readings (device, metric, ts, value) VALUES (?, ?, ?, ?)',
@@ -204,7 +209,8 @@ function errorInfo(err: unknown): ErrorInfo {
 }
 
 yieldToTheAlarmPath()
-new WriterThread(new Database((workerData as WriterData).file))
+// No busy wait even while setting up (better-sqlite3 waits 5 s by default): see the constructor.
+new WriterThread(new Database((workerData as WriterData).file, { timeout: 0 }))
 
 /**
  * On Linux a thread has its own nice value: this one, and only this one, steps back so that on a

@@ -64,7 +64,14 @@ export class SqliteWriter {
     if (this.pending.size === 0) worker.ref()
     return new Promise((resolve) => {
       this.pending.set(id, resolve)
-      worker.postMessage({ ...request, id }, transfer)
+      try {
+        worker.postMessage({ ...request, id }, transfer)
+      } catch (err) {
+        // Not cloneable (a bug): this batch fails and is spooled; the thread goes on.
+        this.pending.delete(id)
+        if (this.pending.size === 0) worker.unref()
+        resolve({ id, error: { name: 'Error', message: String((err as Error).message ?? err) } })
+      }
     })
   }
 

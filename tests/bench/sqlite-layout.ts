@@ -5,7 +5,7 @@
  * batch, as the writer thread does. Plain tsx, not part of `npm test`:
  *
  *   npx tsx tests/bench/sqlite-layout.ts            # every layout
- *   SQLITE_LAYOUT=current SQLITE_LAYOUT_BATCH=20000 npx tsx tests/bench/sqlite-layout.ts
+ *   SQLITE_LAYOUT=current SQLITE_LAYOUT_BATCH=20000 SQLITE_LAYOUT_CHECKPOINT=10000 npx tsx tests/bench/sqlite-layout.ts
  *
  * Prints per layout: CPU and wall µs per row (this thread: SQLite runs in it), and the file size.
  */
@@ -31,6 +31,8 @@ const num = (name: string, fallback: number) => Number(process.env[name] ?? fall
 const PREFILL = num('SQLITE_LAYOUT_PREFILL', 400_000)
 const BATCH = num('SQLITE_LAYOUT_BATCH', 5000)
 const MEASURED = num('SQLITE_LAYOUT_ROWS', 300_000)
+/** SQLite's default is 1000 pages (4 MB of WAL). */
+const CHECKPOINT_PAGES = num('SQLITE_LAYOUT_CHECKPOINT', 1000)
 const DEVICES = Array.from({ length: 400 }, (_, d) => `bench-a-smoke-${String(d).padStart(4, '0')}`)
 const METRICS = ['smoke_dbm', 'battery_pct', 'temperature_c']
 
@@ -41,6 +43,7 @@ function measure(layout: string): string {
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = NORMAL')
     db.pragma('cache_size = -32768')
+    db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`)
     db.exec(LAYOUTS[layout]!)
     const insert = db.prepare(
       'INSERT OR REPLACE INTO readings (device, metric, ts, value) VALUES (?, ?, ?, ?)',
@@ -69,7 +72,9 @@ function measure(layout: string): string {
   }
 }
 
-console.log(`prefill ${PREFILL} rows, then ${MEASURED} rows in batches of ${BATCH}`)
+console.log(
+  `prefill ${PREFILL} rows, then ${MEASURED} rows in batches of ${BATCH}; checkpoint every ${CHECKPOINT_PAGES} pages`,
+)
 for (const layout of process.env.SQLITE_LAYOUT ? [process.env.SQLITE_LAYOUT] : Object.keys(LAYOUTS)) {
   console.log(measure(layout))
 }

@@ -85,7 +85,9 @@ async function startGateway(
     ...{ MQTT_PORT: String(mqttPort), HTTP_PORT: String(httpPort), BIND_HOST: '127.0.0.1' },
     ...{ DATA_DIR: join(dir, 'gateway-data'), FIREWATCH_SITE: siteFile, LOG_LEVEL: 'warn' },
   }
-  const p = group.spawn('gateway', process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+  // e.g. STORAGE_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (profiles of every thread at exit)
+  const nodeArgs = process.env.STORAGE_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const p = group.spawn('gateway', process.execPath, [...nodeArgs, '--import', 'tsx', 'gateway/main.ts'], {
     cwd: ROOT,
     env,
   })
