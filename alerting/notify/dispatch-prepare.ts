@@ -1,4 +1,5 @@
 import type { Alert } from '../alert.ts'
+import { recipientLocale } from '../i18n/locale.ts'
 import type { AckLinks } from './ack-links.ts'
 import type { Destination, NotificationMessage } from './channel.ts'
 import type { Contact } from './contact-directory.ts'
@@ -37,10 +38,17 @@ export function prepareJob(ctx: NotifyContext, links: AckLinks, job: OutboxJob):
     return { action: 'next-channel', reason: `no ${job.channel} address for ${contact.id}` }
   }
   const site = ctx.directory.site
+  const locale = recipientLocale(contact, site.locale)
   const message =
     job.kind === 'digest'
       ? digestMessage(ctx, links, job, contact)
-      : alertNotification({ key: job.job_key, alert, ackUrl: links.issue(alert.id, contact.id), site })
+      : alertNotification({
+          key: job.job_key,
+          alert,
+          ackUrl: links.issue(alert.id, contact.id),
+          site,
+          locale,
+        })
   return { action: 'send', message, targets, contact, alert }
 }
 
@@ -77,5 +85,6 @@ function digestMessage(
     ackUrl: links.issue(ackAlert.id, contact.id),
     site: ctx.directory.site,
     budget: ctx.directory.settings.budget,
+    locale: recipientLocale(contact, ctx.directory.site.locale),
   })
 }
