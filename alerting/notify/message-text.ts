@@ -60,8 +60,6 @@ function countParts(encoding: SmsSegments['encoding'], sizes: number[], single: 
   return { encoding, units, segments }
 }
 
-const fitsOneSegment = (text: string): boolean => smsSegments(text).segments === 1
-
 /** Where the alert is, as in alert messages: "Tower A 12F 12-east" / "Tower A 12层 12-east". */
 function placeOf(alert: Alert, site: SiteModel, locale: Locale = site.locale): string {
   const m = messagesFor(locale)
@@ -78,7 +76,8 @@ function cut(label: string, length: number, locale: Locale): string {
  * The SMS / push text of an alert in the reader's language: class, building, floor, zone and the
  * ack link always; the rule, the device label and the value while the text still fits one SMS
  * segment (160 GSM-7 or 70 UCS-2 characters). When even the essentials do not fit, they are sent
- * whole over two segments rather than cut: a building name must never be truncated.
+ * whole rather than cut (a building name must never be truncated), and what else fits in the
+ * segments they take goes with them: a Chinese text with an ack link rarely fits 70 characters.
  */
 export function notificationText(
   alert: Alert,
@@ -92,19 +91,22 @@ export function notificationText(
   const label = site.device(alert.device)?.label ?? alert.device
   // English keeps to GSM-7 (no degree sign); Chinese is UCS-2 whatever it holds.
   const measured = measuredText(m, alert.metric, alert.value, { gsm: locale === 'en', channel: false })
+  const essentials = m.smsAlert({ ...base, title: null, label: null, measured: null })
+  const room = smsSegments(essentials).segments
+  const fits = (text: string) => smsSegments(text).segments <= room
   const candidates = [
     m.smsAlert({ ...base, title, label, measured }),
     m.smsAlert({ ...base, title, label, measured: null }),
     m.smsAlert({ ...base, title: null, label, measured: null }),
   ]
-  const fitting = candidates.find(fitsOneSegment)
+  const fitting = candidates.find(fits)
   if (fitting !== undefined) return fitting
   const labelChars = Array.from(label).length
   for (let length = labelChars - 1; length >= 4; length--) {
     const text = m.smsAlert({ ...base, title: null, label: cut(label, length, locale), measured: null })
-    if (fitsOneSegment(text)) return text
+    if (fits(text)) return text
   }
-  return m.smsAlert({ ...base, title: null, label: null, measured: null })
+  return essentials
 }
 
 /**
