@@ -47,7 +47,7 @@ export const zhCN: Catalogue = {
   // 负一层 for the first basement, 12层 for the twelfth floor.
   floor: (n) => (n < 0 ? `负${chineseNumeral(-n)}层` : `${n}层`),
   place: (p) => `${p.building} ${p.floor} ${p.zone}`,
-  measured: (p) => `${p.channel ? `${p.channel} ` : ''}${p.value} ${p.unit}`,
+  measured: (p) => `${p.channel ? `${p.channel}通道 ` : ''}${p.value} ${p.unit}`,
   alertMessage: (p) =>
     `${p.title}：${p.place}，${p.label}${p.measured ? `（${p.measured}）` : ''}${p.detail ? `，${p.detail}` : ''}`,
   ellipsis: '…',

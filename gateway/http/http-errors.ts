@@ -65,7 +65,8 @@ const TRANSLATED: ReadonlySet<string> = new Set(HTTP_ERROR_CODES)
 function inReadersLanguage(body: ErrorBody, request: FastifyRequest): ErrorBody {
   const locale = localeFromAcceptLanguage(request.headers['accept-language'])
   if (locale === null || locale === 'en' || !TRANSLATED.has(body.error)) return body
-  return { ...body, message: messagesFor(locale).httpErrors[body.error as HttpErrorCode] }
+  const m = messagesFor(locale)
+  return { ...body, message: m.httpErrors[body.error as HttpErrorCode] }
 }
 
 function describe(error: unknown, requestId: string): { status: number; body: ErrorBody } {
