@@ -1,9 +1,9 @@
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Alert } from '../alert.ts'
-import { formatShortTime } from '../i18n/time-format.ts'
 import type { Locale } from '../i18n/locale.ts'
 import { measuredText } from '../i18n/measured-text.ts'
 import { messagesFor } from '../i18n/messages.ts'
+import { formatShortTime } from '../i18n/time-format.ts'
 
 // The words of a notification come from the catalogues in alerting/i18n/ (issue 10); this module
 // picks which parts go in and shortens the text until it fits one SMS.

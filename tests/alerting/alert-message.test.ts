@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { alertMessage, alertMessageIn } from '../../alerting/alert-message.ts'
 import type { Alert } from '../../alerting/alert.ts'
+import { alertMessage, alertMessageIn } from '../../alerting/alert-message.ts'
 import { parseSite } from '../../ingest/load-site.ts'
 import { testSite } from './fixtures/alert-test-site.ts'
 
