@@ -2,7 +2,7 @@ import type { SiteModel } from '../ingest/site-model.ts'
 import type { Alert } from './alert.ts'
 import type { Locale } from './i18n/locale.ts'
 import { measuredText } from './i18n/measured-text.ts'
-import { messagesFor } from './i18n/messages.ts'
+import { messagesFor, ruleTitle } from './i18n/messages.ts'
 
 /** What the message of one alert is made of. */
 export interface AlertMessageInput {
@@ -26,7 +26,7 @@ export function alertMessage(site: SiteModel, a: AlertMessageInput, locale: Loca
   const m = messagesFor(locale)
   const building = site.building(a.building)?.name ?? a.building
   return m.alertMessage({
-    title: m.ruleTitles[a.rule] ?? a.rule,
+    title: ruleTitle(m, a.rule),
     place: m.place({ building, floor: m.floor(a.floor), zone: a.zone }),
     label: site.device(a.device)?.label ?? a.device,
     measured: measuredText(m, a.metric, a.value),

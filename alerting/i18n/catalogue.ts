@@ -4,6 +4,35 @@ import type { AlertClass, AlertState } from '../alert.ts'
 export const WALL_COLOURS = ['green', 'grey', 'yellow', 'red'] as const
 export type WallColour = (typeof WALL_COLOURS)[number]
 
+/**
+ * The rule ids of alerting/rule-catalog.ts, listed again so that a title missing from one language
+ * is a compile error; tests/i18n/catalogue.test.ts checks this list against the rule catalogue.
+ */
+export const RULE_IDS = [
+  'device.fire_alarm',
+  'device.fault',
+  'device.tamper',
+  'battery.low',
+  'device.offline',
+  'smoke.prealarm',
+  'smoke.alarm',
+  'pressure.low_warning',
+  'pressure.low',
+  'pressure.high',
+  'pressure.rapid_drop',
+  'sensor.range',
+  'level.low_warning',
+  'level.low',
+  'level.high',
+  'residual_current.warning',
+  'residual_current.alarm',
+  'cable_temp.warning',
+  'cable_temp.alarm',
+  'cable_temp.rise',
+  'cable_temp.imbalance',
+] as const
+export type RuleId = (typeof RULE_IDS)[number]
+
 /** The HTTP error codes whose `message` a person reads (ingest/error-codes.ts has the English). */
 export const HTTP_ERROR_CODES = [
   'FGW_ERR_HTTP_VALIDATION',
@@ -53,8 +82,8 @@ export interface Catalogue {
   /** What a colour means on the wall. */
   statusWords: Record<WallColour, string>
   stateNames: Record<AlertState, string>
-  /** Rule titles by rule id (alerting/rule-catalog.ts); the test checks every rule has one. */
-  ruleTitles: Readonly<Record<string, string>>
+  /** Rule titles by rule id; read them through `ruleTitle` (messages.ts), which takes any id. */
+  ruleTitles: Record<RuleId, string>
   /** Floor n of a building: basements are negative (-1 is the first basement), there is no 0. */
   floor(n: number): string
   place(p: PlaceParts): string

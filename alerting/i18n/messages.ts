@@ -11,6 +11,11 @@ export function messagesFor(locale: Locale): Catalogue {
   return CATALOGUES[locale]
 }
 
+/** The title of a rule in the catalogue's language; an id unknown to it stands for itself. */
+export function ruleTitle(m: Catalogue, rule: string): string {
+  return (m.ruleTitles as Readonly<Record<string, string | undefined>>)[rule] ?? rule
+}
+
 // The site file lists the locales itself (ingest/ may not import alerting/); these lines fail to
 // compile when either schema and LOCALES disagree, in either direction.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false

@@ -2,7 +2,7 @@ import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Alert } from '../alert.ts'
 import type { Locale } from '../i18n/locale.ts'
 import { measuredText } from '../i18n/measured-text.ts'
-import { messagesFor } from '../i18n/messages.ts'
+import { messagesFor, ruleTitle } from '../i18n/messages.ts'
 import { formatShortTime } from '../i18n/time-format.ts'
 
 // The words of a notification come from the catalogues in alerting/i18n/ (issue 10); this module
@@ -87,7 +87,7 @@ export function notificationText(
 ): string {
   const m = messagesFor(locale)
   const base = { type: m.classWords[alert.class], place: placeOf(alert, site, locale), link: ackUrl }
-  const title = m.ruleTitles[alert.rule] ?? alert.rule
+  const title = ruleTitle(m, alert.rule)
   const label = site.device(alert.device)?.label ?? alert.device
   // English keeps to GSM-7 (no degree sign); Chinese is UCS-2 whatever it holds.
   const measured = measuredText(m, alert.metric, alert.value, { gsm: locale === 'en', channel: false })
@@ -126,7 +126,7 @@ export function notificationParams(
     Array.from(text).length > TEMPLATE_PARAM_MAX ? cut(text, room, locale) : text
   return {
     type: m.classWords[alert.class],
-    rule: limit(m.ruleTitles[alert.rule] ?? alert.rule),
+    rule: limit(ruleTitle(m, alert.rule)),
     building: limit(site.building(alert.building)?.name ?? alert.building),
     floor: m.floor(alert.floor),
     zone: limit(alert.zone),

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { Catalogue } from '../../alerting/i18n/catalogue.ts'
+import { type Catalogue, RULE_IDS } from '../../alerting/i18n/catalogue.ts'
 import { LOCALES } from '../../alerting/i18n/locale.ts'
-import { CATALOGUES } from '../../alerting/i18n/messages.ts'
+import { CATALOGUES, ruleTitle } from '../../alerting/i18n/messages.ts'
 import { ALL_RULE_IDS, ruleSpec } from '../../alerting/rule-catalog.ts'
 import { ErrorCodes } from '../../ingest/error-codes.ts'
 import { ROOT } from '../support/paths.ts'
@@ -124,10 +124,13 @@ describe('Message catalogues', () => {
   })
 
   it('When rules are titled, then every rule has a title in both languages and the English is the rule catalogue’s', () => {
+    expect([...RULE_IDS].sort()).toEqual([...ALL_RULE_IDS].sort())
     for (const locale of LOCALES) {
       expect(Object.keys(CATALOGUES[locale].ruleTitles).sort(), locale).toEqual([...ALL_RULE_IDS].sort())
     }
-    for (const id of ALL_RULE_IDS) expect(CATALOGUES.en.ruleTitles[id], id).toBe(ruleSpec(id)!.title)
+    for (const id of RULE_IDS) expect(CATALOGUES.en.ruleTitles[id], id).toBe(ruleSpec(id)!.title)
+    expect(ruleTitle(CATALOGUES['zh-CN'], 'smoke.alarm')).toBe('感烟火警')
+    expect(ruleTitle(CATALOGUES['zh-CN'], 'site.custom_rule')).toBe('site.custom_rule')
   })
 
   it('When HTTP error messages are given in English, then they are the texts of the error-code list', () => {
