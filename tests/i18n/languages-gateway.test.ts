@@ -104,6 +104,10 @@ describe('Languages on a Chinese site', () => {
       body: '',
     })
     expect(await spentEn.text()).toContain('Link already used')
+    // Opening a used link still knows whose it was: her language, whatever the browser prefers.
+    const reopened = await fetch(pageUrl(toWang), { headers: { 'accept-language': 'en' } })
+    expect(reopened.status).toBe(410)
+    expect(await reopened.text()).toContain('<html lang="zh-CN">')
     const forged = `${pageUrl(toWang).slice(0, -1)}${pageUrl(toWang).endsWith('A') ? 'B' : 'A'}`
     expect(await (await fetch(forged)).text()).toContain('未知链接')
     expect(await (await fetch(forged, { headers: { 'accept-language': 'en' } })).text()).toContain(
