@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Alert } from '../../alerting/alert.ts'
+import { alertMessage } from '../../alerting/alert-message.ts'
 import { LOCALES, type Locale } from '../../alerting/i18n/locale.ts'
 import { messagesFor } from '../../alerting/i18n/messages.ts'
 import { signAckToken } from '../../alerting/notify/ack-token.ts'
@@ -70,6 +71,7 @@ function alertOf(rule: string, device: string): Alert {
   const spec = ruleSpec(rule)!
   const d = SITE.device(device)!
   const [metric, value] = spec.family ? VALUES[spec.family] : [null, null]
+  const where = { building: d.building, floor: d.floor, zone: d.zone, device: d.id }
   return {
     id: '01KAP2Q8M4Z6X7Y8W9V0T1S2R3',
     building: d.building,
@@ -85,7 +87,7 @@ function alertOf(rule: string, device: string): Alert {
     openedAt: '2026-11-22T10:00:00.000Z',
     acknowledgedAt: null,
     resolvedAt: null,
-    message: '',
+    message: alertMessage(SITE, { ...where, rule, metric, value, detail: null }),
     latched: false,
     repeats: 0,
     updatedAt: '2026-11-22T10:00:00.000Z',
@@ -153,6 +155,29 @@ describe('SMS segments of every template', () => {
       `SUPERVISORY: Pressure below code minimum, Tower A 12F 12-east, Kitchen corridor (0.085 MPa). Ack: ${short}`,
     )
     expect(smsSegments(text)).toMatchObject({ encoding: 'GSM-7', segments: 1 })
+  })
+})
+
+describe('Digest text', () => {
+  it('When alerts are folded for a Chinese reader, then the digest lists them in Chinese with Chinese states', () => {
+    const fault = { ...alertOf('device.fault', 'jm-12'), state: 'acknowledged' as const }
+    const low = alertOf('pressure.low', 'bj-b2')
+    const digest = digestNotification({
+      key: 'k',
+      alerts: [fault, low],
+      ackAlert: low,
+      ackUrl: LINK,
+      site: SITE,
+      budget: { max: 5, windowSec: 3600 },
+      locale: 'zh-CN',
+    })
+    expect(digest.text.split('\n')).toEqual([
+      'Firewatch 汇总：暂缓发送 2 条警情（每 60 分钟最多 5 条消息）',
+      '- 故障：设备故障：金茂大厦A座 12层 12-east，厨房走廊（已确认）',
+      '- 监管：水压低于规范最低值：陆家嘴滨江花园住宅区二期B座 负二层 东区消防泵房，消防泵出水管（泵房北墙）（0.085 MPa）（未确认）',
+      `确认最新一条：${LINK}`,
+    ])
+    expect(digest.title).toBe('监管 - 陆家嘴滨江花园住宅区二期B座')
   })
 })
 
