@@ -8,6 +8,12 @@ import type { OutboxJob } from './outbox-store.ts'
 /** Non-fire jobs stop being retried after a day; fire jobs are retried until they get through. */
 const GIVE_UP_AFTER_MS = 24 * 3_600_000
 
+const KIND_WORDS: Record<OutboxJob['kind'], string> = {
+  alert: '',
+  digest: 'digest ',
+  all_clear: 'all-clear ',
+}
+
 /** What one attempt came to; push jobs also say which subscriptions got it and which refused it. */
 export interface Delivery {
   result: SendResult
@@ -31,7 +37,7 @@ export function recordDelivery(
   random: () => number,
 ): boolean {
   const now = ctx.clock.now()
-  const what = `${job.kind === 'digest' ? 'digest ' : ''}${job.channel} to ${contact.id} (level ${job.level + 1}, send ${job.repeat + 1}, attempt ${job.attempts})`
+  const what = `${KIND_WORDS[job.kind]}${job.channel} to ${contact.id} (level ${job.level + 1}, send ${job.repeat + 1}, attempt ${job.attempts})`
   if (delivery.delivered) ctx.outbox.setDelivered(job.id, delivery.delivered)
   for (const bad of delivery.refused ?? []) ctx.push.markBad(bad.id, bad.reason, now)
   const { result } = delivery
