@@ -94,7 +94,8 @@ export function recordUnavailable(ctx: NotifyContext, job: OutboxJob, reason: st
   return settleOrMoveOn(ctx, job, now)
 }
 
-function settleOrMoveOn(ctx: NotifyContext, job: OutboxJob, now: number): boolean {
+/** After a failure of `job`: the contact's next channel of the step, unless nobody needs it now. */
+export function settleOrMoveOn(ctx: NotifyContext, job: OutboxJob, now: number): boolean {
   // An acknowledged or resolved alert needs no other channel; a digest always does.
   const alert = ctx.alerts.findRecord(job.alert_id)
   if (job.kind === 'alert' && alert?.state !== 'open') return false

@@ -61,6 +61,16 @@ export class PushSubscriptions {
   markBad(id: number, reason: string, at: number): void {
     this.s.bad.run(at, reason, id)
   }
+
+  /** Every subscription of a contact, good or bad, oldest first. */
+  allOf(contact: string): StoredSubscription[] {
+    return this.s.allOf.all(contact) as StoredSubscription[]
+  }
+
+  /** Makes a contact's bad subscriptions usable again; how many were bad. */
+  clearBad(contact: string): number {
+    return this.s.clearBad.run(contact).changes
+  }
 }
 
 /** The Destination address the push channel expects: the subscription JSON. */
@@ -82,5 +92,9 @@ function statements(db: Database.Database) {
     remove: p('DELETE FROM push_subscriptions WHERE id = ?'),
     goodOf: p('SELECT * FROM push_subscriptions WHERE contact = ? AND bad_since IS NULL ORDER BY id'),
     bad: p('UPDATE push_subscriptions SET bad_since = ?, bad_reason = ? WHERE id = ?'),
+    allOf: p('SELECT * FROM push_subscriptions WHERE contact = ? ORDER BY id'),
+    clearBad: p(
+      'UPDATE push_subscriptions SET bad_since = NULL, bad_reason = NULL WHERE contact = ? AND bad_since IS NOT NULL',
+    ),
   }
 }
