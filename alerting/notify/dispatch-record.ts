@@ -44,6 +44,7 @@ export function recordDelivery(
   if (result.outcome === 'sent') {
     ctx.outbox.markSent(job.id, result.providerId, now)
     noteNotified(ctx, job.alert_id, `${what}: sent, provider id ${result.providerId}`, now)
+    if (job.kind === 'digest') noteListedInDigest(ctx, job, what, result.providerId, now)
     ctx.metrics.job(job.channel, 'sent')
     return false
   }
@@ -66,6 +67,20 @@ export function recordDelivery(
     return false
   }
   return recordPermanent(ctx, job, contact, delivery.address, result.reason, what, now)
+}
+
+/** Every alert a digest listed gets the message in its own history, not only the one that started it. */
+function noteListedInDigest(
+  ctx: NotifyContext,
+  job: OutboxJob,
+  what: string,
+  providerId: string,
+  now: number,
+) {
+  const listed = new Set(ctx.outbox.foldedInto(job.id).map((folded) => folded.alert_id))
+  listed.delete(job.alert_id)
+  for (const alertId of listed)
+    noteNotified(ctx, alertId, `listed in ${what}: sent, provider id ${providerId}`, now)
 }
 
 /** The channel (or, for push, the subscriptions) is marked bad and the next channel gets a job. */
