@@ -19,8 +19,8 @@ export interface Delivery {
   result: SendResult
   /** Push: every subscription that has the message now (earlier attempts included). */
   delivered?: number[]
-  /** Push: subscriptions the push service refused for good. */
-  refused?: { id: number; reason: string }[]
+  /** Push: subscriptions the push service refused for good; `gone` ones no longer exist there. */
+  refused?: { id: number; reason: string; gone: boolean }[]
   /** The address that failed, for a permanent failure of sms or webhook. */
   address?: string
 }
@@ -39,7 +39,12 @@ export function recordDelivery(
   const now = ctx.clock.now()
   const what = `${KIND_WORDS[job.kind]}${job.channel} to ${contact.id} (level ${job.level + 1}, send ${job.repeat + 1}, attempt ${job.attempts})`
   if (delivery.delivered) ctx.outbox.setDelivered(job.id, delivery.delivered)
-  for (const bad of delivery.refused ?? []) ctx.push.markBad(bad.id, bad.reason, now)
+  // A subscription the push service no longer knows (404 / 410) can never work again: removed.
+  // Any other refusal leaves it marked bad, for an admin to see and clear.
+  for (const bad of delivery.refused ?? []) {
+    if (bad.gone) ctx.push.remove(bad.id)
+    else ctx.push.markBad(bad.id, bad.reason, now)
+  }
   const { result } = delivery
   if (result.outcome === 'sent') {
     ctx.outbox.markSent(job.id, result.providerId, now)

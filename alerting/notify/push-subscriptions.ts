@@ -20,9 +20,10 @@ export interface StoredSubscription {
 }
 
 /**
- * Web Push subscriptions of contacts, registered through the API (not in the site file). A
- * subscription the push service refused for good is kept, marked bad, and no longer used;
- * registering the same endpoint again makes it good again.
+ * Web Push subscriptions of contacts, registered through the API (not in the site file). One the
+ * push service no longer knows (404 / 410) is removed; one it refused for another reason is kept,
+ * marked bad, and no longer used until an admin clears the mark or the same endpoint is
+ * registered again.
  */
 export class PushSubscriptions {
   private readonly s: ReturnType<typeof statements>
