@@ -43,7 +43,7 @@ export function recordDelivery(
   // Any other refusal leaves it marked bad, for an admin to see and clear.
   for (const bad of delivery.refused ?? []) {
     if (bad.gone) ctx.push.remove(bad.id)
-    else ctx.push.markBad(bad.id, bad.reason, now)
+    else if (marksBad(job)) ctx.push.markBad(bad.id, bad.reason, now)
   }
   const { result } = delivery
   if (result.outcome === 'sent') {
@@ -74,6 +74,15 @@ export function recordDelivery(
   return recordPermanent(ctx, job, contact, delivery.address, result.reason, what, now)
 }
 
+/**
+ * An all-clear's permanent failure moves on to the next channel but marks nothing bad: its
+ * template or text differs from the alarms', and a mark it left wrongly would silence the next
+ * fire on that channel.
+ */
+function marksBad(job: OutboxJob): boolean {
+  return job.kind !== 'all_clear'
+}
+
 /** Every alert a digest listed gets the message in its own history, not only the one that started it. */
 function noteListedInDigest(
   ctx: NotifyContext,
@@ -99,7 +108,8 @@ function recordPermanent(
   now: number,
 ): boolean {
   ctx.outbox.markFailed(job.id, reason, now)
-  if (address !== undefined) ctx.escalations.markBad(contact.id, job.channel, address, reason, now)
+  if (address !== undefined && marksBad(job))
+    ctx.escalations.markBad(contact.id, job.channel, address, reason, now)
   noteNotified(ctx, job.alert_id, `${what}: failed for good (${reason})`, now)
   ctx.metrics.job(job.channel, 'permanent')
   return settleOrMoveOn(ctx, job, now)

@@ -125,5 +125,9 @@ escalation:
     expect(h.sms.messages.map((m) => m.body)).toEqual([
       expect.stringMatching(/^ALL CLEAR: FIRE Tower A 12F 12-east/),
     ])
+    // The failed all-clear left no bad mark: the next fire goes out on the webhook again.
+    const next = h.raise('tb-03-smoke-01', 'fire')
+    await h.dispatch()
+    expect(h.jobs(next.id).map((j) => [j.channel, j.state])).toEqual([['webhook', 'sent']])
   })
 })
