@@ -41,7 +41,8 @@ export async function twilioStatusRoutes(
 
 /** Form fields; a repeated name keeps every value, as the signature covers each of them. */
 function formParams(body: string): TwilioParams {
-  const params: Record<string, string | string[]> = {}
+  // No prototype: a field named __proto__ must be an ordinary (signed) field, not a prototype.
+  const params: Record<string, string | string[]> = Object.create(null)
   for (const [name, value] of new URLSearchParams(body)) {
     const seen = params[name]
     if (seen === undefined) params[name] = value
