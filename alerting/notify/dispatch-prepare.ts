@@ -2,7 +2,7 @@ import type { Alert } from '../alert.ts'
 import type { AckLinks } from './ack-links.ts'
 import type { Destination, NotificationMessage } from './channel.ts'
 import type { Contact } from './contact-directory.ts'
-import { alertNotification, digestNotification } from './message-builder.ts'
+import { alertNotification, allClearNotification, digestNotification } from './message-builder.ts'
 import type { NotifyContext } from './notify-context.ts'
 import type { OutboxJob } from './outbox-store.ts'
 import { subscriptionAddress } from './push-subscriptions.ts'
@@ -36,12 +36,21 @@ export function prepareJob(ctx: NotifyContext, links: AckLinks, job: OutboxJob):
     if (job.delivered_to && job.delivered_to !== '[]') return { action: 'delivered' }
     return { action: 'next-channel', reason: `no ${job.channel} address for ${contact.id}` }
   }
-  const site = ctx.directory.site
-  const message =
-    job.kind === 'digest'
-      ? digestMessage(ctx, links, job, contact)
-      : alertNotification({ key: job.job_key, alert, ackUrl: links.issue(alert.id, contact.id), site })
+  const message = messageOf(ctx, links, job, contact, alert)
   return { action: 'send', message, targets, contact, alert }
+}
+
+function messageOf(
+  ctx: NotifyContext,
+  links: AckLinks,
+  job: OutboxJob,
+  contact: Contact,
+  alert: Alert,
+): NotificationMessage {
+  const site = ctx.directory.site
+  if (job.kind === 'digest') return digestMessage(ctx, links, job, contact)
+  if (job.kind === 'all_clear') return allClearNotification({ key: job.job_key, alert, site })
+  return alertNotification({ key: job.job_key, alert, ackUrl: links.issue(alert.id, contact.id), site })
 }
 
 function targetsOf(ctx: NotifyContext, job: OutboxJob, contact: Contact): Target[] {

@@ -1,10 +1,10 @@
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Alert } from '../alert.ts'
 import type { NotificationMessage } from './channel.ts'
-import { notificationParams, notificationText } from './message-text.ts'
+import { allClearParams, allClearText, notificationParams, notificationText } from './message-text.ts'
 
 /** Template ids for providers that send registered templates only (Aliyun SMS). */
-export const TEMPLATES = { alert: 'FW_ALERT', digest: 'FW_DIGEST' } as const
+export const TEMPLATES = { alert: 'FW_ALERT', digest: 'FW_DIGEST', allClear: 'FW_ALL_CLEAR' } as const
 
 export interface AlertMessageInput {
   key: string
@@ -65,6 +65,26 @@ export function digestNotification(input: DigestInput): NotificationMessage {
     params: { ...notificationParams(input.ackAlert, input.ackUrl, input.site), count: String(alerts.length) },
     ackUrl: input.ackUrl,
     alert: { ...input.ackAlert, digest: alerts.map((a) => ({ ...a })) },
+    urgent: false,
+  }
+}
+
+/** The all-clear of a resolved alert; the alert JSON (state resolved) goes to structured channels. */
+export function allClearNotification(input: {
+  key: string
+  alert: Alert
+  site: SiteModel
+}): NotificationMessage {
+  const { alert, site } = input
+  return {
+    idempotencyKey: input.key,
+    alertId: alert.id,
+    text: allClearText(alert, site),
+    template: TEMPLATES.allClear,
+    params: allClearParams(alert, site),
+    // Nothing to acknowledge any more.
+    ackUrl: '',
+    alert: { ...alert },
     urgent: false,
   }
 }

@@ -136,3 +136,18 @@ export function notificationParams(alert: Alert, ackUrl: string, site: SiteModel
     link: ackUrl,
   }
 }
+
+/**
+ * The all-clear sent after a resolve to those who were told of the alert: what it was and where,
+ * in one SMS segment where possible. No link: there is nothing left to acknowledge.
+ */
+export function allClearText(alert: Alert, site: SiteModel): string {
+  const head = `ALL CLEAR: ${CLASS_WORDS[alert.class]} ${placeOf(alert, site)}`
+  const full = `${head}, ${site.device(alert.device)?.label ?? alert.device}, resolved.`
+  return fitsOneSegment(full) ? full : `${head} resolved.`
+}
+
+/** Template parameters of the all-clear: those of the alert, with `type` saying it is over. */
+export function allClearParams(alert: Alert, site: SiteModel): Record<string, string> {
+  return { ...notificationParams(alert, '', site), type: `ALL CLEAR ${CLASS_WORDS[alert.class]}` }
+}
