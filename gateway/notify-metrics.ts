@@ -6,7 +6,7 @@ export function createNotifyMetrics(registry: Registry) {
   let pending: () => number = () => 0
   const jobs = new Counter({
     name: 'firewatch_notify_jobs_total',
-    help: 'Notification job attempts and settlements, by channel and outcome (sent, retry, permanent, unavailable, folded, cancelled, unreachable, expired)',
+    help: 'Notification job attempts and settlements, by channel and outcome (sent, retry, permanent, unavailable, folded, cancelled, unreachable, expired; delivered and undelivered from provider delivery reports)',
     labelNames: ['channel', 'outcome'],
     registers: [registry],
   })

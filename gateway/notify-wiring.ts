@@ -1,13 +1,21 @@
 import type { Logger } from 'pino'
 import type { Alert } from '../alerting/alert.ts'
 import type { AlertStore } from '../alerting/alert-store.ts'
-import { createChannels, vapidPublicKey } from '../alerting/notify/channels/index.ts'
+import type { ChannelMarks } from '../alerting/notify/channel-marks.ts'
+import {
+  createChannels,
+  twilioDeliveryReport,
+  vapidPublicKey,
+  verifyTwilioSignature,
+} from '../alerting/notify/channels/index.ts'
 import { createNotifier, type Notifier } from '../alerting/notify/notifier.ts'
 import type { PushSubscriptions } from '../alerting/notify/push-subscriptions.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import type { GatewayEnv } from './config.ts'
 import type { AckLinkService } from './http/ack-link-routes.ts'
+import type { ContactsService } from './http/contacts-routes.ts'
 import type { PushService } from './http/push-routes.ts'
+import { TWILIO_STATUS_PATH, type TwilioStatusService } from './http/twilio-status-routes.ts'
 import type { GatewayMetrics } from './metrics.ts'
 
 export interface NotifyWiringDeps {
@@ -21,8 +29,13 @@ export interface NotifyWiringDeps {
 
 export interface Notifications {
   notifier: Notifier
-  /** For createHttpApp: the link pages and the push subscription API. */
-  http: { ackLinks: AckLinkService; push: PushService }
+  /** For createHttpApp: link pages, push subscriptions, contacts admin, Twilio status callbacks. */
+  http: {
+    ackLinks: AckLinkService
+    push: PushService
+    contacts: ContactsService
+    twilioStatus?: TwilioStatusService
+  }
   /** Starts the dispatch loop and the escalation timer once HTTP listens (links name its port). */
   start(httpPort: number): void
 }
@@ -30,11 +43,15 @@ export interface Notifications {
 /** Channels (alerting/notify/channels), outbox, escalation and links, wired to the gateway's parts. */
 export function createNotifications(env: GatewayEnv, deps: NotifyWiringDeps): Notifications {
   let httpPort = env.HTTP_PORT
-  const channels = createChannels(env, {
-    dataDir: env.DATA_DIR,
-    clock: deps.clock,
-    log: deps.log.child({ module: 'channels' }),
-  })
+  const statusCallbackUrl = twilioCallbackUrl(env)
+  const channels = createChannels(
+    { ...env, TWILIO_STATUS_CALLBACK_URL: statusCallbackUrl },
+    {
+      dataDir: env.DATA_DIR,
+      clock: deps.clock,
+      log: deps.log.child({ module: 'channels' }),
+    },
+  )
   const notifier = createNotifier({
     store: deps.store,
     site: deps.site,
@@ -48,9 +65,19 @@ export function createNotifications(env: GatewayEnv, deps: NotifyWiringDeps): No
   })
   deps.metrics.notify.countPendingFrom(() => notifier.outbox.pendingCount())
   const push = pushService(notifier.pushSubscriptions, channels.has('push'), env.DATA_DIR)
+  const log = deps.log.child({ module: 'notify' })
+  const twilio =
+    env.SMS_PROVIDER === 'twilio' && statusCallbackUrl
+      ? twilioStatusService(notifier, env.TWILIO_AUTH_TOKEN!, statusCallbackUrl, log)
+      : undefined
   return {
     notifier,
-    http: { ackLinks: notifier.ackLinks, push },
+    http: {
+      ackLinks: notifier.ackLinks,
+      push,
+      contacts: contactsService(notifier.channelMarks, log),
+      ...(twilio ? { twilioStatus: twilio } : {}),
+    },
     start(port) {
       httpPort = port
       notifier.start()
@@ -66,5 +93,47 @@ function pushService(subs: PushSubscriptions, enabled: boolean, dataDir: string)
     remove: (id) => subs.remove(id),
     // The push channel generated and keeps the pair in DATA_DIR (channels/vapid-keys.ts).
     vapidPublicKey: () => (enabled ? vapidPublicKey(dataDir) : null),
+  }
+}
+
+/**
+ * Where Twilio posts delivery status: TWILIO_STATUS_CALLBACK_URL, else PUBLIC_URL's status route.
+ * Without either nobody outside can reach the gateway, so no StatusCallback is asked for.
+ */
+function twilioCallbackUrl(env: GatewayEnv): string | undefined {
+  if (env.TWILIO_STATUS_CALLBACK_URL) return env.TWILIO_STATUS_CALLBACK_URL
+  return env.PUBLIC_URL ? `${env.PUBLIC_URL}${TWILIO_STATUS_PATH}` : undefined
+}
+
+function twilioStatusService(
+  notifier: Notifier,
+  authToken: string,
+  callbackUrl: string,
+  log: Logger,
+): TwilioStatusService {
+  return {
+    // Twilio signs the URL it was given, whatever proxy the request then passed through.
+    verify: (params, signature) => verifyTwilioSignature(authToken, callbackUrl, params, signature),
+    record(form) {
+      const report = twilioDeliveryReport(form)
+      const outcome = notifier.deliveryReports.record(report)
+      const fields = { providerId: report.providerId, status: report.status, outcome }
+      if (report.outcome === 'undelivered')
+        log.warn({ ...fields, reason: report.reason }, 'sms not delivered')
+      else log.debug(fields, 'sms status reported')
+    },
+  }
+}
+
+function contactsService(marks: ChannelMarks, log: Logger): ContactsService {
+  return {
+    list: () => marks.list(),
+    get: (id) => marks.get(id),
+    clear(contact, channel, actor) {
+      const cleared = marks.clear(contact, channel)
+      // The audit record of an admin's reset: marks are not alerts, so the log is their history.
+      if (cleared !== undefined) log.info({ actor, contact, channel, cleared }, 'channel mark cleared')
+      return cleared
+    },
   }
 }

@@ -34,6 +34,8 @@ export const ErrorCodes = {
   FGW_ERR_ACK_LINK_INVALID: 'the acknowledgement link is not valid',
   FGW_ERR_ACK_LINK_EXPIRED: 'the acknowledgement link has expired',
   FGW_ERR_ACK_LINK_SPENT: 'the acknowledgement link was already used',
+  FGW_ERR_TWILIO_SIGNATURE: 'the X-Twilio-Signature does not match the callback URL and parameters',
+  FGW_ERR_HTTP_FORBIDDEN: "this token's role may not do this",
   FGW_ERR_PUSH_CONTACT: 'the contact is unknown, not linked to this token, or has no push channel',
   FGW_ERR_PUSH_UNAVAILABLE: 'Web Push is not configured on this gateway',
 } as const

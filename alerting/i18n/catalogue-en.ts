@@ -58,6 +58,8 @@ export const en: Catalogue = {
     // The dots of a cut label already end the sentence.
     return `${body}${body.endsWith('...') ? '' : '.'} Ack: ${p.link}`
   },
+  smsAllClear: (p) => `ALL CLEAR: ${p.type} ${p.place}${p.label === null ? '' : `, ${p.label},`} resolved.`,
+  allClearType: (p) => `ALL CLEAR ${p.type}`,
   pushTitle: (p) => `${p.type} - ${p.building}`,
   digestHeader: (p) =>
     `Firewatch digest: ${p.count} alert(s) held back (at most ${p.max} messages per ${p.minutes} min)`,

@@ -55,6 +55,8 @@ export const zhCN: Catalogue = {
     const parts = [p.title, p.place, p.label].filter((x) => x !== null).join('，')
     return `${p.type}：${parts}${p.measured ? `（${p.measured}）` : ''}。确认：${p.link}`
   },
+  smsAllClear: (p) => `已解除：${p.type}，${p.place}${p.label === null ? '' : `，${p.label}`}。`,
+  allClearType: (p) => `${p.type}已解除`,
   pushTitle: (p) => `${p.type} - ${p.building}`,
   digestHeader: (p) =>
     `Firewatch 汇总：暂缓发送 ${p.count} 条警情（每 ${p.minutes} 分钟最多 ${p.max} 条消息）`,

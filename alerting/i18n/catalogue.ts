@@ -100,6 +100,10 @@ export interface Catalogue {
   /** What marks a device label cut short to fit one SMS. */
   ellipsis: string
   smsAlert(p: SmsParts): string
+  /** After a resolve: what it was and where; `label` is left out when it does not fit. */
+  smsAllClear(p: { type: string; place: string; label: string | null }): string
+  /** The `type` template parameter of an all-clear. */
+  allClearType(p: { type: string }): string
   pushTitle(p: { type: string; building: string }): string
   digestHeader(p: { count: number; max: number; minutes: number }): string
   digestLine(p: { type: string; message: string; state: string }): string

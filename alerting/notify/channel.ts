@@ -38,8 +38,11 @@ export type SendResult =
   | { outcome: 'sent'; providerId: string }
   /** Try again later; `retryAfterMs` when the provider said so (HTTP Retry-After, 429). */
   | { outcome: 'retry'; reason: string; retryAfterMs?: number }
-  /** Will never work for this destination (unknown number, unsubscribed push endpoint). */
-  | { outcome: 'permanent'; reason: string }
+  /**
+   * Will never work for this destination (unknown number, unsubscribed push endpoint). `gone`: the
+   * destination no longer exists at all (push 404 / 410), so it is forgotten, not only marked bad.
+   */
+  | { outcome: 'permanent'; reason: string; gone?: true }
 
 export interface Channel {
   readonly kind: ChannelKind

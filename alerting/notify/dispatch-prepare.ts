@@ -3,7 +3,7 @@ import { recipientLocale } from '../i18n/locale.ts'
 import type { AckLinks } from './ack-links.ts'
 import type { Destination, NotificationMessage } from './channel.ts'
 import type { Contact } from './contact-directory.ts'
-import { alertNotification, digestNotification } from './message-builder.ts'
+import { alertNotification, allClearNotification, digestNotification } from './message-builder.ts'
 import type { NotifyContext } from './notify-context.ts'
 import type { OutboxJob } from './outbox-store.ts'
 import { subscriptionAddress } from './push-subscriptions.ts'
@@ -37,19 +37,23 @@ export function prepareJob(ctx: NotifyContext, links: AckLinks, job: OutboxJob):
     if (job.delivered_to && job.delivered_to !== '[]') return { action: 'delivered' }
     return { action: 'next-channel', reason: `no ${job.channel} address for ${contact.id}` }
   }
+  const message = messageOf(ctx, links, job, contact, alert)
+  return { action: 'send', message, targets, contact, alert }
+}
+
+function messageOf(
+  ctx: NotifyContext,
+  links: AckLinks,
+  job: OutboxJob,
+  contact: Contact,
+  alert: Alert,
+): NotificationMessage {
   const site = ctx.directory.site
   const locale = recipientLocale(contact, site.locale)
-  const message =
-    job.kind === 'digest'
-      ? digestMessage(ctx, links, job, contact)
-      : alertNotification({
-          key: job.job_key,
-          alert,
-          ackUrl: links.issue(alert.id, contact.id),
-          site,
-          locale,
-        })
-  return { action: 'send', message, targets, contact, alert }
+  if (job.kind === 'digest') return digestMessage(ctx, links, job, contact)
+  if (job.kind === 'all_clear') return allClearNotification({ key: job.job_key, alert, site, locale })
+  const ackUrl = links.issue(alert.id, contact.id)
+  return alertNotification({ key: job.job_key, alert, ackUrl, site, locale })
 }
 
 function targetsOf(ctx: NotifyContext, job: OutboxJob, contact: Contact): Target[] {

@@ -8,13 +8,19 @@ import type { OutboxJob } from './outbox-store.ts'
 /** Non-fire jobs stop being retried after a day; fire jobs are retried until they get through. */
 const GIVE_UP_AFTER_MS = 24 * 3_600_000
 
+const KIND_WORDS: Record<OutboxJob['kind'], string> = {
+  alert: '',
+  digest: 'digest ',
+  all_clear: 'all-clear ',
+}
+
 /** What one attempt came to; push jobs also say which subscriptions got it and which refused it. */
 export interface Delivery {
   result: SendResult
   /** Push: every subscription that has the message now (earlier attempts included). */
   delivered?: number[]
-  /** Push: subscriptions the push service refused for good. */
-  refused?: { id: number; reason: string }[]
+  /** Push: subscriptions the push service refused for good; `gone` ones no longer exist there. */
+  refused?: { id: number; reason: string; gone: boolean }[]
   /** The address that failed, for a permanent failure of sms or webhook. */
   address?: string
 }
@@ -31,13 +37,19 @@ export function recordDelivery(
   random: () => number,
 ): boolean {
   const now = ctx.clock.now()
-  const what = `${job.kind === 'digest' ? 'digest ' : ''}${job.channel} to ${contact.id} (level ${job.level + 1}, send ${job.repeat + 1}, attempt ${job.attempts})`
+  const what = `${KIND_WORDS[job.kind]}${job.channel} to ${contact.id} (level ${job.level + 1}, send ${job.repeat + 1}, attempt ${job.attempts})`
   if (delivery.delivered) ctx.outbox.setDelivered(job.id, delivery.delivered)
-  for (const bad of delivery.refused ?? []) ctx.push.markBad(bad.id, bad.reason, now)
+  // A subscription the push service no longer knows (404 / 410) can never work again: removed.
+  // Any other refusal leaves it marked bad, for an admin to see and clear.
+  for (const bad of delivery.refused ?? []) {
+    if (bad.gone) ctx.push.remove(bad.id)
+    else if (marksBad(job)) ctx.push.markBad(bad.id, bad.reason, now)
+  }
   const { result } = delivery
   if (result.outcome === 'sent') {
     ctx.outbox.markSent(job.id, result.providerId, now)
     noteNotified(ctx, job.alert_id, `${what}: sent, provider id ${result.providerId}`, now)
+    if (job.kind === 'digest') noteListedInDigest(ctx, job, what, result.providerId, now)
     ctx.metrics.job(job.channel, 'sent')
     return false
   }
@@ -62,6 +74,29 @@ export function recordDelivery(
   return recordPermanent(ctx, job, contact, delivery.address, result.reason, what, now)
 }
 
+/**
+ * An all-clear's permanent failure moves on to the next channel but marks nothing bad: its
+ * template or text differs from the alarms', and a mark it left wrongly would silence the next
+ * fire on that channel.
+ */
+function marksBad(job: OutboxJob): boolean {
+  return job.kind !== 'all_clear'
+}
+
+/** Every alert a digest listed gets the message in its own history, not only the one that started it. */
+function noteListedInDigest(
+  ctx: NotifyContext,
+  job: OutboxJob,
+  what: string,
+  providerId: string,
+  now: number,
+) {
+  const listed = new Set(ctx.outbox.foldedInto(job.id).map((folded) => folded.alert_id))
+  listed.delete(job.alert_id)
+  for (const alertId of listed)
+    noteNotified(ctx, alertId, `listed in ${what}: sent, provider id ${providerId}`, now)
+}
+
 /** The channel (or, for push, the subscriptions) is marked bad and the next channel gets a job. */
 function recordPermanent(
   ctx: NotifyContext,
@@ -73,7 +108,8 @@ function recordPermanent(
   now: number,
 ): boolean {
   ctx.outbox.markFailed(job.id, reason, now)
-  if (address !== undefined) ctx.escalations.markBad(contact.id, job.channel, address, reason, now)
+  if (address !== undefined && marksBad(job))
+    ctx.escalations.markBad(contact.id, job.channel, address, reason, now)
   noteNotified(ctx, job.alert_id, `${what}: failed for good (${reason})`, now)
   ctx.metrics.job(job.channel, 'permanent')
   return settleOrMoveOn(ctx, job, now)
@@ -88,7 +124,8 @@ export function recordUnavailable(ctx: NotifyContext, job: OutboxJob, reason: st
   return settleOrMoveOn(ctx, job, now)
 }
 
-function settleOrMoveOn(ctx: NotifyContext, job: OutboxJob, now: number): boolean {
+/** After a failure of `job`: the contact's next channel of the step, unless nobody needs it now. */
+export function settleOrMoveOn(ctx: NotifyContext, job: OutboxJob, now: number): boolean {
   // An acknowledged or resolved alert needs no other channel; a digest always does.
   const alert = ctx.alerts.findRecord(job.alert_id)
   if (job.kind === 'alert' && alert?.state !== 'open') return false

@@ -58,6 +58,25 @@ export class EscalationStore {
   markBad(contact: string, channel: string, address: string, reason: string, at: number): void {
     this.s.markBad.run({ contact, channel, address, reason, at })
   }
+
+  /** Every bad mark of a contact's channels. */
+  badChannelsOf(contact: string): BadChannelRow[] {
+    return this.s.badOf.all(contact) as BadChannelRow[]
+  }
+
+  /** Removes the mark; true when there was one. */
+  clearBad(contact: string, channel: string): boolean {
+    return this.s.clearBad.run(contact, channel).changes > 0
+  }
+}
+
+/** A row of notify_bad_channels. */
+export interface BadChannelRow {
+  contact: string
+  channel: string
+  address: string
+  since: number
+  reason: string
 }
 
 function statements(db: Database.Database) {
@@ -76,6 +95,8 @@ function statements(db: Database.Database) {
       'UPDATE notify_escalations SET first_request_at = ? WHERE alert_id = ? AND first_request_at IS NULL RETURNING started_at',
     ),
     bad: p('SELECT address FROM notify_bad_channels WHERE contact = ? AND channel = ?'),
+    badOf: p('SELECT * FROM notify_bad_channels WHERE contact = ? ORDER BY channel'),
+    clearBad: p('DELETE FROM notify_bad_channels WHERE contact = ? AND channel = ?'),
     markBad: p(
       'INSERT INTO notify_bad_channels (contact, channel, address, since, reason) VALUES (@contact, @channel, @address, @at, @reason) ' +
         'ON CONFLICT (contact, channel) DO UPDATE SET address = @address, since = @at, reason = @reason',

@@ -4,10 +4,10 @@ import { alertMessageIn } from '../alert-message.ts'
 import type { Locale } from '../i18n/locale.ts'
 import { messagesFor } from '../i18n/messages.ts'
 import type { NotificationMessage } from './channel.ts'
-import { notificationParams, notificationText } from './message-text.ts'
+import { allClearParams, allClearText, notificationParams, notificationText } from './message-text.ts'
 
 /** Template ids for providers that send registered templates only (Aliyun SMS). */
-export const TEMPLATES = { alert: 'FW_ALERT', digest: 'FW_DIGEST' } as const
+export const TEMPLATES = { alert: 'FW_ALERT', digest: 'FW_DIGEST', allClear: 'FW_ALL_CLEAR' } as const
 
 export interface AlertMessageInput {
   key: string
@@ -96,4 +96,27 @@ function pushTitle(alert: Alert, site: SiteModel, locale: Locale): string {
     type: m.classWords[alert.class],
     building: site.building(alert.building)?.name ?? alert.building,
   })
+}
+
+/** The all-clear of a resolved alert; the alert JSON (state resolved) goes to structured channels. */
+export function allClearNotification(input: {
+  key: string
+  alert: Alert
+  site: SiteModel
+  locale: Locale
+}): NotificationMessage {
+  const { alert, site, locale } = input
+  return {
+    idempotencyKey: input.key,
+    alertId: alert.id,
+    locale,
+    title: pushTitle(alert, site, locale),
+    text: allClearText(alert, site, locale),
+    template: TEMPLATES.allClear,
+    params: allClearParams(alert, site, locale),
+    // Nothing to acknowledge any more.
+    ackUrl: '',
+    alert: { ...alert },
+    urgent: false,
+  }
 }

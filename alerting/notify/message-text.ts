@@ -138,3 +138,27 @@ export function notificationParams(
     link: ackUrl,
   }
 }
+
+/**
+ * The all-clear sent after a resolve to those who were told of the alert: what it was and where,
+ * in one SMS segment where possible. No link: there is nothing left to acknowledge.
+ */
+export function allClearText(alert: Alert, site: SiteModel, locale: Locale = site.locale): string {
+  const m = messagesFor(locale)
+  const base = { type: m.classWords[alert.class], place: placeOf(alert, site, locale) }
+  const full = m.smsAllClear({ ...base, label: site.device(alert.device)?.label ?? alert.device })
+  return smsSegments(full).segments === 1 ? full : m.smsAllClear({ ...base, label: null })
+}
+
+/** Template parameters of the all-clear: those of the alert, with `type` saying it is over. */
+export function allClearParams(
+  alert: Alert,
+  site: SiteModel,
+  locale: Locale = site.locale,
+): Record<string, string> {
+  const m = messagesFor(locale)
+  return {
+    ...notificationParams(alert, '', site, locale),
+    type: m.allClearType({ type: m.classWords[alert.class] }),
+  }
+}

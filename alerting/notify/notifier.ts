@@ -6,7 +6,9 @@ import { recipientLocale } from '../i18n/locale.ts'
 import { type AckLinks, createAckLinks } from './ack-links.ts'
 import { loadOrCreateAckKey } from './ack-token.ts'
 import type { Channel, ChannelKind } from './channel.ts'
+import { type ChannelMarks, createChannelMarks } from './channel-marks.ts'
 import { ContactDirectory } from './contact-directory.ts'
+import { createDeliveryReports, type DeliveryReports } from './delivery-reports.ts'
 import { createEscalation, type Escalation } from './escalation.ts'
 import { EscalationStore } from './escalation-store.ts'
 import { type NotifyContext, type NotifyMetrics, noMetrics } from './notify-context.ts'
@@ -39,6 +41,10 @@ export interface Notifier extends NotifyHook {
   dispatcher: Dispatcher
   escalation: Escalation
   outbox: OutboxStore
+  /** Provider reports on sent messages (SMS delivery receipts). */
+  deliveryReports: DeliveryReports
+  /** Contacts' channels and the marks permanent failures left on them. */
+  channelMarks: ChannelMarks
   /** Dispatch loop (plus kicks) and escalation timer. */
   start(intervals?: { dispatchMs?: number; escalationMs?: number }): void
   stop(): Promise<void>
@@ -67,6 +73,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
     dispatcher,
     escalation,
     outbox: ctx.outbox,
+    deliveryReports: createDeliveryReports(ctx, () => dispatcher.kick()),
+    channelMarks: createChannelMarks(ctx),
     start(intervals = {}) {
       dispatcher.start(intervals.dispatchMs ?? 200)
       timer.start(intervals.escalationMs ?? 1000)

@@ -16,6 +16,9 @@ export type JobOutcome =
   | 'cancelled'
   | 'unreachable'
   | 'expired'
+  /** Provider reports after the send (SMS delivery receipts). */
+  | 'delivered'
+  | 'undelivered'
 
 /** The instruments of notifications (structural: gateway/metrics.ts provides them). */
 export interface NotifyMetrics {

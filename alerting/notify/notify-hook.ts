@@ -1,4 +1,5 @@
 import type { AlertTransition } from '../alert.ts'
+import { enqueueAllClear } from './all-clear.ts'
 import type { NotifyContext } from './notify-context.ts'
 import { enqueueStep } from './outbox-enqueue.ts'
 
@@ -11,6 +12,8 @@ export interface NotifyHook {
 
 /** Actions after which nobody needs to be told any more: escalation stops, unsent jobs are cancelled. */
 const SETTLED: readonly string[] = ['acknowledged', 'resolved', 'cleared']
+/** Actions that end an alert: those who were told of it may be told it is over. */
+const RESOLVED: readonly string[] = ['resolved', 'cleared']
 
 export function createNotifyHook(ctx: NotifyContext, kick: () => void): NotifyHook {
   let enqueued = false
@@ -49,12 +52,13 @@ function planJobs(ctx: NotifyContext, t: AlertTransition): boolean {
     ctx.escalations.start(t.alert.id, now + first.ackTimeoutSec * 1000, t.causeReceivedAt ?? now)
     return enqueueStep(ctx, t.alert, first, { level: 0, repeat: 0 }, now) > 0
   }
-  if (SETTLED.includes(t.action)) {
-    ctx.escalations.stop(t.alert.id)
-    const cancelled = ctx.outbox.cancelPendingOf(t.alert.id, now)
-    if (cancelled > 0) ctx.metrics.job('any', 'cancelled', cancelled)
-  }
-  return false
+  if (!SETTLED.includes(t.action)) return false
+  // Before the cancel below: a message in flight now counts as told.
+  const allClear = RESOLVED.includes(t.action) ? enqueueAllClear(ctx, t.alert, now) : 0
+  ctx.escalations.stop(t.alert.id)
+  const cancelled = ctx.outbox.cancelPendingOf(t.alert.id, now)
+  if (cancelled > 0) ctx.metrics.job('any', 'cancelled', cancelled)
+  return allClear > 0
 }
 
 function observeAck(ctx: NotifyContext, t: AlertTransition): void {

@@ -202,7 +202,7 @@ async function deliver(
 function pushDelivery(targets: Target[], results: SendResult[], job: OutboxJob): Delivery {
   const earlier: number[] = job.delivered_to ? JSON.parse(job.delivered_to) : []
   const delivered = [...earlier]
-  const refused: { id: number; reason: string }[] = []
+  const refused: NonNullable<Delivery['refused']> = []
   const ids: string[] = []
   let retry: SendResult | undefined
   results.forEach((r, i) => {
@@ -210,7 +210,7 @@ function pushDelivery(targets: Target[], results: SendResult[], job: OutboxJob):
     if (r.outcome === 'sent') {
       delivered.push(id)
       ids.push(r.providerId)
-    } else if (r.outcome === 'permanent') refused.push({ id, reason: r.reason })
+    } else if (r.outcome === 'permanent') refused.push({ id, reason: r.reason, gone: r.gone === true })
     else if (!retry || (r.retryAfterMs ?? 0) > (retry.outcome === 'retry' ? (retry.retryAfterMs ?? 0) : 0))
       retry = r
   })

@@ -2,7 +2,7 @@ import type { AlertClass } from '../alert.ts'
 import type { ChannelKind } from './channel.ts'
 import { type Contact, channelsOf, type EscalationLevel } from './contact-directory.ts'
 import { type NotifyContext, noteNotified } from './notify-context.ts'
-import type { OutboxJob } from './outbox-store.ts'
+import type { JobKind, OutboxJob } from './outbox-store.ts'
 
 /** The alert a step is planned for. */
 export interface StepAlert {
@@ -22,6 +22,10 @@ export const jobKey = (alertId: string, contact: string, channel: string, step: 
 
 const digestKey = (contact: string, channel: string, alertId: string, step: Step) =>
   `digest:${contact}:${channel}:${alertId}:${step.level}:${step.repeat}`
+
+/** One all-clear per contact and channel of an alert; never equal to an alert job's key. */
+export const allClearKey = (alertId: string, contact: string, channel: string) =>
+  `${alertId}:${contact}:${channel}:all-clear`
 
 /**
  * Writes the jobs of one step (runs inside the caller's transaction). Each target gets its first
@@ -70,7 +74,7 @@ export function enqueueNextChannel(ctx: NotifyContext, job: OutboxJob, now: numb
     return undefined
   }
   const step = { level: job.level, repeat: job.repeat }
-  const key = job.kind === 'digest' ? digestKey(contact.id, next, job.alert_id, step) : undefined
+  const key = keyOfKind(job, contact.id, next, step)
   const added = ctx.outbox.insert({
     ...newJob({ id: job.alert_id, class: job.class as AlertClass }, contact.id, next, step, now),
     kind: job.kind,
@@ -80,9 +84,15 @@ export function enqueueNextChannel(ctx: NotifyContext, job: OutboxJob, now: numb
   return added
 }
 
-/** The channels a job's contact has at the job's level (or, for a digest, the contact's own). */
+function keyOfKind(job: OutboxJob, contact: string, channel: ChannelKind, step: Step): string | undefined {
+  if (job.kind === 'digest') return digestKey(contact, channel, job.alert_id, step)
+  if (job.kind === 'all_clear') return allClearKey(job.alert_id, contact, channel)
+  return undefined
+}
+
+/** The channels a job's contact has at the job's level (or, for a digest or all-clear, its own). */
 function channelOrder(ctx: NotifyContext, job: OutboxJob, contact: Contact): ChannelKind[] {
-  if (job.kind === 'digest') return contact.channels
+  if (job.kind !== 'alert') return contact.channels
   const alert = ctx.alerts.findRecord(job.alert_id)
   const level = alert && ctx.directory.policyFor(alert.building, alert.class)?.levels[job.level]
   return level ? channelsOf(level, contact) : contact.channels
@@ -147,7 +157,7 @@ function insertJob(
   return ctx.outbox.insert(newJob(alert, contact, channel, step, now)) !== undefined
 }
 
-function newJob(
+export function newJob(
   alert: Pick<StepAlert, 'id' | 'class'>,
   contact: string,
   channel: ChannelKind,
@@ -156,7 +166,7 @@ function newJob(
 ) {
   return {
     job_key: jobKey(alert.id, contact, channel, step),
-    kind: 'alert' as 'alert' | 'digest',
+    kind: 'alert' as JobKind,
     alert_id: alert.id,
     class: alert.class,
     contact,

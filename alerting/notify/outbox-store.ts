@@ -1,14 +1,16 @@
 import type Database from 'better-sqlite3'
 import type { ChannelKind } from './channel.ts'
-import { OUTBOX_TABLES_SQL } from './outbox-tables.ts'
+import { migrateOutboxTables } from './outbox-migrations.ts'
+import { type JOB_KINDS, OUTBOX_TABLES_SQL } from './outbox-tables.ts'
 
 export type JobState = 'pending' | 'sent' | 'failed' | 'cancelled' | 'folded'
+export type JobKind = (typeof JOB_KINDS)[number]
 
 /** A row of notify_jobs. */
 export interface OutboxJob {
   id: number
   job_key: string
-  kind: 'alert' | 'digest'
+  kind: JobKind
   alert_id: string
   class: string
   contact: string
@@ -26,6 +28,9 @@ export interface OutboxJob {
   finished_at: number | null
   digest_id: number | null
   delivered_to: string | null
+  /** The provider's later report on a sent message (delivered, undelivered, failed...). */
+  provider_status: string | null
+  provider_status_at: number | null
 }
 
 export type NewJob = Pick<
@@ -42,6 +47,7 @@ export class OutboxStore {
 
   constructor(readonly db: Database.Database) {
     db.exec(OUTBOX_TABLES_SQL)
+    migrateOutboxTables(db)
     this.s = statements(db)
   }
 
@@ -100,6 +106,23 @@ export class OutboxStore {
 
   setDelivered(id: number, subscriptionIds: number[]): void {
     this.s.delivered.run(JSON.stringify(subscriptionIds), id)
+  }
+
+  /** The job a provider message id was recorded for (status callbacks name the message). */
+  byProviderId(channel: ChannelKind, providerId: string): OutboxJob | undefined {
+    return this.s.byProvider.get(providerId, channel) as OutboxJob | undefined
+  }
+
+  setProviderStatus(id: number, status: string, at: number): void {
+    this.s.providerStatus.run(status, at, id)
+  }
+
+  /**
+   * Who was told about an alert: per contact, the channel of its latest alert job that was sent
+   * or is being sent right now (claimed). Pending jobs nobody has claimed are not counted.
+   */
+  notifiedContacts(alertId: string, now: number): { contact: string; channel: ChannelKind }[] {
+    return this.s.notified.all({ alertId, now }) as { contact: string; channel: ChannelKind }[]
   }
 
   jobsOf(alertId: string): OutboxJob[] {
@@ -172,6 +195,13 @@ function statements(db: Database.Database) {
       "UPDATE notify_jobs SET state = 'cancelled', finished_at = ? WHERE alert_id = ? AND state = 'pending' AND kind = 'alert'",
     ),
     delivered: p('UPDATE notify_jobs SET delivered_to = ? WHERE id = ?'),
+    byProvider: p('SELECT * FROM notify_jobs WHERE provider_id = ? AND channel = ? ORDER BY id DESC LIMIT 1'),
+    providerStatus: p('UPDATE notify_jobs SET provider_status = ?, provider_status_at = ? WHERE id = ?'),
+    // Per contact the newest such job (SQLite takes the bare column from the max(id) row).
+    notified: p(
+      "SELECT contact, channel, max(id) AS id FROM notify_jobs WHERE alert_id = @alertId AND kind = 'alert' " +
+        "AND (state = 'sent' OR (state = 'pending' AND claimed_until >= @now)) GROUP BY contact ORDER BY id",
+    ),
     ofAlert: p('SELECT * FROM notify_jobs WHERE alert_id = ? ORDER BY id'),
     sameStep: p(
       'SELECT channel FROM notify_jobs WHERE alert_id = ? AND contact = ? AND level = ? AND repeat = ? AND kind = ?',

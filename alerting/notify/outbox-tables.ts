@@ -1,12 +1,19 @@
 // The notification tables, in the alerts SQLite file: a job commits in the same transaction as the
 // alert transition that caused it, and survives kill -9 with it (DESIGN.md "Storage"). Times are
 // epoch ms.
-export const OUTBOX_TABLES_SQL = `
-CREATE TABLE IF NOT EXISTS notify_jobs (
+
+/** What a job sends: an alert's step, a digest of folded alerts, or the all-clear after a resolve. */
+export const JOB_KINDS = ['alert', 'digest', 'all_clear'] as const
+
+/** The jobs table under `name` (a migration builds the new shape beside the old one). */
+export function notifyJobsTableSql(name: string): string {
+  return `
+CREATE TABLE IF NOT EXISTS ${name} (
   id INTEGER PRIMARY KEY,
-  -- alertId:contact:channel:level:repeat for alert jobs; digest:contact:channel:alertId:level:repeat
+  -- alertId:contact:channel:level:repeat for alert jobs; digest:contact:channel:alertId:level:repeat;
+  -- alertId:contact:channel:all-clear for the all-clear after a resolve
   job_key TEXT NOT NULL UNIQUE,
-  kind TEXT NOT NULL CHECK (kind IN ('alert', 'digest')),
+  kind TEXT NOT NULL CHECK (kind IN (${JOB_KINDS.map((k) => `'${k}'`).join(', ')})),
   -- digest: the alert whose folding started the digest
   alert_id TEXT NOT NULL REFERENCES alerts (id),
   class TEXT NOT NULL,
@@ -27,13 +34,22 @@ CREATE TABLE IF NOT EXISTS notify_jobs (
   -- folded jobs: the digest job that lists them
   digest_id INTEGER REFERENCES notify_jobs (id),
   -- push jobs: JSON array of subscription ids already delivered (not sent again on a retry)
-  delivered_to TEXT
+  delivered_to TEXT,
+  -- what the provider reported later about a sent message (Twilio status callback: delivered...)
+  provider_status TEXT,
+  provider_status_at INTEGER
 ) STRICT;
+`
+}
+
+export const OUTBOX_TABLES_SQL = `
+${notifyJobsTableSql('notify_jobs')}
 
 CREATE INDEX IF NOT EXISTS notify_jobs_due ON notify_jobs (urgent DESC, due_at) WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS notify_jobs_by_alert ON notify_jobs (alert_id, state);
 CREATE INDEX IF NOT EXISTS notify_jobs_by_contact ON notify_jobs (contact, created_at);
 CREATE INDEX IF NOT EXISTS notify_jobs_by_digest ON notify_jobs (digest_id) WHERE digest_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS notify_jobs_by_provider_id ON notify_jobs (provider_id) WHERE provider_id IS NOT NULL;
 
 -- One row per alert that a policy notifies: where its escalation stands.
 CREATE TABLE IF NOT EXISTS notify_escalations (

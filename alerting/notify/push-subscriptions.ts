@@ -20,9 +20,10 @@ export interface StoredSubscription {
 }
 
 /**
- * Web Push subscriptions of contacts, registered through the API (not in the site file). A
- * subscription the push service refused for good is kept, marked bad, and no longer used;
- * registering the same endpoint again makes it good again.
+ * Web Push subscriptions of contacts, registered through the API (not in the site file). One the
+ * push service no longer knows (404 / 410) is removed; one it refused for another reason is kept,
+ * marked bad, and no longer used until an admin clears the mark or the same endpoint is
+ * registered again.
  */
 export class PushSubscriptions {
   private readonly s: ReturnType<typeof statements>
@@ -61,6 +62,16 @@ export class PushSubscriptions {
   markBad(id: number, reason: string, at: number): void {
     this.s.bad.run(at, reason, id)
   }
+
+  /** Every subscription of a contact, good or bad, oldest first. */
+  allOf(contact: string): StoredSubscription[] {
+    return this.s.allOf.all(contact) as StoredSubscription[]
+  }
+
+  /** Makes a contact's bad subscriptions usable again; how many were bad. */
+  clearBad(contact: string): number {
+    return this.s.clearBad.run(contact).changes
+  }
 }
 
 /** The Destination address the push channel expects: the subscription JSON. */
@@ -82,5 +93,9 @@ function statements(db: Database.Database) {
     remove: p('DELETE FROM push_subscriptions WHERE id = ?'),
     goodOf: p('SELECT * FROM push_subscriptions WHERE contact = ? AND bad_since IS NULL ORDER BY id'),
     bad: p('UPDATE push_subscriptions SET bad_since = ?, bad_reason = ? WHERE id = ?'),
+    allOf: p('SELECT * FROM push_subscriptions WHERE contact = ? ORDER BY id'),
+    clearBad: p(
+      'UPDATE push_subscriptions SET bad_since = NULL, bad_reason = NULL WHERE contact = ? AND bad_since IS NOT NULL',
+    ),
   }
 }

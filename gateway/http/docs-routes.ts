@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { contactsPaths, contactsSchemas, twilioStatusPaths } from './openapi-contacts.ts'
 import { buildOpenApiDocument } from './openapi-document.ts'
 import { livePaths } from './openapi-live.ts'
 import { ackLinkPaths, notifySchemas, pushPaths } from './openapi-notify.ts'
@@ -8,6 +9,8 @@ export interface DocsOptions {
   ackLinks?: boolean
   push?: boolean
   live?: boolean
+  contacts?: boolean
+  twilioStatus?: boolean
 }
 
 export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}): Promise<void> {
@@ -19,5 +22,10 @@ export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}
     document.paths = { ...document.paths, ...pushPaths() }
     document.components.schemas = { ...document.components.schemas, ...notifySchemas() }
   }
+  if (options.contacts) {
+    document.paths = { ...document.paths, ...contactsPaths() }
+    document.components.schemas = { ...document.components.schemas, ...contactsSchemas() }
+  }
+  if (options.twilioStatus) document.paths = { ...document.paths, ...twilioStatusPaths() }
   app.get('/docs', async () => document)
 }

@@ -3,6 +3,7 @@ import { ackLinkRoutes } from './ack-link-routes.ts'
 import { alertsRoutes } from './alerts-routes.ts'
 import { auth } from './auth.ts'
 import { buildingsRoutes } from './buildings-routes.ts'
+import { contactsRoutes } from './contacts-routes.ts'
 import { devicesRoutes } from './devices-routes.ts'
 import { docsRoutes } from './docs-routes.ts'
 import { healthRoutes } from './health-routes.ts'
@@ -10,6 +11,7 @@ import type { HttpDeps } from './http-deps.ts'
 import { handleError, handleNotFound } from './http-errors.ts'
 import { liveRoutes } from './live-routes.ts'
 import { pushRoutes } from './push-routes.ts'
+import { twilioStatusRoutes } from './twilio-status-routes.ts'
 import { webRoutes } from './web-routes.ts'
 
 export type { AlertListFilter, AlertService, HttpDeps } from './http-deps.ts'
@@ -41,8 +43,11 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     ackLinks: Boolean(deps.ackLinks),
     push: Boolean(deps.push),
     live: Boolean(deps.liveStream),
+    contacts: Boolean(deps.contacts),
+    twilioStatus: Boolean(deps.twilioStatus),
   })
   if (deps.ackLinks) void app.register(ackLinkRoutes, { links: deps.ackLinks })
+  if (deps.twilioStatus) void app.register(twilioStatusRoutes, { twilio: deps.twilioStatus })
   if (deps.webDir) void app.register(webRoutes, { dir: deps.webDir })
   void app.register(
     async (api) => {
@@ -57,6 +62,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
       })
       if (deps.push) await api.register(pushRoutes, { push: deps.push, site: deps.site, clock: deps.clock })
       if (deps.liveStream) await api.register(liveRoutes, { stream: deps.liveStream })
+      if (deps.contacts) await api.register(contactsRoutes, { contacts: deps.contacts })
     },
     { prefix: '/api/v1' },
   )

@@ -6,7 +6,9 @@ import type { ReadingsHistory } from '../../ingest/store/history-query.ts'
 import type { LiveState } from '../live-state.ts'
 import type { LiveStream } from '../live-stream.ts'
 import type { AckLinkService } from './ack-link-routes.ts'
+import type { ContactsService } from './contacts-routes.ts'
 import type { PushService } from './push-routes.ts'
+import type { TwilioStatusService } from './twilio-status-routes.ts'
 
 export interface AlertListFilter {
   states: readonly AlertState[]
@@ -46,6 +48,10 @@ export interface HttpDeps {
   ackLinks?: AckLinkService
   /** Web Push subscriptions (`/api/v1/push/...`); not served when absent. */
   push?: PushService
+  /** Contacts and their bad channel marks (`/api/v1/contacts...`, admins); not served when absent. */
+  contacts?: ContactsService
+  /** Twilio message status callbacks (`/twilio/status`, signed); served with Twilio and a public URL. */
+  twilioStatus?: TwilioStatusService
   /** The wall's live feed (`/api/v1/live`) and the wall itself (`/`); not served when absent. */
   liveStream?: LiveStream
   /** Directory of the built sensor wall (gateway/web/dist). */

@@ -4,7 +4,9 @@ import type { Clock } from '../deps.ts'
 import type { Reading } from '../reading.ts'
 import { type HistoryPoint, type HistoryRequest, type HistoryStore, metricFilter } from './history-query.ts'
 import type { ReadingsBackend, WriteOutcome } from './readings-backend.ts'
+import { mergeSeries, type Points } from './sqlite-chunks.ts'
 import { encodeRecord, packRows, type WriterReply } from './sqlite-rows.ts'
+import { createTables } from './sqlite-tables.ts'
 import { SqliteWriter } from './sqlite-writer.ts'
 
 export interface SqliteReadingsOptions {
@@ -19,23 +21,6 @@ const DAY_MS = 86_400_000
 const PRUNE_EVERY_MS = 3_600_000
 const FIRST_PRUNE_MS = 60_000
 
-// One row per reading; the primary key makes a reading written twice (a replayed batch) one row,
-// and answers both the history queries (device, metric, range) and the prune (series by series).
-// A second index on ts, for the prune alone, cost a fifth or more of the insert CPU and half of the
-// file (tests/bench/sqlite-layout.ts): databases of earlier versions lose it when opened.
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS readings (
-  device TEXT NOT NULL,
-  metric TEXT NOT NULL,
-  ts INTEGER NOT NULL,
-  value REAL NOT NULL,
-  PRIMARY KEY (device, metric, ts)
-) WITHOUT ROWID;
-DROP INDEX IF EXISTS readings_ts;
-`
-
-type Row = { metric: string; ts: number; value: number }
-
 /**
  * The embedded readings store (DESIGN.md "Storage"): a SQLite table in DATA_DIR with a retention
  * window. Writes (batches and the prune) go to a writer thread with a connection of its own
@@ -44,7 +29,7 @@ type Row = { metric: string; ts: number; value: number }
  */
 export class SqliteReadings implements ReadingsBackend, HistoryStore {
   readonly name = 'sqlite' as const
-  private readonly statements = new Map<string, Database.Statement>()
+  private readonly reader: SeriesReader
   private pruneTimer: NodeJS.Timeout | null = null
   private closed = false
 
@@ -53,6 +38,7 @@ export class SqliteReadings implements ReadingsBackend, HistoryStore {
     private readonly writer: SqliteWriter,
     private readonly opts: SqliteReadingsOptions,
   ) {
+    this.reader = new SeriesReader(db)
     // Not at once: start-up has enough to do; a minute later, then hourly.
     this.schedulePrune(FIRST_PRUNE_MS)
   }
@@ -61,7 +47,7 @@ export class SqliteReadings implements ReadingsBackend, HistoryStore {
     const db = new Database(opts.file)
     db.pragma('journal_mode = WAL')
     // Created here, before the writer thread opens the file, so that queries never meet a missing table.
-    db.exec(SCHEMA)
+    createTables(db)
     // From here on this connection cannot write: every write is the writer thread's.
     db.pragma('query_only = ON')
     return new SqliteReadings(db, new SqliteWriter({ file: opts.file, log: opts.log }), opts)
@@ -96,29 +82,34 @@ export class SqliteReadings implements ReadingsBackend, HistoryStore {
   }
 
   async counts(q: HistoryRequest): Promise<Map<string, number>> {
-    const rows = this.query<{ metric: string; n: number }>(
-      'SELECT metric, count(*) AS n',
-      q,
-      'GROUP BY metric',
-    )
-    return new Map(rows.map((r) => [r.metric, r.n]))
+    const counts = new Map<string, number>()
+    for (const [metric, points] of this.reader.read(q))
+      if (points.length > 0) counts.set(metric, points.length / 2)
+    return counts
   }
 
   async raw(q: HistoryRequest, limit: number): Promise<HistoryPoint[]> {
-    return this.query<Row>('SELECT metric, ts, value', q, 'ORDER BY ts, metric LIMIT ?', [limit])
+    const all: HistoryPoint[] = []
+    for (const [metric, points] of this.reader.read(q)) {
+      for (let i = 0; i < points.length; i += 2) all.push({ metric, ts: points[i]!, value: points[i + 1]! })
+    }
+    all.sort((a, b) => a.ts - b.ts || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0))
+    return all.length > limit ? all.slice(0, limit) : all
   }
 
   async mean(q: HistoryRequest, stepMs: number): Promise<HistoryPoint[]> {
-    const step = 'CAST(? AS INTEGER)'
-    const select = `SELECT metric, (ts / ${step}) * ${step} AS bucket, avg(value) AS value`
-    const rows = this.query<{ metric: string; bucket: number; value: number }>(
-      select,
-      q,
-      'GROUP BY metric, bucket',
-      [],
-      [stepMs, stepMs],
-    )
-    return rows.map((r) => ({ metric: r.metric, ts: r.bucket, value: r.value }))
+    const means: HistoryPoint[] = []
+    for (const [metric, points] of this.reader.read(q)) {
+      // Points are in time order: each bucket is one run of them.
+      for (let i = 0; i < points.length; ) {
+        const bucket = Math.floor(points[i]! / stepMs) * stepMs
+        let sum = 0
+        let n = 0
+        for (; i < points.length && points[i]! < bucket + stepMs; i += 2, n++) sum += points[i + 1]!
+        means.push({ metric, ts: bucket, value: sum / n })
+      }
+    }
+    return means
   }
 
   /** Deletes readings older than the retention window (in the writer thread); resolves with the count. */
@@ -150,32 +141,58 @@ export class SqliteReadings implements ReadingsBackend, HistoryStore {
     }, delayMs)
     this.pruneTimer.unref()
   }
+}
 
-  /** `select` FROM readings WHERE <device, range, metric> `tail`, with prepared statements kept. */
-  private query<T>(
-    select: string,
-    q: HistoryRequest,
-    tail: string,
-    tailArgs: unknown[] = [],
-    selectArgs: unknown[] = [],
-  ): T[] {
-    const filter = metricFilter(q.metric)
-    const where =
-      filter === null
-        ? ''
-        : filter.channel !== null
-          ? ' AND metric = ?'
-          : ' AND (metric = ? OR metric GLOB ?)'
-    const sql = `${select} FROM readings WHERE device = ? AND ts >= ? AND ts <= ?${where} ${tail}`
-    let statement = this.statements.get(sql)
-    if (!statement) {
-      statement = this.db.prepare(sql)
-      this.statements.set(sql, statement)
-    }
-    const metricArgs =
-      filter === null ? [] : filter.channel !== null ? [q.metric] : [filter.family, `${filter.family}:*`]
-    return statement.all(...selectArgs, q.device, q.from, q.to, ...metricArgs, ...tailArgs) as T[]
+/**
+ * Reads a device's series from both tiers (sqlite-tables.ts) with this thread's read-only
+ * connection: the series' chunks that reach into the range, and the recent rows in it.
+ */
+class SeriesReader {
+  private readonly seriesOf: Database.Statement<[string]>
+  private readonly chunks: Database.Statement<[number, number, number]>
+  private readonly recent: Database.Statement<[number, number, string]>
+
+  constructor(db: Database.Database) {
+    this.seriesOf = db.prepare('SELECT id, metric FROM series WHERE device = ?')
+    this.chunks = db
+      .prepare('SELECT data FROM reading_chunks WHERE series = ? AND t1 >= ? AND t0 <= ? ORDER BY id')
+      .pluck()
+    this.recent = db
+      .prepare(
+        'SELECT series, ts, value FROM readings_recent WHERE ts >= ? AND ts <= ? AND series IN (SELECT value FROM json_each(?))',
+      )
+      .raw(true)
   }
+
+  /** Metric name → its readings in the range, [ts, value] pairs in time order. */
+  read(q: HistoryRequest): Map<string, Points> {
+    const series = (this.seriesOf.all(q.device) as { id: number; metric: string }[]).filter((s) =>
+      matches(s.metric, q.metric),
+    )
+    const recent = new Map<number, Points>(series.map((s) => [s.id, []]))
+    if (series.length > 0) {
+      const rows = this.recent.all(q.from, q.to, JSON.stringify(series.map((s) => s.id))) as [
+        number,
+        number,
+        number,
+      ][]
+      for (const [id, ts, value] of rows) recent.get(id)?.push(ts, value)
+    }
+    const result = new Map<string, Points>()
+    for (const s of series) {
+      const chunks = this.chunks.all(s.id, q.from, q.to) as Uint8Array[]
+      result.set(s.metric, mergeSeries(chunks, recent.get(s.id)!, q.from, q.to))
+    }
+    return result
+  }
+}
+
+/** An exact metric name, or a family and all its channels; no filter: every metric. */
+function matches(metric: string, wanted: string | undefined): boolean {
+  const filter = metricFilter(wanted)
+  if (filter === null) return true
+  if (filter.channel !== null) return metric === wanted
+  return metric === filter.family || metric.startsWith(`${filter.family}:`)
 }
 
 /** The writer's answer as the sink takes it; `record(i)`: the spool record of the batch's row i. */

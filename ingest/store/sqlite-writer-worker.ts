@@ -1,6 +1,7 @@
 import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { compactionStep, pruneStep } from './sqlite-compaction.ts'
 import {
   type ErrorInfo,
   parseRecord,
@@ -17,21 +18,20 @@ import {
 
 /** Batches waiting together are committed in one transaction, up to this many rows (see drain). */
 const MAX_TRANSACTION_ROWS = 50_000
-/** One prune step deletes at most this many rows and visits at most this many series; writes go between steps. */
-const PRUNE_ROWS = 5000
-const PRUNE_SERIES = 500
 /**
- * A batch touches the last page of nearly every series (the key is device, metric, ts): a cache that
- * holds them all spares reading them again for every batch.
+ * Recent rows are packed into chunks once this many have gathered, this many at a time (one
+ * transaction; writes go between steps). Bigger chunks cost less per reading; a history query scans
+ * the recent rows of its time range, so they are kept to about this many.
  */
+const COMPACT_ROWS = 100_000
 const CACHE_KIB = 32 * 1024
 const CHECKPOINT_PAGES = 10_000
 
 type Write = Extract<WriterRequest, { type: 'rows' | 'records' }>
 type PruneRequest = Extract<WriterRequest, { type: 'prune' }>
-type Series = { device: string; metric: string }
 interface Prune extends PruneRequest {
-  after: Series | null
+  /** The last series id done. */
+  after: number
   deleted: number
 }
 
@@ -39,9 +39,13 @@ class WriterThread {
   private readonly queue: WriterRequest[] = []
   private readonly prunes: Prune[] = []
   private scheduled = false
-  private readonly insert: Database.Statement<[string, string, number, number]>
+  private readonly insert: Database.Statement<[number, number, number]>
+  private readonly seriesIds = new SeriesIds()
   private readonly insertAll: (writes: Write[], refused: number[][]) => void
   private readonly pruneStep: (prune: Prune) => boolean
+  private readonly compactStep: () => number
+  /** Rows in readings_recent, about (a replaced row counts again): what triggers a compaction. */
+  private recentRows: number
   private readonly port = parentPort!
 
   constructor(private readonly db: Database.Database) {
@@ -51,21 +55,30 @@ class WriterThread {
     // A locked database fails the batch at once: the sink spools it and tries again later.
     db.pragma('busy_timeout = 0')
     db.pragma(`cache_size = -${CACHE_KIB}`)
-    // A checkpoint (with its fsync) every ~40 MB of WAL rather than SQLite's 4 MB: a batch rewrites the
-    // tail page of every series, so most of them are checkpointed once instead of once per batch
-    // (tests/bench/sqlite-layout.ts: about a third less wall time per row).
+    // A checkpoint (with its fsync) every ~40 MB of WAL rather than SQLite's 4 MB: a compaction
+    // rewrites the tail page of every series, so most of them are checkpointed once, not each time.
     db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`)
+    this.seriesIds.prepare(db)
     // One statement, prepared once, for every row of every batch.
-    this.insert = db.prepare(
-      'INSERT OR REPLACE INTO readings (device, metric, ts, value) VALUES (?, ?, ?, ?)',
-    )
-    this.insertAll = db.transaction((writes: Write[], refused: number[][]) => {
+    this.insert = db.prepare('INSERT OR REPLACE INTO readings_recent (ts, series, value) VALUES (?, ?, ?)')
+    const insertAll = db.transaction((writes: Write[], refused: number[][]) => {
       writes.forEach((w, k) => {
         if (w.type === 'rows') this.insertRows(w.rows, refused[k]!)
         else this.insertRecords(w.records, refused[k]!)
       })
     })
-    this.pruneStep = db.transaction(pruneStatements(db))
+    this.insertAll = (writes, refused) => {
+      try {
+        insertAll(writes, refused)
+      } catch (err) {
+        // Ids of series first seen in the rolled-back transaction do not exist.
+        this.seriesIds.forget()
+        throw err
+      }
+    }
+    this.pruneStep = db.transaction(pruneStep(db))
+    this.compactStep = db.transaction(compactionStep(db, COMPACT_ROWS))
+    this.recentRows = (db.prepare('SELECT count(*) AS n FROM readings_recent').get() as { n: number }).n
     this.port.on('message', (request: WriterRequest) => {
       this.queue.push(request)
       this.schedule()
@@ -83,7 +96,7 @@ class WriterThread {
     this.scheduled = false
     while (this.queue[0]?.type === 'prune') {
       const request = this.queue.shift() as PruneRequest
-      this.prunes.push({ ...request, after: null, deleted: 0 })
+      this.prunes.push({ ...request, after: 0, deleted: 0 })
     }
     if (this.queue[0]?.type === 'close') {
       this.close()
@@ -93,7 +106,20 @@ class WriterThread {
     if (writes.length > 0) this.commit(writes)
     const prune = this.prunes[0]
     if (prune) this.prune(prune)
-    if (this.queue.length > 0 || this.prunes.length > 0) this.schedule()
+    if (this.recentRows >= COMPACT_ROWS) this.compact()
+    if (this.queue.length > 0 || this.prunes.length > 0 || this.recentRows >= COMPACT_ROWS) this.schedule()
+  }
+
+  /** One step; a failure (a full disk, say) leaves the rows where they are, readable, for the next. */
+  private compact(): void {
+    try {
+      this.recentRows = Math.max(0, this.recentRows - this.compactStep())
+    } catch (err) {
+      // Not a reply: nobody waits for a compaction. Counted down anyway, so that a lasting failure
+      // is retried after the next COMPACT_ROWS readings, not in a loop.
+      this.recentRows = 0
+      console.error('readings compaction failed:', errorInfo(err).message)
+    }
   }
 
   private takeWrites(): Write[] {
@@ -131,17 +157,19 @@ class WriterThread {
       const metric = metrics[keys[2 * i + 1]!]
       const ts = numbers[2 * i]!
       const value = numbers[2 * i + 1]!
-      if (validRow(device, metric, ts, value)) this.insert.run(device!, metric!, ts, value)
+      if (validRow(device, metric, ts, value)) this.insert.run(ts, this.seriesIds.of(device!, metric!), value)
       else refused.push(i)
     }
+    this.recentRows += n - refused.length
   }
 
   private insertRecords(records: string[], refused: number[]): void {
     records.forEach((record, i) => {
       const row = parseRecord(record)
-      if (row) this.insert.run(row.device, row.metric, row.ts, row.value)
+      if (row) this.insert.run(row.ts, this.seriesIds.of(row.device, row.metric), row.value)
       else refused.push(i)
     })
+    this.recentRows += records.length - refused.length
   }
 
   private prune(prune: Prune): void {
@@ -170,34 +198,30 @@ class WriterThread {
   }
 }
 
-/**
- * One step of a prune: series by series in key order (the primary key finds each next series and
- * its old rows; no index on ts is kept only for this), at most PRUNE_ROWS rows; true when done.
- */
-function pruneStatements(db: Database.Database): (prune: Prune) => boolean {
-  const first = db.prepare('SELECT device, metric FROM readings ORDER BY device, metric LIMIT 1')
-  const next = db.prepare(
-    'SELECT device, metric FROM readings WHERE (device, metric) > (?, ?) ORDER BY device, metric LIMIT 1',
-  )
-  const nth = db.prepare(
-    'SELECT ts FROM readings WHERE device = ? AND metric = ? AND ts < ? ORDER BY ts LIMIT 1 OFFSET ?',
-  )
-  const remove = db.prepare('DELETE FROM readings WHERE device = ? AND metric = ? AND ts < ?')
-  return (prune) => {
-    let budget = PRUNE_ROWS
-    for (let visited = 0; visited < PRUNE_SERIES && budget > 0; visited++) {
-      const series = (prune.after ? next.get(prune.after.device, prune.after.metric) : first.get()) as
-        | Series
-        | undefined
-      if (!series) return true
-      // The ts of the first old row past the budget: the rest of this series waits for the next step.
-      const limit = nth.get(series.device, series.metric, prune.cutoff, budget) as { ts: number } | undefined
-      const removed = remove.run(series.device, series.metric, limit ? limit.ts : prune.cutoff).changes
-      prune.deleted += removed
-      budget -= removed
-      if (!limit) prune.after = series
+/** Series ids by `device<TAB>metric`, created on first sight, kept for the thread's life. */
+class SeriesIds {
+  private readonly ids = new Map<string, number>()
+  private find!: Database.Statement<[string, string]>
+  private create!: Database.Statement<[string, string]>
+
+  prepare(db: Database.Database): void {
+    this.find = db.prepare('SELECT id FROM series WHERE device = ? AND metric = ?')
+    this.create = db.prepare('INSERT INTO series (device, metric) VALUES (?, ?)')
+  }
+
+  of(device: string, metric: string): number {
+    const key = `${device}\t${metric}`
+    let id = this.ids.get(key)
+    if (id === undefined) {
+      const row = this.find.get(device, metric) as { id: number } | undefined
+      id = row ? row.id : Number(this.create.run(device, metric).lastInsertRowid)
+      this.ids.set(key, id)
     }
-    return false
+    return id
+  }
+
+  forget(): void {
+    this.ids.clear()
   }
 }
 

@@ -5,20 +5,24 @@
  * batch, as the writer thread does. Plain tsx, not part of `npm test`:
  *
  *   npx tsx tests/bench/sqlite-layout.ts            # every layout
- *   SQLITE_LAYOUT=current SQLITE_LAYOUT_BATCH=20000 SQLITE_LAYOUT_CHECKPOINT=10000 npx tsx tests/bench/sqlite-layout.ts
+ *   SQLITE_LAYOUT=two-tier SQLITE_LAYOUT_BATCH=20000 SQLITE_LAYOUT_CHECKPOINT=10000 npx tsx tests/bench/sqlite-layout.ts
  *
  * Prints per layout: CPU and wall µs per row (this thread: SQLite runs in it), and the file size.
+ * `two-tier` is today's layout (ingest/store/sqlite-tables.ts): integer series ids, a time-first
+ * table of recent rows, packed into per-series chunks every 100,000 rows by the writer's own code.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import Database from 'better-sqlite3'
+import { compactionStep } from '../../ingest/store/sqlite-compaction.ts'
+import { SCHEMA } from '../../ingest/store/sqlite-tables.ts'
 
 const COLUMNS = 'device TEXT NOT NULL, metric TEXT NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL'
 const LAYOUTS: Record<string, string> = {
-  /** ingest/store/sqlite-readings.ts today. */
-  current: `CREATE TABLE readings (${COLUMNS}, PRIMARY KEY (device, metric, ts)) WITHOUT ROWID`,
+  /** ingest/store/sqlite-readings.ts until the two tiers (see twoTier below). */
+  'text-series-first': `CREATE TABLE readings (${COLUMNS}, PRIMARY KEY (device, metric, ts)) WITHOUT ROWID`,
   /** Before: the same plus an index on ts for the prune. */
   'with-ts-index': `CREATE TABLE readings (${COLUMNS}, PRIMARY KEY (device, metric, ts)) WITHOUT ROWID;
     CREATE INDEX readings_ts ON readings (ts)`,
@@ -36,6 +40,36 @@ const CHECKPOINT_PAGES = num('SQLITE_LAYOUT_CHECKPOINT', 1000)
 const DEVICES = Array.from({ length: 400 }, (_, d) => `bench-a-smoke-${String(d).padStart(4, '0')}`)
 const METRICS = ['smoke_dbm', 'battery_pct', 'temperature_c']
 
+const COMPACT_ROWS = 100_000
+const tsOf = (n: number) => 1.7e12 + Math.floor(n / DEVICES.length) * 50 + (n % DEVICES.length)
+
+/** A batch writer for a layout: `batch(rows)` writes the next `rows` readings. */
+function writerFor(db: Database.Database, layout: string): (rows: number) => void {
+  let n = 0
+  if (layout === 'two-tier') {
+    db.exec(SCHEMA)
+    const addSeries = db.prepare('INSERT INTO series (device, metric) VALUES (?, ?)')
+    for (const device of DEVICES) for (const metric of METRICS) addSeries.run(device, metric)
+    const insert = db.prepare('INSERT OR REPLACE INTO readings_recent (ts, series, value) VALUES (?, ?, ?)')
+    const compact = db.transaction(compactionStep(db, COMPACT_ROWS))
+    let recent = 0
+    const batch = db.transaction((rows: number) => {
+      for (let end = n + rows; n < end; n++) insert.run(tsOf(n), 1 + (n % (DEVICES.length * 3)), n % 100)
+    })
+    return (rows) => {
+      batch(rows)
+      recent += rows
+      if (recent >= COMPACT_ROWS) recent -= compact()
+    }
+  }
+  db.exec(LAYOUTS[layout]!)
+  const insert = db.prepare('INSERT OR REPLACE INTO readings (device, metric, ts, value) VALUES (?, ?, ?, ?)')
+  return db.transaction((rows: number) => {
+    for (let end = n + rows; n < end; n++)
+      insert.run(DEVICES[n % DEVICES.length]!, METRICS[n % 3]!, tsOf(n), n % 100)
+  })
+}
+
 function measure(layout: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'firewatch-sqlite-layout-'))
   const db = new Database(join(dir, 'readings.db'))
@@ -44,21 +78,12 @@ function measure(layout: string): string {
     db.pragma('synchronous = NORMAL')
     db.pragma('cache_size = -32768')
     db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`)
-    db.exec(LAYOUTS[layout]!)
-    const insert = db.prepare(
-      'INSERT OR REPLACE INTO readings (device, metric, ts, value) VALUES (?, ?, ?, ?)',
-    )
+    const batch = writerFor(db, layout)
     let n = 0
-    const batch = db.transaction((rows: number) => {
-      for (let end = n + rows; n < end; n++) {
-        const d = n % DEVICES.length
-        insert.run(DEVICES[d]!, METRICS[n % 3]!, 1.7e12 + Math.floor(n / DEVICES.length) * 50 + d, n % 100)
-      }
-    })
-    while (n < PREFILL) batch(BATCH)
+    for (; n < PREFILL; n += BATCH) batch(BATCH)
     const cpu = process.cpuUsage()
     const started = performance.now()
-    while (n < PREFILL + MEASURED) batch(BATCH)
+    for (; n < PREFILL + MEASURED; n += BATCH) batch(BATCH)
     const wallUs = ((performance.now() - started) * 1000) / MEASURED
     const { user, system } = process.cpuUsage(cpu)
     const bytes = db.prepare(
@@ -75,6 +100,8 @@ function measure(layout: string): string {
 console.log(
   `prefill ${PREFILL} rows, then ${MEASURED} rows in batches of ${BATCH}; checkpoint every ${CHECKPOINT_PAGES} pages`,
 )
-for (const layout of process.env.SQLITE_LAYOUT ? [process.env.SQLITE_LAYOUT] : Object.keys(LAYOUTS)) {
+for (const layout of process.env.SQLITE_LAYOUT
+  ? [process.env.SQLITE_LAYOUT]
+  : ['two-tier', ...Object.keys(LAYOUTS)]) {
   console.log(measure(layout))
 }

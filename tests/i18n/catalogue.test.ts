@@ -33,6 +33,8 @@ const SAMPLES: { [K in FunctionKey]: Parameters<Catalogue[K]>[0] } = {
     measured: '0.31 dB/m',
     link: 'https://fire.example.com/ack/abc',
   },
+  smsAllClear: { type: 'FIRE', place: 'Tower A 12F 12-east', label: 'Kitchen corridor' },
+  allClearType: { type: 'FIRE' },
   pushTitle: { type: 'FIRE', building: 'Tower A' },
   digestHeader: { count: 7, max: 5, minutes: 60 },
   digestLine: { type: 'Fault', message: 'Device fault: Tower A 12F 12-east, Lobby', state: 'open' },

@@ -6,8 +6,12 @@ import { alertMessage } from '../../alerting/alert-message.ts'
 import { LOCALES, type Locale } from '../../alerting/i18n/locale.ts'
 import { messagesFor } from '../../alerting/i18n/messages.ts'
 import { signAckToken } from '../../alerting/notify/ack-token.ts'
-import { alertNotification, digestNotification } from '../../alerting/notify/message-builder.ts'
-import { notificationText, smsSegments } from '../../alerting/notify/message-text.ts'
+import {
+  alertNotification,
+  allClearNotification,
+  digestNotification,
+} from '../../alerting/notify/message-builder.ts'
+import { allClearText, notificationText, smsSegments } from '../../alerting/notify/message-text.ts'
 import { ALL_RULE_IDS, ruleSpec } from '../../alerting/rule-catalog.ts'
 import { parseSite } from '../../ingest/load-site.ts'
 import type { MetricFamily } from '../../ingest/metrics-catalog.ts'
@@ -116,6 +120,9 @@ describe('SMS segments of every template', () => {
       const { segments, encoding } = smsSegments(text)
       if (segments > TEXT_BUDGET[locale][size]) over.push(`${locale} ${size} ${rule}: ${segments} - ${text}`)
       if (locale === 'en') expect(encoding, text).toBe('GSM-7')
+      // No link in an all-clear: one segment in both languages, whatever the names.
+      const clear = allClearText(alert, SITE, locale)
+      if (smsSegments(clear).segments > 1) over.push(`${locale} ${size} ${rule} all-clear: ${clear}`)
     }
     expect(over).toEqual([])
   })
@@ -155,6 +162,18 @@ describe('SMS segments of every template', () => {
       `SUPERVISORY: Pressure below code minimum, Tower A 12F 12-east, Kitchen corridor (0.085 MPa). Ack: ${short}`,
     )
     expect(smsSegments(text)).toMatchObject({ encoding: 'GSM-7', segments: 1 })
+  })
+})
+
+describe('All-clear text', () => {
+  it('When a fire is resolved, then each reader gets the all-clear in their language', () => {
+    const alert = alertOf('smoke.alarm', 'jm-12')
+    expect(allClearText(alert, SITE, 'zh-CN')).toBe('已解除：火警，金茂大厦A座 12层 12-east，厨房走廊。')
+    expect(allClearText(alert, SITE, 'en')).toBe(
+      'ALL CLEAR: FIRE 金茂大厦A座 12F 12-east, 厨房走廊, resolved.',
+    )
+    const params = allClearNotification({ key: 'k', alert, site: SITE, locale: 'zh-CN' }).params
+    expect(params).toMatchObject({ type: '火警已解除', floor: '12层', link: '' })
   })
 })
 
@@ -207,6 +226,8 @@ describe('Aliyun templates', () => {
     expect([...templates.keys()].sort()).toEqual([
       'FW_ALERT.en',
       'FW_ALERT.zh-CN',
+      'FW_ALL_CLEAR.en',
+      'FW_ALL_CLEAR.zh-CN',
       'FW_DIGEST.en',
       'FW_DIGEST.zh-CN',
     ])
@@ -225,7 +246,8 @@ describe('Aliyun templates', () => {
         budget: { max: 5, windowSec: 3600 },
         locale,
       })
-      for (const message of [alertMessage, digest]) {
+      const allClear = allClearNotification({ key: 'k', alert, site: SITE, locale })
+      for (const message of [alertMessage, digest, allClear]) {
         const template = templates.get(`${message.template}.${locale}`)!
         const filled = template.replace(/\$\{(\w+)\}/g, (_, name: string) => {
           const value = message.params[name]

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { answerHistory, type HistoryRequest } from '../../ingest/store/history-query.ts'
 import { SqliteReadings } from '../../ingest/store/sqlite-readings.ts'
 import { reading, silent, tempDir } from '../storage/store-fixtures.ts'
+import { waitFor } from '../support/api-client.ts'
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z')
 const DAY = 86_400_000
@@ -100,4 +101,80 @@ describe('SQLite readings store', () => {
     })
     expect((await history({})).readings).toHaveLength(1)
   })
+
+  it('When more readings arrive than the recent tier keeps, then they are packed into chunks and the history is the same, rewritten readings once', async () => {
+    const metrics = ['temperature_c:l1', 'temperature_c:l2', 'residual_current_ma']
+    const batch = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => reading(metrics[(from + i) % 3]!, (from + i) % 97, T0 + from + i))
+    for (let from = 0; from < 150_000; from += 10_000) {
+      expect(await store.writeReadings(batch(from, 10_000))).toEqual({ status: 'written' })
+    }
+    await waitFor(() => chunksInFile() > 0, 20_000)
+    // Written again once packed (a batch replayed from the spool): still once each.
+    expect(await store.writeReadings(batch(0, 10_000))).toEqual({ status: 'written' })
+    const counts = await store.counts({ device: 'ta-b1-elec-01', from: T0, to: T0 + DAY })
+    expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(metrics.map((m) => [m, 50_000])))
+    const raw = await history({
+      metric: 'temperature_c:l1',
+      step: 'raw',
+      from: T0 + 99_990,
+      to: T0 + 100_010,
+    })
+    expect(raw.readings).toEqual(
+      [99_990, 99_993, 99_996, 99_999, 100_002, 100_005, 100_008].map((i) => ({
+        metric: 'temperature_c:l1',
+        value: i % 97,
+        ts: T0 + i,
+      })),
+    )
+    const means = await history({ metric: 'residual_current_ma', step: 30, from: T0, to: T0 + 59 })
+    expect(means.readings).toEqual([
+      { metric: 'residual_current_ma', value: (2 + 5 + 8 + 11 + 14 + 17 + 20 + 23 + 26 + 29) / 10, ts: T0 },
+      {
+        metric: 'residual_current_ma',
+        value: (32 + 35 + 38 + 41 + 44 + 47 + 50 + 53 + 56 + 59) / 10,
+        ts: T0 + 30,
+      },
+    ])
+  })
+
+  it('When packed readings are older than the retention window, then pruning deletes them, and only them', async () => {
+    const old = Array.from({ length: 120_000 }, (_, i) => reading('rssi_dbm', -60, T0 - 8 * DAY + i))
+    expect(await store.writeReadings(old)).toEqual({ status: 'written' })
+    expect(await store.writeReadings([reading('rssi_dbm', -61, T0 - 6 * DAY)])).toEqual({ status: 'written' })
+    await waitFor(() => chunksInFile() > 0, 20_000)
+    expect(await store.prune()).toBe(120_000)
+    const left = await answerHistory(store, { device: 'ta-b1-elec-01', from: 0, to: T0, step: 'raw' })
+    expect(left.readings).toEqual([{ metric: 'rssi_dbm', value: -61, ts: T0 - 6 * DAY }])
+  })
+
+  it('When the file was written by a version with one readings table, then its readings are moved over and answered', async () => {
+    await store.close()
+    const file = join(dir, 'legacy.db')
+    const legacy = new Database(file)
+    legacy.exec(`CREATE TABLE readings (device TEXT NOT NULL, metric TEXT NOT NULL, ts INTEGER NOT NULL,
+      value REAL NOT NULL, PRIMARY KEY (device, metric, ts)) WITHOUT ROWID;
+      INSERT INTO readings VALUES ('ta-b1-elec-01', 'temperature_c:l1', ${T0 + 5}, 41.5),
+        ('ta-b1-elec-01', 'residual_current_ma', ${T0 + 6}, 12), ('other', 'temperature_c:l1', ${T0 + 5}, 1);`)
+    legacy.close()
+    store = SqliteReadings.open({ file, retentionDays: 7, clock: { now: () => now }, log: silent })
+    expect((await history({})).readings).toEqual([
+      { metric: 'temperature_c:l1', value: 41.5, ts: T0 + 5 },
+      { metric: 'residual_current_ma', value: 12, ts: T0 + 6 },
+    ])
+    const check = new Database(file, { readonly: true })
+    const tables = check.prepare("SELECT name FROM sqlite_master WHERE name = 'readings'").all()
+    check.close()
+    expect(tables).toEqual([])
+  })
 })
+
+/** Chunks in the store's file, seen by a connection of the test's own. */
+function chunksInFile(): number {
+  const db = new Database(join(dir, 'readings.db'), { readonly: true })
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM reading_chunks').get() as { n: number }).n
+  } finally {
+    db.close()
+  }
+}

@@ -1,13 +1,13 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { threadId } from 'node:worker_threads'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ReadingsSink } from '../../ingest/store/readings-sink.ts'
 import { Spool } from '../../ingest/store/spool.ts'
 import { SqliteReadings } from '../../ingest/store/sqlite-readings.ts'
-import { reading, silent, storageMetrics, tempDir } from '../storage/store-fixtures.ts'
+import { reading, silent, sqliteFileTotals, storageMetrics, tempDir } from '../storage/store-fixtures.ts'
 import { waitFor } from '../support/api-client.ts'
 
 // The embedded store's writes run in a thread of their own (ingest/store/sqlite-writer.ts): these
@@ -41,17 +41,10 @@ function openStore(log = silent): SqliteReadings {
 const readings = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => reading('temperature_c:l1', from + i, T0 + from + i))
 const range = { device: DEVICE, from: T0, to: T0 + 1e9 }
-/** Rows in the file, read by a connection of the test's own. */
+/** Readings in the file, read by a connection of the test's own. */
 function rowsInFile(): { n: number; sum: number } {
-  const db = new Database(join(dir, 'readings.db'), { readonly: true })
-  try {
-    return db.prepare('SELECT count(*) AS n, coalesce(sum(value), 0) AS sum FROM readings').get() as {
-      n: number
-      sum: number
-    }
-  } finally {
-    db.close()
-  }
+  const { count, sum } = sqliteFileTotals(join(dir, 'readings.db'))
+  return { n: count, sum }
 }
 
 describe('SQLite writer thread', () => {
@@ -68,9 +61,7 @@ describe('SQLite writer thread', () => {
     expect(store.writerThreadId).not.toBe(threadId)
     // The main thread's connection only reads: an insert through it is refused by SQLite itself.
     const mainConnection = store['db'] as Database.Database
-    expect(() => mainConnection.exec(`INSERT INTO readings VALUES ('${DEVICE}', 'x', 1, 1)`)).toThrow(
-      /readonly/,
-    )
+    expect(() => mainConnection.exec(`INSERT INTO readings_recent VALUES (1, 1, 1)`)).toThrow(/readonly/)
   })
 
   it('When the writer thread dies with batches in flight, then they are spooled, it is restarted, and every reading is stored once', async () => {

@@ -61,6 +61,14 @@ describe('Per-recipient budget', () => {
         /folded into a digest/,
       )
     }
+    // The digest's delivery is in the history of every alert it listed.
+    const sentNotes = (id: string) =>
+      h.lifecycle
+        .history(id)
+        .map((e) => e.note ?? '')
+        .filter((n) => /digest webhook to li-wei .*: sent, provider id/.test(n))
+    for (const id of ids.slice(3)) expect(sentNotes(id), id).toHaveLength(1)
+    expect(sentNotes(ids[4]!)[0]).toMatch(/^listed in digest webhook to li-wei/)
   })
 
   it('When the budget is spent on warnings, then fire alarms still go out, every one of them, at once', async () => {

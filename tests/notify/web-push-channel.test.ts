@@ -103,11 +103,13 @@ describe('Web Push channel', () => {
     expect(await channelFor().send({ address: json }, messageFor())).toEqual({
       outcome: 'permanent',
       reason: 'push subscription gone (410)',
+      gone: true,
     })
     const unknown = json.replace(/\/push\/[\w-]+/, '/push/never-subscribed')
     expect(await channelFor().send({ address: unknown }, messageFor())).toEqual({
       outcome: 'permanent',
       reason: 'push subscription gone (404)',
+      gone: true,
     })
   })
 

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { tempDataDir } from '../support/gateway-launcher.ts'
 import { startInflux } from '../support/influx-server.ts'
+import { sqliteFileTotals } from './store-fixtures.ts'
 
 /** A readings store the storage scenarios run against, and how to look into it directly. */
 export interface StoreUnderTest {
@@ -57,15 +58,7 @@ export async function sqliteStore(): Promise<StoreUnderTest> {
     name: 'sqlite',
     env: { DATA_DIR: dataDir },
     async totals(from) {
-      const db = new Database(file, { readonly: true })
-      try {
-        const row = db
-          .prepare('SELECT count(*) AS count, sum(value) AS sum FROM readings WHERE ts >= ?')
-          .get(from)
-        return row as { count: number; sum: number }
-      } finally {
-        db.close()
-      }
+      return sqliteFileTotals(file, from)
     },
     async beginOutage() {
       lock = new Database(file)

@@ -14,6 +14,7 @@ import { createWebhookChannel } from './webhook-channel.ts'
 export { ChannelsEnv, ChannelsEnvChecked, checkChannelsEnv } from './channels-config.ts'
 export type { TwilioParams } from './twilio-signature.ts'
 export { verifyTwilioSignature } from './twilio-signature.ts'
+export { TwilioStatusForm, twilioDeliveryReport } from './twilio-status.ts'
 export { vapidPublicKey } from './vapid-keys.ts'
 export { verifyWebhookSignature } from './webhook-signature.ts'
 

@@ -20,7 +20,7 @@ export interface TwilioDeps {
 }
 
 /** Twilio error codes that mean this number will never get the message (twilio.com/docs/api/errors). */
-const PERMANENT_CODES: Record<number, string> = {
+export const PERMANENT_CODES: Record<number, string> = {
   21211: 'invalid phone number',
   21610: 'recipient unsubscribed (replied STOP)',
   21614: 'number cannot receive SMS',

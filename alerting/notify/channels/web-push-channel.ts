@@ -101,7 +101,7 @@ function failure(error: unknown, nowMs: number): SendResult {
     return { outcome: 'retry', reason: `push: ${transportFailure(error)}` }
   const status = error.statusCode
   if (status === 404 || status === 410) {
-    return { outcome: 'permanent', reason: `push subscription gone (${status})` }
+    return { outcome: 'permanent', reason: `push subscription gone (${status})`, gone: true }
   }
   const reason = `push service ${status}: ${bodySnippet(error.body ?? '')}`
   if (isRetryableStatus(status))

@@ -1,0 +1,245 @@
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { apiClient, metricValue, waitFor } from '../support/api-client.ts'
+import { type GatewayUnderTest, startTestGateway, tempDataDir } from '../support/gateway-launcher.ts'
+import { connectClient } from '../support/mqtt-peers.ts'
+import { signLikeTwilio, startTwilioPeer, type TwilioPeer } from '../support/peers/twilio-peer.ts'
+import type { WebhookReceiver } from '../support/peers/webhook-receiver.ts'
+import { FIXTURE_WEBHOOK_SECRET, startFixtureReceiver } from './notify-fixtures.ts'
+
+// A real gateway sending SMS to the local Twilio peer. Twilio reaches a gateway through its public
+// URL (a reverse proxy in front of it): here the test plays Twilio and the proxy, signing for the
+// public URL and posting to the gateway's local address.
+
+const TWILIO = { accountSid: `AC${'c3'.repeat(16)}`, authToken: 'twilio-status-token', from: '+15005550006' }
+const PUBLIC_URL = 'https://fw.example.com'
+const CALLBACK_URL = `${PUBLIC_URL}/twilio/status`
+
+const cleanups: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+function siteYaml(webhookUrl: string): string {
+  const hook = (who: string) => `{ url: "${webhookUrl}?to=${who}", secret: ${FIXTURE_WEBHOOK_SECRET} }`
+  return `
+site: { name: Twilio Estate, timezone: Asia/Shanghai }
+buildings:
+  - { id: tower-a, name: Tower A, floors: 32 }
+devices:
+  - { id: ta-12-smoke-01, building: tower-a, floor: 12, zone: 12-east, kind: smoke_detector, label: Kitchen corridor, secret: s3cret-1 }
+  - { id: ta-14-smoke-01, building: tower-a, floor: 14, zone: 14-east, kind: smoke_detector, label: Lift lobby, secret: s3cret-2 }
+  - { id: ta-16-smoke-01, building: tower-a, floor: 16, zone: 16-east, kind: smoke_detector, label: Stairs, secret: s3cret-3 }
+apiTokens:
+  - { name: mgr-a, token: manager-a-token, role: manager, buildings: [tower-a] }
+  - { name: admin, token: admin-token, role: admin }
+contacts:
+  - { id: li-wei, name: Li Wei, role: manager, phone: "+8613800000001", channels: [sms, webhook], webhook: ${hook('li-wei')} }
+  - { id: centre, name: Monitoring Centre, role: monitoring_centre, channels: [webhook], webhook: ${hook('centre')} }
+escalation:
+  - levels: [{ targets: [li-wei, centre], ackTimeoutSec: 600 }]
+`
+}
+
+interface Setup {
+  gw: GatewayUnderTest
+  sms: TwilioPeer
+  receiver: WebhookReceiver
+}
+
+async function gateway(): Promise<Setup> {
+  const sms = await startTwilioPeer(TWILIO)
+  cleanups.push(() => sms.close())
+  const receiver = await startFixtureReceiver()
+  cleanups.push(() => receiver.close())
+  const dir = tempDataDir()
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, 'site.yaml'), siteYaml(receiver.url))
+  const gw = await startTestGateway({
+    FIREWATCH_SITE: join(dir, 'site.yaml'),
+    PUBLIC_URL,
+    SMS_PROVIDER: 'twilio',
+    TWILIO_ACCOUNT_SID: TWILIO.accountSid,
+    TWILIO_AUTH_TOKEN: TWILIO.authToken,
+    TWILIO_FROM: TWILIO.from,
+    TWILIO_BASE_URL: sms.baseUrl,
+  })
+  cleanups.push(() => gw.stop())
+  return { gw, sms, receiver }
+}
+
+/** A fire alarm from the device; resolves with the SMS Twilio accepted for it. */
+async function fire({ gw, sms }: Setup, device: string, secret: string) {
+  const before = sms.messages.length
+  const client = await connectClient(gw.mqttUrl, device, secret)
+  cleanups.push(() => client.endAsync(true))
+  await client.publishAsync(`fw/tower-a/${device}/event`, JSON.stringify({ event: 'fire_alarm' }), { qos: 1 })
+  const message = await waitFor(() => sms.messages[before])
+  const alerts = (await apiClient(gw.httpUrl, 'admin-token').get('/api/v1/alerts')).body.alerts
+  const alert = alerts.find((a: { device: string }) => a.device === device)
+  return { sid: message.sid, alertId: alert.id as string, message }
+}
+
+/** Posts a status callback the way Twilio does: form-encoded, signed for the URL it was given. */
+async function postStatus(
+  gw: GatewayUnderTest,
+  params: Record<string, string>,
+  sign: { token?: string; url?: string } = {},
+) {
+  const form = { AccountSid: TWILIO.accountSid, ApiVersion: '2010-04-01', To: '+8613800000001', ...params }
+  const signature = signLikeTwilio(sign.token ?? TWILIO.authToken, sign.url ?? CALLBACK_URL, form)
+  const response = await fetch(`${gw.httpUrl}/twilio/status`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(form),
+  })
+  const text = await response.text()
+  return { status: response.status, body: text ? JSON.parse(text) : null }
+}
+
+const historyNotes = async (gw: GatewayUnderTest, alertId: string): Promise<string[]> =>
+  (await apiClient(gw.httpUrl, 'admin-token').get(`/api/v1/alerts/${alertId}`)).body.history.map(
+    (e: { note: string | null }) => e.note ?? '',
+  )
+
+describe('Twilio status callbacks', () => {
+  it('When Twilio reports a message delivered, then the signed callback is recorded on the job; forged or unsigned ones get 403', async () => {
+    const setup = await gateway()
+    const { gw } = setup
+    const { sid, alertId, message } = await fire(setup, 'ta-12-smoke-01', 's3cret-1')
+    expect(message.statusCallback).toBe(CALLBACK_URL)
+
+    const status = (s: string) => ({ MessageSid: sid, SmsSid: sid, MessageStatus: s, SmsStatus: s })
+    expect((await postStatus(gw, status('delivered'), { token: 'not-the-auth-token' })).status).toBe(403)
+    // Signed for the gateway's local address instead of the URL Twilio was given.
+    const local = await postStatus(gw, status('delivered'), { url: `${gw.httpUrl}/twilio/status` })
+    expect(local).toMatchObject({ status: 403, body: { error: 'FGW_ERR_TWILIO_SIGNATURE' } })
+    const unsigned = await fetch(`${gw.httpUrl}/twilio/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(status('delivered')),
+    })
+    expect(unsigned.status).toBe(403)
+    expect((await historyNotes(gw, alertId)).some((n) => n.includes('delivered'))).toBe(false)
+
+    expect((await postStatus(gw, status('sent'))).status).toBe(204)
+    expect((await postStatus(gw, status('delivered'))).status).toBe(204)
+    // Late and repeated callbacks change nothing once the message is delivered.
+    expect((await postStatus(gw, status('sent'))).status).toBe(204)
+    expect((await postStatus(gw, status('delivered'))).status).toBe(204)
+    const delivered = (await historyNotes(gw, alertId)).filter((n) =>
+      n.endsWith(': delivered (provider report)'),
+    )
+    expect(delivered).toEqual(['sms to li-wei (level 1, send 1): delivered (provider report)'])
+    const metrics = await apiClient(gw.httpUrl).text('/metrics')
+    expect(metricValue(metrics, 'firewatch_notify_jobs_total{channel="sms",outcome="delivered"}')).toBe(1)
+
+    const invalid = await postStatus(gw, { MessageStatus: 'delivered' })
+    expect(invalid.status).toBe(400)
+    expect(invalid.body.issues).toEqual([expect.objectContaining({ path: ['MessageSid'] })])
+  })
+
+  it('When Twilio reports the number unknown (30005), then SMS is marked bad, the webhook gets the alert at once, and an admin can clear the mark', async () => {
+    const setup = await gateway()
+    const { gw, receiver, sms } = setup
+    const first = await fire(setup, 'ta-12-smoke-01', 's3cret-1')
+    const report = { MessageSid: first.sid, MessageStatus: 'undelivered', ErrorCode: '30005' }
+    expect((await postStatus(gw, report)).status).toBe(204)
+    await waitFor(() => receiver.received(`${first.alertId}:li-wei:webhook:0:0`) === 1)
+    expect(await historyNotes(gw, first.alertId)).toContain(
+      'sms to li-wei (level 1, send 1): undelivered (twilio undelivered 30005: unknown destination handset), channel marked bad',
+    )
+
+    const admin = apiClient(gw.httpUrl, 'admin-token')
+    const listed = await admin.get('/api/v1/contacts?bad=true')
+    expect(listed.status).toBe(200)
+    expect(listed.body.contacts).toEqual([
+      expect.objectContaining({
+        id: 'li-wei',
+        channels: [
+          {
+            channel: 'sms',
+            address: '+8613800000001',
+            bad: {
+              since: expect.any(String),
+              reason: 'twilio undelivered 30005: unknown destination handset',
+            },
+          },
+          { channel: 'webhook', address: expect.stringContaining('to=li-wei'), bad: null },
+        ],
+      }),
+    ])
+
+    // While marked bad, the next fire goes straight to the webhook.
+    const second = await fireWithoutSms(setup, 'ta-14-smoke-01', 's3cret-2')
+    await waitFor(() => receiver.received(`${second}:li-wei:webhook:0:0`) === 1)
+    expect(sms.messages).toHaveLength(1)
+
+    const reset = await admin.post('/api/v1/contacts/li-wei/channels/sms/reset')
+    expect(reset.status).toBe(200)
+    expect(reset.body).toMatchObject({ cleared: 1, contact: { id: 'li-wei', channels: [{ bad: null }, {}] } })
+    expect((await admin.get('/api/v1/contacts?bad=true')).body.contacts).toEqual([])
+    expect((await admin.post('/api/v1/contacts/li-wei/channels/sms/reset')).body.cleared).toBe(0)
+    const third = await fire(setup, 'ta-16-smoke-01', 's3cret-3')
+    expect(third.message.to).toBe('+8613800000001')
+  })
+})
+
+describe('Contacts admin API', () => {
+  it('When a non-admin or a bad request asks, then 401, 403, 400 with zod issues, or 404 answer', async () => {
+    const { gw } = await gateway()
+    const admin = apiClient(gw.httpUrl, 'admin-token')
+    const manager = apiClient(gw.httpUrl, 'manager-a-token')
+    expect((await apiClient(gw.httpUrl).get('/api/v1/contacts')).status).toBe(401)
+    expect(await manager.get('/api/v1/contacts')).toMatchObject({
+      status: 403,
+      body: { error: 'FGW_ERR_HTTP_FORBIDDEN' },
+    })
+    expect((await manager.post('/api/v1/contacts/li-wei/channels/sms/reset')).status).toBe(403)
+    expect((await manager.get('/api/v1/contacts/li-wei')).status).toBe(403)
+
+    const all = await admin.get('/api/v1/contacts')
+    expect(all.body.contacts.map((c: { id: string }) => c.id)).toEqual(['li-wei', 'centre'])
+    expect((await admin.get('/api/v1/contacts/centre')).body).toMatchObject({
+      id: 'centre',
+      role: 'monitoring_centre',
+      buildings: null,
+      pushSubscriptions: [],
+    })
+    const badChannel = await admin.post('/api/v1/contacts/li-wei/channels/fax/reset')
+    expect(badChannel.status).toBe(400)
+    expect(badChannel.body.issues).toEqual([expect.objectContaining({ path: ['channel'] })])
+    const badQuery = await admin.get('/api/v1/contacts?bad=maybe&x=1')
+    expect(badQuery.status).toBe(400)
+    expect(badQuery.body.issues.map((i: { path: string[] }) => i.path.join('.')).sort()).toEqual(['', 'bad'])
+    expect((await admin.post('/api/v1/contacts/nobody/channels/sms/reset')).status).toBe(404)
+    expect((await admin.get('/api/v1/contacts/Li_Wei')).status).toBe(400)
+
+    const doc = (await apiClient(gw.httpUrl).get('/docs')).body
+    const routes = Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method} ${path}`),
+    )
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'get /api/v1/contacts',
+        'get /api/v1/contacts/{id}',
+        'post /api/v1/contacts/{id}/channels/{channel}/reset',
+        'post /twilio/status',
+      ]),
+    )
+    expect(doc.components.schemas.ContactState).toBeDefined()
+  })
+})
+
+/** A fire alarm whose SMS is not expected (the channel is marked bad); resolves with the alert id. */
+async function fireWithoutSms({ gw }: Setup, device: string, secret: string): Promise<string> {
+  const client = await connectClient(gw.mqttUrl, device, secret)
+  cleanups.push(() => client.endAsync(true))
+  await client.publishAsync(`fw/tower-a/${device}/event`, JSON.stringify({ event: 'fire_alarm' }), { qos: 1 })
+  const admin = apiClient(gw.httpUrl, 'admin-token')
+  const alert = await waitFor(async () =>
+    (await admin.get('/api/v1/alerts')).body.alerts.find((a: { device: string }) => a.device === device),
+  )
+  return alert.id
+}
