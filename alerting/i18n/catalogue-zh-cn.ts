@@ -91,6 +91,7 @@ export const zhCN: Catalogue = {
   httpErrors: {
     FGW_ERR_HTTP_VALIDATION: '请求未通过校验',
     FGW_ERR_HTTP_UNAUTHORIZED: '缺少或无效的访问令牌（Bearer）',
+    FGW_ERR_HTTP_FORBIDDEN: '此令牌的角色无权执行此操作',
     FGW_ERR_HTTP_NOT_FOUND: '未找到',
     FGW_ERR_HTTP_TOO_LARGE: '请求体超过大小限制',
     FGW_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE: '请求体不是 JSON',
