@@ -1,6 +1,8 @@
-import { METRIC_UNITS, parseMetricName } from '../ingest/metrics-catalog.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
-import { ruleSpec } from './rule-catalog.ts'
+import type { Alert } from './alert.ts'
+import type { Locale } from './i18n/locale.ts'
+import { measuredText } from './i18n/measured-text.ts'
+import { messagesFor, ruleTitle } from './i18n/messages.ts'
 
 /** What the message of one alert is made of. */
 export interface AlertMessageInput {
@@ -15,24 +17,27 @@ export interface AlertMessageInput {
 }
 
 /**
- * The human text of an alert, e.g. "Smoke alarm: Tower A 12F 12-east, Kitchen corridor (0.31 dB/m)".
- * One function on purpose: a translation replaces it whole. Plain ASCII separators because the
- * text goes out by SMS, where one non-GSM character halves the message length.
+ * The human text of an alert in the site's language (or `locale`): for an `en` site
+ * "Smoke alarm: Tower A 12F 12-east, Kitchen corridor (0.31 dB/m)" (CONTRACT.md), for a `zh-CN`
+ * site "感烟火警：Tower A 12层 12-east，Kitchen corridor（0.31 dB/m）". The words come from the
+ * catalogues in alerting/i18n/.
  */
-export function alertMessage(site: SiteModel, a: AlertMessageInput): string {
-  const title = ruleSpec(a.rule)?.title ?? a.rule
+export function alertMessage(site: SiteModel, a: AlertMessageInput, locale: Locale = site.locale): string {
+  const m = messagesFor(locale)
   const building = site.building(a.building)?.name ?? a.building
-  const label = site.device(a.device)?.label ?? a.device
-  // Basements are numbered downwards: floor -1 is B1.
-  const floor = a.floor < 0 ? `B${-a.floor}` : `${a.floor}F`
-  let text = `${title}: ${building} ${floor} ${a.zone}, ${label}`
-  if (a.value !== null) {
-    const metric = a.metric === null ? null : parseMetricName(a.metric)
-    const unit = metric ? ` ${METRIC_UNITS[metric.family]}` : ''
-    const channel = metric?.channel ? ` on ${metric.channel}` : ''
-    // Three decimals at most, so that 0.1 + 0.2 reads 0.3 and not 0.30000000000000004.
-    text += ` (${Number(a.value.toFixed(3))}${unit}${channel})`
-  }
-  if (a.detail) text += ` - ${a.detail}`
-  return text
+  return m.alertMessage({
+    title: ruleTitle(m, a.rule),
+    place: m.place({ building, floor: m.floor(a.floor), zone: a.zone }),
+    label: site.device(a.device)?.label ?? a.device,
+    measured: measuredText(m, a.metric, a.value),
+    detail: a.detail,
+  })
+}
+
+/**
+ * An alert's message for a reader of `locale`: the stored one in the site's language (it keeps the
+ * device's detail text), otherwise rebuilt from the alert's fields.
+ */
+export function alertMessageIn(site: SiteModel, alert: Alert, locale: Locale): string {
+  return locale === site.locale ? alert.message : alertMessage(site, { ...alert, detail: null }, locale)
 }

@@ -34,7 +34,7 @@ export const Contact = z
     role: z.enum(CONTACT_ROLES),
     /** Buildings whose alerts reach this contact; absent = every building the policies name. */
     buildings: z.array(Id).min(1).optional(),
-    /** Language of this contact's messages (default: the site's); texts are English until translated. */
+    /** Language of this contact's SMS, push, webhook text and ack page (default: the site's). */
     locale: z.enum(['zh-CN', 'en']).optional(),
     /** Channels the contact can be reached on, most preferred first. */
     channels: z.array(NotifyChannel).min(1),

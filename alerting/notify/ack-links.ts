@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3'
+import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Alert } from '../alert.ts'
 import type { Clock } from '../deps.ts'
+import type { Locale } from '../i18n/locale.ts'
 import { type AckClaims, newNonce, signAckToken, verifyAckToken } from './ack-token.ts'
 
 export interface AckLinkOptions {
@@ -12,19 +14,30 @@ export interface AckLinkOptions {
   ttlMs: number
   getAlert(id: string): Alert | undefined
   acknowledge(id: string, actor: string, note: string | null): Alert | undefined
-  contactName(id: string): string | undefined
+  /** The contact's name and language (its own, else the site's); undefined when it is gone. */
+  contactOf(id: string): { name: string; locale: Locale } | undefined
+  /** Names, time zone and language the pages show the alert with. */
+  site: SiteModel
+}
+
+/** Whom a link was sent to; the page speaks their language. */
+export interface AckContact {
+  id: string
+  name: string
+  locale: Locale
 }
 
 /** What a link is good for now; `alert` and `contact` are set when the signature is valid. */
 export type AckLinkState =
-  | { status: 'valid' | 'spent'; alert: Alert; contact: { id: string; name: string } }
+  | { status: 'valid' | 'spent'; alert: Alert; contact: AckContact }
   | { status: 'expired' | 'invalid' }
 
 export type AckLinkUse =
-  | { status: 'acknowledged' | 'already'; alert: Alert; contact: { id: string; name: string } }
+  | { status: 'acknowledged' | 'already'; alert: Alert; contact: AckContact }
   | { status: 'spent' | 'expired' | 'invalid' }
 
 export interface AckLinks {
+  readonly site: SiteModel
   /** A new signed, single-use, expiring link for one contact and one alert. */
   issue(alertId: string, contact: string): string
   inspect(token: string): AckLinkState
@@ -37,7 +50,7 @@ type Statement = Database.Statement<unknown[], unknown>
 interface Resolved {
   claims: AckClaims
   alert: Alert
-  contact: { id: string; name: string }
+  contact: AckContact
 }
 
 export function createAckLinks(options: AckLinkOptions): AckLinks {
@@ -49,8 +62,11 @@ class SignedAckLinks implements AckLinks {
   private readonly spend: Statement
   private readonly prune: Statement
 
+  readonly site: SiteModel
+
   constructor(private readonly options: AckLinkOptions) {
     const { db } = options
+    this.site = options.site
     this.isSpent = db.prepare('SELECT 1 FROM ack_links_spent WHERE nonce = ?')
     this.spend = db.prepare(
       'INSERT OR IGNORE INTO ack_links_spent (nonce, alert_id, contact, spent_at) VALUES (?, ?, ?, ?)',
@@ -93,8 +109,8 @@ class SignedAckLinks implements AckLinks {
     const verified = verifyAckToken(this.options.key, token, this.options.clock.now())
     if (!verified.ok) return { status: verified.reason }
     const alert = this.options.getAlert(verified.claims.alertId)
-    const name = this.options.contactName(verified.claims.contact)
-    if (!alert || name === undefined) return { status: 'invalid' }
-    return { claims: verified.claims, alert, contact: { id: verified.claims.contact, name } }
+    const contact = this.options.contactOf(verified.claims.contact)
+    if (!alert || contact === undefined) return { status: 'invalid' }
+    return { claims: verified.claims, alert, contact: { id: verified.claims.contact, ...contact } }
   }
 }

@@ -1,3 +1,5 @@
+import type { Locale } from '../i18n/locale.ts'
+
 /**
  * One way of reaching a person (SMS, Web Push, webhook). The outbox dispatcher calls `send` for
  * each job; a channel never retries by itself: it says what happened and the outbox decides.
@@ -8,6 +10,10 @@ export interface NotificationMessage {
   /** Unique per job (alertId:contact:channel:level:repeat): providers that support it deduplicate. */
   idempotencyKey: string
   alertId: string
+  /** The reader's language (the contact's, else the site's); `text`, `title` and `params` are in it. */
+  locale: Locale
+  /** A short heading for push notifications: class and building. */
+  title: string
   /** One-segment text where possible; always building, floor, zone, class and the ack link. */
   text: string
   /** Template id and parameters for providers that send templates only (Aliyun SMS). */

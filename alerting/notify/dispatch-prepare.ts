@@ -1,4 +1,5 @@
 import type { Alert } from '../alert.ts'
+import { recipientLocale } from '../i18n/locale.ts'
 import type { AckLinks } from './ack-links.ts'
 import type { Destination, NotificationMessage } from './channel.ts'
 import type { Contact } from './contact-directory.ts'
@@ -48,9 +49,11 @@ function messageOf(
   alert: Alert,
 ): NotificationMessage {
   const site = ctx.directory.site
+  const locale = recipientLocale(contact, site.locale)
   if (job.kind === 'digest') return digestMessage(ctx, links, job, contact)
-  if (job.kind === 'all_clear') return allClearNotification({ key: job.job_key, alert, site })
-  return alertNotification({ key: job.job_key, alert, ackUrl: links.issue(alert.id, contact.id), site })
+  if (job.kind === 'all_clear') return allClearNotification({ key: job.job_key, alert, site, locale })
+  const ackUrl = links.issue(alert.id, contact.id)
+  return alertNotification({ key: job.job_key, alert, ackUrl, site, locale })
 }
 
 function targetsOf(ctx: NotifyContext, job: OutboxJob, contact: Contact): Target[] {
@@ -86,5 +89,6 @@ function digestMessage(
     ackUrl: links.issue(ackAlert.id, contact.id),
     site: ctx.directory.site,
     budget: ctx.directory.settings.budget,
+    locale: recipientLocale(contact, ctx.directory.site.locale),
   })
 }

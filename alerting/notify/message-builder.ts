@@ -1,5 +1,8 @@
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Alert } from '../alert.ts'
+import { alertMessageIn } from '../alert-message.ts'
+import type { Locale } from '../i18n/locale.ts'
+import { messagesFor } from '../i18n/messages.ts'
 import type { NotificationMessage } from './channel.ts'
 import { allClearParams, allClearText, notificationParams, notificationText } from './message-text.ts'
 
@@ -11,17 +14,21 @@ export interface AlertMessageInput {
   alert: Alert
   ackUrl: string
   site: SiteModel
+  /** The reader's language: the contact's own, else the site's. */
+  locale: Locale
 }
 
 /** One message for one alert; the words come from message-text.ts (one SMS segment where possible). */
 export function alertNotification(input: AlertMessageInput): NotificationMessage {
-  const { alert, ackUrl, site } = input
+  const { alert, ackUrl, site, locale } = input
   return {
     idempotencyKey: input.key,
     alertId: alert.id,
-    text: notificationText(alert, ackUrl, site),
+    locale,
+    title: pushTitle(alert, site, locale),
+    text: notificationText(alert, ackUrl, site, locale),
     template: TEMPLATES.alert,
-    params: notificationParams(alert, ackUrl, site),
+    params: notificationParams(alert, ackUrl, site, locale),
     ackUrl,
     alert: { ...alert },
     urgent: alert.class === 'fire',
@@ -37,6 +44,7 @@ export interface DigestInput {
   ackUrl: string
   site: SiteModel
   budget: { max: number; windowSec: number }
+  locale: Locale
 }
 
 const MAX_LISTED = 10
@@ -47,26 +55,47 @@ const MAX_LISTED = 10
  * a multi-part SMS is acceptable here.
  */
 export function digestNotification(input: DigestInput): NotificationMessage {
-  const { alerts, budget } = input
-  const listed = alerts.slice(-MAX_LISTED).map((a) => `- ${a.class}: ${a.message} (${a.state})`)
+  const { alerts, budget, site, locale } = input
+  const m = messagesFor(locale)
+  const listed = alerts.slice(-MAX_LISTED).map((a) =>
+    m.digestLine({
+      type: m.classNames[a.class],
+      message: alertMessageIn(site, a, locale),
+      state: m.stateNames[a.state],
+    }),
+  )
   const more = alerts.length - listed.length
   const minutes = Math.round(budget.windowSec / 60)
   const lines = [
-    `Firewatch digest: ${alerts.length} alert(s) held back (at most ${budget.max} messages per ${minutes} min)`,
+    m.digestHeader({ count: alerts.length, max: budget.max, minutes }),
     ...listed,
-    ...(more > 0 ? [`and ${more} more`] : []),
-    `Ack the newest: ${input.ackUrl}`,
+    ...(more > 0 ? [m.digestMore({ count: more })] : []),
+    m.digestAck({ link: input.ackUrl }),
   ]
   return {
     idempotencyKey: input.key,
     alertId: input.ackAlert.id,
+    locale,
+    title: pushTitle(input.ackAlert, site, locale),
     text: lines.join('\n'),
     template: TEMPLATES.digest,
-    params: { ...notificationParams(input.ackAlert, input.ackUrl, input.site), count: String(alerts.length) },
+    params: {
+      ...notificationParams(input.ackAlert, input.ackUrl, site, locale),
+      count: String(alerts.length),
+    },
     ackUrl: input.ackUrl,
     alert: { ...input.ackAlert, digest: alerts.map((a) => ({ ...a })) },
     urgent: false,
   }
+}
+
+/** The push notification's title: "FIRE - Tower A" / "火警 - 金茂大厦A座". */
+function pushTitle(alert: Alert, site: SiteModel, locale: Locale): string {
+  const m = messagesFor(locale)
+  return m.pushTitle({
+    type: m.classWords[alert.class],
+    building: site.building(alert.building)?.name ?? alert.building,
+  })
 }
 
 /** The all-clear of a resolved alert; the alert JSON (state resolved) goes to structured channels. */
@@ -74,14 +103,17 @@ export function allClearNotification(input: {
   key: string
   alert: Alert
   site: SiteModel
+  locale: Locale
 }): NotificationMessage {
-  const { alert, site } = input
+  const { alert, site, locale } = input
   return {
     idempotencyKey: input.key,
     alertId: alert.id,
-    text: allClearText(alert, site),
+    locale,
+    title: pushTitle(alert, site, locale),
+    text: allClearText(alert, site, locale),
     template: TEMPLATES.allClear,
-    params: allClearParams(alert, site),
+    params: allClearParams(alert, site, locale),
     // Nothing to acknowledge any more.
     ackUrl: '',
     alert: { ...alert },

@@ -1,18 +1,12 @@
-import { METRIC_UNITS, parseMetricName } from '../../ingest/metrics-catalog.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
-import type { Alert, AlertClass } from '../alert.ts'
-import { ruleSpec } from '../rule-catalog.ts'
+import type { Alert } from '../alert.ts'
+import type { Locale } from '../i18n/locale.ts'
+import { measuredText } from '../i18n/measured-text.ts'
+import { messagesFor, ruleTitle } from '../i18n/messages.ts'
+import { formatShortTime } from '../i18n/time-format.ts'
 
-// Every word a person reads in a notification lives in this module, so that a translation
-// (issue 10) replaces one file. Texts are built from parts and shortened until they fit one SMS.
-
-const CLASS_WORDS: Record<AlertClass, string> = {
-  fire: 'FIRE',
-  warning: 'WARNING',
-  supervisory: 'SUPERVISORY',
-  fault: 'FAULT',
-  offline: 'OFFLINE',
-}
+// The words of a notification come from the catalogues in alerting/i18n/ (issue 10); this module
+// picks which parts go in and shortens the text until it fits one SMS.
 
 // GSM 03.38 default alphabet (one septet each) and its extension table (escape + char: two).
 const GSM7_BASIC = new Set(
@@ -66,72 +60,80 @@ function countParts(encoding: SmsSegments['encoding'], sizes: number[], single: 
   return { encoding, units, segments }
 }
 
-const fitsOneSegment = (text: string): boolean => smsSegments(text).segments === 1
-
-/** Where the alert is, as in alert messages: "Tower A 12F 12-east" (basements: B1, B2). */
-function placeOf(alert: Alert, site: SiteModel): string {
+/** Where the alert is, as in alert messages: "Tower A 12F 12-east" / "Tower A 12层 12-east". */
+function placeOf(alert: Alert, site: SiteModel, locale: Locale = site.locale): string {
+  const m = messagesFor(locale)
   const building = site.building(alert.building)?.name ?? alert.building
-  const floor = alert.floor < 0 ? `B${-alert.floor}` : `${alert.floor}F`
-  return `${building} ${floor} ${alert.zone}`
+  return m.place({ building, floor: m.floor(alert.floor), zone: alert.zone })
 }
 
-/** "0.31 dB/m"; the degree sign is left out because it is not GSM-7 and would halve the SMS. */
-function valueText(alert: Alert): string | null {
-  if (alert.value === null) return null
-  const metric = alert.metric === null ? null : parseMetricName(alert.metric)
-  const unit = metric ? ` ${METRIC_UNITS[metric.family].replace('°', '')}` : ''
-  return `${Number(alert.value.toFixed(3))}${unit}`
-}
-
-/** The label cut to `length` characters (never inside a surrogate pair), marked with ASCII dots. */
-function cut(label: string, length: number): string {
-  return `${Array.from(label).slice(0, length).join('').trimEnd()}...`
+/** The label cut to `length` characters (never inside a surrogate pair), marked as cut. */
+function cut(label: string, length: number, locale: Locale): string {
+  return `${Array.from(label).slice(0, length).join('').trimEnd()}${messagesFor(locale).ellipsis}`
 }
 
 /**
- * The SMS / push text of an alert: class, building, floor, zone and the ack link always; the rule,
- * the device label and the value while the text still fits one SMS segment (160 GSM-7 or 70
- * UCS-2 characters). When even the essentials do not fit, they are sent whole over two segments
- * rather than cut: a building name must never be truncated.
+ * The SMS / push text of an alert in the reader's language: class, building, floor, zone and the
+ * ack link always; the rule, the device label and the value while the text still fits one SMS
+ * segment (160 GSM-7 or 70 UCS-2 characters). When even the essentials do not fit, they are sent
+ * whole rather than cut (a building name must never be truncated), and what else fits in the
+ * segments they take goes with them: a Chinese text with an ack link rarely fits 70 characters.
  */
-export function notificationText(alert: Alert, ackUrl: string, site: SiteModel): string {
-  const head = `${CLASS_WORDS[alert.class]}: `
-  const place = placeOf(alert, site)
-  const title = ruleSpec(alert.rule)?.title ?? alert.rule
+export function notificationText(
+  alert: Alert,
+  ackUrl: string,
+  site: SiteModel,
+  locale: Locale = site.locale,
+): string {
+  const m = messagesFor(locale)
+  const base = { type: m.classWords[alert.class], place: placeOf(alert, site, locale), link: ackUrl }
+  const title = ruleTitle(m, alert.rule)
   const label = site.device(alert.device)?.label ?? alert.device
-  const value = valueText(alert)
-  const tail = `. Ack: ${ackUrl}`
-  const measured = value === null ? '' : ` (${value})`
+  // English keeps to GSM-7 (no degree sign); Chinese is UCS-2 whatever it holds.
+  const measured = measuredText(m, alert.metric, alert.value, { gsm: locale === 'en', channel: false })
+  const essentials = m.smsAlert({ ...base, title: null, label: null, measured: null })
+  const room = smsSegments(essentials).segments
+  const fits = (text: string) => smsSegments(text).segments <= room
   const candidates = [
-    `${head}${title}, ${place}, ${label}${measured}${tail}`,
-    `${head}${title}, ${place}, ${label}${tail}`,
-    `${head}${place}, ${label}${tail}`,
+    m.smsAlert({ ...base, title, label, measured }),
+    m.smsAlert({ ...base, title, label, measured: null }),
+    m.smsAlert({ ...base, title: null, label, measured: null }),
   ]
-  const fitting = candidates.find(fitsOneSegment)
+  const fitting = candidates.find(fits)
   if (fitting !== undefined) return fitting
   const labelChars = Array.from(label).length
   for (let length = labelChars - 1; length >= 4; length--) {
-    // The dots of the cut label already end the sentence.
-    const text = `${head}${place}, ${cut(label, length)} Ack: ${ackUrl}`
-    if (fitsOneSegment(text)) return text
+    const text = m.smsAlert({ ...base, title: null, label: cut(label, length, locale), measured: null })
+    if (fits(text)) return text
   }
-  return `${head}${place}${tail}`
+  return essentials
 }
 
 /**
- * Template parameters for providers that only send pre-approved templates (Aliyun SMS). Names are
- * the variables of the template the operator registers, e.g.
- * "${type}: ${building} ${floor} ${zone}, ${device}. Ack: ${link}".
+ * Template parameters for providers that only send pre-approved templates (Aliyun SMS), in the
+ * reader's language. Names are the variables of the templates the operator registers; README.md
+ * ("Languages") gives a Chinese and an English template that use every one of them.
  */
-export function notificationParams(alert: Alert, ackUrl: string, site: SiteModel): Record<string, string> {
+export function notificationParams(
+  alert: Alert,
+  ackUrl: string,
+  site: SiteModel,
+  locale: Locale = site.locale,
+): Record<string, string> {
+  const m = messagesFor(locale)
+  const room = TEMPLATE_PARAM_MAX - Array.from(m.ellipsis).length
   const limit = (text: string) =>
-    Array.from(text).length > TEMPLATE_PARAM_MAX ? cut(text, TEMPLATE_PARAM_MAX - 3) : text
+    Array.from(text).length > TEMPLATE_PARAM_MAX ? cut(text, room, locale) : text
   return {
-    type: CLASS_WORDS[alert.class],
+    type: m.classWords[alert.class],
+    rule: limit(ruleTitle(m, alert.rule)),
     building: limit(site.building(alert.building)?.name ?? alert.building),
-    floor: alert.floor < 0 ? `B${-alert.floor}` : `${alert.floor}F`,
+    floor: m.floor(alert.floor),
     zone: limit(alert.zone),
     device: limit(site.device(alert.device)?.label ?? alert.device),
+    // A template cannot leave a variable out, so an event without a value says so with a dash.
+    value: measuredText(m, alert.metric, alert.value, { channel: false }) ?? '-',
+    time: formatShortTime(alert.openedAt, site.timezone, locale),
     // A link is never shortened: a cut link is a broken link.
     link: ackUrl,
   }
@@ -141,13 +143,22 @@ export function notificationParams(alert: Alert, ackUrl: string, site: SiteModel
  * The all-clear sent after a resolve to those who were told of the alert: what it was and where,
  * in one SMS segment where possible. No link: there is nothing left to acknowledge.
  */
-export function allClearText(alert: Alert, site: SiteModel): string {
-  const head = `ALL CLEAR: ${CLASS_WORDS[alert.class]} ${placeOf(alert, site)}`
-  const full = `${head}, ${site.device(alert.device)?.label ?? alert.device}, resolved.`
-  return fitsOneSegment(full) ? full : `${head} resolved.`
+export function allClearText(alert: Alert, site: SiteModel, locale: Locale = site.locale): string {
+  const m = messagesFor(locale)
+  const base = { type: m.classWords[alert.class], place: placeOf(alert, site, locale) }
+  const full = m.smsAllClear({ ...base, label: site.device(alert.device)?.label ?? alert.device })
+  return smsSegments(full).segments === 1 ? full : m.smsAllClear({ ...base, label: null })
 }
 
 /** Template parameters of the all-clear: those of the alert, with `type` saying it is over. */
-export function allClearParams(alert: Alert, site: SiteModel): Record<string, string> {
-  return { ...notificationParams(alert, '', site), type: `ALL CLEAR ${CLASS_WORDS[alert.class]}` }
+export function allClearParams(
+  alert: Alert,
+  site: SiteModel,
+  locale: Locale = site.locale,
+): Record<string, string> {
+  const m = messagesFor(locale)
+  return {
+    ...notificationParams(alert, '', site, locale),
+    type: m.allClearType({ type: m.classWords[alert.class] }),
+  }
 }

@@ -2,6 +2,7 @@ import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Alert } from '../alert.ts'
 import type { AlertStore } from '../alert-store.ts'
 import type { Clock, Logger } from '../deps.ts'
+import { recipientLocale } from '../i18n/locale.ts'
 import { type AckLinks, createAckLinks } from './ack-links.ts'
 import { loadOrCreateAckKey } from './ack-token.ts'
 import type { Channel, ChannelKind } from './channel.ts'
@@ -111,7 +112,11 @@ function ackLinksOf(options: NotifierOptions, ctx: NotifyContext): AckLinks {
     ttlMs: ctx.directory.settings.ackLinkTtlSec * 1000,
     getAlert: (id) => options.store.get(id),
     acknowledge: options.acknowledge,
-    contactName: (id) => ctx.directory.contact(id)?.name,
+    contactOf: (id) => {
+      const contact = ctx.directory.contact(id)
+      return contact && { name: contact.name, locale: recipientLocale(contact, options.site.locale) }
+    },
+    site: options.site,
   })
 }
 

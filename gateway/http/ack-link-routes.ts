@@ -1,11 +1,16 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { type Locale, localeFromAcceptLanguage } from '../../alerting/i18n/locale.ts'
+import { messagesFor } from '../../alerting/i18n/messages.ts'
 import type { AckLinkState, AckLinkUse } from '../../alerting/notify/ack-links.ts'
+import type { SiteModel } from '../../ingest/site-model.ts'
 import { ACK_PAGE_HEADERS, type AckPage, renderAckPage } from './ack-page.ts'
 
 /** What the link routes need of the notifier (structural: gateway/http never builds it). */
 export interface AckLinkService {
   inspect(token: string): AckLinkState
   use(token: string, note: string | null): AckLinkUse
+  /** Names, time zone and default language of the pages. */
+  readonly site: SiteModel
 }
 
 type TokenRequest = { Params: { token: string } }
@@ -15,8 +20,11 @@ const MAX_NOTE = 1000
 /**
  * `GET /ack/<token>` shows the alert and a button; `POST /ack/<token>` acknowledges as the contact
  * the link was sent to. No API token: the signed, single-use, expiring token is the credential.
+ * A valid link's pages speak the contact's language (its own, else the site's); a dead link's
+ * page, which cannot tell whose it was, the browser's (Accept-Language), else the site's.
  */
 export async function ackLinkRoutes(app: FastifyInstance, options: { links: AckLinkService }): Promise<void> {
+  const { site } = options.links
   // The page's form posts application/x-www-form-urlencoded; only this scope accepts it.
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -26,13 +34,17 @@ export async function ackLinkRoutes(app: FastifyInstance, options: { links: AckL
 
   app.get<TokenRequest>('/ack/:token', async (request, reply) => {
     const state = options.links.inspect(request.params.token)
-    return send(reply, pageOfState(state))
+    return send(reply, pageOfState(state, browserLocale(request, site)), site)
   })
 
   app.post<TokenRequest>('/ack/:token', async (request, reply) => {
     const result = options.links.use(request.params.token, noteOf(request.body))
-    return send(reply, pageOfUse(result))
+    return send(reply, pageOfUse(result, browserLocale(request, site)), site)
   })
+}
+
+function browserLocale(request: FastifyRequest, site: SiteModel): Locale {
+  return localeFromAcceptLanguage(request.headers['accept-language']) ?? site.locale
 }
 
 function noteOf(body: unknown): string | null {
@@ -40,39 +52,45 @@ function noteOf(body: unknown): string | null {
   return typeof note === 'string' && note.trim() !== '' ? note.trim().slice(0, MAX_NOTE) : null
 }
 
-function pageOfState(state: AckLinkState): [number, AckPage] {
+function pageOfState(state: AckLinkState, fallback: Locale): [number, AckPage] {
   if (state.status === 'valid') {
+    const { locale } = state.contact
+    const m = messagesFor(locale)
     const done = state.alert.state !== 'open'
     const lines = [
-      `For ${state.contact.name}.`,
-      done ? `This alert is already ${state.alert.state}.` : 'Acknowledge it to stop the escalation.',
+      m.ackFor({ name: state.contact.name }),
+      done ? m.ackAlready({ state: m.stateNames[state.alert.state] }) : m.ackStopsEscalation,
     ]
-    return [200, { title: done ? 'Alert' : 'Acknowledge alert', lines, alert: state.alert, form: !done }]
+    const title = done ? m.ackAlertTitle : m.ackPageTitle
+    return [200, { locale, title, lines, alert: state.alert, form: !done }]
   }
-  return closedPage(state.status)
+  return closedPage(state.status, state.status === 'spent' ? state.contact.locale : fallback)
 }
 
-function pageOfUse(result: AckLinkUse): [number, AckPage] {
-  if (result.status === 'acknowledged') {
-    const lines = [`Thank you, ${result.contact.name}. Escalation has stopped.`]
-    return [200, { title: 'Acknowledged', lines, alert: result.alert }]
+function pageOfUse(result: AckLinkUse, fallback: Locale): [number, AckPage] {
+  if (result.status === 'acknowledged' || result.status === 'already') {
+    const { locale } = result.contact
+    const m = messagesFor(locale)
+    const page =
+      result.status === 'acknowledged'
+        ? { title: m.ackDoneTitle, lines: [m.ackThanks({ name: result.contact.name })] }
+        : {
+            title: m.ackAlreadyTitle,
+            lines: [m.ackNothingChanged({ state: m.stateNames[result.alert.state] })],
+          }
+    return [200, { locale, ...page, alert: result.alert }]
   }
-  if (result.status === 'already') {
-    const lines = [`This alert was already ${result.alert.state}; nothing changed.`]
-    return [200, { title: 'Already handled', lines, alert: result.alert }]
-  }
-  return closedPage(result.status)
+  return closedPage(result.status, fallback)
 }
 
 /** 410 for a link that worked once (used or expired), 404 for one that never did. */
-function closedPage(status: 'spent' | 'expired' | 'invalid'): [number, AckPage] {
-  if (status === 'spent') return [410, { title: 'Link already used', lines: ['Each link works once.'] }]
-  if (status === 'expired') {
-    return [410, { title: 'Link expired', lines: ['Use the alert desk or a newer message to acknowledge.'] }]
-  }
-  return [404, { title: 'Unknown link', lines: ['This link is not valid.'] }]
+function closedPage(status: 'spent' | 'expired' | 'invalid', locale: Locale): [number, AckPage] {
+  const m = messagesFor(locale)
+  if (status === 'spent') return [410, { locale, title: m.ackSpentTitle, lines: [m.ackSpentLine] }]
+  if (status === 'expired') return [410, { locale, title: m.ackExpiredTitle, lines: [m.ackExpiredLine] }]
+  return [404, { locale, title: m.ackInvalidTitle, lines: [m.ackInvalidLine] }]
 }
 
-function send(reply: FastifyReply, [status, page]: [number, AckPage]): FastifyReply {
-  return reply.code(status).headers(ACK_PAGE_HEADERS).send(renderAckPage(page))
+function send(reply: FastifyReply, [status, page]: [number, AckPage], site: SiteModel): FastifyReply {
+  return reply.code(status).headers(ACK_PAGE_HEADERS).send(renderAckPage(page, site))
 }

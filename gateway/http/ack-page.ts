@@ -1,4 +1,9 @@
 import type { Alert } from '../../alerting/alert.ts'
+import { alertMessageIn } from '../../alerting/alert-message.ts'
+import type { Locale } from '../../alerting/i18n/locale.ts'
+import { messagesFor } from '../../alerting/i18n/messages.ts'
+import { formatDateTime } from '../../alerting/i18n/time-format.ts'
+import type { SiteModel } from '../../ingest/site-model.ts'
 
 // The small HTML pages of the one-tap acknowledgement links. No script at all (and a CSP that
 // forbids it): a link preview or a mail scanner that fetches the page cannot acknowledge anything;
@@ -15,6 +20,8 @@ export const ACK_PAGE_HEADERS = {
 }
 
 export interface AckPage {
+  /** The reader's language: the contact's for a valid link. */
+  locale: Locale
   title: string
   lines: string[]
   alert?: Alert
@@ -28,14 +35,17 @@ const STYLE =
   'button{font-size:1.3rem;padding:.8rem 1.6rem;width:100%;margin-top:.8rem}' +
   'textarea{width:100%;box-sizing:border-box}'
 
-export function renderAckPage(page: AckPage): string {
-  const alert = page.alert ? alertDetails(page.alert) : ''
+/** The page in its reader's language; the alert with the site's names, in the site's time zone. */
+export function renderAckPage(page: AckPage, site: SiteModel): string {
+  const m = messagesFor(page.locale)
+  const alert = page.alert ? alertDetails(page.alert, site, page.locale) : ''
   const form = page.form
-    ? '<form method="post"><label>Note (optional)<br><textarea name="note" rows="2" maxlength="1000">' +
-      '</textarea></label><button type="submit">Acknowledge</button></form>'
+    ? `<form method="post"><label>${escapeHtml(m.ackNoteLabel)}<br>` +
+      '<textarea name="note" rows="2" maxlength="1000"></textarea></label>' +
+      `<button type="submit">${escapeHtml(m.ackButton)}</button></form>`
     : ''
   return (
-    '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+    `<!doctype html><html lang="${escapeHtml(m.htmlLang)}"><head><meta charset="utf-8">` +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>${escapeHtml(page.title)} - Firewatch</title><style>${STYLE}</style></head><body>` +
     `<h1>${escapeHtml(page.title)}</h1>${page.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}` +
@@ -43,19 +53,23 @@ export function renderAckPage(page: AckPage): string {
   )
 }
 
-function alertDetails(alert: Alert): string {
+function alertDetails(alert: Alert, site: SiteModel, locale: Locale): string {
+  const m = messagesFor(locale)
+  const time = (iso: string) => formatDateTime(iso, site.timezone, locale)
   const rows: [string, string][] = [
-    ['Class', alert.class],
-    ['State', alert.state],
-    ['Building', alert.building],
-    ['Floor', alert.floor < 0 ? `B${-alert.floor}` : String(alert.floor)],
-    ['Zone', alert.zone],
-    ['Opened', alert.openedAt],
+    [m.fieldClass, m.classNames[alert.class]],
+    [m.fieldState, m.stateNames[alert.state]],
+    [m.fieldBuilding, site.building(alert.building)?.name ?? alert.building],
+    [m.fieldFloor, m.floor(alert.floor)],
+    [m.fieldZone, alert.zone],
+    [m.fieldDevice, site.device(alert.device)?.label ?? alert.device],
+    [m.fieldOpened, time(alert.openedAt)],
   ]
-  if (alert.acknowledgedAt) rows.push(['Acknowledged', alert.acknowledgedAt])
+  if (alert.acknowledgedAt) rows.push([m.fieldAcknowledged, time(alert.acknowledgedAt)])
   const cls = alert.class === 'fire' ? ' class="fire"' : ''
   const dl = rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')
-  return `<p${cls}><strong>${escapeHtml(alert.message)}</strong></p><dl>${dl}</dl>`
+  const message = alertMessageIn(site, alert, locale)
+  return `<p${cls}><strong>${escapeHtml(message)}</strong></p><dl>${dl}</dl>`
 }
 
 const ENTITIES: Record<string, string> = {

@@ -1,4 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { HTTP_ERROR_CODES, type HttpErrorCode } from '../../alerting/i18n/catalogue.ts'
+import { localeFromAcceptLanguage } from '../../alerting/i18n/locale.ts'
+import { messagesFor } from '../../alerting/i18n/messages.ts'
 import { type ErrorCode, ErrorCodes, FirewatchError } from '../../ingest/error-codes.ts'
 
 /** A coded error that maps to one HTTP status; thrown by handlers, answered by `handleError`. */
@@ -39,16 +42,31 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   const { status, body } = describe(error, request.id)
   if (status >= 500) request.log.error({ err: error }, 'request failed')
   if (status === 401) reply.header('www-authenticate', 'Bearer')
-  void reply.code(status).send(body)
+  void reply.code(status).send(inReadersLanguage(body, request))
 }
 
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): void {
+  const m = messagesFor(localeFromAcceptLanguage(request.headers['accept-language']) ?? 'en')
   const body: ErrorBody = {
     error: 'FGW_ERR_HTTP_NOT_FOUND',
-    message: `no route ${request.method} ${request.url.split('?')[0]}`,
+    message: m.noRoute({ method: request.method, path: request.url.split('?')[0] ?? '' }),
     requestId: request.id,
   }
   void reply.code(404).send(body)
+}
+
+const TRANSLATED: ReadonlySet<string> = new Set(HTTP_ERROR_CODES)
+
+/**
+ * `message` is for people: Chinese when the client's Accept-Language asks for it. English stays
+ * the default (and keeps its specific texts) because API clients rarely send the header; the
+ * `error` code and the zod `issues` never change with the language, so programs can rely on them.
+ */
+function inReadersLanguage(body: ErrorBody, request: FastifyRequest): ErrorBody {
+  const locale = localeFromAcceptLanguage(request.headers['accept-language'])
+  if (locale === null || locale === 'en' || !TRANSLATED.has(body.error)) return body
+  const m = messagesFor(locale)
+  return { ...body, message: m.httpErrors[body.error as HttpErrorCode] }
 }
 
 function describe(error: unknown, requestId: string): { status: number; body: ErrorBody } {

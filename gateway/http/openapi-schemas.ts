@@ -34,7 +34,7 @@ const Alert = object({
   openedAt: isoTime,
   acknowledgedAt: nullable('string', { format: 'date-time' }),
   resolvedAt: nullable('string', { format: 'date-time' }),
-  message: str,
+  message: { ...str, description: "for people, in the site's language (site.locale: zh-CN or en)" },
   latched: { type: 'boolean', description: 'stays until a person resolves it' },
   repeats: { ...int, description: 'reports of the condition while the alert was active' },
   updatedAt: isoTime,
@@ -129,7 +129,7 @@ const DeviceReadings = object({
 const ErrorBody = object(
   {
     error: { ...str, description: 'FGW_ERR_* code', examples: ['FGW_ERR_HTTP_NOT_FOUND'] },
-    message: str,
+    message: { ...str, description: 'for people: Chinese when Accept-Language prefers it, else English' },
     requestId: str,
   },
   { additionalProperties: true },

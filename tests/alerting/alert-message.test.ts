@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest'
-import { alertMessage } from '../../alerting/alert-message.ts'
+import type { Alert } from '../../alerting/alert.ts'
+import { alertMessage, alertMessageIn } from '../../alerting/alert-message.ts'
+import { parseSite } from '../../ingest/load-site.ts'
 import { testSite } from './fixtures/alert-test-site.ts'
 
 const site = testSite()
+const zhSite = parseSite(
+  `
+site: { name: 测试小区, timezone: Asia/Shanghai, locale: zh-CN }
+buildings:
+  - { id: tower-a, name: 金茂大厦A座, floors: 88, basements: 2 }
+devices:
+  - { id: ta-12-smoke-01, building: tower-a, floor: 12, zone: 12-east, kind: smoke_detector, label: 厨房走廊, secret: s3cret-ta-12 }
+  - { id: ta-b2-elec-01, building: tower-a, floor: -2, zone: 配电房, kind: electrical_monitor, label: 总配电柜, secret: s3cret-ta-b2 }
+`,
+  'zh-site',
+)
 const base = {
   rule: 'smoke.alarm',
   building: 'tower-a',
@@ -50,5 +63,30 @@ describe('alertMessage', () => {
   it('When rule, building or device are unknown to the site, then their ids stand in', () => {
     const text = alertMessage(site, { ...base, rule: 'x.y', building: 'tower-z', device: 'ghost', floor: 1 })
     expect(text).toBe('x.y: tower-z 1F 12-east, ghost (0.31 dB/m)')
+  })
+
+  it('When the site speaks Chinese, then the message uses Chinese rule titles, floor names and punctuation', () => {
+    expect(alertMessage(zhSite, base)).toBe('感烟火警：金茂大厦A座 12层 12-east，厨房走廊（0.31 dB/m）')
+    const cable = {
+      ...base,
+      rule: 'cable_temp.alarm',
+      floor: -2,
+      zone: '配电房',
+      device: 'ta-b2-elec-01',
+      metric: 'temperature_c:l1',
+      value: 72.5,
+      detail: '接头过热',
+    }
+    expect(alertMessage(zhSite, cable)).toBe(
+      '线缆温度报警：金茂大厦A座 负二层 配电房，总配电柜（l1通道 72.5 °C），接头过热',
+    )
+  })
+
+  it("When a reader's language differs from the site's, then the message is rebuilt in theirs", () => {
+    const alert = { ...base, message: alertMessage(zhSite, { ...base, detail: '测试' }) } as unknown as Alert
+    expect(alertMessageIn(zhSite, alert, 'zh-CN')).toBe(alert.message)
+    expect(alertMessageIn(zhSite, alert, 'en')).toBe(
+      'Smoke alarm: 金茂大厦A座 12F 12-east, 厨房走廊 (0.31 dB/m)',
+    )
   })
 })

@@ -190,12 +190,26 @@ describe('Aliyun SMS channel', () => {
     )
     expect(unmapped).toEqual({
       outcome: 'permanent',
-      reason: 'aliyun: no template code configured for FW_DIGEST',
+      reason: 'aliyun: no template code configured for FW_DIGEST (en)',
     })
     expect(peer.requests).toHaveLength(2)
   })
 
+  it('When templates are mapped by language, then a Chinese message goes out on the Chinese template with its Chinese parameters', async () => {
+    const channel = channelFor({
+      templateCode: `FW_ALERT.zh-CN=${ACCOUNT.templateCode},FW_ALERT.en=${DIGEST_CODE}`,
+    })
+    const params = { type: '火警', building: '金茂大厦A座', floor: '负一层', link: 'https://fw.cn/ack/x' }
+    await channel.send(TO, messageFor({ locale: 'zh-CN', params }))
+    await channel.send(TO, messageFor({ locale: 'en' }))
+    expect(peer.accepted.map((sms) => sms.templateCode)).toEqual([ACCOUNT.templateCode, DIGEST_CODE])
+    expect(peer.accepted[0]!.templateParam).toEqual(params)
+  })
+
   it('When the template setting is read, then a named code wins over the unnamed default', () => {
+    expect(aliyunTemplateCode('FW_ALERT.zh-CN=SMS_3,FW_ALERT=SMS_2,SMS_1', 'FW_ALERT', 'zh-CN')).toBe('SMS_3')
+    expect(aliyunTemplateCode('FW_ALERT.zh-CN=SMS_3,FW_ALERT=SMS_2,SMS_1', 'FW_ALERT', 'en')).toBe('SMS_2')
+    expect(aliyunTemplateCode('FW_ALERT.zh-CN=SMS_3,SMS_1', 'FW_DIGEST', 'zh-CN')).toBe('SMS_1')
     expect(aliyunTemplateCode('SMS_1', 'FW_ALERT')).toBe('SMS_1')
     expect(aliyunTemplateCode('FW_DIGEST=SMS_2, SMS_1', 'FW_DIGEST')).toBe('SMS_2')
     expect(aliyunTemplateCode('FW_DIGEST=SMS_2,SMS_1', 'FW_ALERT')).toBe('SMS_1')

@@ -54,7 +54,7 @@ describe('Per-recipient budget', () => {
     expect(digest.text.split('\n')[0]).toBe(
       'Firewatch digest: 7 alert(s) held back (at most 3 messages per 60 min)',
     )
-    expect(digest.text.split('\n').filter((l) => l.startsWith('- warning: '))).toHaveLength(7)
+    expect(digest.text.split('\n').filter((l) => l.startsWith('- Pre-alarm: '))).toHaveLength(7)
     expect((digest.alert.digest as { id: string }[]).map((a) => a.id)).toEqual(ids.slice(3))
     for (const id of ids.slice(3)) {
       expect(h.lifecycle.history(id).find((e) => e.action === 'notified')?.note).toMatch(

@@ -70,6 +70,8 @@ export function messageFor(overrides: Partial<NotificationMessage> = {}): Notifi
   return {
     idempotencyKey: `${alert.id}:mgr-a:sms:0:0`,
     alertId: alert.id,
+    locale: 'en',
+    title: 'FIRE - Tower A',
     text: `FIRE: Smoke alarm, Tower A 12F 12-east, Kitchen corridor (0.31 dB/m). Ack: ${ACK_URL}`,
     template: 'FW_ALERT',
     params: {

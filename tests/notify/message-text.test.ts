@@ -75,13 +75,13 @@ describe('notificationText', () => {
     expect(smsSegments(text)).toEqual({ encoding: 'UCS-2', units: 69, segments: 1 })
   })
 
-  it('When even the essentials exceed one segment, then they are sent whole over two, never truncated', () => {
+  it('When even the essentials exceed one segment, then they are sent whole over two with what else fits there', () => {
     const alert = alertFor({ building: 'long-cn', device: 'lc-45-smoke-01', floor: 45, zone: '45-west' })
     const text = notificationText(alert, ACK_URL, site)
     expect(text).toBe(
-      `FIRE: 上海市浦东新区陆家嘴环路一千零八十八号国际金融中心二期北塔楼商务办公区 45F 45-west. Ack: ${ACK_URL}`,
+      `FIRE: Smoke alarm, 上海市浦东新区陆家嘴环路一千零八十八号国际金融中心二期北塔楼商务办公区 45F 45-west, 电梯厅 (0.31 dB/m). Ack: ${ACK_URL}`,
     )
-    expect(smsSegments(text)).toEqual({ encoding: 'UCS-2', units: 97, segments: 2 })
+    expect(smsSegments(text)).toEqual({ encoding: 'UCS-2', units: 127, segments: 2 })
   })
 
   it('When an alert has no value, then the class word and the rule still lead the text', () => {

@@ -61,6 +61,8 @@ describe('Web Push channel', () => {
     expect(JSON.parse(delivery!.payload)).toEqual({
       type: 'firewatch.alert',
       alertId: message.alertId,
+      locale: 'en',
+      title: 'FIRE - Tower A',
       text: message.text,
       ackUrl: message.ackUrl,
       urgent: true,

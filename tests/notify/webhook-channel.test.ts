@@ -36,6 +36,7 @@ describe('Webhook channel', () => {
         body: {
           alert: message.alert,
           text: message.text,
+          locale: 'en',
           ackUrl: message.ackUrl,
           idempotencyKey: message.idempotencyKey,
         },

@@ -13,7 +13,8 @@ export interface AliyunConfig {
   /**
    * The approved template(s), filled from the message params: one code for every message
    * (`SMS_123456789`), or codes by the message's template id with an optional default
-   * (`SMS_123456789,FW_DIGEST=SMS_987654321`).
+   * (`SMS_123456789,FW_DIGEST=SMS_987654321`), or by template id and language
+   * (`FW_ALERT.zh-CN=SMS_1,FW_ALERT.en=SMS_2`): each language needs its own approved template.
    */
   templateCode: string
   /** https://dysmsapi.aliyuncs.com in production; tests point it at a local peer. */
@@ -78,21 +79,27 @@ export function createAliyunProvider(config: AliyunConfig, deps: AliyunDeps): Sm
   }
 }
 
-/** The Aliyun template code for a message template id, from the ALIYUN_TEMPLATE_CODE setting. */
-export function aliyunTemplateCode(setting: string, template: string): string | undefined {
+/**
+ * The Aliyun template code for a message template id in a language, from the ALIYUN_TEMPLATE_CODE
+ * setting: `TEMPLATE.locale=CODE` first, then `TEMPLATE=CODE`, then the unnamed default.
+ */
+export function aliyunTemplateCode(setting: string, template: string, locale?: string): string | undefined {
+  const named = new Map<string, string>()
   let fallback: string | undefined
   for (const entry of setting.split(',')) {
     const at = entry.indexOf('=')
     if (at < 0) fallback = entry.trim()
-    else if (entry.slice(0, at).trim() === template) return entry.slice(at + 1).trim()
+    else named.set(entry.slice(0, at).trim(), entry.slice(at + 1).trim())
   }
-  return fallback
+  return (
+    (locale === undefined ? undefined : named.get(`${template}.${locale}`)) ?? named.get(template) ?? fallback
+  )
 }
 
 function queryFor(config: AliyunConfig, request: SmsRequest): Record<string, string> {
-  const templateCode = aliyunTemplateCode(config.templateCode, request.template)
+  const templateCode = aliyunTemplateCode(config.templateCode, request.template, request.locale)
   if (templateCode === undefined) {
-    const message = `aliyun: no template code configured for ${request.template}`
+    const message = `aliyun: no template code configured for ${request.template} (${request.locale})`
     throw new SmsProviderError({ retryable: false, message })
   }
   return {

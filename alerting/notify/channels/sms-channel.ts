@@ -21,6 +21,7 @@ export function createSmsChannel(provider: SmsProvider): Channel {
           to: to.address,
           text: message.text,
           template: message.template,
+          locale: message.locale,
           params: message.params,
           idempotencyKey: message.idempotencyKey,
         })

@@ -1,4 +1,5 @@
 import { FirewatchError } from '../../../ingest/error-codes.ts'
+import type { Locale } from '../../i18n/locale.ts'
 
 /** One SMS to send; text-based providers use `text`, template-only providers `template`/`params`. */
 export interface SmsRequest {
@@ -6,6 +7,8 @@ export interface SmsRequest {
   to: string
   text: string
   template: string
+  /** The language of `text` and `params`; template-only providers pick the template in it. */
+  locale: Locale
   params: Record<string, string>
   /** Unique per outbox job; sent where the provider takes one (Aliyun OutId). */
   idempotencyKey: string

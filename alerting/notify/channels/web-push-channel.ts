@@ -58,6 +58,8 @@ function pushPayload(message: NotificationMessage): string {
   const base = {
     type: 'firewatch.alert',
     alertId: message.alertId,
+    locale: message.locale,
+    title: message.title,
     text: message.text,
     ackUrl: message.ackUrl,
     urgent: message.urgent,

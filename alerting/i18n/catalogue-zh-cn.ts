@@ -1,0 +1,104 @@
+import type { Catalogue } from './catalogue.ts'
+
+// Simplified Chinese, as fire-safety staff in China say it (DOMAIN.md §3: 火警 / 预警 / 监管 /
+// 故障 / 离线). Chinese SMS are UCS-2 anyway, so full-width punctuation costs nothing extra.
+
+const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九']
+
+/** 1..99 in Chinese numerals: 一, 十, 十二, 二十, 二十一 (basements only go to 20). */
+export function chineseNumeral(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > 99) return String(n)
+  const tens = Math.floor(n / 10)
+  const ones = n % 10
+  const head = tens === 0 ? '' : tens === 1 ? '十' : `${DIGITS[tens]}十`
+  return head + (ones === 0 ? '' : DIGITS[ones])
+}
+
+export const zhCN: Catalogue = {
+  htmlLang: 'zh-CN',
+  classNames: { fire: '火警', warning: '预警', supervisory: '监管', fault: '故障', offline: '离线' },
+  classWords: { fire: '火警', warning: '预警', supervisory: '监管', fault: '故障', offline: '离线' },
+  colourWords: { green: '绿', grey: '灰', yellow: '黄', red: '红' },
+  statusWords: { green: '正常', grey: '离线', yellow: '异常', red: '火警' },
+  stateNames: { open: '未确认', acknowledged: '已确认', resolved: '已解除' },
+  ruleTitles: {
+    'device.fire_alarm': '设备火警',
+    'device.fault': '设备故障',
+    'device.tamper': '设备被拆或防拆报警',
+    'battery.low': '电池电量低',
+    'device.offline': '设备离线',
+    'smoke.prealarm': '烟雾预警',
+    'smoke.alarm': '感烟火警',
+    'pressure.low_warning': '水压低于稳压设定值',
+    'pressure.low': '水压低于规范最低值',
+    'pressure.high': '水压高于设计工作压力',
+    'pressure.rapid_drop': '水压骤降',
+    'sensor.range': '传感器读数超量程',
+    'level.low_warning': '水箱水位偏低',
+    'level.low': '水箱水位低于有效容积',
+    'level.high': '水箱水位过高（溢流）',
+    'residual_current.warning': '剩余电流偏高',
+    'residual_current.alarm': '剩余电流报警',
+    'cable_temp.warning': '线缆温度偏高',
+    'cable_temp.alarm': '线缆温度报警',
+    'cable_temp.rise': '线缆温度快速上升',
+    'cable_temp.imbalance': '线缆相间温差过大',
+  },
+  // 负一层 for the first basement, 12层 for the twelfth floor.
+  floor: (n) => (n < 0 ? `负${chineseNumeral(-n)}层` : `${n}层`),
+  place: (p) => `${p.building} ${p.floor} ${p.zone}`,
+  measured: (p) => `${p.channel ? `${p.channel}通道 ` : ''}${p.value} ${p.unit}`,
+  alertMessage: (p) =>
+    `${p.title}：${p.place}，${p.label}${p.measured ? `（${p.measured}）` : ''}${p.detail ? `，${p.detail}` : ''}`,
+  ellipsis: '…',
+  smsAlert: (p) => {
+    const parts = [p.title, p.place, p.label].filter((x) => x !== null).join('，')
+    return `${p.type}：${parts}${p.measured ? `（${p.measured}）` : ''}。确认：${p.link}`
+  },
+  smsAllClear: (p) => `已解除：${p.type}，${p.place}${p.label === null ? '' : `，${p.label}`}。`,
+  allClearType: (p) => `${p.type}已解除`,
+  pushTitle: (p) => `${p.type} - ${p.building}`,
+  digestHeader: (p) =>
+    `Firewatch 汇总：暂缓发送 ${p.count} 条警情（每 ${p.minutes} 分钟最多 ${p.max} 条消息）`,
+  digestLine: (p) => `- ${p.type}：${p.message}（${p.state}）`,
+  digestMore: (p) => `另有 ${p.count} 条`,
+  digestAck: (p) => `确认最新一条：${p.link}`,
+  ackPageTitle: '确认警情',
+  ackAlertTitle: '警情',
+  ackFor: (p) => `接收人：${p.name}。`,
+  ackAlready: (p) => `该警情${p.state}。`,
+  ackStopsEscalation: '确认后将停止逐级上报。',
+  ackNoteLabel: '备注（可选）',
+  ackButton: '确认',
+  ackDoneTitle: '已确认',
+  ackThanks: (p) => `谢谢，${p.name}。已停止逐级上报。`,
+  ackAlreadyTitle: '已处理',
+  ackNothingChanged: (p) => `该警情此前${p.state}，未作更改。`,
+  ackSpentTitle: '链接已使用',
+  ackSpentLine: '每个链接只能使用一次。',
+  ackExpiredTitle: '链接已过期',
+  ackExpiredLine: '请在值班台或通过较新的消息确认。',
+  ackInvalidTitle: '未知链接',
+  ackInvalidLine: '该链接无效。',
+  fieldClass: '类别',
+  fieldState: '状态',
+  fieldBuilding: '建筑',
+  fieldFloor: '楼层',
+  fieldZone: '区域',
+  fieldDevice: '设备',
+  fieldOpened: '发生时间',
+  fieldAcknowledged: '确认时间',
+  httpErrors: {
+    FGW_ERR_HTTP_VALIDATION: '请求未通过校验',
+    FGW_ERR_HTTP_UNAUTHORIZED: '缺少或无效的访问令牌（Bearer）',
+    FGW_ERR_HTTP_FORBIDDEN: '此令牌的角色无权执行此操作',
+    FGW_ERR_HTTP_NOT_FOUND: '未找到',
+    FGW_ERR_HTTP_TOO_LARGE: '请求体超过大小限制',
+    FGW_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE: '请求体不是 JSON',
+    FGW_ERR_HTTP_INTERNAL: '内部错误；请提供请求编号',
+    FGW_ERR_STORAGE_QUERY: '读数存储未响应历史查询',
+    FGW_ERR_PUSH_CONTACT: '联系人不存在、未关联此令牌或没有推送渠道',
+    FGW_ERR_PUSH_UNAVAILABLE: '本网关未配置 Web Push',
+  },
+  noRoute: (p) => `没有路由 ${p.method} ${p.path}`,
+}

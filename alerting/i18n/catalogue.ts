@@ -1,0 +1,140 @@
+import type { AlertClass, AlertState } from '../alert.ts'
+
+/** The wall's colours (gateway/live-state.ts WALL_STATUSES; alerting/ may not import gateway/). */
+export const WALL_COLOURS = ['green', 'grey', 'yellow', 'red'] as const
+export type WallColour = (typeof WALL_COLOURS)[number]
+
+/**
+ * The rule ids of alerting/rule-catalog.ts, listed again so that a title missing from one language
+ * is a compile error; tests/i18n/catalogue.test.ts checks this list against the rule catalogue.
+ */
+export const RULE_IDS = [
+  'device.fire_alarm',
+  'device.fault',
+  'device.tamper',
+  'battery.low',
+  'device.offline',
+  'smoke.prealarm',
+  'smoke.alarm',
+  'pressure.low_warning',
+  'pressure.low',
+  'pressure.high',
+  'pressure.rapid_drop',
+  'sensor.range',
+  'level.low_warning',
+  'level.low',
+  'level.high',
+  'residual_current.warning',
+  'residual_current.alarm',
+  'cable_temp.warning',
+  'cable_temp.alarm',
+  'cable_temp.rise',
+  'cable_temp.imbalance',
+] as const
+export type RuleId = (typeof RULE_IDS)[number]
+
+/** The HTTP error codes whose `message` a person reads (ingest/error-codes.ts has the English). */
+export const HTTP_ERROR_CODES = [
+  'FGW_ERR_HTTP_VALIDATION',
+  'FGW_ERR_HTTP_UNAUTHORIZED',
+  'FGW_ERR_HTTP_FORBIDDEN',
+  'FGW_ERR_HTTP_NOT_FOUND',
+  'FGW_ERR_HTTP_TOO_LARGE',
+  'FGW_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE',
+  'FGW_ERR_HTTP_INTERNAL',
+  'FGW_ERR_STORAGE_QUERY',
+  'FGW_ERR_PUSH_CONTACT',
+  'FGW_ERR_PUSH_UNAVAILABLE',
+] as const
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number]
+
+/** Where an alert is: already-named parts, joined by local habit. */
+export interface PlaceParts {
+  building: string
+  floor: string
+  zone: string
+}
+
+/** One SMS / push text; null parts are left out (to fit one segment). */
+export interface SmsParts {
+  type: string
+  title: string | null
+  place: string
+  label: string | null
+  measured: string | null
+  link: string
+}
+
+/**
+ * Every word a person reads, in one language. Both catalogues are typed with this interface, so a
+ * key missing from one language (or one it has extra) is a compile error. Words keyed by a closed
+ * set (classes, colours, states, error codes) are Records over that set for the same reason.
+ * tests/i18n/catalogue.test.ts renders every key in both languages and finds each one used.
+ */
+export interface Catalogue {
+  /** The `lang` of HTML pages. */
+  htmlLang: string
+  /** Alert classes as fire-safety staff say them (DOMAIN.md §3). */
+  classNames: Record<AlertClass, string>
+  /** The class as the first word of an SMS: short and loud. */
+  classWords: Record<AlertClass, string>
+  /** The standard colour words of the wall (GB 14287.4 red / yellow / green; grey = offline). */
+  colourWords: Record<WallColour, string>
+  /** What a colour means on the wall. */
+  statusWords: Record<WallColour, string>
+  stateNames: Record<AlertState, string>
+  /** Rule titles by rule id; read them through `ruleTitle` (messages.ts), which takes any id. */
+  ruleTitles: Record<RuleId, string>
+  /** Floor n of a building: basements are negative (-1 is the first basement), there is no 0. */
+  floor(n: number): string
+  place(p: PlaceParts): string
+  /** A measured value with its unit; `channel` names one of several sensors of a device. */
+  measured(p: { value: string; unit: string; channel: string | null }): string
+  /** The alert's `message` (CONTRACT.md): "Smoke alarm: Tower A 12F 12-east, Kitchen corridor (0.31 dB/m)". */
+  alertMessage(p: {
+    title: string
+    place: string
+    label: string
+    measured: string | null
+    detail: string | null
+  }): string
+  /** What marks a device label cut short to fit one SMS. */
+  ellipsis: string
+  smsAlert(p: SmsParts): string
+  /** After a resolve: what it was and where; `label` is left out when it does not fit. */
+  smsAllClear(p: { type: string; place: string; label: string | null }): string
+  /** The `type` template parameter of an all-clear. */
+  allClearType(p: { type: string }): string
+  pushTitle(p: { type: string; building: string }): string
+  digestHeader(p: { count: number; max: number; minutes: number }): string
+  digestLine(p: { type: string; message: string; state: string }): string
+  digestMore(p: { count: number }): string
+  digestAck(p: { link: string }): string
+  ackPageTitle: string
+  ackAlertTitle: string
+  ackFor(p: { name: string }): string
+  ackAlready(p: { state: string }): string
+  ackStopsEscalation: string
+  ackNoteLabel: string
+  ackButton: string
+  ackDoneTitle: string
+  ackThanks(p: { name: string }): string
+  ackAlreadyTitle: string
+  ackNothingChanged(p: { state: string }): string
+  ackSpentTitle: string
+  ackSpentLine: string
+  ackExpiredTitle: string
+  ackExpiredLine: string
+  ackInvalidTitle: string
+  ackInvalidLine: string
+  fieldClass: string
+  fieldState: string
+  fieldBuilding: string
+  fieldFloor: string
+  fieldZone: string
+  fieldDevice: string
+  fieldOpened: string
+  fieldAcknowledged: string
+  httpErrors: Record<HttpErrorCode, string>
+  noRoute(p: { method: string; path: string }): string
+}
