@@ -3,13 +3,20 @@ import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Alert } from '../alert.ts'
 import type { Clock } from '../deps.ts'
 import type { Locale } from '../i18n/locale.ts'
-import { type AckClaims, newNonce, signAckToken, verifyAckToken } from './ack-token.ts'
+import {
+  type AckClaims,
+  newShortNonce,
+  shortTokenNonce,
+  signShortToken,
+  type VerifiedToken,
+  verifyAckToken,
+} from './ack-token.ts'
 
 export interface AckLinkOptions {
   db: Database.Database
   key: Buffer
   clock: Clock
-  /** `${PUBLIC_URL}` without a trailing slash; links are `${publicUrl}/ack/<token>`. */
+  /** `${PUBLIC_URL}` without a trailing slash; links are `${publicUrl}/a/<token>` (`/ack/` as well). */
   publicUrl: () => string
   ttlMs: number
   getAlert(id: string): Alert | undefined
@@ -61,6 +68,9 @@ class SignedAckLinks implements AckLinks {
   private readonly isSpent: Statement
   private readonly spend: Statement
   private readonly prune: Statement
+  private readonly record: Statement
+  private readonly issued: Statement
+  private readonly pruneIssued: Statement
 
   readonly site: SiteModel
 
@@ -73,12 +83,24 @@ class SignedAckLinks implements AckLinks {
     )
     // Spent rows are only needed while their links could still be presented.
     this.prune = db.prepare('DELETE FROM ack_links_spent WHERE spent_at < ?')
+    this.record = db.prepare(
+      'INSERT INTO ack_links_issued (nonce, alert_id, contact, expires_at) VALUES (?, ?, ?, ?)',
+    )
+    this.issued = db.prepare(
+      'SELECT alert_id AS alertId, contact, expires_at AS expiresAt FROM ack_links_issued WHERE nonce = ?',
+    )
+    this.pruneIssued = db.prepare('DELETE FROM ack_links_issued WHERE expires_at < ?')
   }
 
   issue(alertId: string, contact: string): string {
     const { key, clock, ttlMs } = this.options
-    const claims: AckClaims = { alertId, contact, expiresAt: clock.now() + ttlMs, nonce: newNonce() }
-    return `${this.options.publicUrl()}/ack/${signAckToken(key, claims)}`
+    const now = clock.now()
+    const nonce = newShortNonce()
+    // Expired links are refused anyway; their rows go once they could not even say 'expired'
+    // usefully (as long again).
+    this.pruneIssued.run(now - ttlMs)
+    this.record.run(nonce, alertId, contact, now + ttlMs)
+    return `${this.options.publicUrl()}/a/${signShortToken(key, nonce)}`
   }
 
   inspect(token: string): AckLinkState {
@@ -106,11 +128,22 @@ class SignedAckLinks implements AckLinks {
   }
 
   private resolve(token: string): Resolved | { status: 'expired' | 'invalid' } {
-    const verified = verifyAckToken(this.options.key, token, this.options.clock.now())
+    const verified = this.verify(token)
     if (!verified.ok) return { status: verified.reason }
     const alert = this.options.getAlert(verified.claims.alertId)
     const contact = this.options.contactOf(verified.claims.contact)
     if (!alert || contact === undefined) return { status: 'invalid' }
     return { claims: verified.claims, alert, contact: { id: verified.claims.contact, ...contact } }
+  }
+
+  private verify(token: string): VerifiedToken {
+    const now = this.options.clock.now()
+    const nonce = shortTokenNonce(this.options.key, token)
+    if (nonce === null) return verifyAckToken(this.options.key, token, now)
+    const row = this.issued.get(nonce) as Omit<AckClaims, 'nonce'> | undefined
+    // Signed by us but gone: pruned, so long expired.
+    if (!row) return { ok: false, reason: 'expired' }
+    if (now > row.expiresAt) return { ok: false, reason: 'expired' }
+    return { ok: true, claims: { ...row, nonce } }
   }
 }

@@ -3,9 +3,15 @@ import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'no
 import { join } from 'node:path'
 import { FirewatchError } from '../../ingest/error-codes.ts'
 
-// One-tap acknowledgement tokens: `<alertId>.<contact>.<expiry>.<nonce>.<mac>`, every part
-// URL-safe and none containing a dot, so the link stays short enough for one SMS segment.
-// The MAC is HMAC-SHA256 truncated to 128 bits (RFC 2104 §5 allows truncation to half or more).
+// One-tap acknowledgement tokens, in two shapes:
+// - short (issued now): `<nonce><mac>`, 10 + 8 URL-safe characters, in links `/a/<token>`; the
+//   alert, the contact and the expiry are kept in the outbox database under the nonce
+//   (ack-links.ts). A whole Chinese SMS segment is 70 characters: a long link alone filled it.
+// - long (issued by earlier versions, still accepted until they expire):
+//   `<alertId>.<contact>.<expiry>.<nonce>.<mac>`, every claim in the token.
+// The MAC is HMAC-SHA256, truncated to 128 bits in the long shape and to 48 bits in the short one
+// (RFC 2104 §5 allows truncation; the short one guards a 60-bit random nonce that must also be in
+// the database, a guess costs a request, and a link lives for hours).
 
 const KEY_FILE = 'ack-link.key'
 const KEY_BYTES = 32
@@ -66,6 +72,37 @@ function readKey(file: string): Buffer | null {
 
 export function newNonce(): string {
   return randomBytes(9).toString('base64url')
+}
+
+const SHORT_NONCE_CHARS = 10
+const SHORT_MAC_BYTES = 6
+const SHORT_TOKEN = /^[A-Za-z0-9_-]{18}$/
+
+/** 60 random bits, URL-safe. */
+export function newShortNonce(): string {
+  return randomBytes(8).toString('base64url').slice(0, SHORT_NONCE_CHARS)
+}
+
+/** A short token for a nonce of newShortNonce(). */
+export function signShortToken(key: Buffer, nonce: string): string {
+  return `${nonce}${shortMac(key, nonce)}`
+}
+
+/** The nonce of a short token whose MAC is right; null for anything else (a long token included). */
+export function shortTokenNonce(key: Buffer, token: string): string | null {
+  if (!SHORT_TOKEN.test(token)) return null
+  const nonce = token.slice(0, SHORT_NONCE_CHARS)
+  const expected = Buffer.from(shortMac(key, nonce))
+  const actual = Buffer.from(token.slice(SHORT_NONCE_CHARS))
+  return actual.length === expected.length && timingSafeEqual(actual, expected) ? nonce : null
+}
+
+function shortMac(key: Buffer, nonce: string): string {
+  return createHmac('sha256', key)
+    .update(`short.${nonce}`)
+    .digest()
+    .subarray(0, SHORT_MAC_BYTES)
+    .toString('base64url')
 }
 
 export function signAckToken(key: Buffer, claims: AckClaims): string {

@@ -99,4 +99,15 @@ CREATE TABLE IF NOT EXISTS ack_links_spent (
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS ack_links_spent_at ON ack_links_spent (spent_at);
+
+-- What a short acknowledgement link stands for: its token carries only the nonce and a MAC, so
+-- that a link fits an SMS beside the text (ack-token.ts). Pruned after expiry.
+CREATE TABLE IF NOT EXISTS ack_links_issued (
+  nonce TEXT PRIMARY KEY,
+  alert_id TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS ack_links_issued_expiry ON ack_links_issued (expires_at);
 `

@@ -18,7 +18,7 @@ type TokenRequest = { Params: { token: string } }
 const MAX_NOTE = 1000
 
 /**
- * `GET /ack/<token>` shows the alert and a button; `POST /ack/<token>` acknowledges as the contact
+ * `GET /a/<token>` shows the alert and a button; `POST /a/<token>` acknowledges as the contact
  * the link was sent to. No API token: the signed, single-use, expiring token is the credential.
  * A valid link's pages speak the contact's language (its own, else the site's); a dead link's
  * page, which cannot tell whose it was, the browser's (Accept-Language), else the site's.
@@ -32,15 +32,17 @@ export async function ackLinkRoutes(app: FastifyInstance, options: { links: AckL
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
   )
 
-  app.get<TokenRequest>('/ack/:token', async (request, reply) => {
-    const state = options.links.inspect(request.params.token)
-    return send(reply, pageOfState(state, browserLocale(request, site)), site)
-  })
-
-  app.post<TokenRequest>('/ack/:token', async (request, reply) => {
-    const result = options.links.use(request.params.token, noteOf(request.body))
-    return send(reply, pageOfUse(result, browserLocale(request, site)), site)
-  })
+  // `/a/` for the short links sent now, `/ack/` for links sent by earlier versions.
+  for (const path of ['/a/:token', '/ack/:token']) {
+    app.get<TokenRequest>(path, async (request, reply) => {
+      const state = options.links.inspect(request.params.token)
+      return send(reply, pageOfState(state, browserLocale(request, site)), site)
+    })
+    app.post<TokenRequest>(path, async (request, reply) => {
+      const result = options.links.use(request.params.token, noteOf(request.body))
+      return send(reply, pageOfUse(result, browserLocale(request, site)), site)
+    })
+  }
 }
 
 function browserLocale(request: FastifyRequest, site: SiteModel): Locale {

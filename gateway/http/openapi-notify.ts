@@ -43,17 +43,19 @@ export function ackLinkPaths(): object {
       '410': { description: 'link already used or expired', ...html },
     },
   })
+  const operations = (shape: string) => ({
+    get: page(
+      `Acknowledgement page of a notification link${shape} (no token needed; never acknowledges)`,
+      'the alert and a button',
+    ),
+    post: page(
+      `Acknowledges the alert as the contact the link${shape} was sent to; the link is then spent`,
+      'acknowledged',
+    ),
+  })
   return {
-    '/ack/{token}': {
-      get: page(
-        'Acknowledgement page of a notification link (no token needed; never acknowledges)',
-        'the alert and a button',
-      ),
-      post: page(
-        'Acknowledges the alert as the contact the link was sent to; the link is then spent',
-        'acknowledged',
-      ),
-    },
+    '/a/{token}': operations(''),
+    '/ack/{token}': operations(' of an earlier version (long token)'),
   }
 }
 

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadOrCreateAckKey, signAckToken, verifyAckToken } from '../../alerting/notify/ack-token.ts'
+import {
+  loadOrCreateAckKey,
+  shortTokenNonce,
+  signAckToken,
+  signShortToken,
+  verifyAckToken,
+} from '../../alerting/notify/ack-token.ts'
 import { apiClient, metricValue, waitFor } from '../support/api-client.ts'
 import { type GatewayUnderTest, startTestGateway, tempDataDir } from '../support/gateway-launcher.ts'
 import { connectClient } from '../support/mqtt-peers.ts'
@@ -44,7 +50,7 @@ describe('One-tap acknowledgement link', () => {
     const { gw, receiver } = await gatewayWithContacts()
     const delivery = await raiseFire(gw, receiver)
     const port = new URL(gw.httpUrl).port
-    expect(delivery.body.ackUrl).toMatch(new RegExp(`^http://localhost:${port}/ack/`))
+    expect(delivery.body.ackUrl).toMatch(new RegExp(`^http://localhost:${port}/a/`))
     const url = gw.httpUrl + new URL(delivery.body.ackUrl).pathname
     const alertId = delivery.body.alert.id as string
 
@@ -85,7 +91,7 @@ describe('One-tap acknowledgement link', () => {
   it('When PUBLIC_URL is set, then links are built on it', async () => {
     const { gw, receiver } = await gatewayWithContacts({ PUBLIC_URL: 'https://fire.example.com/desk/' })
     const delivery = await raiseFire(gw, receiver)
-    expect(delivery.body.ackUrl).toMatch(/^https:\/\/fire\.example\.com\/desk\/ack\/[A-Za-z0-9._-]+$/)
+    expect(delivery.body.ackUrl).toMatch(/^https:\/\/fire\.example\.com\/desk\/a\/[A-Za-z0-9_-]{18}$/)
   })
 })
 
@@ -130,5 +136,42 @@ escalation:
     expect(h.notifier.ackLinks.inspect(token)).toEqual({ status: 'expired' })
     expect(h.notifier.ackLinks.use(token, null)).toEqual({ status: 'expired' })
     expect(h.lifecycle.get(alert.id)!.state).toBe('open')
+  })
+
+  it('When a short link is altered, then it is refused; a long link of an earlier version still acknowledges', async () => {
+    const h: NotifyHarness = await createNotifyHarness(({ webhookUrl }) =>
+      siteWith(`
+contacts:
+  - { id: centre, name: Centre, role: brigade, channels: [webhook], webhook: { url: "${webhookUrl}", secret: ${WEBHOOK_SECRET} } }
+escalation:
+  - levels: [{ targets: [centre], ackTimeoutSec: 86400 }]
+`),
+    )
+    cleanups.push(() => h.close())
+    const alert = h.raise('ta-12-smoke-01', 'fire')
+    await h.dispatch()
+    const url = h.webhook.deliveries[0]!.body.ackUrl as string
+    const token = tokenOf(url)
+    expect(url).toMatch(/\/a\/[A-Za-z0-9_-]{18}$/)
+    const key = loadOrCreateAckKey(h.dataDir)
+    expect(shortTokenNonce(key, token)).toBe(token.slice(0, 10))
+    const flip = (c: string) => (c === 'A' ? 'B' : 'A')
+    const alteredMac = token.slice(0, -1) + flip(token.at(-1)!)
+    const alteredNonce = flip(token[0]!) + token.slice(1)
+    // Signed by this key but never issued: no claims to act on.
+    const unissued = signShortToken(key, 'ZZZZZZZZZZ')
+    for (const bad of [alteredMac, alteredNonce]) {
+      expect(h.notifier.ackLinks.use(bad, null)).toEqual({ status: 'invalid' })
+    }
+    expect(h.notifier.ackLinks.use(unissued, null)).toEqual({ status: 'expired' })
+    expect(h.lifecycle.get(alert.id)!.state).toBe('open')
+    const long = signAckToken(key, {
+      alertId: alert.id,
+      contact: 'centre',
+      expiresAt: h.clock.now() + 60_000,
+      nonce: 'legacy01',
+    })
+    expect(h.notifier.ackLinks.use(long, null)).toMatchObject({ status: 'acknowledged' })
+    expect(h.lifecycle.get(alert.id)!.state).toBe('acknowledged')
   })
 })

@@ -73,7 +73,7 @@ describe('Outbox dispatch', () => {
     await h.notifier.dispatcher.runOnce()
     expect(h.webhook.received(`${first.id}:li-wei:webhook:0:0`)).toBe(1)
     expect(h.sms.messages.map((m) => m.to)).toEqual(['+8613800000001'])
-    expect(h.sms.messages[0]!.body).toContain('http://firewatch.test/ack/')
+    expect(h.sms.messages[0]!.body).toContain('http://firewatch.test/a/')
     expect(h.jobs(first.id).map((j) => [j.channel, j.state])).toEqual([
       ['webhook', 'failed'],
       ['sms', 'sent'],

@@ -106,6 +106,8 @@ describe('Push subscriptions API', () => {
     )
     expect(routes).toEqual(
       expect.arrayContaining([
+        'get /a/{token}',
+        'post /a/{token}',
         'get /ack/{token}',
         'post /ack/{token}',
         'get /api/v1/push/vapid-public-key',
