@@ -73,6 +73,9 @@ export const Patrol = z
     id: Id,
     /** The building whose supervisory alert a missed check raises (its policy escalates it). */
     building: Id,
+    /** Where the alert is shown: the fire control room, by default on the ground floor. */
+    floor: z.number().int().min(-20).max(300).default(1),
+    zone: z.string().min(1).max(64).default('fire-control-room'),
     /** [DOMAIN §2] The patrol check (查岗) comes at least every 2 h. */
     everyMin: z.number().int().min(5).max(120),
     confirmWithinSec: z.number().int().min(30).max(3600),

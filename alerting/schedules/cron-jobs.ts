@@ -1,0 +1,43 @@
+import { type ScheduledTask, schedule } from 'node-cron'
+import type { Clock, Logger } from '../deps.ts'
+
+/** A job is a plain function of the time it runs at; node-cron only says when. */
+export interface CronJob {
+  name: string
+  /** node-cron expression, read in `timezone`. */
+  cron: string
+  run(now: number): unknown
+}
+
+export interface CronJobs {
+  stop(): Promise<void>
+}
+
+/**
+ * The node-cron adapter (STYLE.md §7) and the error boundary of scheduled work (§6): each job is
+ * called with clock.now(), never twice at once, and a failure is logged once and waits for the
+ * next run.
+ */
+export function startCronJobs(
+  jobs: readonly CronJob[],
+  deps: { clock: Clock; log: Logger; timezone: string },
+): CronJobs {
+  const tasks: ScheduledTask[] = jobs.map((job) =>
+    schedule(
+      job.cron,
+      async () => {
+        try {
+          await job.run(deps.clock.now())
+        } catch (err) {
+          deps.log.error({ err, job: job.name }, 'scheduled job failed')
+        }
+      },
+      { name: `firewatch-${job.name}`, timezone: deps.timezone, noOverlap: true },
+    ),
+  )
+  return {
+    async stop() {
+      for (const task of tasks) await task.destroy()
+    },
+  }
+}

@@ -1,0 +1,78 @@
+import type Database from 'better-sqlite3'
+import type { SiteModel } from '../../ingest/site-model.ts'
+import type { Logger } from '../deps.ts'
+import type { BuildingReport } from './building-report.ts'
+import type { NoticeSender } from './notice-sender.ts'
+import { periodOf, previousDay, previousMonth, type ReportKind, type ReportPeriod } from './report-period.ts'
+import { textsFor } from './schedule-texts.ts'
+
+export interface ReportDeliveryOptions {
+  site: SiteModel
+  db: Database.Database
+  build(building: string, period: ReportPeriod, now: number): BuildingReport
+  send: NoticeSender
+  /** `${PUBLIC_URL}`: the text names the report's page. */
+  publicUrl: () => string
+  log: Logger
+}
+
+/**
+ * The report jobs: at the daily cron, yesterday's report of every building; at the monthly cron,
+ * last month's; each to the `schedules.reports.recipients` whose buildings include it, on their
+ * channels (a webhook gets the whole report as JSON). reports_sent keeps a restart or a second run
+ * from sending one twice; a failed send is tried again on the next run of the same period.
+ */
+export function createReportDelivery(options: ReportDeliveryOptions) {
+  const { site } = options
+  const wasSent = options.db.prepare(
+    'SELECT 1 FROM reports_sent WHERE kind = ? AND building = ? AND period = ? AND contact = ?',
+  )
+  const markSent = options.db.prepare(
+    'INSERT OR IGNORE INTO reports_sent (kind, building, period, contact, sent_at) VALUES (?, ?, ?, ?, ?)',
+  )
+  const recipients = site.file.schedules.reports.recipients
+    .map((id) => site.file.contacts.find((c) => c.id === id))
+    .filter((c) => c !== undefined)
+
+  async function deliver(kind: ReportKind, now: number): Promise<number> {
+    const label = kind === 'daily' ? previousDay(now, site.timezone) : previousMonth(now, site.timezone)
+    const period = periodOf(kind, label, site.timezone)
+    let sent = 0
+    for (const building of site.buildings) {
+      const to = recipients.filter((c) => !c.buildings || c.buildings.includes(building.id))
+      const pending = to.filter((c) => !wasSent.get(kind, building.id, label, c.id))
+      if (pending.length === 0) continue
+      const report = options.build(building.id, period, now)
+      for (const contact of pending) {
+        const t = textsFor(contact.locale ?? site.locale)
+        const c = report.alertsByClass
+        const text =
+          `${kind === 'daily' ? t.dailyTitle : t.monthlyTitle} ${building.name} ${label}: ` +
+          `${t.classes.fire} ${c.fire}, ${t.classes.fault} ${c.fault}, ${t.openFaults} ${report.openFaults.length}, ` +
+          `${t.overdueItems} ${report.overdue.length}`
+        const link = `${options.publicUrl()}/api/v1/reports/${kind}.html?building=${building.id}&${kind === 'daily' ? 'date' : 'month'}=${label}`
+        const key = `report:${kind}:${building.id}:${label}`
+        const outcome = await options.send(contact, {
+          key,
+          text,
+          link,
+          body: { type: 'report', report },
+          urgent: false,
+        })
+        if ('sent' in outcome) {
+          markSent.run(kind, building.id, label, contact.id, now)
+          sent++
+        }
+      }
+    }
+    options.log.info({ kind, period: label, sent }, 'reports delivered')
+    return sent
+  }
+
+  return {
+    daily: (now: number) => deliver('daily', now),
+    monthly: (now: number) => deliver('monthly', now),
+  }
+}
+
+export type ReportDelivery = ReturnType<typeof createReportDelivery>
