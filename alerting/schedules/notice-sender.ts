@@ -1,5 +1,6 @@
+import type Database from 'better-sqlite3'
 import type { Contact } from '../../ingest/notify-schema.ts'
-import type { Logger } from '../deps.ts'
+import type { Clock, Logger } from '../deps.ts'
 import type { Channel, ChannelKind, Destination, NotificationMessage } from '../notify/channel.ts'
 import type { PushSubscriptions } from '../notify/push-subscriptions.ts'
 import { subscriptionAddress } from '../notify/push-subscriptions.ts'
@@ -18,7 +19,8 @@ export interface Notice {
 
 export interface NoticeSenderOptions {
   channels: ReadonlyMap<ChannelKind, Channel>
-  push: PushSubscriptions
+  /** The notifier's push subscriptions; null where push is not wired. */
+  push: PushSubscriptions | null
   log: Logger
 }
 
@@ -56,11 +58,11 @@ export function createNoticeSender(options: NoticeSenderOptions) {
 
 export type NoticeSender = ReturnType<typeof createNoticeSender>
 
-function destinationsOf(push: PushSubscriptions, contact: Contact, kind: ChannelKind): Destination[] {
+function destinationsOf(push: PushSubscriptions | null, contact: Contact, kind: ChannelKind): Destination[] {
   if (kind === 'sms') return contact.phone ? [{ address: contact.phone }] : []
   if (kind === 'webhook')
     return contact.webhook ? [{ address: contact.webhook.url, secret: contact.webhook.secret }] : []
-  return push.goodOf(contact.id).map((s) => ({ address: subscriptionAddress(s) }))
+  return (push?.goodOf(contact.id) ?? []).map((s) => ({ address: subscriptionAddress(s) }))
 }
 
 function messageOf(notice: Notice, contact: Contact): NotificationMessage {
@@ -76,3 +78,21 @@ function messageOf(notice: Notice, contact: Contact): NotificationMessage {
     urgent: notice.urgent,
   }
 }
+
+/**
+ * A sender that sends each notice key to each contact once, ever: notices_sent (in the alert
+ * database) remembers who has it, so a retry after a partial failure or a restart reaches only
+ * the contacts still missing it. Returns 'already' for those who have it.
+ */
+export function createOnceSender(db: Database.Database, send: NoticeSender, clock: Clock) {
+  const has = db.prepare('SELECT 1 FROM notices_sent WHERE key = ? AND contact = ?')
+  const mark = db.prepare('INSERT OR IGNORE INTO notices_sent (key, contact, sent_at) VALUES (?, ?, ?)')
+  return async function sendOnce(contact: Contact, notice: Notice): Promise<NoticeOutcome | 'already'> {
+    if (has.get(notice.key, contact.id)) return 'already'
+    const outcome = await send(contact, notice)
+    if ('sent' in outcome) mark.run(notice.key, contact.id, clock.now())
+    return outcome
+  }
+}
+
+export type OnceSender = ReturnType<typeof createOnceSender>

@@ -3,7 +3,7 @@ import type { AlertClass } from '../alert.ts'
 import type { AlertStore } from '../alert-store.ts'
 import type { Logger } from '../deps.ts'
 import { ContactDirectory } from '../notify/contact-directory.ts'
-import type { NoticeSender } from './notice-sender.ts'
+import type { OnceSender } from './notice-sender.ts'
 import type { OverdueRow, OverdueStore } from './overdue-store.ts'
 import { textsFor } from './schedule-texts.ts'
 
@@ -13,7 +13,8 @@ export interface OverdueJobOptions {
   site: SiteModel
   alerts: AlertStore
   store: OverdueStore
-  send: NoticeSender
+  /** Once per alert and contact (notices_sent). */
+  send: OnceSender
   log: Logger
 }
 
@@ -52,7 +53,7 @@ export function createOverdueJob(options: OverdueJobOptions) {
 
 export type OverdueJob = ReturnType<typeof createOverdueJob>
 
-/** True when at least one recipient took the notice (else the next run tries again). */
+/** True when every recipient has the notice (else the next run tries the others again). */
 async function notify(
   options: OverdueJobOptions,
   directory: ContactDirectory,
@@ -66,7 +67,7 @@ async function notify(
     return true
   }
   const hours = Math.round((row.deadline_at - row.opened_at) / HOUR_MS)
-  let delivered = false
+  let delivered = true
   for (const contact of recipients) {
     const text = textsFor(contact.locale ?? options.site.locale).overdue(row.message, hours)
     const body = {
@@ -83,7 +84,7 @@ async function notify(
       body,
       urgent: false,
     })
-    if ('sent' in outcome) delivered = true
+    if (outcome !== 'already' && 'failed' in outcome) delivered = false
   }
   return delivered
 }

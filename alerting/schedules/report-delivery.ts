@@ -1,16 +1,15 @@
-import type Database from 'better-sqlite3'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Logger } from '../deps.ts'
 import type { BuildingReport } from './building-report.ts'
-import type { NoticeSender } from './notice-sender.ts'
+import type { OnceSender } from './notice-sender.ts'
 import { periodOf, previousDay, previousMonth, type ReportKind, type ReportPeriod } from './report-period.ts'
 import { textsFor } from './schedule-texts.ts'
 
 export interface ReportDeliveryOptions {
   site: SiteModel
-  db: Database.Database
   build(building: string, period: ReportPeriod, now: number): BuildingReport
-  send: NoticeSender
+  /** Once per report and contact (notices_sent). */
+  send: OnceSender
   /** `${PUBLIC_URL}`: the text names the report's page. */
   publicUrl: () => string
   log: Logger
@@ -19,17 +18,11 @@ export interface ReportDeliveryOptions {
 /**
  * The report jobs: at the daily cron, yesterday's report of every building; at the monthly cron,
  * last month's; each to the `schedules.reports.recipients` whose buildings include it, on their
- * channels (a webhook gets the whole report as JSON). reports_sent keeps a restart or a second run
+ * channels (a webhook gets the whole report as JSON). notices_sent keeps a restart or a second run
  * from sending one twice; a failed send is tried again on the next run of the same period.
  */
 export function createReportDelivery(options: ReportDeliveryOptions) {
   const { site } = options
-  const wasSent = options.db.prepare(
-    'SELECT 1 FROM reports_sent WHERE kind = ? AND building = ? AND period = ? AND contact = ?',
-  )
-  const markSent = options.db.prepare(
-    'INSERT OR IGNORE INTO reports_sent (kind, building, period, contact, sent_at) VALUES (?, ?, ?, ?, ?)',
-  )
   const recipients = site.file.schedules.reports.recipients
     .map((id) => site.file.contacts.find((c) => c.id === id))
     .filter((c) => c !== undefined)
@@ -40,10 +33,9 @@ export function createReportDelivery(options: ReportDeliveryOptions) {
     let sent = 0
     for (const building of site.buildings) {
       const to = recipients.filter((c) => !c.buildings || c.buildings.includes(building.id))
-      const pending = to.filter((c) => !wasSent.get(kind, building.id, label, c.id))
-      if (pending.length === 0) continue
+      if (to.length === 0) continue
       const report = options.build(building.id, period, now)
-      for (const contact of pending) {
+      for (const contact of to) {
         const t = textsFor(contact.locale ?? site.locale)
         const c = report.alertsByClass
         const text =
@@ -59,10 +51,7 @@ export function createReportDelivery(options: ReportDeliveryOptions) {
           body: { type: 'report', report },
           urgent: false,
         })
-        if ('sent' in outcome) {
-          markSent.run(kind, building.id, label, contact.id, now)
-          sent++
-        }
+        if (outcome !== 'already' && 'sent' in outcome) sent++
       }
     }
     options.log.info({ kind, period: label, sent }, 'reports delivered')

@@ -38,13 +38,12 @@ CREATE TABLE IF NOT EXISTS device_tests (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS device_tests_by_time ON device_tests (building, at);
 
-CREATE TABLE IF NOT EXISTS reports_sent (
-  kind TEXT NOT NULL,
-  building TEXT NOT NULL,
-  period TEXT NOT NULL,
+-- Which notice (overdue notice, report) reached which contact: each goes out once.
+CREATE TABLE IF NOT EXISTS notices_sent (
+  key TEXT NOT NULL,
   contact TEXT NOT NULL,
   sent_at INTEGER NOT NULL,
-  PRIMARY KEY (kind, building, period, contact)
+  PRIMARY KEY (key, contact)
 ) STRICT;
 `
 

@@ -4,12 +4,12 @@ import type { AlertStore } from '../alert-store.ts'
 import type { Clock, Logger } from '../deps.ts'
 import { loadOrCreateAckKey } from '../notify/ack-token.ts'
 import type { Channel, ChannelKind } from '../notify/channel.ts'
-import { PushSubscriptions } from '../notify/push-subscriptions.ts'
+import type { PushSubscriptions } from '../notify/push-subscriptions.ts'
 import type { Tighten } from '../rules/device-rules.ts'
 import { type BuildingReport, buildingReport } from './building-report.ts'
 import type { CronJob } from './cron-jobs.ts'
 import { createTestRecorder } from './device-tests.ts'
-import { createNoticeSender } from './notice-sender.ts'
+import { createNoticeSender, createOnceSender } from './notice-sender.ts'
 import { createOverdueJob } from './overdue-job.ts'
 import { OverdueStore } from './overdue-store.ts'
 import { createPatrolChecks, type PatrolChecks } from './patrol-checks.ts'
@@ -31,6 +31,8 @@ export interface ScheduledWorkOptions {
   /** The rule engine's retune. */
   retune(tighten: Tighten): void
   channels: ReadonlyMap<ChannelKind, Channel>
+  /** The notifier's push subscriptions, so that push contacts get checks and notices too. */
+  push?: PushSubscriptions
   clock: Clock
   log: Logger
   /** Where the link key is (the acknowledgement links' key is reused). */
@@ -60,7 +62,8 @@ export function createScheduledWork(options: ScheduledWorkOptions): ScheduledWor
   const { site, alerts, log } = options
   const db = alerts.db
   createScheduleTables(db)
-  const send = createNoticeSender({ channels: options.channels, push: new PushSubscriptions(db), log })
+  const send = createNoticeSender({ channels: options.channels, push: options.push ?? null, log })
+  const sendOnce = createOnceSender(db, send, options.clock)
   const watch = createWatchJob({ site, retune: options.retune, changed: options.watchChanged, log })
   const patrolStore = new PatrolStore(db)
   const patrolLinks = createPatrolLinks(loadOrCreateAckKey(options.dataDir), options.clock, options.publicUrl)
@@ -73,13 +76,12 @@ export function createScheduledWork(options: ScheduledWorkOptions): ScheduledWor
     log,
   })
   const overdueStore = new OverdueStore(db)
-  const overdue = createOverdueJob({ site, alerts, store: overdueStore, send, log })
+  const overdue = createOverdueJob({ site, alerts, store: overdueStore, send: sendOnce, log })
   const sources = { site, queries: new ReportQueries(db), patrols: patrolStore }
   const delivery = createReportDelivery({
     site,
-    db,
     build: (building, period, now) => buildingReport(sources, building, period, now),
-    send,
+    send: sendOnce,
     publicUrl: options.publicUrl,
     log,
   })

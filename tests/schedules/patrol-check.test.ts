@@ -36,7 +36,7 @@ const checksSent = (h: ScheduleHarness) =>
 
 describe('duty patrol check', () => {
   let h: ScheduleHarness
-  afterEach(async () => h.close())
+  afterEach(async () => h?.close())
 
   it('When the on-duty contact confirms in time, then no alert opens and the next check comes after the interval', async () => {
     h = await createScheduleHarness(site)

@@ -31,6 +31,7 @@ export async function createScheduleHarness(siteYaml: (e: Endpoints) => string):
         clock: h.clock,
         log: h.log,
       }),
+      push: h.notifier.pushSubscriptions,
       clock: h.clock,
       log: h.log,
       dataDir: h.dataDir,
