@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Alert } from '../alerting/alert.ts'
 import type { AlertStore } from '../alerting/alert-store.ts'
+import type { Channel, ChannelKind } from '../alerting/notify/channel.ts'
 import { createChannels, vapidPublicKey } from '../alerting/notify/channels/index.ts'
 import { createNotifier, type Notifier } from '../alerting/notify/notifier.ts'
 import type { PushSubscriptions } from '../alerting/notify/push-subscriptions.ts'
@@ -17,10 +18,14 @@ export interface NotifyWiringDeps {
   log: Logger
   metrics: GatewayMetrics
   acknowledge(id: string, actor: string, note: string | null): Alert | undefined
+  /** Escalation pace per building (the heightened watch of gateway/schedule-wiring.ts). */
+  pace?: (building: string) => number
 }
 
 export interface Notifications {
   notifier: Notifier
+  /** The configured channels, also used by the scheduled work (patrol checks, reports). */
+  channels: ReadonlyMap<ChannelKind, Channel>
   /** For createHttpApp: the link pages and the push subscription API. */
   http: { ackLinks: AckLinkService; push: PushService }
   /** Starts the dispatch loop and the escalation timer once HTTP listens (links name its port). */
@@ -45,11 +50,13 @@ export function createNotifications(env: GatewayEnv, deps: NotifyWiringDeps): No
     dataDir: env.DATA_DIR,
     publicUrl: () => env.PUBLIC_URL ?? `http://localhost:${httpPort}`,
     acknowledge: deps.acknowledge,
+    ...(deps.pace ? { pace: deps.pace } : {}),
   })
   deps.metrics.notify.countPendingFrom(() => notifier.outbox.pendingCount())
   const push = pushService(notifier.pushSubscriptions, channels.has('push'), env.DATA_DIR)
   return {
     notifier,
+    channels,
     http: { ackLinks: notifier.ackLinks, push },
     start(port) {
       httpPort = port

@@ -9,7 +9,9 @@ import { healthRoutes } from './health-routes.ts'
 import type { HttpDeps } from './http-deps.ts'
 import { handleError, handleNotFound } from './http-errors.ts'
 import { liveRoutes } from './live-routes.ts'
+import { patrolLinkRoutes } from './patrol-link-routes.ts'
 import { pushRoutes } from './push-routes.ts'
+import { scheduleRoutes } from './schedule-routes.ts'
 import { webRoutes } from './web-routes.ts'
 
 export type { AlertListFilter, AlertService, HttpDeps } from './http-deps.ts'
@@ -43,6 +45,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     live: Boolean(deps.liveStream),
   })
   if (deps.ackLinks) void app.register(ackLinkRoutes, { links: deps.ackLinks })
+  if (deps.patrolLinks) void app.register(patrolLinkRoutes, { links: deps.patrolLinks })
   if (deps.webDir) void app.register(webRoutes, { dir: deps.webDir })
   void app.register(
     async (api) => {
@@ -57,6 +60,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
       })
       if (deps.push) await api.register(pushRoutes, { push: deps.push, site: deps.site, clock: deps.clock })
       if (deps.liveStream) await api.register(liveRoutes, { stream: deps.liveStream })
+      if (deps.schedules) await api.register(scheduleRoutes, { schedules: deps.schedules, site: deps.site })
     },
     { prefix: '/api/v1' },
   )
