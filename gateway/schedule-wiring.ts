@@ -75,8 +75,10 @@ export function createSchedules(env: GatewayEnv, deps: ScheduleWiringDeps): Sche
     pace: (building) => work.watch.tuning().escalationFactor(building),
     start(port) {
       httpPort = port
-      // The watches on at start-up apply at once, not at the first minute boundary.
+      // The watches on at start-up apply at once, and a patrol check that is due goes out now,
+      // not at the first minute boundary.
       work.watch.run(clock.now())
+      work.patrols.run(clock.now()).catch((err) => deps.log.error({ err }, 'patrol check at start-up failed'))
       cron = startCronJobs(work.jobs, {
         clock,
         log: deps.log.child({ module: 'cron' }),

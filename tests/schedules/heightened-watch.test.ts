@@ -154,3 +154,33 @@ describe('zone clock', () => {
     expect(toWall(utc('2026-11-22T12:00:00Z'), 'Asia/Shanghai')).toBe(parseWall('2026-11-22T20:00'))
   })
 })
+
+describe('escalation pace', () => {
+  it('When a watch with escalationFactor 0.5 is on for a building, then its policies time out twice as fast there', async () => {
+    const { ContactDirectory } = await import('../../alerting/notify/contact-directory.ts')
+    const s = parseSite(`
+site: { name: Pace Estate, timezone: Asia/Shanghai }
+buildings:
+  - { id: tower-a, name: Tower A, floors: 20 }
+  - { id: tower-b, name: Tower B, floors: 20 }
+devices: []
+contacts:
+  - { id: centre, name: Centre, role: monitoring_centre, channels: [sms], phone: "+8613800000000" }
+escalation:
+  - levels:
+      - { targets: [centre], ackTimeoutSec: 600 }
+      - { targets: [centre], ackTimeoutSec: 1 }
+schedules:
+  watches:
+    - { id: holiday, name: Holiday, from: "2026-10-01", to: "2026-10-07", buildings: [tower-a], escalationFactor: 0.5 }
+`)
+    const job = createWatchJob({ site: s, retune() {} })
+    const directory = new ContactDirectory(s, (b) => job.tuning().escalationFactor(b))
+    const timeouts = (b: string) => directory.policyFor(b, 'fault')!.levels.map((l) => l.ackTimeoutSec)
+    job.run(utc('2026-09-30T12:00:00Z'))
+    expect(timeouts('tower-a')).toEqual([600, 1])
+    job.run(utc('2026-10-01T12:00:00Z'))
+    expect(timeouts('tower-a')).toEqual([300, 1])
+    expect(timeouts('tower-b')).toEqual([600, 1])
+  })
+})
