@@ -43,6 +43,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     ackLinks: Boolean(deps.ackLinks),
     push: Boolean(deps.push),
     live: Boolean(deps.liveStream),
+    schedules: Boolean(deps.schedules),
   })
   if (deps.ackLinks) void app.register(ackLinkRoutes, { links: deps.ackLinks })
   if (deps.patrolLinks) void app.register(patrolLinkRoutes, { links: deps.patrolLinks })

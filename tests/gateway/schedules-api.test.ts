@@ -131,4 +131,27 @@ describe('scheduled work through the real gateway', () => {
     ).toBe(404)
     expect((await brigade().get('/api/v1/overdue?building=Tower')).status).toBe(400)
   })
+
+  it('When /docs is fetched, then the schedule routes are described and every $ref resolves', async () => {
+    const doc = await (await fetch(`${gw.httpUrl}/docs`)).json()
+    for (const path of [
+      '/api/v1/reports/daily',
+      '/api/v1/reports/daily.html',
+      '/api/v1/reports/monthly',
+      '/api/v1/reports/monthly.html',
+      '/api/v1/overdue',
+      '/api/v1/patrols/checks',
+      '/api/v1/patrols/checks/{id}/confirm',
+      '/patrol/{token}',
+    ]) {
+      expect(doc.paths[path], path).toBeDefined()
+    }
+    expect(doc.paths['/api/v1/reports/daily'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'building',
+      'date',
+    ])
+    expect(doc.components.schemas.BuildingSummary.required).toContain('watch')
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/(\w+)\/(\w+)"/g)]
+    for (const [, kind, name] of refs) expect(doc.components[kind!][name!], `${kind}/${name}`).toBeDefined()
+  })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AlertSignal } from '../../alerting/alert.ts'
 import { createEngine } from '../../alerting/engine.ts'
+import { ContactDirectory } from '../../alerting/notify/contact-directory.ts'
 import { createWatchJob } from '../../alerting/schedules/watch-job.ts'
 import { activeWatches } from '../../alerting/schedules/watch-periods.ts'
 import { checkWatchRules } from '../../alerting/schedules/watch-tuning.ts'
@@ -156,8 +157,7 @@ describe('zone clock', () => {
 })
 
 describe('escalation pace', () => {
-  it('When a watch with escalationFactor 0.5 is on for a building, then its policies time out twice as fast there', async () => {
-    const { ContactDirectory } = await import('../../alerting/notify/contact-directory.ts')
+  it('When a watch with escalationFactor 0.5 is on for a building, then its policies time out twice as fast there', () => {
     const s = parseSite(`
 site: { name: Pace Estate, timezone: Asia/Shanghai }
 buildings:
