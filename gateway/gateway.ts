@@ -5,6 +5,7 @@ import { type AlertLifecycle, createAlertLifecycle } from '../alerting/alert-lif
 import { AlertStore } from '../alerting/alert-store.ts'
 import { checkRuleOverrides } from '../alerting/check-rule-overrides.ts'
 import { createEngine, type Engine } from '../alerting/engine.ts'
+import { checkWatchRules } from '../alerting/schedules/watch-tuning.ts'
 import { Decoder } from '../ingest/decoder.ts'
 import { IngestPipeline, type IngestSink } from '../ingest/ingest-pipeline.ts'
 import { loadSite } from '../ingest/load-site.ts'
@@ -39,7 +40,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   const clock = options.clock ?? systemClock
   const log = options.log ?? createRootLogger(env.LOG_LEVEL)
   const site = loadSite(env.FIREWATCH_SITE)
-  const ruleProblems = checkRuleOverrides(site)
+  const ruleProblems = [...checkRuleOverrides(site), ...checkWatchRules(site)]
   if (ruleProblems.length > 0) throw new Error(`${env.FIREWATCH_SITE}:\n  ${ruleProblems.join('\n  ')}`)
   mkdirSync(env.DATA_DIR, { recursive: true })
   const metrics = createGatewayMetrics()

@@ -8,7 +8,6 @@ import type { PatrolCheckRow } from '../alerting/schedules/patrol-store.ts'
 import { renderReportHtml } from '../alerting/schedules/report-html.ts'
 import { createScheduledWork, type ScheduledWork } from '../alerting/schedules/scheduled-work.ts'
 import type { ActiveWatch } from '../alerting/schedules/watch-periods.ts'
-import { checkWatchRules } from '../alerting/schedules/watch-tuning.ts'
 import { toWall, wallDate } from '../alerting/schedules/zone-clock.ts'
 import type { IngestSink } from '../ingest/ingest-pipeline.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
@@ -45,8 +44,6 @@ export interface Schedules {
 
 /** The scheduled work of issue 8 (alerting/schedules), wired to the gateway's parts. */
 export function createSchedules(env: GatewayEnv, deps: ScheduleWiringDeps): Schedules {
-  const problems = checkWatchRules(deps.site)
-  if (problems.length > 0) throw new Error(`${env.FIREWATCH_SITE}:\n  ${problems.join('\n  ')}`)
   const { site, clock } = deps
   let httpPort = env.HTTP_PORT
   const publicUrl = () => env.PUBLIC_URL ?? `http://localhost:${httpPort}`

@@ -155,3 +155,20 @@ describe('scheduled work through the real gateway', () => {
     for (const [, kind, name] of refs) expect(doc.components[kind!][name!], `${kind}/${name}`).toBeDefined()
   })
 })
+
+describe('start-up checks of schedules', () => {
+  it('When a watch names a rate rule, then the gateway refuses to start and names the field', async () => {
+    const dir = tempDataDir()
+    const site = join(dir, 'site.yaml')
+    writeFileSync(
+      site,
+      siteYaml('http://127.0.0.1:9/hook').replace(
+        'rules: { smoke.prealarm: { threshold: 0.1 } }',
+        'rules: { pressure.rapid_drop: { threshold: 0.1 } }',
+      ),
+    )
+    await expect(startTestGateway({ FIREWATCH_SITE: site, DATA_DIR: join(dir, 'data') })).rejects.toThrow(
+      'schedules.watches[0].rules.pressure.rapid_drop: a watch tightens threshold rules only',
+    )
+  })
+})
