@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemClock } from '../../gateway/clock.ts'
 import { apiClient, waitFor } from '../support/api-client.ts'
 import { type GatewayUnderTest, startTestGateway, tempDataDir } from '../support/gateway-launcher.ts'
+import { connectClient } from '../support/mqtt-peers.ts'
 import { startWebhookReceiver, type WebhookReceiver } from '../support/peers/webhook-receiver.ts'
+import { openLive } from '../support/sse-client.ts'
 
 // The real gateway (real HTTP, real SQLite in a temp DATA_DIR, node-cron running) with a site that
 // has a heightened watch on for the whole century, a patrol check every 5 min and report recipients.
@@ -65,6 +67,38 @@ describe('scheduled work through the real gateway', () => {
     })
     expect(a.watch.until).toBe('2099-12-31T16:00:00.000Z')
     expect(b).toMatchObject({ id: 'tower-b', watch: null })
+  })
+
+  it('When the watch is on, then the wall snapshot shows it and smoke at 0.12 dB/m raises the pre-alarm in that building only', async () => {
+    const live = await openLive(gw.httpUrl, 'brigade-token')
+    try {
+      const snap = await live.next((e) => e.event === 'snapshot')
+      expect(
+        snap.data.buildings.map((b: { watch: { ids: string[] } | null }) => b.watch?.ids ?? null),
+      ).toEqual([['century'], null])
+    } finally {
+      live.close()
+    }
+    const publishSmoke = async (device: string, building: string, secret: string) => {
+      const client = await connectClient(gw.mqttUrl, device, secret)
+      // smoke.prealarm needs 3 samples over 10 s; the watch lowers only its threshold (0.15 -> 0.1).
+      // Device time a minute back (within the gateway's skew limit), so the hold needs no waiting.
+      const base = systemClock.now() - 60_000
+      for (const ts of [0, 5_000, 10_000]) {
+        const payload = JSON.stringify({ ts: base + ts, metrics: { smoke_dbm: 0.12 } })
+        await client.publishAsync(`fw/${building}/${device}/telemetry`, payload, { qos: 1 })
+      }
+      await client.endAsync()
+    }
+    await publishSmoke('ta-12-smoke-01', 'tower-a', 's3cret-ta-12')
+    await publishSmoke('tb-03-smoke-01', 'tower-b', 's3cret-tb-03')
+    const alerts = await waitFor(async () => {
+      const list = (await brigade().get('/api/v1/alerts?class=warning')).body.alerts
+      return list.length > 0 ? list : null
+    })
+    expect(
+      alerts.map((a: { device: string; rule: string; threshold: number }) => [a.device, a.rule, a.threshold]),
+    ).toEqual([['ta-12-smoke-01', 'smoke.prealarm', 0.1]])
   })
 
   it('When the gateway starts, then the patrol check goes out and only the on-duty token can confirm it, once', async () => {
