@@ -85,6 +85,29 @@ export const Patrol = z
   .strict()
 export type Patrol = z.infer<typeof Patrol>
 
+/**
+ * Reports by e-mail through an SMTP relay of the site (plain SMTP, no AUTH or TLS: a relay on the
+ * local host or a trusted network, as monitoring centres run them).
+ */
+export const ReportEmail = z
+  .object({
+    smtp: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65_535).default(25),
+        from: z.email(),
+        /** The name this gateway gives in EHLO. */
+        helo: z
+          .string()
+          .regex(/^[A-Za-z0-9.-]+$/)
+          .default('firewatch.local'),
+      })
+      .strict(),
+    to: z.array(z.object({ address: z.email(), buildings: z.array(Id).min(1).optional() }).strict()).min(1),
+  })
+  .strict()
+export type ReportEmail = z.infer<typeof ReportEmail>
+
 export const ReportSchedule = z
   .object({
     daily: Cron.default('0 8 * * *'),
@@ -92,6 +115,7 @@ export const ReportSchedule = z
     monthly: Cron.default('0 9 20 * *'),
     /** Contacts whose webhook receives the reports of their buildings. */
     recipients: z.array(Id).default([]),
+    email: ReportEmail.optional(),
   })
   .strict()
 
@@ -149,5 +173,10 @@ export function checkScheduleReferences(site: ScheduleParts, ctx: z.RefinementCt
   })
   site.schedules.reports.recipients.forEach((c, j) => {
     if (!contacts.has(c)) issue(at('reports', 'recipients', j), `unknown contact ${c}`)
+  })
+  site.schedules.reports.email?.to.forEach((t, i) => {
+    t.buildings?.forEach((b, j) => {
+      if (!buildings.has(b)) issue(at('reports', 'email', 'to', i, 'buildings', j), `unknown building ${b}`)
+    })
   })
 }

@@ -79,18 +79,28 @@ function messageOf(notice: Notice, contact: Contact): NotificationMessage {
   }
 }
 
+/** notices_sent (schedule-tables.ts): who already has which notice. */
+export function createNoticeLog(db: Database.Database, clock: Clock) {
+  const has = db.prepare('SELECT 1 FROM notices_sent WHERE key = ? AND contact = ?')
+  const mark = db.prepare('INSERT OR IGNORE INTO notices_sent (key, contact, sent_at) VALUES (?, ?, ?)')
+  return {
+    has: (key: string, who: string) => has.get(key, who) !== undefined,
+    mark: (key: string, who: string) => void mark.run(key, who, clock.now()),
+  }
+}
+
+export type NoticeLog = ReturnType<typeof createNoticeLog>
+
 /**
- * A sender that sends each notice key to each contact once, ever: notices_sent (in the alert
+ * A sender that sends each notice key to each contact once, ever: the notice log (in the alert
  * database) remembers who has it, so a retry after a partial failure or a restart reaches only
  * the contacts still missing it. Returns 'already' for those who have it.
  */
-export function createOnceSender(db: Database.Database, send: NoticeSender, clock: Clock) {
-  const has = db.prepare('SELECT 1 FROM notices_sent WHERE key = ? AND contact = ?')
-  const mark = db.prepare('INSERT OR IGNORE INTO notices_sent (key, contact, sent_at) VALUES (?, ?, ?)')
+export function createOnceSender(log: NoticeLog, send: NoticeSender) {
   return async function sendOnce(contact: Contact, notice: Notice): Promise<NoticeOutcome | 'already'> {
-    if (has.get(notice.key, contact.id)) return 'already'
+    if (log.has(notice.key, contact.id)) return 'already'
     const outcome = await send(contact, notice)
-    if ('sent' in outcome) mark.run(notice.key, contact.id, clock.now())
+    if ('sent' in outcome) log.mark(notice.key, contact.id)
     return outcome
   }
 }

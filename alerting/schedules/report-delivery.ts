@@ -1,7 +1,8 @@
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Logger } from '../deps.ts'
 import type { BuildingReport } from './building-report.ts'
-import type { OnceSender } from './notice-sender.ts'
+import type { NoticeLog, OnceSender } from './notice-sender.ts'
+import { mailReport } from './report-mail.ts'
 import { periodOf, previousDay, previousMonth, type ReportKind, type ReportPeriod } from './report-period.ts'
 import { textsFor } from './schedule-texts.ts'
 
@@ -10,6 +11,8 @@ export interface ReportDeliveryOptions {
   build(building: string, period: ReportPeriod, now: number): BuildingReport
   /** Once per report and contact (notices_sent). */
   send: OnceSender
+  /** Who has which report (e-mail addresses as `mailto:<address>`). */
+  noticeLog: NoticeLog
   /** `${PUBLIC_URL}`: the text names the report's page. */
   publicUrl: () => string
   log: Logger
@@ -33,8 +36,11 @@ export function createReportDelivery(options: ReportDeliveryOptions) {
     let sent = 0
     for (const building of site.buildings) {
       const to = recipients.filter((c) => !c.buildings || c.buildings.includes(building.id))
-      if (to.length === 0) continue
+      const key = `report:${kind}:${building.id}:${label}`
+      const mailTo = mailRecipients(options, building.id, key)
+      if (to.length === 0 && mailTo.length === 0) continue
       const report = options.build(building.id, period, now)
+      if (mailTo.length > 0 && (await mailed(options, report, mailTo, key, now))) sent += mailTo.length
       for (const contact of to) {
         const t = textsFor(contact.locale ?? site.locale)
         const c = report.alertsByClass
@@ -43,7 +49,6 @@ export function createReportDelivery(options: ReportDeliveryOptions) {
           `${t.classes.fire} ${c.fire}, ${t.classes.fault} ${c.fault}, ${t.openFaults} ${report.openFaults.length}, ` +
           `${t.overdueItems} ${report.overdue.length}`
         const link = `${options.publicUrl()}/api/v1/reports/${kind}.html?building=${building.id}&${kind === 'daily' ? 'date' : 'month'}=${label}`
-        const key = `report:${kind}:${building.id}:${label}`
         const outcome = await options.send(contact, {
           key,
           text,
@@ -65,3 +70,30 @@ export function createReportDelivery(options: ReportDeliveryOptions) {
 }
 
 export type ReportDelivery = ReturnType<typeof createReportDelivery>
+
+/** E-mail addresses (schedules.reports.email.to) of a building that do not have the report yet. */
+function mailRecipients(options: ReportDeliveryOptions, building: string, key: string): string[] {
+  const email = options.site.file.schedules.reports.email
+  return (email?.to ?? [])
+    .filter((t) => !t.buildings || t.buildings.includes(building))
+    .map((t) => t.address)
+    .filter((address) => !options.noticeLog.has(key, `mailto:${address}`))
+}
+
+/** One message to every pending address; true when the relay took it (the next run retries). */
+async function mailed(
+  options: ReportDeliveryOptions,
+  report: BuildingReport,
+  to: string[],
+  key: string,
+  now: number,
+): Promise<boolean> {
+  try {
+    await mailReport(options.site.file.schedules.reports.email!, report, to, key, now)
+  } catch (err) {
+    options.log.warn({ err, report: key }, 'report e-mail not sent')
+    return false
+  }
+  for (const address of to) options.noticeLog.mark(key, `mailto:${address}`)
+  return true
+}

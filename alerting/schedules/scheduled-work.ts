@@ -9,7 +9,7 @@ import type { Tighten } from '../rules/device-rules.ts'
 import { type BuildingReport, buildingReport } from './building-report.ts'
 import type { CronJob } from './cron-jobs.ts'
 import { createTestRecorder } from './device-tests.ts'
-import { createNoticeSender, createOnceSender } from './notice-sender.ts'
+import { createNoticeLog, createNoticeSender, createOnceSender } from './notice-sender.ts'
 import { createOverdueJob } from './overdue-job.ts'
 import { OverdueStore } from './overdue-store.ts'
 import { createPatrolChecks, type PatrolChecks } from './patrol-checks.ts'
@@ -63,7 +63,8 @@ export function createScheduledWork(options: ScheduledWorkOptions): ScheduledWor
   const db = alerts.db
   createScheduleTables(db)
   const send = createNoticeSender({ channels: options.channels, push: options.push ?? null, log })
-  const sendOnce = createOnceSender(db, send, options.clock)
+  const noticeLog = createNoticeLog(db, options.clock)
+  const sendOnce = createOnceSender(noticeLog, send)
   const watch = createWatchJob({ site, retune: options.retune, changed: options.watchChanged, log })
   const patrolStore = new PatrolStore(db)
   const patrolLinks = createPatrolLinks(loadOrCreateAckKey(options.dataDir), options.clock, options.publicUrl)
@@ -82,6 +83,7 @@ export function createScheduledWork(options: ScheduledWorkOptions): ScheduledWor
     site,
     build: (building, period, now) => buildingReport(sources, building, period, now),
     send: sendOnce,
+    noticeLog,
     publicUrl: options.publicUrl,
     log,
   })

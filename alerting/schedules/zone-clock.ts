@@ -106,3 +106,8 @@ export function wallDate(wall: number): string {
 export function wallText(wall: number): string {
   return new Date(wall).toISOString().slice(0, 16).replace('T', ' ')
 }
+
+/** RFC 5322 date of an instant, in UTC: `Sun, 22 Nov 2026 23:00:00 +0000`. */
+export function mailDate(utcMs: number): string {
+  return new Date(utcMs).toUTCString().replace('GMT', '+0000')
+}
