@@ -62,6 +62,7 @@ export function createSchedules(env: GatewayEnv, deps: ScheduleWiringDeps): Sche
   })
   deps.live.watchOf = (building) => watchView(work.watch.tuning().watchesOf(building))
   let cron: CronJobs | null = null
+  let firstPatrol: Promise<void> = Promise.resolve()
   return {
     work,
     sink: { eventAccepted: (e) => work.recordEvent(e) },
@@ -75,7 +76,9 @@ export function createSchedules(env: GatewayEnv, deps: ScheduleWiringDeps): Sche
       // The watches on at start-up apply at once, and a patrol check that is due goes out now,
       // not at the first minute boundary.
       work.watch.run(clock.now())
-      work.patrols.run(clock.now()).catch((err) => deps.log.error({ err }, 'patrol check at start-up failed'))
+      firstPatrol = work.patrols
+        .run(clock.now())
+        .catch((err) => deps.log.error({ err }, 'patrol check at start-up failed'))
       cron = startCronJobs(work.jobs, {
         clock,
         log: deps.log.child({ module: 'cron' }),
@@ -84,6 +87,7 @@ export function createSchedules(env: GatewayEnv, deps: ScheduleWiringDeps): Sche
     },
     async stop() {
       await cron?.stop()
+      await firstPatrol
     },
   }
 }

@@ -10,6 +10,7 @@ export interface CronJob {
 }
 
 export interface CronJobs {
+  /** Stops the schedules and waits for the runs in flight. */
   stop(): Promise<void>
 }
 
@@ -22,15 +23,22 @@ export function startCronJobs(
   jobs: readonly CronJob[],
   deps: { clock: Clock; log: Logger; timezone: string },
 ): CronJobs {
+  // Runs in flight, so that stop() lets them finish before the caller closes the database.
+  const running = new Set<Promise<void>>()
+  const call = async (job: CronJob) => {
+    try {
+      await job.run(deps.clock.now())
+    } catch (err) {
+      deps.log.error({ err, job: job.name }, 'scheduled job failed')
+    }
+  }
   const tasks: ScheduledTask[] = jobs.map((job) =>
     schedule(
       job.cron,
-      async () => {
-        try {
-          await job.run(deps.clock.now())
-        } catch (err) {
-          deps.log.error({ err, job: job.name }, 'scheduled job failed')
-        }
+      () => {
+        const run = call(job)
+        running.add(run)
+        return run.finally(() => running.delete(run))
       },
       { name: `firewatch-${job.name}`, timezone: deps.timezone, noOverlap: true },
     ),
@@ -38,6 +46,7 @@ export function startCronJobs(
   return {
     async stop() {
       for (const task of tasks) await task.destroy()
+      await Promise.all(running)
     },
   }
 }
