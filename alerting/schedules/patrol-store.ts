@@ -49,8 +49,8 @@ export class PatrolStore {
 
   /** Newest first, of the given buildings (null: all), sent since `since`. */
   list(buildings: ReadonlySet<string> | null, since: number, limit: number): PatrolCheckRow[] {
-    const rows = this.s.list.all(since, limit * 4) as PatrolCheckRow[]
-    return rows.filter((r) => buildings === null || buildings.has(r.building)).slice(0, limit)
+    if (buildings === null) return this.s.list.all(since, limit) as PatrolCheckRow[]
+    return this.s.listIn.all(since, JSON.stringify([...buildings]), limit) as PatrolCheckRow[]
   }
 
   /** Sent, confirmed in time and missed checks of a building in [from, to). */
@@ -75,6 +75,9 @@ function statements(db: Database.Database) {
       'UPDATE patrol_checks SET confirmed_at = ?, confirmed_by = ? WHERE id = ? AND confirmed_at IS NULL',
     ),
     list: p('SELECT * FROM patrol_checks WHERE sent_at >= ? ORDER BY sent_at DESC LIMIT ?'),
+    listIn: p(
+      'SELECT * FROM patrol_checks WHERE sent_at >= ? AND building IN (SELECT value FROM json_each(?)) ORDER BY sent_at DESC LIMIT ?',
+    ),
     counts: p(
       `SELECT count(*) AS sent,
               coalesce(sum(confirmed_at IS NOT NULL AND confirmed_at <= due_by), 0) AS confirmed,
