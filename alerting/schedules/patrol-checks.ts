@@ -1,6 +1,7 @@
 import type { Patrol } from '../../ingest/schedule-schema.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { AlertSignal, AlertTransition } from '../alert.ts'
+import { isoTime } from '../clock-iso.ts'
 import type { Logger } from '../deps.ts'
 import type { NoticeSender } from './notice-sender.ts'
 import { CHECK_ID_PREFIX, type PatrolLinks } from './patrol-links.ts'
@@ -34,8 +35,6 @@ export interface PatrolChecks {
   run(now: number): Promise<void>
   /** The on-duty contact `contact` confirms the check (API or one-tap link). */
   confirm(checkId: string, contact: string, now: number): ConfirmOutcome
-  /** Contacts who may confirm checks of this patrol (for the API's token check). */
-  patrolOf(checkId: string): Patrol | undefined
 }
 
 export function createPatrolChecks(options: PatrolChecksOptions): PatrolChecks {
@@ -62,10 +61,6 @@ export function createPatrolChecks(options: PatrolChecksOptions): PatrolChecks {
       options.log.info({ check: checkId, contact, late: row.missed_at !== null }, 'patrol check confirmed')
       return { status: row.missed_at === null ? 'confirmed' : 'late', check }
     },
-    patrolOf(checkId) {
-      const row = store.get(checkId)
-      return row && patrols.get(row.patrol)
-    },
   }
 }
 
@@ -86,7 +81,7 @@ async function issue(options: PatrolChecksOptions, patrol: Patrol, now: number):
       check: id,
       patrol: patrol.id,
       building: patrol.building,
-      dueBy,
+      dueBy: isoTime(dueBy),
       confirmUrl: link,
     }
     const outcome = await options.send(contact, { key: id, text, link, body, urgent: true })
