@@ -68,6 +68,20 @@ export const Watch = z
   })
 export type Watch = z.infer<typeof Watch>
 
+/** One shift of a duty roster, e.g. nights: cron "0 20 * * *" until "08:00". */
+export const Shift = z
+  .object({
+    contacts: z.array(Id).min(1),
+    cron: Cron,
+    until: TimeOfDay.optional(),
+    hours: z.number().positive().max(168).optional(),
+  })
+  .strict()
+  .refine((s) => (s.until === undefined) !== (s.hours === undefined), {
+    message: 'a shift needs until or hours (one of them)',
+    path: ['until'],
+  })
+
 export const Patrol = z
   .object({
     id: Id,
@@ -79,8 +93,10 @@ export const Patrol = z
     /** [DOMAIN §2] The patrol check (查岗) comes at least every 2 h. */
     everyMin: z.number().int().min(5).max(120),
     confirmWithinSec: z.number().int().min(30).max(3600),
-    /** Contacts on duty; every one of them gets the check. */
+    /** Contacts on duty when no shift is on; every one of them gets the check. */
     contacts: z.array(Id).min(1),
+    /** A duty roster: while a shift is on, its contacts are the ones on duty instead. */
+    shifts: z.array(Shift).default([]),
   })
   .strict()
 export type Patrol = z.infer<typeof Patrol>
@@ -169,6 +185,11 @@ export function checkScheduleReferences(site: ScheduleParts, ctx: z.RefinementCt
     if (!buildings.has(p.building)) issue(at('patrols', i, 'building'), `unknown building ${p.building}`)
     p.contacts.forEach((c, j) => {
       if (!contacts.has(c)) issue(at('patrols', i, 'contacts', j), `unknown contact ${c}`)
+    })
+    p.shifts.forEach((shift, k) => {
+      shift.contacts.forEach((c, j) => {
+        if (!contacts.has(c)) issue(at('patrols', i, 'shifts', k, 'contacts', j), `unknown contact ${c}`)
+      })
     })
   })
   site.schedules.reports.recipients.forEach((c, j) => {

@@ -7,6 +7,7 @@ import type { NoticeSender } from './notice-sender.ts'
 import { CHECK_ID_PREFIX, type PatrolLinks } from './patrol-links.ts'
 import type { PatrolCheckRow, PatrolStore } from './patrol-store.ts'
 import { textsFor } from './schedule-texts.ts'
+import { periodAt } from './watch-periods.ts'
 import { toWall, wallText } from './zone-clock.ts'
 
 /** The rule of the supervisory alert a missed check raises. */
@@ -55,7 +56,7 @@ export function createPatrolChecks(options: PatrolChecksOptions): PatrolChecks {
       const row = store.get(checkId)
       const patrol = row && patrols.get(row.patrol)
       if (!row || !patrol) return { status: 'unknown' }
-      if (!patrol.contacts.includes(contact)) return { status: 'not-on-duty' }
+      if (!onDutyOf(row).includes(contact)) return { status: 'not-on-duty' }
       if (!store.confirm(checkId, now, contact)) return { status: 'already', check: store.get(checkId)! }
       const check = store.get(checkId)!
       options.log.info({ check: checkId, contact, late: row.missed_at !== null }, 'patrol check confirmed')
@@ -69,9 +70,11 @@ async function issue(options: PatrolChecksOptions, patrol: Patrol, now: number):
   const { site, store } = options
   const id = `${CHECK_ID_PREFIX}${patrol.id}-${now.toString(36)}`
   const dueBy = now + patrol.confirmWithinSec * 1000
-  store.insert({ id, patrol: patrol.id, building: patrol.building, sent_at: now, due_by: dueBy })
+  const onDuty = onDutyAt(patrol, now, site.timezone)
+  const contacts = JSON.stringify(onDuty)
+  store.insert({ id, patrol: patrol.id, building: patrol.building, sent_at: now, due_by: dueBy, contacts })
   const by = wallText(toWall(dueBy, site.timezone)).slice(11)
-  for (const contactId of patrol.contacts) {
+  for (const contactId of onDuty) {
     const contact = site.file.contacts.find((c) => c.id === contactId)
     if (!contact) continue
     const link = options.links.issue(id, contact.id, dueBy)
@@ -102,7 +105,7 @@ function missed(
     return
   }
   const texts = textsFor(site.locale)
-  const names = patrol.contacts
+  const names = onDutyOf(row)
     .map((id) => site.file.contacts.find((c) => c.id === id)?.name ?? id)
     .join(', ')
   const sent = wallText(toWall(row.sent_at, site.timezone))
@@ -133,4 +136,15 @@ function missed(
   }
   options.store.markMissed(row.id, now, alertId)
   options.log.warn({ check: row.id, patrol: patrol.id, alertId }, 'patrol check missed')
+}
+
+/** The contacts of the shifts on at `now` (all of them), else the patrol's own contacts. */
+export function onDutyAt(patrol: Patrol, now: number, tz: string): string[] {
+  const wallNow = toWall(now, tz)
+  const shifts = patrol.shifts.filter((shift) => periodAt(shift, wallNow) !== null)
+  return shifts.length === 0 ? patrol.contacts : [...new Set(shifts.flatMap((shift) => shift.contacts))]
+}
+
+function onDutyOf(row: PatrolCheckRow): string[] {
+  return JSON.parse(row.contacts) as string[]
 }

@@ -7,6 +7,8 @@ export interface PatrolCheckRow {
   building: string
   sent_at: number
   due_by: number
+  /** JSON array of the contact ids on duty when it was sent. */
+  contacts: string
   confirmed_at: number | null
   confirmed_by: string | null
   missed_at: number | null
@@ -29,7 +31,7 @@ export class PatrolStore {
     return this.s.get.get(id) as PatrolCheckRow | undefined
   }
 
-  insert(row: Pick<PatrolCheckRow, 'id' | 'patrol' | 'building' | 'sent_at' | 'due_by'>): void {
+  insert(row: Pick<PatrolCheckRow, 'id' | 'patrol' | 'building' | 'sent_at' | 'due_by' | 'contacts'>): void {
     this.s.insert.run(row)
   }
 
@@ -65,7 +67,7 @@ function statements(db: Database.Database) {
     latest: p('SELECT * FROM patrol_checks WHERE patrol = ? ORDER BY sent_at DESC LIMIT 1'),
     get: p('SELECT * FROM patrol_checks WHERE id = ?'),
     insert: p(
-      'INSERT OR IGNORE INTO patrol_checks (id, patrol, building, sent_at, due_by) VALUES (@id, @patrol, @building, @sent_at, @due_by)',
+      'INSERT OR IGNORE INTO patrol_checks (id, patrol, building, sent_at, due_by, contacts) VALUES (@id, @patrol, @building, @sent_at, @due_by, @contacts)',
     ),
     overdue: p(
       'SELECT * FROM patrol_checks WHERE confirmed_at IS NULL AND missed_at IS NULL AND due_by <= ? ORDER BY due_by',

@@ -11,6 +11,8 @@ CREATE TABLE IF NOT EXISTS patrol_checks (
   building TEXT NOT NULL,
   sent_at INTEGER NOT NULL,
   due_by INTEGER NOT NULL,
+  -- JSON array of the contact ids on duty when it was sent: the ones who may confirm it.
+  contacts TEXT NOT NULL,
   confirmed_at INTEGER,
   confirmed_by TEXT,
   missed_at INTEGER,

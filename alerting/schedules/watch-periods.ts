@@ -23,8 +23,8 @@ export function activeWatches(watches: readonly Watch[], now: number, tz: string
   const wallNow = toWall(now, tz)
   const active: ActiveWatch[] = []
   for (const w of watches) {
-    const span = w.cron === undefined ? rangeSpan(w) : cronSpan(w, wallNow)
-    if (span === null || wallNow < span.from || wallNow >= span.to) continue
+    const span = periodAt(w, wallNow)
+    if (span === null) continue
     active.push({
       id: w.id,
       name: w.name,
@@ -37,12 +37,21 @@ export function activeWatches(watches: readonly Watch[], now: number, tz: string
   return active
 }
 
-interface WallSpan {
+/** A period as the site file gives it: a cron start with `until` or `hours`, or `from` + `to`. */
+export type PeriodSpec = Pick<Watch, 'cron' | 'until' | 'hours' | 'from' | 'to'>
+
+export interface WallSpan {
   from: number
   to: number
 }
 
-function rangeSpan(w: Watch): WallSpan {
+/** The occurrence of the period that covers the wall time, or null when it is off then. */
+export function periodAt(spec: PeriodSpec, wallNow: number): WallSpan | null {
+  const span = spec.cron === undefined ? rangeSpan(spec) : cronSpan(spec, wallNow)
+  return span === null || wallNow < span.from || wallNow >= span.to ? null : span
+}
+
+function rangeSpan(w: PeriodSpec): WallSpan {
   const from = parseWall(w.from!)
   // A bare date as `to` names the last day of the period (inclusive).
   const to = parseWall(w.to!) + (w.to!.includes('T') ? 0 : DAY_MS)
@@ -52,7 +61,7 @@ function rangeSpan(w: Watch): WallSpan {
 const matchers = new Map<string, CronMatch>()
 
 /** The latest start (a cron match at or before now) whose period still covers now, if any. */
-function cronSpan(w: Watch, wallNow: number): WallSpan | null {
+function cronSpan(w: PeriodSpec, wallNow: number): WallSpan | null {
   let cron = matchers.get(w.cron!)
   if (!cron) {
     cron = new CronMatch(w.cron!)
@@ -69,7 +78,7 @@ function cronSpan(w: Watch, wallNow: number): WallSpan | null {
   return null
 }
 
-function endOf(w: Watch, start: number): number {
+function endOf(w: PeriodSpec, start: number): number {
   if (w.hours !== undefined) return start + w.hours * 3_600_000
   const [h, m] = w.until!.split(':').map(Number) as [number, number]
   const sameDay = Math.floor(start / DAY_MS) * DAY_MS + (h * 60 + m) * MINUTE_MS

@@ -121,4 +121,28 @@ describe('duty patrol check', () => {
     await after.patrols.run(h.clock.now())
     expect(h.lifecycle.active().map((a) => a.rule)).toEqual([PATROL_MISSED_RULE])
   })
+
+  it('When a night shift is on, then its contact gets the check and only they may confirm it', async () => {
+    h = await createScheduleHarness((e) =>
+      site(e)
+        .replace('contacts:\n', `contacts:\n${webhookContact(e, 'night-officer', 'security')}\n`)
+        .replace(
+          'contacts: [duty-officer] }',
+          'contacts: [duty-officer], shifts: [{ contacts: [night-officer], cron: "0 20 * * *", until: "08:00" }] }',
+        ),
+    )
+    // 18:00 in Shanghai: the day contact; 20:00: the night shift.
+    await h.work.patrols.run(h.clock.now())
+    h.advance(120 * MIN)
+    await h.work.patrols.run(h.clock.now())
+    const sent = checksSent(h)
+    expect(sent.map(([, contact]) => contact)).toEqual(['duty-officer', 'night-officer'])
+    const nightCheck = sent[1]![0] as string
+    expect(h.work.patrols.confirm(nightCheck, 'duty-officer', h.clock.now())).toEqual({
+      status: 'not-on-duty',
+    })
+    expect(h.work.patrols.confirm(nightCheck, 'night-officer', h.clock.now())).toMatchObject({
+      status: 'confirmed',
+    })
+  })
 })
