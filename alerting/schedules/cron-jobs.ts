@@ -40,7 +40,12 @@ export function startCronJobs(
         running.add(run)
         return run.finally(() => running.delete(run))
       },
-      { name: `firewatch-${job.name}`, timezone: deps.timezone, noOverlap: true },
+      {
+        name: `firewatch-${job.name}`,
+        timezone: deps.timezone,
+        noOverlap: true,
+        logger: cronLogger(deps.log),
+      },
     ),
   )
   return {
@@ -48,5 +53,16 @@ export function startCronJobs(
       for (const task of tasks) await task.destroy()
       await Promise.all(running)
     },
+  }
+}
+
+/** node-cron's own messages (missed runs after a blocked event loop...) into our log, not the console. */
+function cronLogger(log: Logger) {
+  const text = (m: string | Error) => (typeof m === 'string' ? m : m.message)
+  return {
+    info: (m: string) => log.debug({ source: 'node-cron' }, m),
+    warn: (m: string) => log.warn({ source: 'node-cron' }, m),
+    error: (m: string | Error, err?: Error) => log.error({ source: 'node-cron', err }, text(m)),
+    debug: (m: string | Error) => log.debug({ source: 'node-cron' }, text(m)),
   }
 }
