@@ -3,7 +3,7 @@ import type { SiteModel } from '../ingest/site-model.ts'
 import type { Device } from '../ingest/site-schema.ts'
 import type { AlertSignal } from './alert.ts'
 import type { Clock, Logger } from './deps.ts'
-import { DeviceRules } from './rules/device-rules.ts'
+import { DeviceRules, type Tighten } from './rules/device-rules.ts'
 import { applyEvent, type EventSink } from './rules/event-rules.ts'
 import {
   BY_STATUS,
@@ -40,6 +40,8 @@ export interface Engine {
    * as raised, so the engine clears it when its condition ends (latched ones wait for rearm).
    */
   restore(device: string, rule: string): void
+  /** Heightened watch began or ended (alerting/schedules): rule params of every device become these. */
+  retune(tighten: Tighten): void
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -158,6 +160,10 @@ class RuleEngine implements Engine {
     if (dev === undefined || idx < 0) return
     if (idx !== dev.known.offline) dev.restore(idx)
     else if (this.watch.restore(dev.index)) dev.raised(idx)
+  }
+
+  retune(tighten: Tighten): void {
+    for (const dev of this.all) dev.retune(tighten)
   }
 
   /** A reading rule state changed: pass it on, or take the raise back if it was not delivered. */

@@ -5,6 +5,7 @@ import { type AlertLifecycle, createAlertLifecycle } from '../alerting/alert-lif
 import { AlertStore } from '../alerting/alert-store.ts'
 import { checkRuleOverrides } from '../alerting/check-rule-overrides.ts'
 import { createEngine, type Engine } from '../alerting/engine.ts'
+import { checkWatchRules } from '../alerting/schedules/watch-tuning.ts'
 import { Decoder } from '../ingest/decoder.ts'
 import { IngestPipeline, type IngestSink } from '../ingest/ingest-pipeline.ts'
 import { loadSite } from '../ingest/load-site.ts'
@@ -19,6 +20,7 @@ import { LiveStream } from './live-stream.ts'
 import { createGatewayMetrics } from './metrics.ts'
 import { createNotifications } from './notify-wiring.ts'
 import { createAlertPublisher } from './publish-alerts.ts'
+import { createSchedules } from './schedule-wiring.ts'
 import { WEB_DIST } from './web-dir.ts'
 
 export interface RunningGateway {
@@ -38,7 +40,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   const clock = options.clock ?? systemClock
   const log = options.log ?? createRootLogger(env.LOG_LEVEL)
   const site = loadSite(env.FIREWATCH_SITE)
-  const ruleProblems = checkRuleOverrides(site)
+  const ruleProblems = [...checkRuleOverrides(site), ...checkWatchRules(site)]
   if (ruleProblems.length > 0) throw new Error(`${env.FIREWATCH_SITE}:\n  ${ruleProblems.join('\n  ')}`)
   mkdirSync(env.DATA_DIR, { recursive: true })
   const metrics = createGatewayMetrics()
@@ -59,6 +61,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     log,
     metrics,
     acknowledge: (id, actor, note) => lifecycle.acknowledge(id, actor, note),
+    pace: (building) => schedules.pace(building),
   })
   const lifecycle = createAlertLifecycle({
     store,
@@ -80,6 +83,18 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     log: log.child({ module: 'engine' }),
   })
   restoreEngineState(engine, lifecycle)
+  // Heightened watch, patrol checks, overdue items and reports (issue 8).
+  const schedules = createSchedules(env, {
+    site,
+    store,
+    clock,
+    log,
+    engine,
+    lifecycle,
+    notify,
+    live,
+    liveStream,
+  })
   const readings = openReadingsStore(env, {
     dataDir: env.DATA_DIR,
     clock,
@@ -87,7 +102,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     metrics: metrics.storage,
   })
   // Storage after the engine: the alarm path comes first and never waits for it (DESIGN.md).
-  const sinks = [engineSink(engine), liveSink(live, liveStream), readings.sink]
+  const sinks = [engineSink(engine), liveSink(live, liveStream), readings.sink, schedules.sink]
   const ingest = createIngest(env, sinks, log.child({ module: 'ingest' }))
   broker = await createFirewatchBroker({
     site,
@@ -109,6 +124,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     log: log.child({ module: 'http' }),
     clock,
     ...notify.http,
+    ...schedules.http,
     liveStream,
     webDir: WEB_DIST,
   })
@@ -117,6 +133,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   const httpPort = (http.server.address() as { port: number }).port
   listening = true
   notify.start(httpPort)
+  schedules.start(httpPort)
   const ticker = setInterval(() => engine.tick(clock.now()), 1000)
   log.info({ mqttPort, httpPort, site: site.name, devices: site.devices.length }, 'gateway started')
   return {
@@ -126,6 +143,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     async stop() {
       listening = false
       clearInterval(ticker)
+      await schedules.stop()
       liveStream.close()
       await broker?.close()
       await http.close()

@@ -60,6 +60,17 @@ export interface BuildingSummary {
   name: string
   status: WallStatus
   counts: BuildingCounts
+  /** The heightened watch on now (alerting/schedules), or null. */
+  watch: BuildingWatch | null
+}
+
+/** The active heightened watch of a building, as the wall and GET /api/v1/buildings show it. */
+export interface BuildingWatch {
+  /** Ids and names of the watches on now (several may overlap). */
+  ids: string[]
+  names: string[]
+  since: string
+  until: string
 }
 
 export interface FloorView {
@@ -103,6 +114,9 @@ export class LiveState {
   private readonly byBuilding = new Map<string, DeviceEntry[]>()
   /** Alerts whose device is not a device of the site (e.g. a building-wide condition). */
   private readonly buildingAlerts = new Map<string, Map<string, ActiveAlertRef>>()
+
+  /** Set by the scheduled work (gateway/schedule-wiring.ts); no watch until then. */
+  watchOf: (building: string) => BuildingWatch | null = () => null
 
   constructor(
     private readonly site: SiteModel,
@@ -204,7 +218,7 @@ export class LiveState {
       counts.alerts += entry.alerts.size
       if (RANK[s] > RANK[worst]) worst = s
     }
-    return { id: b.id, name: b.name, status: worst, counts }
+    return { id: b.id, name: b.name, status: worst, counts, watch: this.watchOf(b.id) }
   }
 
   private view(entry: DeviceEntry): DeviceView {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Alert } from '../alerting/alert.ts'
 import type { AlertStore } from '../alerting/alert-store.ts'
+import type { Channel, ChannelKind } from '../alerting/notify/channel.ts'
 import type { ChannelMarks } from '../alerting/notify/channel-marks.ts'
 import {
   createChannels,
@@ -25,10 +26,14 @@ export interface NotifyWiringDeps {
   log: Logger
   metrics: GatewayMetrics
   acknowledge(id: string, actor: string, note: string | null): Alert | undefined
+  /** Escalation pace per building (the heightened watch of gateway/schedule-wiring.ts). */
+  pace?: (building: string) => number
 }
 
 export interface Notifications {
   notifier: Notifier
+  /** The configured channels, also used by the scheduled work (patrol checks, reports). */
+  channels: ReadonlyMap<ChannelKind, Channel>
   /** For createHttpApp: link pages, push subscriptions, contacts admin, Twilio status callbacks. */
   http: {
     ackLinks: AckLinkService
@@ -62,6 +67,7 @@ export function createNotifications(env: GatewayEnv, deps: NotifyWiringDeps): No
     dataDir: env.DATA_DIR,
     publicUrl: () => env.PUBLIC_URL ?? `http://localhost:${httpPort}`,
     acknowledge: deps.acknowledge,
+    ...(deps.pace ? { pace: deps.pace } : {}),
   })
   deps.metrics.notify.countPendingFrom(() => notifier.outbox.pendingCount())
   const push = pushService(notifier.pushSubscriptions, channels.has('push'), env.DATA_DIR)
@@ -72,6 +78,7 @@ export function createNotifications(env: GatewayEnv, deps: NotifyWiringDeps): No
       : undefined
   return {
     notifier,
+    channels,
     http: {
       ackLinks: notifier.ackLinks,
       push,

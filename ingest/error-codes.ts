@@ -16,6 +16,7 @@ export const ErrorCodes = {
   FGW_ERR_HTTP_VALIDATION: 'request failed validation',
   FGW_ERR_HTTP_UNAUTHORIZED: 'missing or invalid bearer token',
   FGW_ERR_HTTP_NOT_FOUND: 'not found',
+  FGW_ERR_HTTP_FORBIDDEN: 'this token may not do that',
   FGW_ERR_ALERT_STORE: 'the alert store could not be opened or written',
   FGW_ERR_HTTP_TOO_LARGE: 'request body exceeds the size limit',
   FGW_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE: 'request body is not JSON',
@@ -35,7 +36,6 @@ export const ErrorCodes = {
   FGW_ERR_ACK_LINK_EXPIRED: 'the acknowledgement link has expired',
   FGW_ERR_ACK_LINK_SPENT: 'the acknowledgement link was already used',
   FGW_ERR_TWILIO_SIGNATURE: 'the X-Twilio-Signature does not match the callback URL and parameters',
-  FGW_ERR_HTTP_FORBIDDEN: "this token's role may not do this",
   FGW_ERR_PUSH_CONTACT: 'the contact is unknown, not linked to this token, or has no push channel',
   FGW_ERR_PUSH_UNAVAILABLE: 'Web Push is not configured on this gateway',
 } as const

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { checkNotifyReferences, notifyShape } from './notify-schema.ts'
+import { checkScheduleReferences, scheduleShape } from './schedule-schema.ts'
 
 const Id = z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and "-"')
 
@@ -90,6 +91,8 @@ export const SiteFile = z
     apiTokens: z.array(ApiToken).default([]),
     // contacts, escalation, notify (ingest/notify-schema.ts)
     ...notifyShape,
+    // watches, patrols, reports, overdue (ingest/schedule-schema.ts)
+    ...scheduleShape,
   })
   .strict()
   .superRefine(checkReferences)
@@ -161,4 +164,5 @@ function checkReferences(site: SiteFile, ctx: z.RefinementCtx): void {
     })
   })
   checkNotifyReferences(site, ctx)
+  checkScheduleReferences(site, ctx)
 }

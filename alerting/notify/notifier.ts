@@ -33,6 +33,8 @@ export interface NotifierOptions {
   acknowledge(id: string, actor: string, note: string | null): Alert | undefined
   random?: () => number
   sendTimeoutMs?: number
+  /** Escalation pace per building (heightened watch): ack timeouts are multiplied by it. */
+  pace?: (building: string) => number
 }
 
 export interface Notifier extends NotifyHook {
@@ -95,7 +97,7 @@ function notifyContext(options: NotifierOptions): NotifyContext {
     outbox: new OutboxStore(store.db),
     escalations: new EscalationStore(store.db),
     push: new PushSubscriptions(store.db),
-    directory: new ContactDirectory(options.site),
+    directory: new ContactDirectory(options.site, options.pace),
     available: new Set(options.channels.keys()),
     clock: options.clock,
     log: options.log,

@@ -7,6 +7,9 @@ import { SpreadRule } from './spread-rule.ts'
 import { ThresholdRule } from './threshold-rule.ts'
 import type { ReadingRule } from './transition.ts'
 
+/** Params of one rule for one building while the current heightened watches are on. */
+export type Tighten = (building: string, spec: RuleSpec, base: RuleParams) => RuleParams
+
 /** A device sending more metric names than this is misbehaving; further names are not evaluated. */
 export const MAX_METRICS_PER_DEVICE = 64
 
@@ -42,8 +45,10 @@ const indexByKind = new Map<string, ReadonlyMap<string, number>>(
  */
 export class DeviceRules {
   readonly specs: readonly RuleSpec[]
-  /** Effective params: defaults < site `rules` < building `rules` < device `rules`. */
-  readonly params: readonly RuleParams[]
+  /** Effective params: defaults < site `rules` < building `rules` < device `rules`, maybe tightened. */
+  readonly params: RuleParams[]
+  /** The params without any heightened watch. */
+  private readonly baseParams: readonly RuleParams[]
   readonly active: Uint16Array
   /** 1 while the rule is raised by a device event (fire_alarm, fault, tamper, battery_low). */
   readonly eventRaised: Uint8Array
@@ -62,7 +67,8 @@ export class DeviceRules {
   ) {
     this.specs = RULES_BY_KIND[device.kind]
     const building = site.building(device.building)?.rules
-    this.params = this.specs.map((s) => resolveParams(s, site.file.rules, building, device.rules))
+    this.baseParams = this.specs.map((s) => resolveParams(s, site.file.rules, building, device.rules))
+    this.params = [...this.baseParams]
     const n = this.specs.length
     this.active = new Uint16Array(n)
     this.eventRaised = new Uint8Array(n)
@@ -139,6 +145,19 @@ export class DeviceRules {
     if (this.eventRaised[idx] === 0) return
     this.eventRaised[idx] = 0
     this.cleared(idx)
+  }
+
+  /**
+   * A heightened watch began or ended (alerting/schedules): every rule's params become
+   * `tighten(spec, base)`, and compiled threshold states take them over without losing their state.
+   */
+  retune(tighten: Tighten): void {
+    for (let i = 0; i < this.specs.length; i++) {
+      this.params[i] = tighten(this.device.building, this.specs[i]!, this.baseParams[i]!)
+    }
+    for (const slot of this.metrics.values()) {
+      for (let i = 0; i < slot.rules.length; i++) slot.rules[i]!.retune?.(this.params[slot.ruleIdx[i]!]!)
+    }
   }
 
   /** A person resolved the alert: every source of rule idx is forgotten. */

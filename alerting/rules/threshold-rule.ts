@@ -13,11 +13,12 @@ import { CLEAR, RAISE, type ReadingRule, STAY, type Transition } from './transit
  */
 export class ThresholdRule implements ReadingRule {
   active = false
-  private readonly threshold: number
-  private readonly clearLevel: number
-  private readonly holdMs: number
-  private readonly samples: number
-  private readonly clearHoldMs: number
+  // Not readonly: a heightened watch retunes them in place (alerting/schedules), keeping the state.
+  private threshold = 0
+  private clearLevel = 0
+  private holdMs = 0
+  private samples = 1
+  private clearHoldMs = 0
   private readonly latch: boolean
   private runCount = 0
   private runSince = 0
@@ -28,17 +29,22 @@ export class ThresholdRule implements ReadingRule {
     params: RuleParams,
     private readonly above: boolean,
   ) {
+    this.latch = params.latch
+    this.retune(params)
+  }
+
+  /** New levels and hold times; a run or clear hold in progress goes on under the new ones. */
+  retune(params: RuleParams): void {
     this.threshold = params.threshold
     // A partial override (threshold only) can leave `clear` on the wrong side of the threshold;
     // a value could then be bad and clear at once and the alert would flap on every reading.
     // Such a clear level is taken as the threshold itself: no hysteresis, but no flapping.
-    this.clearLevel = above
+    this.clearLevel = this.above
       ? Math.min(params.clear, params.threshold)
       : Math.max(params.clear, params.threshold)
     this.holdMs = params.holdSec * 1000
     this.samples = Math.max(1, params.samples)
     this.clearHoldMs = params.clearHoldSec * 1000
-    this.latch = params.latch
   }
 
   update(value: number, ts: number): Transition {

@@ -1,3 +1,5 @@
+import type { RuleParams } from '../rule-catalog.ts'
+
 // What one rule state decided about one input. Plain numbers, not objects, so that evaluating a
 // reading allocates nothing unless an alert actually changes.
 export const STAY = 0
@@ -13,4 +15,6 @@ export interface ReadingRule {
   reset(): void
   /** Start raised: the alert was open before a restart, so the normal clear logic must end it. */
   forceActive(): void
+  /** Heightened watch: take new params in place (threshold rules only; others keep theirs). */
+  retune?(params: RuleParams): void
 }

@@ -3,6 +3,7 @@ import { contactsPaths, contactsSchemas, twilioStatusPaths } from './openapi-con
 import { buildOpenApiDocument } from './openapi-document.ts'
 import { livePaths } from './openapi-live.ts'
 import { ackLinkPaths, notifySchemas, pushPaths } from './openapi-notify.ts'
+import { schedulePaths, scheduleSchemas } from './openapi-schedules.ts'
 
 /** Which optional route groups the app serves, so that /docs describes exactly those. */
 export interface DocsOptions {
@@ -11,6 +12,7 @@ export interface DocsOptions {
   live?: boolean
   contacts?: boolean
   twilioStatus?: boolean
+  schedules?: boolean
 }
 
 export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}): Promise<void> {
@@ -27,5 +29,9 @@ export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}
     document.components.schemas = { ...document.components.schemas, ...contactsSchemas() }
   }
   if (options.twilioStatus) document.paths = { ...document.paths, ...twilioStatusPaths() }
+  if (options.schedules) {
+    document.paths = { ...document.paths, ...schedulePaths() }
+    document.components.schemas = { ...document.components.schemas, ...scheduleSchemas() }
+  }
   app.get('/docs', async () => document)
 }

@@ -10,7 +10,9 @@ import { healthRoutes } from './health-routes.ts'
 import type { HttpDeps } from './http-deps.ts'
 import { handleError, handleNotFound } from './http-errors.ts'
 import { liveRoutes } from './live-routes.ts'
+import { patrolLinkRoutes } from './patrol-link-routes.ts'
 import { pushRoutes } from './push-routes.ts'
+import { scheduleRoutes } from './schedule-routes.ts'
 import { twilioStatusRoutes } from './twilio-status-routes.ts'
 import { webRoutes } from './web-routes.ts'
 
@@ -45,9 +47,11 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     live: Boolean(deps.liveStream),
     contacts: Boolean(deps.contacts),
     twilioStatus: Boolean(deps.twilioStatus),
+    schedules: Boolean(deps.schedules),
   })
   if (deps.ackLinks) void app.register(ackLinkRoutes, { links: deps.ackLinks })
   if (deps.twilioStatus) void app.register(twilioStatusRoutes, { twilio: deps.twilioStatus })
+  if (deps.patrolLinks) void app.register(patrolLinkRoutes, { links: deps.patrolLinks, site: deps.site })
   if (deps.webDir) void app.register(webRoutes, { dir: deps.webDir })
   void app.register(
     async (api) => {
@@ -63,6 +67,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
       if (deps.push) await api.register(pushRoutes, { push: deps.push, site: deps.site, clock: deps.clock })
       if (deps.liveStream) await api.register(liveRoutes, { stream: deps.liveStream })
       if (deps.contacts) await api.register(contactsRoutes, { contacts: deps.contacts })
+      if (deps.schedules) await api.register(scheduleRoutes, { schedules: deps.schedules, site: deps.site })
     },
     { prefix: '/api/v1' },
   )

@@ -7,7 +7,9 @@ import type { LiveState } from '../live-state.ts'
 import type { LiveStream } from '../live-stream.ts'
 import type { AckLinkService } from './ack-link-routes.ts'
 import type { ContactsService } from './contacts-routes.ts'
+import type { PatrolLinkService } from './patrol-link-routes.ts'
 import type { PushService } from './push-routes.ts'
+import type { ScheduleService } from './schedule-routes.ts'
 import type { TwilioStatusService } from './twilio-status-routes.ts'
 
 export interface AlertListFilter {
@@ -56,4 +58,8 @@ export interface HttpDeps {
   liveStream?: LiveStream
   /** Directory of the built sensor wall (gateway/web/dist). */
   webDir?: string
+  /** Reports, overdue list and patrol checks (`/api/v1/reports/...`); not served when absent. */
+  schedules?: ScheduleService
+  /** One-tap patrol confirmation links (`/patrol/<token>`, no API token). */
+  patrolLinks?: PatrolLinkService
 }

@@ -74,6 +74,18 @@ const BuildingSummary = object({
   name: str,
   status: ref('WallStatus'),
   counts: ref('BuildingCounts'),
+  watch: {
+    oneOf: [
+      object({
+        ids: { type: 'array', items: str },
+        names: { type: 'array', items: str },
+        since: isoTime,
+        until: isoTime,
+      }),
+      { type: 'null' },
+    ],
+    description: 'the heightened watch on now (schedules.watches of the site file), or null',
+  },
 })
 
 const LatestValue = object({ value: num, ts: { ...epochMs, description: 'measurement time, epoch ms' } })

@@ -3,7 +3,7 @@ import { type AlertLifecycle, createAlertLifecycle } from '../../alerting/alert-
 import { AlertStore } from '../../alerting/alert-store.ts'
 import { createEngine, type Engine } from '../../alerting/engine.ts'
 import { Decoder } from '../../ingest/decoder.ts'
-import { IngestPipeline } from '../../ingest/ingest-pipeline.ts'
+import { IngestPipeline, type IngestSink } from '../../ingest/ingest-pipeline.ts'
 import { canSeeBuilding } from '../../ingest/site-model.ts'
 import type { SimMessage } from '../models/sim-device.ts'
 import { loadScenario } from '../scenario/load-scenario.ts'
@@ -19,6 +19,8 @@ export interface VirtualOptions {
   onProgress?: ProgressListener
   /** Alert store file; default ':memory:' (the same SQLite schema and statements as on disk). */
   alertDb?: string
+  /** More consumers of the ingest pipeline, after the engine, on the run's own alert store. */
+  sinks?: (store: AlertStore) => IngestSink[]
 }
 
 /** The gateway's defaults (gateway/config.ts); in virtual time device ts equals receipt time. */
@@ -41,7 +43,7 @@ export async function runScenarioVirtual(
   const clock = new ManualClock(origin)
   const store = AlertStore.open(options.alertDb ?? ':memory:', { synchronous: 'normal' })
   try {
-    const harness = createHarness(scenario, clock, store)
+    const harness = createHarness(scenario, clock, store, options.sinks?.(store) ?? [])
     const actions = play(scenario, clock, harness, options.onProgress)
     const alerts = harness.lifecycle.list({ states: ['open', 'acknowledged', 'resolved'], limit: MAX_ALERTS })
     const timeOf = (alert: Alert, field: AlertTimeField) => {
@@ -111,7 +113,12 @@ interface Harness {
 }
 
 /** The real modules, wired as gateway/gateway.ts wires them (engine first: the alarm path). */
-function createHarness(scenario: LoadedScenario, clock: ManualClock, store: AlertStore): Harness {
+function createHarness(
+  scenario: LoadedScenario,
+  clock: ManualClock,
+  store: AlertStore,
+  extraSinks: IngestSink[],
+): Harness {
   const { site } = scenario
   const notes: string[] = []
   let readings = 0
@@ -132,6 +139,7 @@ function createHarness(scenario: LoadedScenario, clock: ManualClock, store: Aler
           readings += rs.length
         },
       },
+      ...extraSinks,
     ],
     ({ sink, error }) => notes.push(`ingest sink ${sink} failed: ${(error as Error).message}`),
   )

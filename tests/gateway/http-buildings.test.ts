@@ -46,6 +46,7 @@ describe('GET /api/v1/buildings', () => {
       name: 'Tower A',
       status: 'red',
       counts: { red: 1, yellow: 1, grey: 0, green: 1, alerts: 2 },
+      watch: null,
     })
     expect(list[3]?.counts).toEqual({ red: 0, yellow: 0, grey: 0, green: 1, alerts: 0 })
   })

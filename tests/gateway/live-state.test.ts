@@ -127,12 +127,14 @@ describe('buildings', () => {
         name: 'Tower A',
         status: 'yellow',
         counts: { red: 0, yellow: 1, grey: 1, green: 2, alerts: 3 },
+        watch: null,
       },
       {
         id: 'tower-b',
         name: 'Tower B',
         status: 'grey',
         counts: { red: 0, yellow: 0, grey: 1, green: 1, alerts: 0 },
+        watch: null,
       },
     ])
   })
