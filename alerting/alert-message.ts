@@ -1,5 +1,7 @@
 import { METRIC_UNITS, parseMetricName } from '../ingest/metrics-catalog.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
+import type { AlertScope } from './alert.ts'
+import { derivedRuleTitle } from './fire/fire-rule-ids.ts'
 import { ruleSpec } from './rule-catalog.ts'
 
 /** What the message of one alert is made of. */
@@ -12,6 +14,8 @@ export interface AlertMessageInput {
   metric: string | null
   value: number | null
   detail: string | null
+  /** Absent = `device`. Zone, floor and building alerts name no device. */
+  scope?: AlertScope
 }
 
 /**
@@ -20,12 +24,14 @@ export interface AlertMessageInput {
  * text goes out by SMS, where one non-GSM character halves the message length.
  */
 export function alertMessage(site: SiteModel, a: AlertMessageInput): string {
-  const title = ruleSpec(a.rule)?.title ?? a.rule
+  const title = ruleSpec(a.rule)?.title ?? derivedRuleTitle(a.rule) ?? a.rule
   const building = site.building(a.building)?.name ?? a.building
-  const label = site.device(a.device)?.label ?? a.device
-  // Basements are numbered downwards: floor -1 is B1.
-  const floor = a.floor < 0 ? `B${-a.floor}` : `${a.floor}F`
-  let text = `${title}: ${building} ${floor} ${a.zone}, ${label}`
+  const floor = floorLabel(a.floor)
+  const scope = a.scope ?? 'device'
+  let text = `${title}: ${building}`
+  if (scope === 'device') text += ` ${floor} ${a.zone}, ${site.device(a.device)?.label ?? a.device}`
+  else if (scope === 'zone') text += ` ${floor} ${a.zone}`
+  else if (scope === 'floor') text += ` ${floor}`
   if (a.value !== null) {
     const metric = a.metric === null ? null : parseMetricName(a.metric)
     const unit = metric ? ` ${METRIC_UNITS[metric.family]}` : ''
@@ -35,4 +41,9 @@ export function alertMessage(site: SiteModel, a: AlertMessageInput): string {
   }
   if (a.detail) text += ` - ${a.detail}`
   return text
+}
+
+/** Basements are numbered downwards: floor -1 is B1. */
+export function floorLabel(floor: number): string {
+  return floor < 0 ? `B${-floor}` : `${floor}F`
 }

@@ -13,6 +13,7 @@ import { openReadingsStore } from '../ingest/store/open-readings-store.ts'
 import { createFirewatchBroker, type FirewatchBroker } from './broker.ts'
 import { systemClock } from './clock.ts'
 import type { GatewayEnv } from './config.ts'
+import { createFireWiring } from './fire-wiring.ts'
 import { createHttpApp } from './http/http-app.ts'
 import { LiveState } from './live-state.ts'
 import { LiveStream } from './live-stream.ts'
@@ -73,13 +74,23 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
       notify.notifier.afterTransition(t)
     },
   })
+  // Fire-aware rules (issue 7) between engine and lifecycle: confirmation, spread, storm, windows.
+  const fireRules = createFireWiring({
+    site,
+    store,
+    lifecycle,
+    clock,
+    log: log.child({ module: 'fire' }),
+    engine: () => engine,
+  })
   const engine = createEngine({
     site,
     clock,
-    emit: (s) => lifecycle.apply(s),
+    emit: (s) => fireRules.fire.signal(s),
     log: log.child({ module: 'engine' }),
   })
   restoreEngineState(engine, lifecycle)
+  fireRules.fire.restore(lifecycle.active())
   const readings = openReadingsStore(env, {
     dataDir: env.DATA_DIR,
     clock,
@@ -87,7 +98,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     metrics: metrics.storage,
   })
   // Storage after the engine: the alarm path comes first and never waits for it (DESIGN.md).
-  const sinks = [engineSink(engine), liveSink(live, liveStream), readings.sink]
+  const sinks = [fireRules.engineSink, liveSink(live, liveStream), readings.sink]
   const ingest = createIngest(env, sinks, log.child({ module: 'ingest' }))
   broker = await createFirewatchBroker({
     site,
@@ -101,7 +112,9 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   let listening = false
   const http = createHttpApp({
     site,
-    alerts: withRearm(lifecycle, engine),
+    alerts: fireRules.alerts,
+    windows: fireRules.windows,
+    activeWindows: fireRules.activeWindows,
     live,
     readings: readings.history,
     registry: metrics.registry,
@@ -117,7 +130,10 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   const httpPort = (http.server.address() as { port: number }).port
   listening = true
   notify.start(httpPort)
-  const ticker = setInterval(() => engine.tick(clock.now()), 1000)
+  const ticker = setInterval(() => {
+    engine.tick(clock.now())
+    fireRules.tick(clock.now())
+  }, 1000)
   log.info({ mqttPort, httpPort, site: site.name, devices: site.devices.length }, 'gateway started')
   return {
     mqttPort,
@@ -126,6 +142,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     async stop() {
       listening = false
       clearInterval(ticker)
+      fireRules.stop()
       liveStream.close()
       await broker?.close()
       await http.close()
@@ -155,17 +172,6 @@ function createIngest(env: GatewayEnv, sinks: IngestSink[], log: Logger): Ingest
   )
 }
 
-/** The alarm path: readings reach the engine first, before anything else (DESIGN.md). */
-function engineSink(engine: Engine): IngestSink {
-  return {
-    readingsAccepted: (readings) => {
-      for (const r of readings) engine.reading(r)
-    },
-    eventAccepted: (e) => engine.event(e),
-    statusChanged: (s) => engine.status(s),
-  }
-}
-
 function liveSink(live: LiveState, stream: LiveStream): IngestSink {
   return {
     readingsAccepted: (readings) => {
@@ -183,17 +189,5 @@ function liveSink(live: LiveState, stream: LiveStream): IngestSink {
 
 /** Alerts that were active before a restart stay the engine's business: it may clear them. */
 function restoreEngineState(engine: Engine, lifecycle: AlertLifecycle): void {
-  for (const alert of lifecycle.active()) engine.restore(alert.device, alert.rule)
-}
-
-/** A person resolving an alert re-arms its rule, so a condition still present raises again. */
-function withRearm(lifecycle: AlertLifecycle, engine: Engine): AlertLifecycle {
-  return {
-    ...lifecycle,
-    resolve(id, actor, note) {
-      const alert = lifecycle.resolve(id, actor, note)
-      if (alert) engine.rearm(alert.device, alert.rule)
-      return alert
-    },
-  }
+  for (const alert of lifecycle.active()) if (alert.device !== null) engine.restore(alert.device, alert.rule)
 }

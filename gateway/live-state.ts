@@ -185,7 +185,7 @@ export class LiveState {
   }
 
   private track(alert: Alert): void {
-    const entry = this.entries.get(alert.device)
+    const entry = alert.device === null ? undefined : this.entries.get(alert.device)
     const alerts = entry?.alerts ?? this.buildingAlerts.get(alert.building)
     // An alert of a building not in the site has nowhere to show; the alerts API still lists it.
     if (!alerts) return

@@ -84,7 +84,7 @@ export class LiveStream {
       if (visible(s, entry.building)) s.send({ event: 'alert', id: entry.id, data: entry.data })
     }
     // The alert changes the device's colour and the building's counts: the next frame carries them.
-    this.deviceChanged(t.alert.device)
+    if (t.alert.device !== null) this.deviceChanged(t.alert.device)
   }
 
   /** Hot path (every reading): a set insertion; the frame is built at most every frameMs. */

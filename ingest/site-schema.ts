@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { checkFireReferences, fireShape } from './fire-schema.ts'
 import { checkNotifyReferences, notifyShape } from './notify-schema.ts'
 
 const Id = z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and "-"')
@@ -90,6 +91,7 @@ export const SiteFile = z
     apiTokens: z.array(ApiToken).default([]),
     // contacts, escalation, notify (ingest/notify-schema.ts)
     ...notifyShape,
+    ...fireShape,
   })
   .strict()
   .superRefine(checkReferences)
@@ -161,4 +163,5 @@ function checkReferences(site: SiteFile, ctx: z.RefinementCtx): void {
     })
   })
   checkNotifyReferences(site, ctx)
+  checkFireReferences(site, ctx)
 }

@@ -1,6 +1,8 @@
 import { METRIC_UNITS, parseMetricName } from '../../ingest/metrics-catalog.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Alert, AlertClass } from '../alert.ts'
+import { floorLabel } from '../alert-message.ts'
+import { derivedRuleTitle } from '../fire/fire-rule-ids.ts'
 import { ruleSpec } from '../rule-catalog.ts'
 
 // Every word a person reads in a notification lives in this module, so that a translation
@@ -97,8 +99,8 @@ function cut(label: string, length: number): string {
 export function notificationText(alert: Alert, ackUrl: string, site: SiteModel): string {
   const head = `${CLASS_WORDS[alert.class]}: `
   const place = placeOf(alert, site)
-  const title = ruleSpec(alert.rule)?.title ?? alert.rule
-  const label = site.device(alert.device)?.label ?? alert.device
+  const title = ruleSpec(alert.rule)?.title ?? derivedRuleTitle(alert.rule) ?? alert.rule
+  const label = labelOf(alert, site)
   const value = valueText(alert)
   const tail = `. Ack: ${ackUrl}`
   const measured = value === null ? '' : ` (${value})`
@@ -131,8 +133,18 @@ export function notificationParams(alert: Alert, ackUrl: string, site: SiteModel
     building: limit(site.building(alert.building)?.name ?? alert.building),
     floor: alert.floor < 0 ? `B${-alert.floor}` : `${alert.floor}F`,
     zone: limit(alert.zone),
-    device: limit(site.device(alert.device)?.label ?? alert.device),
+    device: limit(labelOf(alert, site)),
     // A link is never shortened: a cut link is a broken link.
     link: ackUrl,
   }
+}
+
+/** The device's label; for zone, floor and building alerts what they cover (floors, or devices). */
+function labelOf(alert: Alert, site: SiteModel): string {
+  if (alert.device !== null) return site.device(alert.device)?.label ?? alert.device
+  if (alert.scope === 'building') {
+    const floors = [...new Set(alert.evidence.map((e) => e.floor))].sort((a, b) => a - b)
+    return `floors ${floors.map(floorLabel).join(',')}`
+  }
+  return `${new Set(alert.evidence.map((e) => e.device)).size} devices`
 }

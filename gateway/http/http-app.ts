@@ -11,6 +11,7 @@ import { handleError, handleNotFound } from './http-errors.ts'
 import { liveRoutes } from './live-routes.ts'
 import { pushRoutes } from './push-routes.ts'
 import { webRoutes } from './web-routes.ts'
+import { windowsRoutes } from './windows-routes.ts'
 
 export type { AlertListFilter, AlertService, HttpDeps } from './http-deps.ts'
 
@@ -48,7 +49,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     async (api) => {
       await api.register(auth, { site: deps.site })
       await api.register(alertsRoutes, { alerts: deps.alerts, site: deps.site })
-      await api.register(buildingsRoutes, { site: deps.site, live: deps.live })
+      await api.register(buildingsRoutes, { site: deps.site, live: deps.live, windows: deps.activeWindows })
       await api.register(devicesRoutes, {
         site: deps.site,
         live: deps.live,
@@ -57,6 +58,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
       })
       if (deps.push) await api.register(pushRoutes, { push: deps.push, site: deps.site, clock: deps.clock })
       if (deps.liveStream) await api.register(liveRoutes, { stream: deps.liveStream })
+      if (deps.windows) await api.register(windowsRoutes, { windows: deps.windows, site: deps.site })
     },
     { prefix: '/api/v1' },
   )

@@ -1,12 +1,14 @@
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from '../../alerting/alert.ts'
+import type { WindowJson } from '../../alerting/windows/window.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { ReadingsHistory } from '../../ingest/store/history-query.ts'
 import type { LiveState } from '../live-state.ts'
 import type { LiveStream } from '../live-stream.ts'
 import type { AckLinkService } from './ack-link-routes.ts'
 import type { PushService } from './push-routes.ts'
+import type { WindowService } from './windows-routes.ts'
 
 export interface AlertListFilter {
   states: readonly AlertState[]
@@ -50,4 +52,8 @@ export interface HttpDeps {
   liveStream?: LiveStream
   /** Directory of the built sensor wall (gateway/web/dist). */
   webDir?: string
+  /** Test and maintenance windows (`/api/v1/windows`); not served when absent. */
+  windows?: WindowService
+  /** Active windows of a building, listed by GET /api/v1/buildings for the wall. */
+  activeWindows?: (building: string) => WindowJson[]
 }

@@ -1,7 +1,10 @@
 import type { Alert } from '../../alerting/alert.ts'
 import { type AlertLifecycle, createAlertLifecycle } from '../../alerting/alert-lifecycle.ts'
 import { AlertStore } from '../../alerting/alert-store.ts'
+import type { Logger } from '../../alerting/deps.ts'
 import { createEngine, type Engine } from '../../alerting/engine.ts'
+import type { FireAware } from '../../alerting/fire/fire-aware.ts'
+import { createFireRules } from '../../alerting/fire/fire-setup.ts'
 import { Decoder } from '../../ingest/decoder.ts'
 import { IngestPipeline } from '../../ingest/ingest-pipeline.ts'
 import { canSeeBuilding } from '../../ingest/site-model.ts'
@@ -80,7 +83,7 @@ function play(
   const tickUntil = (t: number) => {
     for (; lastTick + TICK_MS <= t; lastTick += TICK_MS) {
       clock.advanceTo(origin + lastTick + TICK_MS)
-      harness.engine.tick(origin + lastTick + TICK_MS)
+      harness.tick(origin + lastTick + TICK_MS)
     }
   }
   for (const m of player.start()) harness.deliver(m)
@@ -104,6 +107,7 @@ function play(
 interface Harness {
   engine: Engine
   lifecycle: AlertLifecycle
+  tick(now: number): void
   deliver(m: SimMessage): void
   act(a: PersonAction, t: number): ActionResult
   readings(): number
@@ -116,7 +120,16 @@ function createHarness(scenario: LoadedScenario, clock: ManualClock, store: Aler
   const notes: string[] = []
   let readings = 0
   const lifecycle = createAlertLifecycle({ store, site, clock, onTransition: () => {} })
-  const engine = createEngine({ site, clock, emit: (signal) => lifecycle.apply(signal) })
+  // The fire-aware layer sits between engine and lifecycle, as in the gateway (alerting/fire/).
+  const { fire } = createFireRules({
+    site,
+    store,
+    lifecycle,
+    clock,
+    log: collectErrors(notes),
+    rearmDevice: (device, rule) => engine.rearm(device, rule),
+  })
+  const engine = createEngine({ site, clock, emit: (signal) => fire.signal(signal) })
   const pipeline = new IngestPipeline(
     new Decoder(DECODER),
     [
@@ -124,7 +137,10 @@ function createHarness(scenario: LoadedScenario, clock: ManualClock, store: Aler
         readingsAccepted: (rs) => {
           for (const r of rs) engine.reading(r)
         },
-        eventAccepted: (e) => engine.event(e),
+        eventAccepted: (e) => {
+          if (e.event === 'test') fire.deviceTested(e.device, e.receivedAt)
+          engine.event(e)
+        },
         statusChanged: (s) => engine.status(s),
       },
       {
@@ -138,8 +154,12 @@ function createHarness(scenario: LoadedScenario, clock: ManualClock, store: Aler
   return {
     engine,
     lifecycle,
+    tick: (now) => {
+      engine.tick(now)
+      fire.tick(now)
+    },
     deliver: deliverer(pipeline, clock, notes),
-    act: (a, t) => actOn(lifecycle, engine, scenario, a, t),
+    act: (a, t) => actOn(lifecycle, fire, scenario, a, t),
     readings: () => readings,
     notes,
   }
@@ -174,7 +194,7 @@ function deliverer(pipeline: IngestPipeline, clock: ManualClock, notes: string[]
 /** A person acts on the newest active alert matching, as the HTTP API would let the token. */
 function actOn(
   lifecycle: AlertLifecycle,
-  engine: Engine,
+  fire: FireAware,
   scenario: LoadedScenario,
   a: PersonAction,
   t: number,
@@ -190,7 +210,24 @@ function actOn(
   else {
     lifecycle.resolve(alert.id, a.tokenName, a.note)
     // As the gateway's API does: resolving re-arms the rule, so a condition still present raises again.
-    engine.rearm(alert.device, alert.rule)
+    fire.resolved(alert)
   }
-  return { action: a, at: t, ok: true, alertId: alert.id, detail: `${a.type} ${alert.rule} ${alert.device}` }
+  return {
+    action: a,
+    at: t,
+    ok: true,
+    alertId: alert.id,
+    detail: `${a.type} ${alert.rule} ${alert.device ?? alert.scope}`,
+  }
+}
+
+/** Errors of the fire-aware layer become run notes (a scenario with notes fails its test). */
+function collectErrors(notes: string[]): Logger {
+  const ignore = () => {}
+  return {
+    info: ignore,
+    debug: ignore,
+    warn: ignore,
+    error: (obj, msg) => notes.push(`${msg ?? 'error'}: ${String((obj as { err?: unknown }).err ?? '')}`),
+  }
 }
