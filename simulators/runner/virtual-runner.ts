@@ -1,4 +1,4 @@
-import type { Alert } from '../../alerting/alert.ts'
+import type { Alert, AlertTransition } from '../../alerting/alert.ts'
 import { type AlertLifecycle, createAlertLifecycle } from '../../alerting/alert-lifecycle.ts'
 import { AlertStore } from '../../alerting/alert-store.ts'
 import type { Logger } from '../../alerting/deps.ts'
@@ -22,6 +22,11 @@ export interface VirtualOptions {
   onProgress?: ProgressListener
   /** Alert store file; default ':memory:' (the same SQLite schema and statements as on disk). */
   alertDb?: string
+  /**
+   * Joins every alert transaction, as the gateway's notifier does (e.g. the real notify hook, to
+   * count the notification jobs a storm produces).
+   */
+  withinTransaction?: (store: AlertStore, clock: ManualClock) => (t: AlertTransition) => void
 }
 
 /** The gateway's defaults (gateway/config.ts); in virtual time device ts equals receipt time. */
@@ -44,7 +49,7 @@ export async function runScenarioVirtual(
   const clock = new ManualClock(origin)
   const store = AlertStore.open(options.alertDb ?? ':memory:', { synchronous: 'normal' })
   try {
-    const harness = createHarness(scenario, clock, store)
+    const harness = createHarness(scenario, clock, store, options.withinTransaction?.(store, clock))
     const actions = play(scenario, clock, harness, options.onProgress)
     const alerts = harness.lifecycle.list({ states: ['open', 'acknowledged', 'resolved'], limit: MAX_ALERTS })
     const timeOf = (alert: Alert, field: AlertTimeField) => {
@@ -115,11 +120,22 @@ interface Harness {
 }
 
 /** The real modules, wired as gateway/gateway.ts wires them (engine first: the alarm path). */
-function createHarness(scenario: LoadedScenario, clock: ManualClock, store: AlertStore): Harness {
+function createHarness(
+  scenario: LoadedScenario,
+  clock: ManualClock,
+  store: AlertStore,
+  withinTransaction: ((t: AlertTransition) => void) | undefined,
+): Harness {
   const { site } = scenario
   const notes: string[] = []
   let readings = 0
-  const lifecycle = createAlertLifecycle({ store, site, clock, onTransition: () => {} })
+  const lifecycle = createAlertLifecycle({
+    store,
+    site,
+    clock,
+    onTransition: () => {},
+    ...(withinTransaction ? { withinTransaction } : {}),
+  })
   // The fire-aware layer sits between engine and lifecycle, as in the gateway (alerting/fire/).
   const { fire } = createFireRules({
     site,
