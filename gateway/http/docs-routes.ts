@@ -2,12 +2,14 @@ import type { FastifyInstance } from 'fastify'
 import { buildOpenApiDocument } from './openapi-document.ts'
 import { livePaths } from './openapi-live.ts'
 import { ackLinkPaths, notifySchemas, pushPaths } from './openapi-notify.ts'
+import { windowPaths, windowSchemas } from './openapi-windows.ts'
 
 /** Which optional route groups the app serves, so that /docs describes exactly those. */
 export interface DocsOptions {
   ackLinks?: boolean
   push?: boolean
   live?: boolean
+  windows?: boolean
 }
 
 export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}): Promise<void> {
@@ -18,6 +20,10 @@ export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}
   if (options.push) {
     document.paths = { ...document.paths, ...pushPaths() }
     document.components.schemas = { ...document.components.schemas, ...notifySchemas() }
+  }
+  if (options.windows) {
+    document.paths = { ...document.paths, ...windowPaths() }
+    document.components.schemas = { ...document.components.schemas, ...windowSchemas() }
   }
   app.get('/docs', async () => document)
 }

@@ -42,6 +42,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     ackLinks: Boolean(deps.ackLinks),
     push: Boolean(deps.push),
     live: Boolean(deps.liveStream),
+    windows: Boolean(deps.windows),
   })
   if (deps.ackLinks) void app.register(ackLinkRoutes, { links: deps.ackLinks })
   if (deps.webDir) void app.register(webRoutes, { dir: deps.webDir })

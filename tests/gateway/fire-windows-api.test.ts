@@ -81,6 +81,20 @@ describe('windows API', () => {
     expect(unknownDevice.status).toBe(400)
   })
 
+  it('When /docs is read, then the windows API and the new alert fields are described', async () => {
+    const g = await gateway()
+    const doc = (await apiClient(g.httpUrl).get('/docs')).body
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/windows', '/api/v1/windows/{id}']),
+    )
+    expect(Object.keys(doc.paths['/api/v1/windows'])).toEqual(['get', 'post'])
+    expect(doc.components.schemas.Window.required).toContain('endsAt')
+    expect(doc.components.schemas.WindowBody.required).toEqual(['building', 'reason'])
+    const alert = doc.components.schemas.Alert
+    expect(alert.required).toEqual(expect.arrayContaining(['scope', 'evidence', 'tags', 'groupedUnder']))
+    expect(alert.properties.device.type).toEqual(['string', 'null'])
+  })
+
   it('When the gateway restarts, then an open window is still there and still in force', async () => {
     const dataDir = tempDataDir()
     const first = await gateway(dataDir)
