@@ -9,6 +9,8 @@ import type { ScheduledWindow } from '../../ingest/fire-schema.ts'
  */
 export class WindowSchedule {
   private readonly tasks: { window: ScheduledWindow; task: ScheduledTask }[]
+  /** 1 when some expression has a seconds field, else 60: five-field crons fire on whole minutes. */
+  private readonly stepSec: number
   private last = Number.NaN
 
   constructor(windows: readonly ScheduledWindow[], timezone: string) {
@@ -17,6 +19,8 @@ export class WindowSchedule {
       window,
       task: createTask(window.cron, () => {}, { timezone, name: `window-${window.id}` }),
     }))
+    // node-cron's match costs about 0.1 ms (time-zone arithmetic): test only the instants that can fire.
+    this.stepSec = windows.some((w) => w.cron.trim().split(/\s+/).length > 5) ? 1 : 60
   }
 
   /**
@@ -30,6 +34,7 @@ export class WindowSchedule {
     this.last = Math.max(Number.isNaN(this.last) ? end : this.last, end)
     const fired: { window: ScheduledWindow; at: number }[] = []
     for (let s = start; s <= end; s++) {
+      if (s % this.stepSec !== 0) continue
       const date = new Date(s * 1000)
       for (const { window, task } of this.tasks) if (task.match(date)) fired.push({ window, at: s * 1000 })
     }
