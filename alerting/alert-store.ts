@@ -40,12 +40,6 @@ const COLUMNS =
   'acknowledged_at, resolved_at, updated_at, message, latched, repeats, detail, scope, evidence, tags, ' +
   'grouped_under'
 
-/** An existing older file: its alerts table gains the new columns before the indexes refer to them. */
-function addAlertColumnsBeforeIndexes(db: Database.Database): void {
-  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").get()
-  if (exists) addAlertColumns(db)
-}
-
 /**
  * Alerts and their history in one SQLite file (WAL). The lifecycle owns the rules of the state
  * machine; this class only reads and writes rows, with statements prepared once.
@@ -114,8 +108,8 @@ export class AlertStore {
       // Another process (a CLI, a second gateway) may hold the write lock for a moment.
       db.pragma('busy_timeout = 5000')
       db.pragma('foreign_keys = ON')
-      addAlertColumnsBeforeIndexes(db)
       db.exec(ALERT_TABLES_SQL)
+      addAlertColumns(db)
       migrateAlertTables(db)
       return new AlertStore(db)
     } catch (err) {

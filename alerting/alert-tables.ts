@@ -2,7 +2,10 @@ import { ALERT_CLASSES, ALERT_SCOPES, ALERT_STATES, HISTORY_ACTIONS } from './al
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ')
 
-/** Columns added by the fire-aware rules (issue 7); older files gain them by ALTER TABLE. */
+/**
+ * Columns added by the fire-aware rules (issue 7). Added by ALTER TABLE on every open, new file or
+ * old (alert-migrations.ts), so a file written before them and a new one end up the same.
+ */
 export const ALERT_EXTENSION_COLUMNS = [
   { name: 'scope', type: `TEXT NOT NULL DEFAULT 'device' CHECK (scope IN (${list(ALERT_SCOPES)}))` },
   { name: 'evidence', type: 'TEXT' },
@@ -34,8 +37,7 @@ CREATE TABLE IF NOT EXISTS alerts (
   message TEXT NOT NULL,
   latched INTEGER NOT NULL CHECK (latched IN (0, 1)),
   repeats INTEGER NOT NULL,
-  detail TEXT,
-  ${ALERT_EXTENSION_COLUMNS.map((c) => `${c.name} ${c.type}`).join(',\n  ')}
+  detail TEXT
 ) STRICT;
 
 -- [CONTRACT] At most one active alert per device and rule (per scope and rule: for zone, floor

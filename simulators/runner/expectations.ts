@@ -152,6 +152,6 @@ function verb(field: AlertTimeField): string {
 }
 
 function describeAlerts(alerts: readonly Alert[]): string {
-  const shown = alerts.slice(0, 3).map((a) => `${a.device ?? a.zone} ${a.rule}`)
+  const shown = alerts.slice(0, 3).map((a) => `${a.device ?? `(${a.scope})`} ${a.rule}`)
   return `${shown.join(', ')}${alerts.length > 3 ? `, +${alerts.length - 3}` : ''}`
 }
