@@ -45,7 +45,12 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   const metrics = createGatewayMetrics()
   const store = AlertStore.open(join(env.DATA_DIR, 'alerts.db'), { synchronous: env.ALERT_DB_SYNC })
   const live = new LiveState(site, store.active())
-  const liveStream = new LiveStream({ live, clock, activeAlerts: () => lifecycle.active() })
+  const liveStream = new LiveStream({
+    live,
+    clock,
+    activeAlerts: () => lifecycle.active(),
+    windowsOf: (b) => fireRules.activeWindows(b),
+  })
   let broker: FirewatchBroker | null = null
   const publishAlert = createAlertPublisher(
     (topic, payload) => broker?.publish(topic, payload, 1),

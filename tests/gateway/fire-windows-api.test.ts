@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { apiClient, waitFor } from '../support/api-client.ts'
 import { type GatewayUnderTest, startTestGateway, tempDataDir } from '../support/gateway-launcher.ts'
 import { connectClient } from '../support/mqtt-peers.ts'
+import { openLive } from '../support/sse-client.ts'
 
 // The fire-aware rules and the windows API (issue 7) on the real gateway: real MQTT, real HTTP.
 
@@ -44,6 +45,13 @@ describe('windows API', () => {
     const buildings = (await brigade.get('/api/v1/buildings')).body.buildings as AlertJson[]
     expect(buildings.find((b) => b.id === 'tower-a')!.windows.map((x: AlertJson) => x.id)).toEqual([w.id])
     expect(buildings.find((b) => b.id === 'tower-b')!.windows).toEqual([])
+    const live = await openLive(g.httpUrl, 'brigade-token')
+    const snapshot = await live.next((e) => e.event === 'snapshot')
+    const tiles = (snapshot.data as { buildings: AlertJson[] }).buildings
+    expect(tiles.find((b) => b.id === 'tower-a')!.windows.map((x: AlertJson) => x.reason)).toEqual([
+      'detector maintenance',
+    ])
+    live.close()
     const closed = await admin.del(`/api/v1/windows/${w.id}`)
     expect(closed.status).toBe(200)
     expect(closed.body.active).toBe(false)
