@@ -104,7 +104,7 @@ export const fireShape = {
 
 interface FireParts {
   buildings: { id: string }[]
-  devices: { id: string; building: string }[]
+  devices: { id: string; building: string; zone: string }[]
   fire: FireSettings
 }
 
@@ -121,8 +121,14 @@ export function checkFireReferences(site: FireParts, ctx: z.RefinementCtx): void
     else if (b !== inBuilding)
       ctx.addIssue({ code: 'custom', path, message: `device ${id} is not in ${inBuilding}` })
   }
+  const zones = new Set(site.devices.map((d) => `${d.building}/${d.zone}`))
+  const zone = (path: (string | number)[], id: string, inBuilding: string) => {
+    if (!zones.has(`${inBuilding}/${id}`))
+      ctx.addIssue({ code: 'custom', path, message: `no device of ${inBuilding} is in zone ${id}` })
+  }
   for (const [i, z] of site.fire.zones.entries()) {
     building(['fire', 'zones', i, 'building'], z.building)
+    zone(['fire', 'zones', i, 'zone'], z.zone, z.building)
     for (const [j, d] of (z.circuits ?? []).entries())
       device(['fire', 'zones', i, 'circuits', j], d, z.building)
     for (const [j, d] of (z.sprinklers ?? []).entries())
@@ -134,6 +140,7 @@ export function checkFireReferences(site: FireParts, ctx: z.RefinementCtx): void
     const path = ['fire', 'windows', 'schedule', i]
     building([...path, 'building'], w.building)
     if (w.device !== undefined) device([...path, 'device'], w.device, w.building)
+    if (w.zone !== undefined) zone([...path, 'zone'], w.zone, w.building)
     if (ids.has(w.id))
       ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate id ${w.id}` })
     ids.add(w.id)

@@ -145,6 +145,9 @@ export class WindowKeeper {
       const d = this.site.device(t.device)
       if (!d || d.building !== t.building) return `unknown device ${t.device} in ${t.building}`
     }
+    // A typo in a zone name must not open a window that covers nothing.
+    if (t.zone !== undefined && !this.site.devicesOf(t.building).some((d) => d.zone === t.zone))
+      return `no zone ${t.zone} in ${t.building}`
     return null
   }
 }

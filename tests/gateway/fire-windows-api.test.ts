@@ -87,6 +87,8 @@ describe('windows API', () => {
     expect(backwards.status).toBe(400)
     const unknownDevice = await mgrA.post('/api/v1/windows', { ...body, device: 'tb-03-smoke-01' })
     expect(unknownDevice.status).toBe(400)
+    const unknownZone = await mgrA.post('/api/v1/windows', { ...body, zone: '12-esat' })
+    expect(unknownZone.body.issues[0].message).toBe('no zone 12-esat in tower-a')
   })
 
   it('When /docs is read, then the windows API and the new alert fields are described', async () => {

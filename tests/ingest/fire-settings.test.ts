@@ -56,6 +56,11 @@ describe('fire settings in the site file', () => {
       '  zones: [{ building: tower-a, zone: z, circuits: [nope] }]',
       /fire\.zones\[0\]\.circuits\[0\]: unknown device nope/,
     ],
+    [
+      'an unknown zone',
+      '  zones: [{ building: tower-a, zone: zz }]',
+      /fire\.zones\[0\]\.zone: no device of tower-a is in zone zz/,
+    ],
     ['a share above 1', '  floorOffline: { share: 1.5 }', /fire\.floorOffline\.share/],
     ['a typo', '  confirmaton: { windowSec: 60 }', /confirmaton/],
   ])('When the fire section has %s, then loading fails and names the field', (_what, yaml, message) => {
