@@ -2,10 +2,14 @@ import { FirewatchError } from '../ingest/error-codes.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import type { Alert, AlertHistoryEntry, AlertSignal, AlertTransition } from './alert.ts'
 import { createIdGenerator } from './alert-id.ts'
+import { alertFromRecord } from './alert-record.ts'
 import type { AlertFilter, AlertStore } from './alert-store.ts'
 import {
   acknowledgeAlert,
   clearAlert,
+  closeTestAlert,
+  endTestAlert,
+  groupAlert,
   type HumanOutcome,
   raiseAlert,
   resolveAlert,
@@ -38,6 +42,12 @@ export interface AlertLifecycle {
   history(id: string): AlertHistoryEntry[]
   list(filter: AlertFilter): Alert[]
   active(): Alert[]
+  /** Storm control: puts an active alert under a group head; null when nothing changed. */
+  group(id: string, headId: string): AlertTransition | null
+  /** A test window ended: closes a test-tagged alert (by the system); null when nothing changed. */
+  closeTest(id: string, note: string): AlertTransition | null
+  /** The active alert of a scope key (device id or alerting/fire/scope-key.ts) and rule. */
+  findActive(key: string, rule: string): Alert | undefined
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} }
@@ -53,9 +63,23 @@ export function createAlertLifecycle(options: LifecycleOptions): AlertLifecycle 
   }
   return {
     apply(signal) {
-      const t = guarded('applying an alert signal', () => tx.apply(signal))
+      const ts = guarded('applying an alert signal', () => tx.apply(signal))
+      for (const t of ts) publish(t)
+      return ts.at(-1) ?? null
+    },
+    group(id, headId) {
+      const t = guarded('grouping an alert', () => tx.group(id, headId))
       publish(t)
       return t
+    },
+    closeTest(id, note) {
+      const t = guarded('closing a test alert', () => tx.closeTest(id, note))
+      publish(t)
+      return t
+    },
+    findActive(key, rule) {
+      const r = store.findActive(key, rule)
+      return r && alertFromRecord(r)
     },
     acknowledge: (id, actor, note) => human(tx.acknowledge, 'acknowledging an alert', id, actor, note),
     resolve: (id, actor, note) => human(tx.resolve, 'resolving an alert', id, actor, note),
@@ -78,6 +102,12 @@ function transactions(options: LifecycleOptions) {
     nextId: createIdGenerator(store.newestId()),
     now: () => clock.now(),
   }
+  const single = <A extends unknown[]>(step: (...args: A) => AlertTransition | null) =>
+    store.transaction((...args: A) => {
+      const t = step(...args)
+      if (t && within) within(t)
+      return t
+    })
   const human = (step: typeof acknowledgeAlert): HumanTx =>
     store.transaction((id: string, actor: string, note: string | null) => {
       const outcome = step(ctx, id, actor, note)
@@ -85,11 +115,15 @@ function transactions(options: LifecycleOptions) {
       return outcome
     })
   return {
-    apply: store.transaction((signal: AlertSignal) => {
+    apply: store.transaction((signal: AlertSignal): AlertTransition[] => {
+      const ended = endTestAlert(ctx, signal)
       const t = signal.type === 'raise' ? raiseAlert(ctx, signal) : clearAlert(ctx, signal)
-      if (t && within) within(t)
-      return t
+      const ts = [ended, t].filter((x): x is AlertTransition => x !== null)
+      if (within) for (const x of ts) within(x)
+      return ts
     }),
+    group: single((id: string, headId: string) => groupAlert(ctx, id, headId, clock.now())),
+    closeTest: single((id: string, note: string) => closeTestAlert(ctx, id, clock.now(), note)),
     acknowledge: human(acknowledgeAlert),
     resolve: human(resolveAlert),
   }

@@ -1,5 +1,5 @@
 import type { SiteModel } from '../ingest/site-model.ts'
-import type { Alert } from './alert.ts'
+import type { Alert, AlertScope } from './alert.ts'
 import type { Locale } from './i18n/locale.ts'
 import { measuredText } from './i18n/measured-text.ts'
 import { messagesFor, ruleTitle } from './i18n/messages.ts'
@@ -14,6 +14,8 @@ export interface AlertMessageInput {
   metric: string | null
   value: number | null
   detail: string | null
+  /** Absent = `device`. Zone, floor and building alerts name no device. */
+  scope?: AlertScope
 }
 
 /**
@@ -24,14 +26,28 @@ export interface AlertMessageInput {
  */
 export function alertMessage(site: SiteModel, a: AlertMessageInput, locale: Locale = site.locale): string {
   const m = messagesFor(locale)
-  const building = site.building(a.building)?.name ?? a.building
   return m.alertMessage({
     title: ruleTitle(m, a.rule),
-    place: m.place({ building, floor: m.floor(a.floor), zone: a.zone }),
-    label: site.device(a.device)?.label ?? a.device,
+    place: scopePlace(site, a, locale),
+    // Zone, floor and building alerts name no device: their evidence lists the devices.
+    label: (a.scope ?? 'device') === 'device' ? (site.device(a.device)?.label ?? a.device) : null,
     measured: measuredText(m, a.metric, a.value),
     detail: a.detail,
   })
+}
+
+/** Where an alert is, as wide as its scope: building, floor and zone; building and floor; building. */
+export function scopePlace(
+  site: SiteModel,
+  a: { building: string; floor: number; zone: string; scope?: AlertScope },
+  locale: Locale,
+): string {
+  const m = messagesFor(locale)
+  const building = site.building(a.building)?.name ?? a.building
+  const scope = a.scope ?? 'device'
+  if (scope === 'building') return building
+  if (scope === 'floor') return m.place({ building, floor: m.floor(a.floor), zone: '' }).trimEnd()
+  return m.place({ building, floor: m.floor(a.floor), zone: a.zone })
 }
 
 /**
@@ -39,5 +55,11 @@ export function alertMessage(site: SiteModel, a: AlertMessageInput, locale: Loca
  * device's detail text), otherwise rebuilt from the alert's fields.
  */
 export function alertMessageIn(site: SiteModel, alert: Alert, locale: Locale): string {
-  return locale === site.locale ? alert.message : alertMessage(site, { ...alert, detail: null }, locale)
+  if (locale === site.locale) return alert.message
+  return alertMessage(site, { ...alert, device: alert.device ?? '', detail: null }, locale)
+}
+
+/** Basements are numbered downwards: floor -1 is B1. */
+export function floorLabel(floor: number): string {
+  return floor < 0 ? `B${-floor}` : `${floor}F`
 }

@@ -1,6 +1,14 @@
 import type Database from 'better-sqlite3'
 import { HISTORY_ACTIONS } from './alert.ts'
-import { historyTableSql } from './alert-tables.ts'
+import { ALERT_EXTENSION_COLUMNS, historyTableSql } from './alert-tables.ts'
+
+/** A file written before issue 7 lacks the scope, evidence, tags and grouping columns. */
+export function addAlertColumns(db: Database.Database): void {
+  const have = new Set((db.pragma('table_info(alerts)') as { name: string }[]).map((c) => c.name))
+  for (const c of ALERT_EXTENSION_COLUMNS) {
+    if (!have.has(c.name)) db.exec(`ALTER TABLE alerts ADD COLUMN ${c.name} ${c.type}`)
+  }
+}
 
 /**
  * SQLite cannot change a CHECK constraint in place: when HISTORY_ACTIONS gained an action (e.g.

@@ -1,4 +1,13 @@
-import type { Alert, AlertClass, AlertHistoryEntry, AlertState, HistoryAction } from './alert.ts'
+import type {
+  Alert,
+  AlertClass,
+  AlertHistoryEntry,
+  AlertScope,
+  AlertState,
+  AlertTag,
+  Evidence,
+  HistoryAction,
+} from './alert.ts'
 import { isoTime, isoTimeOrNull } from './clock-iso.ts'
 
 /** An alert as the lifecycle works on it: times in epoch ms, plus what the JSON does not show. */
@@ -7,6 +16,7 @@ export interface AlertRecord {
   building: string
   floor: number
   zone: string
+  /** The device id, or for other scopes the scope key (alerting/fire/scope-key.ts). */
   device: string
   class: AlertClass
   rule: string
@@ -23,6 +33,10 @@ export interface AlertRecord {
   repeats: number
   /** Free text from the signal (event detail); part of the message. */
   detail: string | null
+  scope: AlertScope
+  evidence: Evidence[]
+  tags: AlertTag[]
+  groupedUnder: string | null
 }
 
 /** One history entry, times in epoch ms. */
@@ -55,6 +69,11 @@ export interface AlertRow {
   latched: number
   repeats: number
   detail: string | null
+  scope: string
+  /** JSON arrays; null when empty. */
+  evidence: string | null
+  tags: string | null
+  grouped_under: string | null
 }
 
 export function recordFromRow(row: AlertRow): AlertRecord {
@@ -79,6 +98,10 @@ export function recordFromRow(row: AlertRow): AlertRecord {
     latched: row.latched === 1,
     repeats: row.repeats,
     detail: row.detail,
+    scope: row.scope as AlertScope,
+    evidence: row.evidence ? (JSON.parse(row.evidence) as Evidence[]) : [],
+    tags: row.tags ? (JSON.parse(row.tags) as AlertTag[]) : [],
+    groupedUnder: row.grouped_under,
   }
 }
 
@@ -104,6 +127,10 @@ export function paramsFromRecord(r: AlertRecord): Record<string, string | number
     latched: r.latched ? 1 : 0,
     repeats: r.repeats,
     detail: r.detail,
+    scope: r.scope,
+    evidence: r.evidence.length > 0 ? JSON.stringify(r.evidence) : null,
+    tags: r.tags.length > 0 ? JSON.stringify(r.tags) : null,
+    grouped_under: r.groupedUnder,
   }
 }
 
@@ -114,7 +141,7 @@ export function alertFromRecord(r: AlertRecord): Alert {
     building: r.building,
     floor: r.floor,
     zone: r.zone,
-    device: r.device,
+    device: r.scope === 'device' ? r.device : null,
     class: r.class,
     rule: r.rule,
     metric: r.metric,
@@ -128,6 +155,10 @@ export function alertFromRecord(r: AlertRecord): Alert {
     latched: r.latched,
     repeats: r.repeats,
     updatedAt: isoTime(r.updatedAt),
+    scope: r.scope,
+    evidence: r.evidence,
+    tags: r.tags,
+    groupedUnder: r.groupedUnder,
   }
 }
 

@@ -3,7 +3,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { FirewatchError } from '../ingest/error-codes.ts'
 import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from './alert.ts'
-import { migrateAlertTables } from './alert-migrations.ts'
+import { addAlertColumns, migrateAlertTables } from './alert-migrations.ts'
 import {
   type AlertRecord,
   type AlertRow,
@@ -37,7 +37,8 @@ type Statement = Database.Statement<unknown[], unknown>
 
 const COLUMNS =
   'id, building, floor, zone, device, class, rule, metric, value, threshold, state, opened_at, ' +
-  'acknowledged_at, resolved_at, updated_at, message, latched, repeats, detail'
+  'acknowledged_at, resolved_at, updated_at, message, latched, repeats, detail, scope, evidence, tags, ' +
+  'grouped_under'
 
 /**
  * Alerts and their history in one SQLite file (WAL). The lifecycle owns the rules of the state
@@ -53,6 +54,8 @@ export class AlertStore {
   private readonly historyOf: Statement
   private readonly lastHistoryOf: Statement
   private readonly maxId: Statement
+  private readonly groupedOf: Statement
+  private readonly activeRuleOf: Statement
   private readonly listStatements = new Map<string, Statement>()
 
   private constructor(readonly db: Database.Database) {
@@ -72,7 +75,8 @@ export class AlertStore {
     this.updateAlert = db.prepare(
       'UPDATE alerts SET value = @value, threshold = @threshold, state = @state, ' +
         'acknowledged_at = @acknowledged_at, resolved_at = @resolved_at, updated_at = @updated_at, ' +
-        'message = @message, latched = @latched, repeats = @repeats, detail = @detail WHERE id = @id',
+        'message = @message, latched = @latched, repeats = @repeats, detail = @detail, ' +
+        'evidence = @evidence, tags = @tags, grouped_under = @grouped_under WHERE id = @id',
     )
     this.insertHistory = db.prepare(
       'INSERT INTO alert_history (alert_id, at, action, actor, note, value) ' +
@@ -85,6 +89,12 @@ export class AlertStore {
       'SELECT at, action, actor, note, value FROM alert_history WHERE alert_id = ? ORDER BY seq DESC LIMIT 1',
     )
     this.maxId = db.prepare('SELECT max(id) AS id FROM alerts')
+    this.groupedOf = db.prepare(
+      `SELECT ${COLUMNS} FROM alerts WHERE grouped_under = ? AND state <> 'resolved' ORDER BY opened_at, id`,
+    )
+    this.activeRuleOf = db.prepare(
+      `SELECT ${COLUMNS} FROM alerts WHERE building = ? AND rule = ? AND state <> 'resolved' ORDER BY opened_at, id`,
+    )
   }
 
   /** Opens (and creates) the store file, its directory and its tables. */
@@ -99,12 +109,23 @@ export class AlertStore {
       db.pragma('busy_timeout = 5000')
       db.pragma('foreign_keys = ON')
       db.exec(ALERT_TABLES_SQL)
+      addAlertColumns(db)
       migrateAlertTables(db)
       return new AlertStore(db)
     } catch (err) {
       db?.close()
       throw new FirewatchError('FGW_ERR_ALERT_STORE', `cannot open the alert store ${file}`, { cause: err })
     }
+  }
+
+  /** Active alerts grouped under the given alert (storm control). */
+  groupedUnder(headId: string): AlertRecord[] {
+    return (this.groupedOf.all(headId) as AlertRow[]).map(recordFromRow)
+  }
+
+  /** Active alerts of one building and rule, oldest first. */
+  activeOfRule(building: string, rule: string): AlertRecord[] {
+    return (this.activeRuleOf.all(building, rule) as AlertRow[]).map(recordFromRow)
   }
 
   close(): void {

@@ -1,6 +1,17 @@
-import { ALERT_CLASSES, ALERT_STATES, HISTORY_ACTIONS } from './alert.ts'
+import { ALERT_CLASSES, ALERT_SCOPES, ALERT_STATES, HISTORY_ACTIONS } from './alert.ts'
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ')
+
+/**
+ * Columns added by the fire-aware rules (issue 7). Added by ALTER TABLE on every open, new file or
+ * old (alert-migrations.ts), so a file written before them and a new one end up the same.
+ */
+export const ALERT_EXTENSION_COLUMNS = [
+  { name: 'scope', type: `TEXT NOT NULL DEFAULT 'device' CHECK (scope IN (${list(ALERT_SCOPES)}))` },
+  { name: 'evidence', type: 'TEXT' },
+  { name: 'tags', type: 'TEXT' },
+  { name: 'grouped_under', type: 'TEXT' },
+] as const
 
 /**
  * The alert tables. Times are epoch ms. `IF NOT EXISTS` throughout, because the same file may
@@ -29,7 +40,8 @@ CREATE TABLE IF NOT EXISTS alerts (
   detail TEXT
 ) STRICT;
 
--- [CONTRACT] At most one active alert per device and rule. The lifecycle looks the active alert
+-- [CONTRACT] At most one active alert per device and rule (per scope and rule: for zone, floor
+-- and building alerts the device column holds the scope key, alerting/fire/scope-key.ts). The lifecycle looks the active alert
 -- up through this index (same WHERE clause), so it is both the guard and the fast path.
 CREATE UNIQUE INDEX IF NOT EXISTS alerts_one_active ON alerts (device, rule) WHERE state <> 'resolved';
 

@@ -35,6 +35,9 @@ export function raiseAlert(ctx: TransitionContext, signal: AlertSignal): AlertTr
       repeats: current.repeats + 1,
       latched: current.latched || signal.latched,
       detail: signal.detail ?? current.detail,
+      // A derived alert's evidence grows (a third detector, another floor): the newest list wins.
+      evidence: signal.evidence ? [...signal.evidence] : current.evidence,
+      groupedUnder: current.groupedUnder ?? signal.groupedUnder ?? null,
     }
     // The message quotes the value, so it follows the latest one.
     next.message = alertMessage(ctx.site, next)
@@ -85,7 +88,54 @@ function newRecord(ctx: TransitionContext, signal: AlertSignal): AlertRecord {
     latched: signal.latched,
     repeats: 0,
     detail: signal.detail,
+    scope: signal.scope ?? 'device',
+    evidence: signal.evidence ? [...signal.evidence] : [],
+    tags: signal.tags ? [...signal.tags] : [],
+    groupedUnder: signal.groupedUnder ?? null,
   }
+}
+
+/**
+ * A real (untagged) raise while the active alert of its scope and rule is a test one: the test
+ * alert is closed first, so the real condition opens a new alert that is notified. Without this
+ * a fire right after a test would be absorbed as a repeat of the silent test alert.
+ */
+export function endTestAlert(ctx: TransitionContext, signal: AlertSignal): AlertTransition | null {
+  if (signal.type !== 'raise' || signal.tags?.includes('test')) return null
+  const current = ctx.store.findActive(signal.device, signal.rule)
+  if (!current?.tags.includes('test')) return null
+  const next: AlertRecord = { ...current, state: 'resolved', resolvedAt: signal.at, updatedAt: signal.at }
+  ctx.store.update(next)
+  const note = 'test alert closed: the condition is reported outside any test window'
+  return record(ctx, next, 'cleared', SYSTEM_ACTOR, signal.at, note, signal.value, signal.receivedAt)
+}
+
+/** Storm control: puts an active alert under a group head; it is then not notified on its own. */
+export function groupAlert(
+  ctx: TransitionContext,
+  id: string,
+  headId: string,
+  at: number,
+): AlertTransition | null {
+  const current = ctx.store.findRecord(id)
+  if (!current || current.state === 'resolved' || current.groupedUnder !== null || id === headId) return null
+  const next: AlertRecord = { ...current, groupedUnder: headId, updatedAt: at }
+  ctx.store.update(next)
+  return record(ctx, next, 'grouped', SYSTEM_ACTOR, at, `grouped under ${headId}`, null, null)
+}
+
+/** A test window ended: its alerts are closed by the system, so conditions still present raise again. */
+export function closeTestAlert(
+  ctx: TransitionContext,
+  id: string,
+  at: number,
+  note: string,
+): AlertTransition | null {
+  const current = ctx.store.findRecord(id)
+  if (!current || current.state === 'resolved' || !current.tags.includes('test')) return null
+  const next: AlertRecord = { ...current, state: 'resolved', resolvedAt: at, updatedAt: at }
+  ctx.store.update(next)
+  return record(ctx, next, 'resolved', SYSTEM_ACTOR, at, note, null, null)
 }
 
 /** clear: resolves the active alert unless it is latched ([FIRE-RULE-1] fire alarms wait for a person). */

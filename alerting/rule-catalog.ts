@@ -25,7 +25,7 @@ export interface RuleParams {
   latch: boolean
 }
 
-export type RuleType = 'above' | 'below' | 'drop' | 'rise' | 'spread' | 'event' | 'offline'
+export type RuleType = 'above' | 'below' | 'drop' | 'rise' | 'flow' | 'spread' | 'event' | 'offline'
 
 export interface RuleSpec {
   id: string
@@ -119,6 +119,16 @@ export const RULES_BY_KIND: Record<DeviceKind, readonly RuleSpec[]> = {
       delta: 0.05,
       clearHoldSec: 60,
     }),
+    // [FIRE-RULE-7] A head flowing: a rapid drop that holds (alerting/rules/flow-rule.ts). [ENG]
+    // 20 s is within the 0-90 s retard of waterflow switches (NFPA 72); above 0.05 MPa, the
+    // working pressure of the most unfavourable sprinkler (GB 55036 §4.0.5), water still flows.
+    rule('sprinkler.flow', 'fire', 'Sprinkler waterflow', 'flow', 'pressure_mpa', {
+      windowSec: 10,
+      delta: 0.05,
+      holdSec: 20,
+      threshold: 0.05,
+      latch: true,
+    }),
     rule('sensor.range', 'fault', 'Sensor reading out of range', 'above', 'pressure_mpa', {
       threshold: 2.5,
       clear: 2.4,
@@ -163,6 +173,13 @@ export const RULES_BY_KIND: Record<DeviceKind, readonly RuleSpec[]> = {
       clear: 270,
       samples: 3,
       latch: true,
+    }),
+    // [ENG] Leakage stepping up by 100 mA within a minute: insulation failing in heat or water
+    // (a fire reaching the circuit), unlike the slow drift the warning and alarm levels watch.
+    rule('residual_current.jump', 'warning', 'Residual current jump', 'rise', 'residual_current_ma', {
+      windowSec: 60,
+      delta: 100,
+      clearHoldSec: 120,
     }),
     // PVC insulation (70 °C rated): warning 60 °C, alarm 70 °C; 3 samples; warning clears 5 °C below.
     rule('cable_temp.warning', 'warning', 'Cable temperature high', 'above', 'temperature_c', {

@@ -14,6 +14,7 @@ import { openReadingsStore } from '../ingest/store/open-readings-store.ts'
 import { createFirewatchBroker, type FirewatchBroker } from './broker.ts'
 import { systemClock } from './clock.ts'
 import type { GatewayEnv } from './config.ts'
+import { createFireWiring } from './fire-wiring.ts'
 import { createHttpApp } from './http/http-app.ts'
 import { LiveState } from './live-state.ts'
 import { LiveStream } from './live-stream.ts'
@@ -46,7 +47,12 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   const metrics = createGatewayMetrics()
   const store = AlertStore.open(join(env.DATA_DIR, 'alerts.db'), { synchronous: env.ALERT_DB_SYNC })
   const live = new LiveState(site, store.active())
-  const liveStream = new LiveStream({ live, clock, activeAlerts: () => lifecycle.active() })
+  const liveStream = new LiveStream({
+    live,
+    clock,
+    activeAlerts: () => lifecycle.active(),
+    windowsOf: (b) => fireRules.activeWindows(b),
+  })
   let broker: FirewatchBroker | null = null
   const publishAlert = createAlertPublisher(
     (topic, payload) => broker?.publish(topic, payload, 1),
@@ -76,10 +82,19 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
       notify.notifier.afterTransition(t)
     },
   })
+  // Fire-aware rules (issue 7) between engine and lifecycle: confirmation, spread, storm, windows.
+  const fireRules = createFireWiring({
+    site,
+    store,
+    lifecycle,
+    clock,
+    log: log.child({ module: 'fire' }),
+    engine: () => engine,
+  })
   const engine = createEngine({
     site,
     clock,
-    emit: (s) => lifecycle.apply(s),
+    emit: (s) => fireRules.fire.signal(s),
     log: log.child({ module: 'engine' }),
   })
   restoreEngineState(engine, lifecycle)
@@ -95,6 +110,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     live,
     liveStream,
   })
+  fireRules.fire.restore(lifecycle.active())
   const readings = openReadingsStore(env, {
     dataDir: env.DATA_DIR,
     clock,
@@ -102,7 +118,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     metrics: metrics.storage,
   })
   // Storage after the engine: the alarm path comes first and never waits for it (DESIGN.md).
-  const sinks = [engineSink(engine), liveSink(live, liveStream), readings.sink, schedules.sink]
+  const sinks = [fireRules.engineSink, liveSink(live, liveStream), readings.sink, schedules.sink]
   const ingest = createIngest(env, sinks, log.child({ module: 'ingest' }))
   broker = await createFirewatchBroker({
     site,
@@ -116,7 +132,9 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   let listening = false
   const http = createHttpApp({
     site,
-    alerts: withRearm(lifecycle, engine),
+    alerts: fireRules.alerts,
+    windows: fireRules.windows,
+    activeWindows: fireRules.activeWindows,
     live,
     readings: readings.history,
     registry: metrics.registry,
@@ -134,7 +152,10 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   listening = true
   notify.start(httpPort)
   schedules.start(httpPort)
-  const ticker = setInterval(() => engine.tick(clock.now()), 1000)
+  const ticker = setInterval(() => {
+    engine.tick(clock.now())
+    fireRules.tick(clock.now())
+  }, 1000)
   log.info({ mqttPort, httpPort, site: site.name, devices: site.devices.length }, 'gateway started')
   return {
     mqttPort,
@@ -144,6 +165,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
       listening = false
       clearInterval(ticker)
       await schedules.stop()
+      fireRules.stop()
       liveStream.close()
       await broker?.close()
       await http.close()
@@ -173,17 +195,6 @@ function createIngest(env: GatewayEnv, sinks: IngestSink[], log: Logger): Ingest
   )
 }
 
-/** The alarm path: readings reach the engine first, before anything else (DESIGN.md). */
-function engineSink(engine: Engine): IngestSink {
-  return {
-    readingsAccepted: (readings) => {
-      for (const r of readings) engine.reading(r)
-    },
-    eventAccepted: (e) => engine.event(e),
-    statusChanged: (s) => engine.status(s),
-  }
-}
-
 function liveSink(live: LiveState, stream: LiveStream): IngestSink {
   return {
     readingsAccepted: (readings) => {
@@ -201,17 +212,5 @@ function liveSink(live: LiveState, stream: LiveStream): IngestSink {
 
 /** Alerts that were active before a restart stay the engine's business: it may clear them. */
 function restoreEngineState(engine: Engine, lifecycle: AlertLifecycle): void {
-  for (const alert of lifecycle.active()) engine.restore(alert.device, alert.rule)
-}
-
-/** A person resolving an alert re-arms its rule, so a condition still present raises again. */
-function withRearm(lifecycle: AlertLifecycle, engine: Engine): AlertLifecycle {
-  return {
-    ...lifecycle,
-    resolve(id, actor, note) {
-      const alert = lifecycle.resolve(id, actor, note)
-      if (alert) engine.rearm(alert.device, alert.rule)
-      return alert
-    },
-  }
+  for (const alert of lifecycle.active()) if (alert.device !== null) engine.restore(alert.device, alert.rule)
 }

@@ -1,4 +1,5 @@
 import type { Alert, AlertClass, AlertState, AlertTransition } from '../alerting/alert.ts'
+import type { WindowJson } from '../alerting/windows/window.ts'
 import type { DeviceStatus, Reading } from '../ingest/reading.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import type { Building, Device } from '../ingest/site-schema.ts'
@@ -60,6 +61,8 @@ export interface BuildingSummary {
   name: string
   status: WallStatus
   counts: BuildingCounts
+  /** Test / maintenance windows in force (issue 7); set by the API and the live stream. */
+  windows?: WindowJson[]
   /** The heightened watch on now (alerting/schedules), or null. */
   watch: BuildingWatch | null
 }
@@ -199,7 +202,7 @@ export class LiveState {
   }
 
   private track(alert: Alert): void {
-    const entry = this.entries.get(alert.device)
+    const entry = alert.device === null ? undefined : this.entries.get(alert.device)
     const alerts = entry?.alerts ?? this.buildingAlerts.get(alert.building)
     // An alert of a building not in the site has nowhere to show; the alerts API still lists it.
     if (!alerts) return

@@ -1,4 +1,5 @@
 import type { Alert, AlertTransition } from '../alerting/alert.ts'
+import type { WindowJson } from '../alerting/windows/window.ts'
 import type { BuildingSummary, DeviceView, LiveState } from './live-state.ts'
 
 /** One Server-Sent Event, before framing. `id` only on events a client may resume after. */
@@ -18,6 +19,8 @@ export interface LiveStreamOptions {
   live: LiveState
   /** The active alerts, for snapshots. */
   activeAlerts: () => Alert[]
+  /** Test / maintenance windows in force in a building (issue 7), shown on the wall's tiles. */
+  windowsOf?: (building: string) => WindowJson[]
   clock: { now(): number }
   /** Alert transitions kept for resuming clients (issue 6: "e.g. last 10,000"). */
   replayLimit?: number
@@ -84,7 +87,7 @@ export class LiveStream {
       if (visible(s, entry.building)) s.send({ event: 'alert', id: entry.id, data: entry.data })
     }
     // The alert changes the device's colour and the building's counts: the next frame carries them.
-    this.deviceChanged(t.alert.device)
+    if (t.alert.device !== null) this.deviceChanged(t.alert.device)
   }
 
   /** Hot path (every reading): a set insertion; the frame is built at most every frameMs. */
@@ -116,9 +119,15 @@ export class LiveStream {
     this.subscribers.clear()
   }
 
+  private summaries(scope: ReadonlySet<string> | null): BuildingSummary[] {
+    const summaries = this.options.live.buildingSummaries(scope)
+    const windowsOf = this.options.windowsOf
+    return windowsOf ? summaries.map((b) => ({ ...b, windows: windowsOf(b.id) })) : summaries
+  }
+
   private snapshot(scope: ReadonlySet<string> | null): LiveEvent {
     const alerts = this.options.activeAlerts().filter((a) => scope === null || scope.has(a.building))
-    const data: SnapshotEventData = { buildings: this.options.live.buildingSummaries(scope), alerts }
+    const data: SnapshotEventData = { buildings: this.summaries(scope), alerts }
     // The snapshot's id is the last transition it already contains: resuming from it loses nothing.
     return { event: 'snapshot', id: this.lastId, data }
   }
@@ -144,7 +153,7 @@ export class LiveStream {
     }
     this.dirty.clear()
     if (devices.length === 0) return
-    const buildings = this.options.live.buildingSummaries(touched)
+    const buildings = this.summaries(touched)
     for (const s of this.subscribers) {
       const data: DevicesEventData = {
         devices: devices.filter((d) => visible(s, d.building)),

@@ -16,7 +16,7 @@ export const ErrorCodes = {
   FGW_ERR_HTTP_VALIDATION: 'request failed validation',
   FGW_ERR_HTTP_UNAUTHORIZED: 'missing or invalid bearer token',
   FGW_ERR_HTTP_NOT_FOUND: 'not found',
-  FGW_ERR_HTTP_FORBIDDEN: 'this token may not do that',
+  FGW_ERR_HTTP_FORBIDDEN: "this token's role may not do this",
   FGW_ERR_ALERT_STORE: 'the alert store could not be opened or written',
   FGW_ERR_HTTP_TOO_LARGE: 'request body exceeds the size limit',
   FGW_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE: 'request body is not JSON',

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { checkFireReferences, fireShape } from './fire-schema.ts'
 import { checkNotifyReferences, notifyShape } from './notify-schema.ts'
 import { checkScheduleReferences, scheduleShape } from './schedule-schema.ts'
 
@@ -93,6 +94,7 @@ export const SiteFile = z
     ...notifyShape,
     // watches, patrols, reports, overdue (ingest/schedule-schema.ts)
     ...scheduleShape,
+    ...fireShape,
   })
   .strict()
   .superRefine(checkReferences)
@@ -165,4 +167,5 @@ function checkReferences(site: SiteFile, ctx: z.RefinementCtx): void {
   })
   checkNotifyReferences(site, ctx)
   checkScheduleReferences(site, ctx)
+  checkFireReferences(site, ctx)
 }

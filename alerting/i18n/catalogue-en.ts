@@ -44,13 +44,21 @@ export const en: Catalogue = {
     'cable_temp.alarm': 'Cable temperature alarm',
     'cable_temp.rise': 'Cable temperature rising fast',
     'cable_temp.imbalance': 'Cable temperature imbalance between phases',
+    'residual_current.jump': 'Residual current jump',
+    'sprinkler.flow': 'Sprinkler waterflow',
+    'fire.confirmed': 'Fire confirmed',
+    'fire.spread': 'Fire spreading between floors',
+    'floor.offline': 'Floor offline',
+    'duty.patrol_missed': 'Duty patrol check missed',
   },
   // B1 for the first basement, 12F for the twelfth floor (the lift-panel habit).
   floor: (n) => (n < 0 ? `B${-n}` : `${n}F`),
   place: (p) => `${p.building} ${p.floor} ${p.zone}`,
   measured: (p) => `${p.value} ${p.unit}${p.channel ? ` on ${p.channel}` : ''}`,
   alertMessage: (p) =>
-    `${p.title}: ${p.place}, ${p.label}${p.measured ? ` (${p.measured})` : ''}${p.detail ? ` - ${p.detail}` : ''}`,
+    `${p.title}: ${p.place}${p.label !== null ? `, ${p.label}` : ''}${p.measured ? ` (${p.measured})` : ''}${p.detail ? ` - ${p.detail}` : ''}`,
+  scopeFloors: (p) => `floors ${p.floors.join(',')}`,
+  scopeDevices: (p) => `${p.count} ${p.count === 1 ? 'device' : 'devices'}`,
   ellipsis: '...',
   smsAlert: (p) => {
     const parts = [p.title, p.place, p.label].filter((x) => x !== null).join(', ')

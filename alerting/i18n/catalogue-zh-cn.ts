@@ -43,13 +43,21 @@ export const zhCN: Catalogue = {
     'cable_temp.alarm': '线缆温度报警',
     'cable_temp.rise': '线缆温度快速上升',
     'cable_temp.imbalance': '线缆相间温差过大',
+    'residual_current.jump': '剩余电流突变',
+    'sprinkler.flow': '喷淋水流报警',
+    'fire.confirmed': '火警确认（多探测器）',
+    'fire.spread': '火势跨楼层蔓延',
+    'floor.offline': '整层离线',
+    'duty.patrol_missed': '查岗未应答',
   },
   // 负一层 for the first basement, 12层 for the twelfth floor.
   floor: (n) => (n < 0 ? `负${chineseNumeral(-n)}层` : `${n}层`),
   place: (p) => `${p.building} ${p.floor} ${p.zone}`,
   measured: (p) => `${p.channel ? `${p.channel}通道 ` : ''}${p.value} ${p.unit}`,
   alertMessage: (p) =>
-    `${p.title}：${p.place}，${p.label}${p.measured ? `（${p.measured}）` : ''}${p.detail ? `，${p.detail}` : ''}`,
+    `${p.title}：${p.place}${p.label !== null ? `，${p.label}` : ''}${p.measured ? `（${p.measured}）` : ''}${p.detail ? `，${p.detail}` : ''}`,
+  scopeFloors: (p) => `涉及 ${p.floors.join(',')}`,
+  scopeDevices: (p) => `${p.count}个设备`,
   ellipsis: '…',
   smsAlert: (p) => {
     const parts = [p.title, p.place, p.label].filter((x) => x !== null).join('，')

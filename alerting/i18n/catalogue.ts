@@ -5,8 +5,9 @@ export const WALL_COLOURS = ['green', 'grey', 'yellow', 'red'] as const
 export type WallColour = (typeof WALL_COLOURS)[number]
 
 /**
- * The rule ids of alerting/rule-catalog.ts, listed again so that a title missing from one language
- * is a compile error; tests/i18n/catalogue.test.ts checks this list against the rule catalogue.
+ * The rule ids of alerting/rule-catalog.ts, the fire-aware layer and the patrol check, listed again
+ * so that a title missing from one language is a compile error; tests/i18n/catalogue.test.ts
+ * checks this list against those sources.
  */
 export const RULE_IDS = [
   'device.fire_alarm',
@@ -30,6 +31,13 @@ export const RULE_IDS = [
   'cable_temp.alarm',
   'cable_temp.rise',
   'cable_temp.imbalance',
+  'residual_current.jump',
+  'sprinkler.flow',
+  // Not per device: the fire-aware layer (alerting/fire/fire-rule-ids.ts) and the patrol check.
+  'fire.confirmed',
+  'fire.spread',
+  'floor.offline',
+  'duty.patrol_missed',
 ] as const
 export type RuleId = (typeof RULE_IDS)[number]
 
@@ -94,10 +102,15 @@ export interface Catalogue {
   alertMessage(p: {
     title: string
     place: string
-    label: string
+    /** null for zone, floor and building alerts. */
+    label: string | null
     measured: string | null
     detail: string | null
   }): string
+  /** What a building-wide alert covers, in place of a device label: the floors, in order. */
+  scopeFloors(p: { floors: string[] }): string
+  /** What a zone or floor alert covers, in place of a device label. */
+  scopeDevices(p: { count: number }): string
   /** What marks a device label cut short to fit one SMS. */
   ellipsis: string
   smsAlert(p: SmsParts): string

@@ -30,6 +30,9 @@ export function prepareJob(ctx: NotifyContext, links: AckLinks, job: OutboxJob):
   // Acknowledged or resolved between enqueue and send (the lifecycle cancels, this closes the gap).
   if (job.kind === 'alert' && alert.state !== 'open')
     return { action: 'cancel', reason: `alert ${alert.state}` }
+  // Grouped by storm control between enqueue and send: the group head's notification covers it.
+  if (job.kind === 'alert' && alert.groupedUnder !== null)
+    return { action: 'cancel', reason: `grouped under ${alert.groupedUnder}` }
   const contact = ctx.directory.contact(job.contact)
   if (!contact) return { action: 'fail', reason: `contact ${job.contact} is no longer in the site file` }
   const targets = targetsOf(ctx, job, contact)

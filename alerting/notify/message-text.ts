@@ -1,5 +1,6 @@
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Alert } from '../alert.ts'
+import { scopePlace } from '../alert-message.ts'
 import type { Locale } from '../i18n/locale.ts'
 import { measuredText } from '../i18n/measured-text.ts'
 import { messagesFor, ruleTitle } from '../i18n/messages.ts'
@@ -62,9 +63,7 @@ function countParts(encoding: SmsSegments['encoding'], sizes: number[], single: 
 
 /** Where the alert is, as in alert messages: "Tower A 12F 12-east" / "Tower A 12层 12-east". */
 function placeOf(alert: Alert, site: SiteModel, locale: Locale = site.locale): string {
-  const m = messagesFor(locale)
-  const building = site.building(alert.building)?.name ?? alert.building
-  return m.place({ building, floor: m.floor(alert.floor), zone: alert.zone })
+  return scopePlace(site, alert, locale)
 }
 
 /** The label cut to `length` characters (never inside a surrogate pair), marked as cut. */
@@ -88,7 +87,7 @@ export function notificationText(
   const m = messagesFor(locale)
   const base = { type: m.classWords[alert.class], place: placeOf(alert, site, locale), link: ackUrl }
   const title = ruleTitle(m, alert.rule)
-  const label = site.device(alert.device)?.label ?? alert.device
+  const label = labelOf(alert, site, locale)
   // English keeps to GSM-7 (no degree sign); Chinese is UCS-2 whatever it holds.
   const measured = measuredText(m, alert.metric, alert.value, { gsm: locale === 'en', channel: false })
   const essentials = m.smsAlert({ ...base, title: null, label: null, measured: null })
@@ -130,7 +129,7 @@ export function notificationParams(
     building: limit(site.building(alert.building)?.name ?? alert.building),
     floor: m.floor(alert.floor),
     zone: limit(alert.zone),
-    device: limit(site.device(alert.device)?.label ?? alert.device),
+    device: limit(labelOf(alert, site, locale)),
     // A template cannot leave a variable out, so an event without a value says so with a dash.
     value: measuredText(m, alert.metric, alert.value, { channel: false }) ?? '-',
     time: formatShortTime(alert.openedAt, site.timezone, locale),
@@ -146,7 +145,7 @@ export function notificationParams(
 export function allClearText(alert: Alert, site: SiteModel, locale: Locale = site.locale): string {
   const m = messagesFor(locale)
   const base = { type: m.classWords[alert.class], place: placeOf(alert, site, locale) }
-  const full = m.smsAllClear({ ...base, label: site.device(alert.device)?.label ?? alert.device })
+  const full = m.smsAllClear({ ...base, label: labelOf(alert, site, locale) })
   return smsSegments(full).segments === 1 ? full : m.smsAllClear({ ...base, label: null })
 }
 
@@ -161,4 +160,15 @@ export function allClearParams(
     ...notificationParams(alert, '', site, locale),
     type: m.allClearType({ type: m.classWords[alert.class] }),
   }
+}
+
+/** The device's label; for zone, floor and building alerts what they cover (floors, or devices). */
+function labelOf(alert: Alert, site: SiteModel, locale: Locale): string {
+  const m = messagesFor(locale)
+  if (alert.device !== null) return site.device(alert.device)?.label ?? alert.device
+  if (alert.scope === 'building') {
+    const floors = [...new Set(alert.evidence.map((e) => e.floor))].sort((a, b) => a - b)
+    return m.scopeFloors({ floors: floors.map((f) => m.floor(f)) })
+  }
+  return m.scopeDevices({ count: new Set(alert.evidence.map((e) => e.device)).size })
 }

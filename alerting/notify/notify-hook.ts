@@ -1,6 +1,6 @@
 import type { AlertTransition } from '../alert.ts'
 import { enqueueAllClear } from './all-clear.ts'
-import type { NotifyContext } from './notify-context.ts'
+import { type NotifyContext, noteNotified } from './notify-context.ts'
 import { enqueueStep } from './outbox-enqueue.ts'
 
 export interface NotifyHook {
@@ -10,8 +10,12 @@ export interface NotifyHook {
   afterTransition(t: AlertTransition): void
 }
 
-/** Actions after which nobody needs to be told any more: escalation stops, unsent jobs are cancelled. */
-const SETTLED: readonly string[] = ['acknowledged', 'resolved', 'cleared']
+/**
+ * Actions after which nobody needs to be told any more: escalation stops, unsent jobs are
+ * cancelled. `grouped`: storm control put the alert under a fire or a floor, whose own
+ * notification speaks for the group (alerting/fire/storm-control.ts).
+ */
+const SETTLED: readonly string[] = ['acknowledged', 'resolved', 'cleared', 'grouped']
 /** Actions that end an alert: those who were told of it may be told it is over. */
 const RESOLVED: readonly string[] = ['resolved', 'cleared']
 
@@ -47,6 +51,11 @@ export function createNotifyHook(ctx: NotifyContext, kick: () => void): NotifyHo
 function planJobs(ctx: NotifyContext, t: AlertTransition): boolean {
   const now = ctx.clock.now()
   if (t.action === 'opened') {
+    const silent = silentReason(t)
+    if (silent !== null) {
+      noteNotified(ctx, t.alert.id, silent, now)
+      return false
+    }
     const first = ctx.directory.policyFor(t.alert.building, t.alert.class)?.levels[0]
     if (!first) return false
     ctx.escalations.start(t.alert.id, now + first.ackTimeoutSec * 1000, t.causeReceivedAt ?? now)
@@ -59,6 +68,13 @@ function planJobs(ctx: NotifyContext, t: AlertTransition): boolean {
   const cancelled = ctx.outbox.cancelPendingOf(t.alert.id, now)
   if (cancelled > 0) ctx.metrics.job('any', 'cancelled', cancelled)
   return allClear > 0
+}
+
+/** Alerts recorded but not notified (issue 7): inside a test window, or part of a group. */
+function silentReason(t: AlertTransition): string | null {
+  if (t.alert.tags.includes('test')) return 'not notified: raised inside a test or maintenance window'
+  if (t.alert.groupedUnder !== null) return `not notified: grouped under ${t.alert.groupedUnder}`
+  return null
 }
 
 function observeAck(ctx: NotifyContext, t: AlertTransition): void {

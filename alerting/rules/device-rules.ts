@@ -2,6 +2,7 @@ import type { MetricFamily } from '../../ingest/metrics-catalog.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Device } from '../../ingest/site-schema.ts'
 import { RULES_BY_KIND, type RuleParams, type RuleSpec, resolveParams } from '../rule-catalog.ts'
+import { FlowRule } from './flow-rule.ts'
 import { RateRule } from './rate-rule.ts'
 import { SpreadRule } from './spread-rule.ts'
 import { ThresholdRule } from './threshold-rule.ts'
@@ -248,6 +249,8 @@ function readingRule(spec: RuleSpec, params: RuleParams): ReadingRule | null {
       return new RateRule(params, true)
     case 'rise':
       return new RateRule(params, false)
+    case 'flow':
+      return new FlowRule(params)
     default:
       return null
   }

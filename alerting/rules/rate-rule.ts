@@ -76,6 +76,11 @@ export class RateRule implements ReadingRule {
     return CLEAR
   }
 
+  /** The level before the drop (or rise) that raised the alert; NaN before any. */
+  get levelBeforeDrop(): number {
+    return this.baseline
+  }
+
   reset(): void {
     this.active = false
     this.level = Number.NaN

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { WindowJson } from '../../alerting/windows/window.ts'
 import { canSeeBuilding, type SiteModel } from '../../ingest/site-model.ts'
 import type { LiveState } from '../live-state.ts'
 import { principalOf } from './auth.ts'
@@ -7,11 +8,17 @@ import { notFound } from './http-errors.ts'
 interface BuildingsOptions {
   site: SiteModel
   live: LiveState
+  /** Active test / maintenance windows of a building (issue 7): the wall shows them. */
+  windows?: (building: string) => WindowJson[]
 }
 
-export async function buildingsRoutes(app: FastifyInstance, { site, live }: BuildingsOptions): Promise<void> {
+export async function buildingsRoutes(
+  app: FastifyInstance,
+  { site, live, windows }: BuildingsOptions,
+): Promise<void> {
+  const withWindows = <B extends { id: string }>(b: B) => (windows ? { ...b, windows: windows(b.id) } : b)
   app.get('/buildings', async (request) => ({
-    buildings: live.buildingSummaries(principalOf(request).buildings),
+    buildings: live.buildingSummaries(principalOf(request).buildings).map(withWindows),
   }))
 
   app.get<{ Params: { id: string } }>('/buildings/:id', async (request) => {
@@ -19,6 +26,6 @@ export async function buildingsRoutes(app: FastifyInstance, { site, live }: Buil
     const detail =
       site.building(id) && canSeeBuilding(principalOf(request), id) ? live.buildingDetail(id) : undefined
     if (!detail) throw notFound()
-    return detail
+    return withWindows(detail)
   })
 }

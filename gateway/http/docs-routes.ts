@@ -4,6 +4,7 @@ import { buildOpenApiDocument } from './openapi-document.ts'
 import { livePaths } from './openapi-live.ts'
 import { ackLinkPaths, notifySchemas, pushPaths } from './openapi-notify.ts'
 import { schedulePaths, scheduleSchemas } from './openapi-schedules.ts'
+import { windowPaths, windowSchemas } from './openapi-windows.ts'
 
 /** Which optional route groups the app serves, so that /docs describes exactly those. */
 export interface DocsOptions {
@@ -13,6 +14,7 @@ export interface DocsOptions {
   contacts?: boolean
   twilioStatus?: boolean
   schedules?: boolean
+  windows?: boolean
 }
 
 export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}): Promise<void> {
@@ -32,6 +34,10 @@ export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}
   if (options.schedules) {
     document.paths = { ...document.paths, ...schedulePaths() }
     document.components.schemas = { ...document.components.schemas, ...scheduleSchemas() }
+  }
+  if (options.windows) {
+    document.paths = { ...document.paths, ...windowPaths() }
+    document.components.schemas = { ...document.components.schemas, ...windowSchemas() }
   }
   app.get('/docs', async () => document)
 }

@@ -15,6 +15,7 @@ import { pushRoutes } from './push-routes.ts'
 import { scheduleRoutes } from './schedule-routes.ts'
 import { twilioStatusRoutes } from './twilio-status-routes.ts'
 import { webRoutes } from './web-routes.ts'
+import { windowsRoutes } from './windows-routes.ts'
 
 export type { AlertListFilter, AlertService, HttpDeps } from './http-deps.ts'
 
@@ -48,6 +49,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     contacts: Boolean(deps.contacts),
     twilioStatus: Boolean(deps.twilioStatus),
     schedules: Boolean(deps.schedules),
+    windows: Boolean(deps.windows),
   })
   if (deps.ackLinks) void app.register(ackLinkRoutes, { links: deps.ackLinks })
   if (deps.twilioStatus) void app.register(twilioStatusRoutes, { twilio: deps.twilioStatus })
@@ -57,7 +59,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     async (api) => {
       await api.register(auth, { site: deps.site })
       await api.register(alertsRoutes, { alerts: deps.alerts, site: deps.site })
-      await api.register(buildingsRoutes, { site: deps.site, live: deps.live })
+      await api.register(buildingsRoutes, { site: deps.site, live: deps.live, windows: deps.activeWindows })
       await api.register(devicesRoutes, {
         site: deps.site,
         live: deps.live,
@@ -68,6 +70,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
       if (deps.liveStream) await api.register(liveRoutes, { stream: deps.liveStream })
       if (deps.contacts) await api.register(contactsRoutes, { contacts: deps.contacts })
       if (deps.schedules) await api.register(scheduleRoutes, { schedules: deps.schedules, site: deps.site })
+      if (deps.windows) await api.register(windowsRoutes, { windows: deps.windows, site: deps.site })
     },
     { prefix: '/api/v1' },
   )

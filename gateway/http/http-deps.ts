@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from '../../alerting/alert.ts'
+import type { WindowJson } from '../../alerting/windows/window.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { ReadingsHistory } from '../../ingest/store/history-query.ts'
 import type { LiveState } from '../live-state.ts'
@@ -11,6 +12,7 @@ import type { PatrolLinkService } from './patrol-link-routes.ts'
 import type { PushService } from './push-routes.ts'
 import type { ScheduleService } from './schedule-routes.ts'
 import type { TwilioStatusService } from './twilio-status-routes.ts'
+import type { WindowService } from './windows-routes.ts'
 
 export interface AlertListFilter {
   states: readonly AlertState[]
@@ -62,4 +64,8 @@ export interface HttpDeps {
   schedules?: ScheduleService
   /** One-tap patrol confirmation links (`/patrol/<token>`, no API token). */
   patrolLinks?: PatrolLinkService
+  /** Test and maintenance windows (`/api/v1/windows`); not served when absent. */
+  windows?: WindowService
+  /** Active windows of a building, listed by GET /api/v1/buildings for the wall. */
+  activeWindows?: (building: string) => WindowJson[]
 }

@@ -1,6 +1,7 @@
 import { ALERT_CLASSES, ALERT_STATES, HISTORY_ACTIONS } from '../../alerting/alert.ts'
 import { DEVICE_KINDS } from '../../ingest/site-schema.ts'
 import { WALL_STATUSES } from '../live-state.ts'
+import { ALERT_FIRE_FIELDS, BUILDING_WINDOWS_FIELD, Window } from './openapi-windows.ts'
 
 // Response schemas, written by hand from the TypeScript types (alerting/alert.ts, gateway/live-state.ts):
 // the responses are not zod-validated, so there is no zod schema to generate them from.
@@ -24,7 +25,9 @@ const Alert = object({
   building: str,
   floor: { ...int, description: 'negative for basements (-1 = B1)' },
   zone: str,
-  device: { ...str, description: 'device id; a building-level alert names no device of the site' },
+  device: nullable('string', {
+    description: 'device id; null for zone, floor and building alerts (see scope)',
+  }),
   class: { type: 'string', enum: [...ALERT_CLASSES] },
   rule: { ...str, examples: ['smoke.alarm'] },
   metric: nullable('string'),
@@ -38,6 +41,7 @@ const Alert = object({
   latched: { type: 'boolean', description: 'stays until a person resolves it' },
   repeats: { ...int, description: 'reports of the condition while the alert was active' },
   updatedAt: isoTime,
+  ...ALERT_FIRE_FIELDS,
 })
 
 const AlertHistoryEntry = object({
@@ -87,6 +91,8 @@ const BuildingSummary = object({
     description: 'the heightened watch on now (schedules.watches of the site file), or null',
   },
 })
+// Not required: served only with the windows API (issue 7).
+Object.assign(BuildingSummary.properties, BUILDING_WINDOWS_FIELD)
 
 const LatestValue = object({ value: num, ts: { ...epochMs, description: 'measurement time, epoch ms' } })
 
@@ -174,4 +180,5 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
   Health: object({ status: { type: 'string', enum: ['ok', 'unavailable'] }, time: epochMs }),
   Error: ErrorBody,
   ValidationError,
+  Window,
 }

@@ -25,7 +25,9 @@ export function matchesAlert(alert: Alert, match: AlertMatch): boolean {
     (match.rule === undefined || alert.rule === match.rule) &&
     (match.building === undefined || alert.building === match.building) &&
     (match.floor === undefined || alert.floor === match.floor) &&
-    (match.zone === undefined || alert.zone === match.zone)
+    (match.zone === undefined || alert.zone === match.zone) &&
+    (match.test === undefined || alert.tags.includes('test') === match.test) &&
+    (match.grouped === undefined || (alert.groupedUnder !== null) === match.grouped)
   )
 }
 
@@ -150,6 +152,6 @@ function verb(field: AlertTimeField): string {
 }
 
 function describeAlerts(alerts: readonly Alert[]): string {
-  const shown = alerts.slice(0, 3).map((a) => `${a.device} ${a.rule}`)
+  const shown = alerts.slice(0, 3).map((a) => `${a.device ?? `(${a.scope})`} ${a.rule}`)
   return `${shown.join(', ')}${alerts.length > 3 ? `, +${alerts.length - 3}` : ''}`
 }

@@ -132,7 +132,9 @@ async function play(
 async function preflight(scenario: LoadedScenario, api: LiveApi, speed: number): Promise<string[]> {
   const notes: string[] = []
   const simulated = new Set(scenario.devices.map((d) => d.device.id))
-  const active = (await api.alerts({ state: 'active' })).filter((a) => simulated.has(a.device))
+  const active = (await api.alerts({ state: 'active' })).filter(
+    (a) => a.device !== null && simulated.has(a.device),
+  )
   if (active.length > 0) {
     notes.push(
       `${active.length} alerts were already active on simulated devices (${active

@@ -64,7 +64,7 @@ function alertRow(a: Alert, result: RunResult): string[] {
     at('openedAt'),
     a.class,
     a.rule,
-    a.device,
+    a.device ?? `(${a.scope})`,
     a.state,
     String(a.repeats),
     at('acknowledgedAt'),

@@ -1,7 +1,10 @@
-import type { Alert } from '../../alerting/alert.ts'
+import type { Alert, AlertTransition } from '../../alerting/alert.ts'
 import { type AlertLifecycle, createAlertLifecycle } from '../../alerting/alert-lifecycle.ts'
 import { AlertStore } from '../../alerting/alert-store.ts'
+import type { Logger } from '../../alerting/deps.ts'
 import { createEngine, type Engine } from '../../alerting/engine.ts'
+import type { FireAware } from '../../alerting/fire/fire-aware.ts'
+import { createFireRules } from '../../alerting/fire/fire-setup.ts'
 import { Decoder } from '../../ingest/decoder.ts'
 import { IngestPipeline, type IngestSink } from '../../ingest/ingest-pipeline.ts'
 import { canSeeBuilding } from '../../ingest/site-model.ts'
@@ -21,6 +24,11 @@ export interface VirtualOptions {
   alertDb?: string
   /** More consumers of the ingest pipeline, after the engine, on the run's own alert store. */
   sinks?: (store: AlertStore) => IngestSink[]
+  /**
+   * Joins every alert transaction, as the gateway's notifier does (e.g. the real notify hook, to
+   * count the notification jobs a storm produces).
+   */
+  withinTransaction?: (store: AlertStore, clock: ManualClock) => (t: AlertTransition) => void
 }
 
 /** The gateway's defaults (gateway/config.ts); in virtual time device ts equals receipt time. */
@@ -43,7 +51,13 @@ export async function runScenarioVirtual(
   const clock = new ManualClock(origin)
   const store = AlertStore.open(options.alertDb ?? ':memory:', { synchronous: 'normal' })
   try {
-    const harness = createHarness(scenario, clock, store, options.sinks?.(store) ?? [])
+    const harness = createHarness(
+      scenario,
+      clock,
+      store,
+      options.sinks?.(store) ?? [],
+      options.withinTransaction?.(store, clock),
+    )
     const actions = play(scenario, clock, harness, options.onProgress)
     const alerts = harness.lifecycle.list({ states: ['open', 'acknowledged', 'resolved'], limit: MAX_ALERTS })
     const timeOf = (alert: Alert, field: AlertTimeField) => {
@@ -82,7 +96,7 @@ function play(
   const tickUntil = (t: number) => {
     for (; lastTick + TICK_MS <= t; lastTick += TICK_MS) {
       clock.advanceTo(origin + lastTick + TICK_MS)
-      harness.engine.tick(origin + lastTick + TICK_MS)
+      harness.tick(origin + lastTick + TICK_MS)
     }
   }
   for (const m of player.start()) harness.deliver(m)
@@ -106,6 +120,7 @@ function play(
 interface Harness {
   engine: Engine
   lifecycle: AlertLifecycle
+  tick(now: number): void
   deliver(m: SimMessage): void
   act(a: PersonAction, t: number): ActionResult
   readings(): number
@@ -118,12 +133,28 @@ function createHarness(
   clock: ManualClock,
   store: AlertStore,
   extraSinks: IngestSink[],
+  withinTransaction: ((t: AlertTransition) => void) | undefined,
 ): Harness {
   const { site } = scenario
   const notes: string[] = []
   let readings = 0
-  const lifecycle = createAlertLifecycle({ store, site, clock, onTransition: () => {} })
-  const engine = createEngine({ site, clock, emit: (signal) => lifecycle.apply(signal) })
+  const lifecycle = createAlertLifecycle({
+    store,
+    site,
+    clock,
+    onTransition: () => {},
+    ...(withinTransaction ? { withinTransaction } : {}),
+  })
+  // The fire-aware layer sits between engine and lifecycle, as in the gateway (alerting/fire/).
+  const { fire } = createFireRules({
+    site,
+    store,
+    lifecycle,
+    clock,
+    log: collectErrors(notes),
+    rearmDevice: (device, rule) => engine.rearm(device, rule),
+  })
+  const engine = createEngine({ site, clock, emit: (signal) => fire.signal(signal) })
   const pipeline = new IngestPipeline(
     new Decoder(DECODER),
     [
@@ -131,7 +162,10 @@ function createHarness(
         readingsAccepted: (rs) => {
           for (const r of rs) engine.reading(r)
         },
-        eventAccepted: (e) => engine.event(e),
+        eventAccepted: (e) => {
+          if (e.event === 'test') fire.deviceTested(e.device, e.receivedAt)
+          engine.event(e)
+        },
         statusChanged: (s) => engine.status(s),
       },
       {
@@ -146,8 +180,12 @@ function createHarness(
   return {
     engine,
     lifecycle,
+    tick: (now) => {
+      engine.tick(now)
+      fire.tick(now)
+    },
     deliver: deliverer(pipeline, clock, notes),
-    act: (a, t) => actOn(lifecycle, engine, scenario, a, t),
+    act: (a, t) => actOn(lifecycle, fire, scenario, a, t),
     readings: () => readings,
     notes,
   }
@@ -182,7 +220,7 @@ function deliverer(pipeline: IngestPipeline, clock: ManualClock, notes: string[]
 /** A person acts on the newest active alert matching, as the HTTP API would let the token. */
 function actOn(
   lifecycle: AlertLifecycle,
-  engine: Engine,
+  fire: FireAware,
   scenario: LoadedScenario,
   a: PersonAction,
   t: number,
@@ -198,7 +236,24 @@ function actOn(
   else {
     lifecycle.resolve(alert.id, a.tokenName, a.note)
     // As the gateway's API does: resolving re-arms the rule, so a condition still present raises again.
-    engine.rearm(alert.device, alert.rule)
+    fire.resolved(alert)
   }
-  return { action: a, at: t, ok: true, alertId: alert.id, detail: `${a.type} ${alert.rule} ${alert.device}` }
+  return {
+    action: a,
+    at: t,
+    ok: true,
+    alertId: alert.id,
+    detail: `${a.type} ${alert.rule} ${alert.device ?? alert.scope}`,
+  }
+}
+
+/** Errors of the fire-aware layer become run notes (a scenario with notes fails its test). */
+function collectErrors(notes: string[]): Logger {
+  const ignore = () => {}
+  return {
+    info: ignore,
+    debug: ignore,
+    warn: ignore,
+    error: (obj, msg) => notes.push(`${msg ?? 'error'}: ${String((obj as { err?: unknown }).err ?? '')}`),
+  }
 }

@@ -1,4 +1,4 @@
-import { ALL_RULE_IDS } from '../../alerting/rule-catalog.ts'
+import { ALERT_RULE_IDS as ALL_RULE_IDS } from '../../alerting/fire/fire-rule-ids.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import { formatDuration } from './duration.ts'
 import type { IssueSink } from './resolve-steps.ts'
@@ -76,6 +76,8 @@ export function describeMatch(match: AlertMatch): string {
     match.building,
     match.floor === undefined ? undefined : `floor ${match.floor}`,
     match.zone === undefined ? undefined : `zone ${match.zone}`,
+    match.test === undefined ? undefined : match.test ? 'test' : 'not test',
+    match.grouped === undefined ? undefined : match.grouped ? 'grouped' : 'not grouped',
   ].filter((p) => p !== undefined)
   return parts.length > 0 ? parts.join(' ') : 'any alert'
 }

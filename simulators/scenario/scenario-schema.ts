@@ -28,6 +28,10 @@ export const AlertMatch = z
     building: Id.optional(),
     floor: z.number().int().optional(),
     zone: z.string().min(1).optional(),
+    /** true: only alerts tagged `test` (raised in a window); false: only real ones. */
+    test: z.boolean().optional(),
+    /** true: only alerts grouped under another (storm control); false: only ungrouped ones. */
+    grouped: z.boolean().optional(),
   })
   .strict()
 export type AlertMatch = z.infer<typeof AlertMatch>

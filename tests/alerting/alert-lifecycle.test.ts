@@ -42,6 +42,10 @@ describe('apply', () => {
       latched: false,
       repeats: 0,
       updatedAt: '2026-11-22T10:00:00.000Z',
+      scope: 'device',
+      evidence: [],
+      tags: [],
+      groupedUnder: null,
     })
     expect(lifecycle.get(t!.alert.id)).toEqual(t!.alert)
     expect(lifecycle.history(t!.alert.id)).toEqual([

@@ -49,6 +49,10 @@ function record(fields: Partial<AlertRecord> = {}): AlertRecord {
     latched: false,
     repeats: 0,
     detail: null,
+    scope: 'device',
+    evidence: [],
+    tags: [],
+    groupedUnder: null,
     ...fields,
   }
 }

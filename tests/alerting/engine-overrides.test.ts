@@ -76,8 +76,10 @@ describe('rule overrides', () => {
       h.read('elec-1', 'temperature_c:l1', 52, t)
       h.read('elec-1', 'temperature_c:l2', 40, t)
     }
+    // The fall holds 20 s under the level before it: the default sprinkler.flow sees a head flowing.
     expect(h.take().map((s) => `${s.rule} ${s.threshold}`)).toEqual([
       'pressure.rapid_drop 0.1',
+      'sprinkler.flow 0.05',
       'cable_temp.imbalance 10',
     ])
   })
@@ -199,6 +201,7 @@ describe('delivery', () => {
     expect(signals).toEqual([])
     expect(warnings).toHaveLength(1)
     for (const t of [1, 2, 3]) read('residual_current_ma:c0', 400, t)
-    expect(signals.map((s) => s.rule)).toEqual(['residual_current.alarm'])
+    // 10 -> 400 mA within a second is also a jump (residual_current.jump, 100 mA within 60 s).
+    expect(signals.map((s) => s.rule)).toEqual(['residual_current.jump', 'residual_current.alarm'])
   })
 })

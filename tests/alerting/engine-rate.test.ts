@@ -59,7 +59,8 @@ describe('pressure.rapid_drop', () => {
     h.read('press-1', 'pressure_mpa', 0.29, 9)
     h.take()
     series(h, 'press-1', 'pressure_mpa', 0.29, 10, 200, 5)
-    expect(h.take()).toEqual([])
+    // Held 20 s under the level before the fall: a head flowing (sprinkler.flow), latched.
+    expect(h.take().map((s) => `${s.type} ${s.rule}`)).toEqual(['raise sprinkler.flow'])
     expect(h.engine.isActive('press-1', 'pressure.rapid_drop')).toBe(true)
     h.read('press-1', 'pressure_mpa', 0.33, 205)
     expect(h.take().map(brief)).toEqual([

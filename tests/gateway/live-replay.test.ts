@@ -29,6 +29,10 @@ function transition(n: number, building: string, device: string): AlertTransitio
     latched: false,
     repeats: 0,
     updatedAt: iso,
+    scope: 'device',
+    evidence: [],
+    tags: [],
+    groupedUnder: null,
   }
   return { action: 'opened', alert, actor: 'system', at: BOOT + n, causeReceivedAt: null }
 }

@@ -41,6 +41,10 @@ function alert(device: string, cls: AlertClass, state: AlertState = 'open', buil
     latched: false,
     repeats: 0,
     updatedAt: iso,
+    scope: 'device',
+    evidence: [],
+    tags: [],
+    groupedUnder: null,
   }
 }
 

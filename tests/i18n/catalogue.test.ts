@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { type Catalogue, RULE_IDS } from '../../alerting/i18n/catalogue.ts'
+import { ALERT_RULE_IDS, DERIVED_RULES } from '../../alerting/fire/fire-rule-ids.ts'
+import { type Catalogue, RULE_IDS, type RuleId } from '../../alerting/i18n/catalogue.ts'
 import { LOCALES } from '../../alerting/i18n/locale.ts'
 import { CATALOGUES, ruleTitle } from '../../alerting/i18n/messages.ts'
 import { ALL_RULE_IDS, ruleSpec } from '../../alerting/rule-catalog.ts'
+import { PATROL_MISSED_RULE } from '../../alerting/schedules/patrol-checks.ts'
 import { ErrorCodes } from '../../ingest/error-codes.ts'
 import { ROOT } from '../support/paths.ts'
 
@@ -34,6 +36,8 @@ const SAMPLES: { [K in FunctionKey]: Parameters<Catalogue[K]>[0] } = {
     link: 'https://fire.example.com/ack/abc',
   },
   smsAllClear: { type: 'FIRE', place: 'Tower A 12F 12-east', label: 'Kitchen corridor' },
+  scopeFloors: { floors: ['11F', '12F', '13F'] },
+  scopeDevices: { count: 3 },
   allClearType: { type: 'FIRE' },
   pushTitle: { type: 'FIRE', building: 'Tower A' },
   digestHeader: { count: 7, max: 5, minutes: 60 },
@@ -126,11 +130,14 @@ describe('Message catalogues', () => {
   })
 
   it('When rules are titled, then every rule has a title in both languages and the English is the rule catalogue’s', () => {
-    expect([...RULE_IDS].sort()).toEqual([...ALL_RULE_IDS].sort())
+    const ids = [...ALERT_RULE_IDS, PATROL_MISSED_RULE].sort()
+    expect([...RULE_IDS].sort()).toEqual(ids)
     for (const locale of LOCALES) {
-      expect(Object.keys(CATALOGUES[locale].ruleTitles).sort(), locale).toEqual([...ALL_RULE_IDS].sort())
+      expect(Object.keys(CATALOGUES[locale].ruleTitles).sort(), locale).toEqual(ids)
     }
-    for (const id of RULE_IDS) expect(CATALOGUES.en.ruleTitles[id], id).toBe(ruleSpec(id)!.title)
+    for (const id of ALL_RULE_IDS)
+      expect(CATALOGUES.en.ruleTitles[id as RuleId], id).toBe(ruleSpec(id)!.title)
+    for (const { id, title } of DERIVED_RULES) expect(CATALOGUES.en.ruleTitles[id as RuleId], id).toBe(title)
     expect(ruleTitle(CATALOGUES['zh-CN'], 'smoke.alarm')).toBe('感烟火警')
     expect(ruleTitle(CATALOGUES['zh-CN'], 'site.custom_rule')).toBe('site.custom_rule')
   })

@@ -91,6 +91,10 @@ function alertOf(rule: string, device: string): Alert {
     latched: false,
     repeats: 0,
     updatedAt: '2026-11-22T10:00:00.000Z',
+    scope: 'device',
+    evidence: [],
+    tags: [],
+    groupedUnder: null,
   }
 }
 

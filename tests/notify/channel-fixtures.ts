@@ -59,6 +59,10 @@ export function alertFor(overrides: Partial<Alert> = {}): Alert {
     latched: true,
     repeats: 0,
     updatedAt: '2026-11-22T10:00:00.000Z',
+    scope: 'device',
+    evidence: [],
+    tags: [],
+    groupedUnder: null,
     ...overrides,
   }
 }

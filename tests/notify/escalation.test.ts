@@ -82,7 +82,7 @@ describe('Escalation', () => {
     const alert = h.raise('ta-12-smoke-01', 'fire')
     await h.dispatch()
     const link = h.webhook.deliveries[0]!.body.ackUrl
-    expect(link).toMatch(/^http:\/\/firewatch\.test\/ack\/[A-Za-z0-9._-]+$/)
+    expect(link).toMatch(/^http:\/\/firewatch\.test\/a\/[A-Za-z0-9_-]{18}$/)
     h.advance(60_000)
     expect(h.escalate()).toBe(1)
     const used = h.notifier.ackLinks.use(tokenOf(link), 'on my way')

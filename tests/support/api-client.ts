@@ -17,6 +17,10 @@ export function apiClient(baseUrl: string, token?: string) {
       })
       return { status: res.status, body: await parse(res) }
     },
+    async del(path: string): Promise<{ status: number; body: any }> {
+      const res = await fetch(baseUrl + path, { method: 'DELETE', headers: headers() })
+      return { status: res.status, body: await parse(res) }
+    },
     async text(path: string): Promise<string> {
       return (await fetch(baseUrl + path, { headers: headers() })).text()
     },

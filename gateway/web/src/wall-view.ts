@@ -40,6 +40,8 @@ function tile(b: BuildingSummary, worst: Alert | null, open: () => void): HTMLEl
     h('span', { class: 'tile-name' }, b.name),
     h('span', { class: 'tile-status' }, STATUS_WORD[b.status] ?? b.status),
     where === null ? null : h('span', { class: 'tile-where' }, where),
+    // Issue 7: alerts inside a test / maintenance window are not notified; say so on the tile.
+    b.windows?.length ? h('span', { class: 'tile-where', title: b.windows[0]!.reason }, 'TEST WINDOW') : null,
     h(
       'span',
       { class: 'tile-counts' },
