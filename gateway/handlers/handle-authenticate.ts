@@ -1,31 +1,99 @@
 import type { AuthenticateError, Client } from 'aedes'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { Principal, SiteModel } from '../../ingest/site-model.ts'
+import type { Hardening } from '../limits/hardening.ts'
+import { remoteAddressOf } from '../limits/publish-admission.ts'
+import { clientCertificateOf } from './client-certificate.ts'
 import type { ClientRegistry } from './client-registry.ts'
 
 export interface AuthenticateDeps {
   site: SiteModel
   clients: ClientRegistry
+  hardening: Hardening
   onRefused: (username: string) => void
 }
 
-/** CONTRACT.md: username = device id (password = secret) or API token name (password = token). */
+type Done = (error: AuthenticateError | null, success: boolean | null) => void
+
+/** [MQTT-3.2.2-5] 5 = not authorised (bad credentials); 3 = server unavailable (a limit: try later). */
+function refuse(done: Done, returnCode: 3 | 5): void {
+  const message = returnCode === 5 ? 'not authorised' : 'server unavailable'
+  done(Object.assign(new Error(message), { returnCode }) as AuthenticateError, null)
+}
+
+/**
+ * CONTRACT.md: username = device id (password = secret) or API token name (password = token); or,
+ * over TLS with TLS_CA_FILE, a device certificate whose CN is the device id. Connect rates and the
+ * failed-login guard run before any secret is checked, so a login storm costs no scrypt.
+ */
 export function createAuthenticate(deps: AuthenticateDeps) {
+  const { mqtt, reporter, loginGuard } = deps.hardening
   return (
     client: Client,
     username: Readonly<string | undefined>,
     password: Readonly<Buffer | undefined>,
-    done: (error: AuthenticateError | null, success: boolean | null) => void,
+    done: Done,
   ): void => {
-    const principal =
-      username && password ? deps.site.authenticate(username, password.toString('utf8')) : null
-    if (!principal) {
-      deps.onRefused(username ?? '')
-      // [MQTT-3.2.2-5] CONNACK return code 5: not authorised.
-      const error = Object.assign(new Error('not authorised'), { returnCode: 5 }) as AuthenticateError
-      done(error, null)
+    const address = remoteAddressOf(client)
+    const user = username ?? ''
+    if (!mqtt.connectsPerAddress.take(address)) {
+      reporter.hit('mqtt_connect_rate_address', address)
+      refuse(done, 3)
       return
     }
-    deps.clients.authenticated(client, principal)
-    done(null, true)
+    if (!mqtt.connectsPerClient.take(`${user || client.id}\u0000${address}`)) {
+      reporter.hit('mqtt_connect_rate_client', user || client.id, { address })
+      refuse(done, 3)
+      return
+    }
+    const cert = clientCertificateOf(client)
+    if (cert.kind !== 'none') {
+      const principal = cert.kind === 'trusted' ? deps.site.deviceForCertificate(cert.commonName) : null
+      // A username, when given, must name the certificate's device: no borrowing another identity.
+      if (!principal || (user !== '' && cert.kind === 'trusted' && user !== cert.commonName)) {
+        deps.onRefused(user)
+        refuse(done, 5)
+        return
+      }
+      accept(deps, client, principal, done)
+      return
+    }
+    const verdict = loginGuard.before(address, user)
+    if (verdict.kind === 'locked') {
+      reporter.hit('mqtt_login_lockout', address)
+      refuse(done, 3)
+      return
+    }
+    const check = () => {
+      const login = username && password ? deps.site.verifyLogin(username, password.toString('utf8')) : null
+      void Promise.resolve(login).then(
+        (principal) => {
+          if (principal) {
+            loginGuard.succeeded(address, user)
+            accept(deps, client, principal, done)
+            return
+          }
+          if (loginGuard.failed(address, user)) deps.hardening.metrics.lockedOut()
+          deps.onRefused(user)
+          refuse(done, 5)
+        },
+        () => refuse(done, 3),
+      )
+    }
+    if (verdict.delayMs > 0) setTimeout(check, verdict.delayMs)
+    else check()
   }
+}
+
+function accept(deps: AuthenticateDeps, client: Client, principal: Principal, done: Done): void {
+  if (
+    principal.type === 'device' &&
+    deps.hardening.mqtt.duplicateLogin === 'refuse' &&
+    deps.clients.hasLiveConnection(principal.device.id)
+  ) {
+    deps.hardening.reporter.hit('mqtt_duplicate_login', principal.device.id, { policy: 'refuse' })
+    refuse(done, 3)
+    return
+  }
+  deps.clients.authenticated(client, principal)
+  done(null, true)
 }

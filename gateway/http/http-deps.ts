@@ -6,6 +6,7 @@ import type { ReadingsHistory } from '../../ingest/store/history-query.ts'
 import type { LiveState } from '../live-state.ts'
 import type { LiveStream } from '../live-stream.ts'
 import type { AckLinkService } from './ack-link-routes.ts'
+import type { HttpHardening } from './http-hardening.ts'
 import type { PushService } from './push-routes.ts'
 
 export interface AlertListFilter {
@@ -50,4 +51,6 @@ export interface HttpDeps {
   liveStream?: LiveStream
   /** Directory of the built sensor wall (gateway/web/dist). */
   webDir?: string
+  /** Issue 9: limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts). */
+  hardening?: HttpHardening
 }
