@@ -148,7 +148,16 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
 export function createRootLogger(level: GatewayEnv['LOG_LEVEL']): Logger {
   return pino({
     level,
-    redact: ['*.token', '*.password', '*.secret', 'req.headers.authorization', 'headers.authorization'],
+    redact: [
+      'token',
+      'password',
+      'secret',
+      '*.token',
+      '*.password',
+      '*.secret',
+      'req.headers.authorization',
+      'headers.authorization',
+    ],
   })
 }
 

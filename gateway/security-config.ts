@@ -28,12 +28,19 @@ export const SecurityEnv = z.object({
   MQTT_MAX_TOPIC_LEVELS: Count(2, 64).default(8),
   /** `takeover` (a new login of a device closes its old connection) or `refuse` (CONNACK 3). */
   MQTT_DUPLICATE_LOGIN: z.enum(['takeover', 'refuse']).default('takeover'),
-  /** CONNECTs per minute per source address, and per client id (or username). */
-  MQTT_CONNECTS_PER_MIN_PER_ADDRESS: Count(1, 1_000_000).default(600),
-  MQTT_CONNECTS_PER_MIN_PER_CLIENT: Count(1, 1_000_000).default(30),
-  /** PUBLISHes per second per connection, and summed over the connections of a source address. */
-  MQTT_PUBLISHES_PER_SEC_PER_CLIENT: Count(1, 1_000_000).default(50),
-  MQTT_PUBLISHES_PER_SEC_PER_ADDRESS: Count(1, 1_000_000).default(5_000),
+  /**
+   * CONNECTs per minute per source address, and per username (or client id) at one address. The
+   * address default lets a few thousand devices behind one NAT reconnect after an outage.
+   */
+  MQTT_CONNECTS_PER_MIN_PER_ADDRESS: Count(1, 1_000_000).default(6_000),
+  MQTT_CONNECTS_PER_MIN_PER_CLIENT: Count(1, 1_000_000).default(60),
+  /**
+   * PUBLISHes per second per connection, and summed over the connections of one source address.
+   * A sensor sends one message every few seconds; the defaults only stop a runaway client from
+   * taking the whole ingress budget (INGRESS_MAX_MESSAGES_PER_SEC); lower them for a site.
+   */
+  MQTT_PUBLISHES_PER_SEC_PER_CLIENT: Count(1, 1_000_000).default(500),
+  MQTT_PUBLISHES_PER_SEC_PER_ADDRESS: Count(1, 1_000_000).default(50_000),
   /** Failed logins (per address, and per username from one address) before answers are delayed. */
   LOGIN_FAILURES_BEFORE_BACKOFF: Count(1, 1_000).default(5),
   /** Failed logins before the key is locked out for LOGIN_LOCKOUT_SEC. */
