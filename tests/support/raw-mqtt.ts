@@ -1,6 +1,6 @@
 import net from 'node:net'
-import mqttPacket, { type Packet } from 'mqtt-packet'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import mqttPacket, { type Packet } from 'mqtt-packet'
 
 /** A bare TCP connection speaking MQTT 3.1.1 packet by packet (malformed ones included). */
 export interface RawMqtt {
@@ -64,11 +64,7 @@ export async function rawLogin(
 }
 
 /** An mqtt.js client whose TCP connection starts from `localAddress` (another "source address"). */
-export function clientFrom(
-  localAddress: string,
-  port: number,
-  options: IClientOptions,
-): Promise<MqttClient> {
+export function clientFrom(localAddress: string, port: number, options: IClientOptions): Promise<MqttClient> {
   const client = new mqtt.MqttClient(() => net.connect({ port, host: '127.0.0.1', localAddress }), {
     protocolVersion: 4,
     reconnectPeriod: 0,
