@@ -147,7 +147,7 @@ export class FuzzInputs {
       case 1:
         return levels.slice(0, this.int(levels.length + 1)).join('/')
       case 2:
-        return `${own}/${this.string(20).replace(/[+#\u0000]/g, '')}`
+        return `${own}/${topicSafe(this.string(20))}`
       case 3:
         return [
           'fw',
@@ -156,11 +156,11 @@ export class FuzzInputs {
           this.pick(['telemetry', 'event', 'status', 'error', 'alerts']),
         ].join('/')
       case 4:
-        return `$SYS/${this.string(10).replace(/[+#\u0000]/g, '')}`
+        return `$SYS/${topicSafe(this.string(10))}`
       case 5:
         return '/'.repeat(1 + this.int(40))
       default:
-        return this.string(300).replace(/[+#\u0000]/g, '') || 'x'
+        return topicSafe(this.string(300)) || 'x'
     }
   }
 
@@ -248,6 +248,13 @@ export class FuzzInputs {
         return this.bytes(1 + this.int(100))
     }
   }
+}
+
+/** Without wildcards and NUL, which the client library refuses in a topic name (raw packets cover those). */
+function topicSafe(text: string): string {
+  return Array.from(text)
+    .filter((c) => c !== '+' && c !== '#' && c !== String.fromCharCode(0))
+    .join('')
 }
 
 function json(value: unknown): Buffer {
