@@ -14,9 +14,17 @@ export interface AuthenticateDeps {
 
 type Done = (error: AuthenticateError | null, success: boolean | null) => void
 
-/** [MQTT-3.2.2-5] 5 = not authorised (bad credentials); 3 = server unavailable (a limit: try later). */
-function refuse(done: Done, returnCode: 3 | 5): void {
-  const message = returnCode === 5 ? 'not authorised' : 'server unavailable'
+/** aedes 1.2 applies maxClientsIdLength to MQTT 3.1 only; this bounds 3.1.1 client ids too. */
+export const MAX_CLIENT_ID_LENGTH = 256
+
+const MESSAGES = { 2: 'identifier rejected', 3: 'server unavailable', 5: 'not authorised' }
+
+/**
+ * [MQTT-3.2.2-5] 5 = not authorised (bad credentials); 3 = server unavailable (a limit: try
+ * later); 2 = identifier rejected (client id too long).
+ */
+function refuse(done: Done, returnCode: 2 | 3 | 5): void {
+  const message = MESSAGES[returnCode]
   done(Object.assign(new Error(message), { returnCode }) as AuthenticateError, null)
 }
 
@@ -35,6 +43,10 @@ export function createAuthenticate(deps: AuthenticateDeps) {
   ): void => {
     const address = remoteAddressOf(client)
     const user = username ?? ''
+    if (client.id.length > MAX_CLIENT_ID_LENGTH) {
+      refuse(done, 2)
+      return
+    }
     if (!mqtt.connectsPerAddress.take(address)) {
       reporter.hit('mqtt_connect_rate_address', address)
       refuse(done, 3)

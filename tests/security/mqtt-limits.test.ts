@@ -100,6 +100,16 @@ describe('MQTT limits', () => {
     expect(await limitHits('mqtt_topic')).toBeGreaterThanOrEqual(2)
   })
 
+  it('When a client id is longer than 256 characters, then CONNACK 2 (identifier rejected)', async () => {
+    const { code, session } = await rawLogin(port(), {
+      username: 'tb-01-pump-01',
+      password: 's3cret-tb-01',
+      clientId: 'c'.repeat(300),
+    })
+    session.socket.destroy()
+    expect(code).toBe(2)
+  })
+
   it('When a device logs in a second time under MQTT_DUPLICATE_LOGIN=refuse, then the second login gets CONNACK 3 and the first stays', async () => {
     const first = await device('ta-20-sprinkler-01', { clientId: 'sprinkler-a' })
     const second = await rawLogin(port(), {
