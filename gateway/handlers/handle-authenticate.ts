@@ -2,7 +2,7 @@ import type { AuthenticateError, Client } from 'aedes'
 import type { Principal, SiteModel } from '../../ingest/site-model.ts'
 import type { Hardening } from '../limits/hardening.ts'
 import { remoteAddressOf } from '../limits/publish-admission.ts'
-import { clientCertificateOf } from './client-certificate.ts'
+import { type ClientCertificate, clientCertificateOf } from './client-certificate.ts'
 import type { ClientRegistry } from './client-registry.ts'
 
 export interface AuthenticateDeps {
@@ -34,7 +34,6 @@ function refuse(done: Done, returnCode: 2 | 3 | 5): void {
  * failed-login guard run before any secret is checked, so a login storm costs no scrypt.
  */
 export function createAuthenticate(deps: AuthenticateDeps) {
-  const { mqtt, reporter, loginGuard } = deps.hardening
   return (
     client: Client,
     username: Readonly<string | undefined>,
@@ -47,53 +46,79 @@ export function createAuthenticate(deps: AuthenticateDeps) {
       refuse(done, 2)
       return
     }
-    if (!mqtt.connectsPerAddress.take(address)) {
-      reporter.hit('mqtt_connect_rate_address', address)
-      refuse(done, 3)
-      return
-    }
-    if (!mqtt.connectsPerClient.take(`${user || client.id}\u0000${address}`)) {
-      reporter.hit('mqtt_connect_rate_client', user || client.id, { address })
+    if (!withinConnectRates(deps.hardening, client, user, address)) {
       refuse(done, 3)
       return
     }
     const cert = clientCertificateOf(client)
-    if (cert.kind !== 'none') {
-      const principal = cert.kind === 'trusted' ? deps.site.deviceForCertificate(cert.commonName) : null
-      // A username, when given, must name the certificate's device: no borrowing another identity.
-      if (!principal || (user !== '' && cert.kind === 'trusted' && user !== cert.commonName)) {
+    if (cert.kind !== 'none') certificateLogin(deps, client, user, cert, done)
+    else passwordLogin(deps, client, { address, user, password }, done)
+  }
+}
+
+function withinConnectRates(hardening: Hardening, client: Client, user: string, address: string): boolean {
+  const { mqtt, reporter } = hardening
+  if (!mqtt.connectsPerAddress.take(address)) {
+    reporter.hit('mqtt_connect_rate_address', address)
+    return false
+  }
+  if (!mqtt.connectsPerClient.take(`${user || client.id}\u0000${address}`)) {
+    reporter.hit('mqtt_connect_rate_client', user || client.id, { address })
+    return false
+  }
+  return true
+}
+
+/** A username, when given, must name the certificate's device: no borrowing another identity. */
+function certificateLogin(
+  deps: AuthenticateDeps,
+  client: Client,
+  user: string,
+  cert: Exclude<ClientCertificate, { kind: 'none' }>,
+  done: Done,
+): void {
+  const principal = cert.kind === 'trusted' ? deps.site.deviceForCertificate(cert.commonName) : null
+  if (!principal || (cert.kind === 'trusted' && user !== '' && user !== cert.commonName)) {
+    deps.onRefused(user)
+    refuse(done, 5)
+    return
+  }
+  accept(deps, client, principal, done)
+}
+
+/** The lockout is checked, and the back-off waited, before any secret is: a storm costs no scrypt. */
+function passwordLogin(
+  deps: AuthenticateDeps,
+  client: Client,
+  login: { address: string; user: string; password: Readonly<Buffer | undefined> },
+  done: Done,
+): void {
+  const { loginGuard, reporter, metrics } = deps.hardening
+  const { address, user, password } = login
+  const verdict = loginGuard.before(address, user)
+  if (verdict.kind === 'locked') {
+    reporter.hit('mqtt_login_lockout', address)
+    refuse(done, 3)
+    return
+  }
+  const check = () => {
+    const verified = user && password ? deps.site.verifyLogin(user, password.toString('utf8')) : null
+    void Promise.resolve(verified).then(
+      (principal) => {
+        if (principal) {
+          loginGuard.succeeded(address, user)
+          accept(deps, client, principal, done)
+          return
+        }
+        if (loginGuard.failed(address, user)) metrics.lockedOut()
         deps.onRefused(user)
         refuse(done, 5)
-        return
-      }
-      accept(deps, client, principal, done)
-      return
-    }
-    const verdict = loginGuard.before(address, user)
-    if (verdict.kind === 'locked') {
-      reporter.hit('mqtt_login_lockout', address)
-      refuse(done, 3)
-      return
-    }
-    const check = () => {
-      const login = username && password ? deps.site.verifyLogin(username, password.toString('utf8')) : null
-      void Promise.resolve(login).then(
-        (principal) => {
-          if (principal) {
-            loginGuard.succeeded(address, user)
-            accept(deps, client, principal, done)
-            return
-          }
-          if (loginGuard.failed(address, user)) deps.hardening.metrics.lockedOut()
-          deps.onRefused(user)
-          refuse(done, 5)
-        },
-        () => refuse(done, 3),
-      )
-    }
-    if (verdict.delayMs > 0) setTimeout(check, verdict.delayMs)
-    else check()
+      },
+      () => refuse(done, 3),
+    )
   }
+  if (verdict.delayMs > 0) setTimeout(check, verdict.delayMs)
+  else check()
 }
 
 function accept(deps: AuthenticateDeps, client: Client, principal: Principal, done: Done): void {

@@ -32,8 +32,10 @@ export class LimitReporter {
     },
   ) {}
 
-  hit(limit: LimitName, who: string, detail: Record<string, unknown> = {}): void {
+  hit(limit: LimitName, client: string, detail: Record<string, unknown> = {}): void {
     this.deps.count(limit)
+    // Client ids and usernames come from the wire: bounded, so a long one cannot bloat the log.
+    const who = client.length > 64 ? `${client.slice(0, 64)}…` : client
     const key = `${limit}\u0000${who}`
     const now = this.deps.clock.now()
     const last = this.lastLogged.get(key)
