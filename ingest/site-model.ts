@@ -1,5 +1,9 @@
 import { SecretVerifier } from './secret-cache.ts'
-import { isHashedSecret, sameDigest } from './secret-hash.ts'
+import { isHashedSecret, sameDigest, verifySecret } from './secret-hash.ts'
+
+/** A well-formed hash (zero salt, zero key) that no password derives; checked for unknown usernames. */
+const UNKNOWN_USER_HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+
 import type { ApiToken, Building, Device, SiteFile } from './site-schema.ts'
 
 export type Role = ApiToken['role']
@@ -61,7 +65,11 @@ export class SiteModel {
     if (device)
       return (await this.secrets.verify(device.secret, password)) ? { type: 'device', device } : null
     const token = this.tokenByName.get(username)
-    if (token && (await this.secrets.verify(token.token, password))) return tokenPrincipal(token)
+    if (token) return (await this.secrets.verify(token.token, password)) ? tokenPrincipal(token) : null
+    // An unknown name costs what a known one does, so the answer time does not tell which exist.
+    if (this.hashedTokens.length > 0 || this.devices.some((d) => isHashedSecret(d.secret))) {
+      await verifySecret(UNKNOWN_USER_HASH, password)
+    }
     return null
   }
 
