@@ -25,6 +25,13 @@ export class FuzzReport {
     }
   }
 
+  private counterLines: string[] = []
+
+  /** Lines of the gateway's /metrics to print under the sections. */
+  counters(lines: string[]): void {
+    this.counterLines = lines
+  }
+
   finding(what: string): void {
     // The first few of a kind tell the story; thousands would drown it.
     if (this.findings.length < 50) this.findings.push(what)
@@ -50,6 +57,10 @@ export class FuzzReport {
       for (const [k, v] of [...s.notes].sort((a, b) => b[1] - a[1]))
         lines.push(`      ${String(v).padStart(7)}  (${k})`)
     }
+    lines.push(
+      '  (device told …) = answers on fw/{b}/{d}/error, rate-limited per device and code; the counters see all:',
+    )
+    for (const c of this.counterLines) lines.push(`      ${c}`)
     lines.push(this.findings.length === 0 ? 'findings: none' : `findings (${this.findings.length}):`)
     for (const f of this.findings) lines.push(`  - ${f}`)
     return lines.join('\n')

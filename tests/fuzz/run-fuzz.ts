@@ -57,6 +57,7 @@ async function main(): Promise<number> {
     await fuzzHttp(gw.httpUrl, Math.round(INPUTS * 0.11), 65_536, gen, report)
     await fuzzRawPackets(port, Math.round(INPUTS * 0.05), gen, report)
     if (!exited) await checkStillServing(gw.mqttUrl, gw.httpUrl, report)
+    if (!exited) report.counters(await gatewayCounters(gw.httpUrl))
   } catch (err) {
     report.finding(`the run failed: ${(err as Error).stack ?? err}`)
   } finally {
@@ -92,6 +93,17 @@ async function checkStillServing(mqttUrl: string, httpUrl: string, report: FuzzR
     await new Promise((r) => setTimeout(r, 50))
   }
   report.finding('a fire alarm after the run raised no fire alert')
+}
+
+/**
+ * Why the gateway refused what it refused, from its own counters: the answers on the devices' error
+ * topics are rate-limited per device and code, the counters see every rejection.
+ */
+async function gatewayCounters(httpUrl: string): Promise<string[]> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text()
+  const wanted =
+    /^firewatch_(readings_rejected_total|mqtt_acl_denied_total|limit_hits_total|readings_accepted_total|device_events_total)/
+  return text.split('\n').filter((line) => wanted.test(line))
 }
 
 process.exitCode = await main()
