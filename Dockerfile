@@ -10,7 +10,7 @@ ENV DATA_DIR=/data \
     HTTP_PORT=8080 \
     BIND_HOST=0.0.0.0
 VOLUME ["/data"]
-EXPOSE 1883 8080
+EXPOSE 1883 8080 8883 8443
 # npm start = tsx gateway/main.ts; SIGTERM reaches node (npm forwards it) and the gateway flushes or
 # spools its readings before it exits.
 CMD ["npm", "start"]

@@ -1,5 +1,6 @@
 import { once } from 'node:events'
-import { createServer, type Server } from 'node:net'
+import { createServer, type Server, type Socket } from 'node:net'
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls'
 import { Aedes, type Client } from 'aedes'
 import type { Logger } from 'pino'
 import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
@@ -11,6 +12,9 @@ import { createAuthenticate } from './handlers/handle-authenticate.ts'
 import { createAuthorizePublish, DROPPED_TOPIC } from './handlers/handle-publish.ts'
 import { createAuthorizeForward, createAuthorizeSubscribe } from './handlers/handle-subscribe.ts'
 import { IngressLimiter } from './handlers/ingress-limiter.ts'
+import type { Hardening } from './limits/hardening.ts'
+import { guardPacketSize } from './limits/packet-size-guard.ts'
+import { remoteAddressOf } from './limits/publish-admission.ts'
 import type { GatewayMetrics } from './metrics.ts'
 
 export interface BrokerDeps {
@@ -20,6 +24,7 @@ export interface BrokerDeps {
   log: Logger
   clock: { now(): number }
   maxMessagesPerSec: number
+  hardening: Hardening
 }
 
 export interface FirewatchBroker {
@@ -27,6 +32,8 @@ export interface FirewatchBroker {
   /** Publishes on behalf of the gateway (alert transitions, error answers). */
   publish(topic: string, payload: Buffer, qos: 0 | 1): void
   listen(port: number, host: string): Promise<number>
+  /** MQTT over TLS (MQTT_TLS_PORT); the same broker, devices may also log in with a certificate. */
+  listenTls(port: number, host: string, tls: TlsOptions): Promise<number>
   close(): Promise<void>
 }
 
@@ -54,6 +61,7 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
     authenticate: createAuthenticate({
       site: deps.site,
       clients,
+      hardening: deps.hardening,
       onRefused: (username) => {
         metrics.authFailed.inc()
         log.debug({ username }, 'mqtt login refused')
@@ -65,6 +73,7 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
       limiter,
       replies: new DeviceReplies(publish, deps.clock),
       clock: deps.clock,
+      hardening: deps.hardening,
       onOutcome: (_device, outcome) => {
         metrics.countAccepted(outcome.accepted)
         for (const p of outcome.problems) metrics.readingsRejected.labels(p.code).inc()
@@ -74,6 +83,8 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
     }),
     authorizeSubscribe: createAuthorizeSubscribe({
       clients,
+      topicLimits: deps.hardening.mqtt.topic,
+      onTooLong: (who, detail) => deps.hardening.reporter.hit('mqtt_topic', who, { detail }),
       onGranted: (client, filter) => watchers.subscribed(client, filter),
       onDenied: denied('subscribe'),
     }),
@@ -82,23 +93,38 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
   skipDroppedPackets(aedes)
   watchConnections(aedes, deps, clients)
   aedes.on('unsubscribe', (filters: string[], client: Client) => watchers.unsubscribed(client, filters))
-  aedes.on('clientDisconnect', (client: Client) => watchers.disconnected(client))
-  const server: Server = createServer(aedes.handle)
+  aedes.on('clientDisconnect', (client: Client) => {
+    watchers.disconnected(client)
+    deps.hardening.mqtt.publishesPerClient.forget(client)
+  })
   const broker = aedes
+  const accept = (conn: Socket) => {
+    const client = broker.handle(conn)
+    guardPacketSize(client, deps.hardening.mqtt.maxPacketBytes, (bytes) =>
+      deps.hardening.reporter.hit('mqtt_packet_size', remoteAddressOf(client), { bytes }),
+    )
+  }
+  const servers: Server[] = []
+  const listenOn = async (server: Server, port: number, host: string) => {
+    servers.push(server)
+    server.listen(port, host)
+    await once(server, 'listening')
+    const address = server.address()
+    return typeof address === 'object' && address ? address.port : port
+  }
   return {
     aedes: broker,
     publish,
-    async listen(port, host) {
-      server.listen(port, host)
-      await once(server, 'listening')
-      const address = server.address()
-      return typeof address === 'object' && address ? address.port : port
-    },
+    listen: (port, host) => listenOn(createServer(accept), port, host),
+    // A failed handshake (no or untrusted certificate under TLS_CLIENT_CERT=required) only closes that socket.
+    listenTls: (port, host, tls) => listenOn(createTlsServer(tls, accept), port, host),
     async close() {
       limiter.close()
       // aedes first: it disconnects every client, which server.close() would otherwise wait for.
       await new Promise<void>((resolve) => broker.close(() => resolve()))
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await Promise.all(
+        servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      )
     },
   }
 }
@@ -125,9 +151,17 @@ function skipDroppedPackets(aedes: Aedes): void {
 function watchConnections(aedes: Aedes, deps: BrokerDeps, clients: ClientRegistry): void {
   aedes.on('client', (client: Client) => {
     deps.metrics.connections.inc()
-    const principal = clients.connected(client)
+    const principal = clients.principalOf(client)
+    const previous = principal?.type === 'device' ? clients.connectionOf(principal.device.id) : undefined
+    clients.connected(client)
     if (principal?.type !== 'device') return
     const device = principal.device
+    // MQTT_DUPLICATE_LOGIN=takeover: the newest connection of a device wins, as with a same-id
+    // takeover [MQTT-3.1.4-2]; the old one's Last Will is dropped as stale (handle-publish.ts).
+    if (previous && previous !== client && !previous.closed) {
+      deps.hardening.reporter.hit('mqtt_duplicate_login', device.id, { policy: 'takeover' })
+      previous.close()
+    }
     if (client.clean) deps.ingest.sessionStarted(device.id)
     deps.ingest.statusObserved({
       device: device.id,

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import { ChannelsEnv, checkChannelsEnv } from '../alerting/notify/channels/index.ts'
 import { checkStorageEnv, StorageEnv } from '../ingest/store/storage-config.ts'
+import { checkSecurityEnv, SecurityEnv } from './security-config.ts'
 
 const Port = z.coerce.number().int().min(0).max(65_535)
 
@@ -45,9 +46,11 @@ export const GatewayEnv = z
       .optional(),
     ...StorageEnv.shape,
     ...ChannelsEnv.shape,
+    ...SecurityEnv.shape,
   })
   .superRefine(checkStorageEnv)
   .superRefine(checkChannelsEnv)
+  .superRefine(checkSecurityEnv)
 export type GatewayEnv = z.infer<typeof GatewayEnv>
 
 export function parseGatewayEnv(env: NodeJS.ProcessEnv): GatewayEnv {

@@ -22,11 +22,11 @@ import { createGatewayMetrics } from './metrics.ts'
 import { createNotifications } from './notify-wiring.ts'
 import { createAlertPublisher } from './publish-alerts.ts'
 import { createSchedules } from './schedule-wiring.ts'
+import { type ListenPorts, listenAll, prepareSecurity } from './secure-listeners.ts'
 import { WEB_DIST } from './web-dir.ts'
 
-export interface RunningGateway {
-  mqttPort: number
-  httpPort: number
+/** Ports of the listeners; null for one that is off (MQTT_PLAIN/HTTP_PLAIN=off, no TLS). */
+export interface RunningGateway extends ListenPorts {
   site: SiteModel
   stop(): Promise<void>
 }
@@ -34,17 +34,24 @@ export interface RunningGateway {
 export interface GatewayOptions {
   clock?: { now(): number }
   log?: Logger
+  /** Where `secret: { env: NAME }` in the site file is read from (main.ts passes process.env). */
+  secretEnv?: Readonly<Record<string, string | undefined>>
 }
 
 /** Wires the parts together (the only place that does, DESIGN.md) and starts listening. */
 export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock
   const log = options.log ?? createRootLogger(env.LOG_LEVEL)
-  const site = loadSite(env.FIREWATCH_SITE)
+  const site = loadSite(env.FIREWATCH_SITE, options.secretEnv)
   const ruleProblems = [...checkRuleOverrides(site), ...checkWatchRules(site)]
   if (ruleProblems.length > 0) throw new Error(`${env.FIREWATCH_SITE}:\n  ${ruleProblems.join('\n  ')}`)
   mkdirSync(env.DATA_DIR, { recursive: true })
   const metrics = createGatewayMetrics()
+  const security = prepareSecurity(env, {
+    clock,
+    log: log.child({ module: 'limits' }),
+    registry: metrics.registry,
+  })
   const store = AlertStore.open(join(env.DATA_DIR, 'alerts.db'), { synchronous: env.ALERT_DB_SYNC })
   const live = new LiveState(site, store.active())
   const liveStream = new LiveStream({
@@ -127,6 +134,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     clock,
     log: log.child({ module: 'mqtt' }),
     maxMessagesPerSec: env.INGRESS_MAX_MESSAGES_PER_SEC,
+    hardening: security.hardening,
   })
   metrics.countActiveAlertsFrom(() => lifecycle.active())
   let listening = false
@@ -145,21 +153,20 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     ...schedules.http,
     liveStream,
     webDir: WEB_DIST,
+    hardening: security.http,
   })
-  const mqttPort = await broker.listen(env.MQTT_PORT, env.BIND_HOST)
-  await http.listen({ port: env.HTTP_PORT, host: env.BIND_HOST })
-  const httpPort = (http.server.address() as { port: number }).port
+  const ports = await listenAll(env, security, broker, http)
   listening = true
-  notify.start(httpPort)
-  schedules.start(httpPort)
+  const linkPort = ports.httpPort ?? ports.httpsPort ?? env.HTTP_PORT
+  notify.start(linkPort)
+  schedules.start(linkPort)
   const ticker = setInterval(() => {
     engine.tick(clock.now())
     fireRules.tick(clock.now())
   }, 1000)
-  log.info({ mqttPort, httpPort, site: site.name, devices: site.devices.length }, 'gateway started')
+  log.info({ ...ports, site: site.name, devices: site.devices.length }, 'gateway started')
   return {
-    mqttPort,
-    httpPort,
+    ...ports,
     site,
     async stop() {
       listening = false
@@ -168,6 +175,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
       fireRules.stop()
       liveStream.close()
       await broker?.close()
+      await security.http.listeners?.close()
       await http.close()
       // After the broker: no reading arrives any more, so everything queued is written or spooled.
       await readings.close()
@@ -181,7 +189,16 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
 export function createRootLogger(level: GatewayEnv['LOG_LEVEL']): Logger {
   return pino({
     level,
-    redact: ['*.token', '*.password', '*.secret', 'req.headers.authorization', 'headers.authorization'],
+    redact: [
+      'token',
+      'password',
+      'secret',
+      '*.token',
+      '*.password',
+      '*.secret',
+      'req.headers.authorization',
+      'headers.authorization',
+    ],
   })
 }
 

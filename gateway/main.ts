@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     log.fatal({ err }, 'uncaught exception: exiting so that the supervisor restarts the gateway')
     process.exit(1)
   })
-  const gateway = await startGateway(env, { log }).catch((err: Error) => {
+  const gateway = await startGateway(env, { log, secretEnv: process.env }).catch((err: Error) => {
     console.error(err instanceof YamlFileError ? `invalid site file ${err.message}` : err.message)
     process.exit(78)
   })

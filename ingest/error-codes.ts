@@ -38,6 +38,15 @@ export const ErrorCodes = {
   FGW_ERR_TWILIO_SIGNATURE: 'the X-Twilio-Signature does not match the callback URL and parameters',
   FGW_ERR_PUSH_CONTACT: 'the contact is unknown, not linked to this token, or has no push channel',
   FGW_ERR_PUSH_UNAVAILABLE: 'Web Push is not configured on this gateway',
+  FGW_ERR_LIMIT_PACKET_SIZE: 'MQTT packet exceeds MQTT_MAX_PACKET_BYTES; the connection is closed',
+  FGW_ERR_LIMIT_TOPIC: 'topic exceeds MQTT_MAX_TOPIC_LENGTH or MQTT_MAX_TOPIC_LEVELS',
+  FGW_ERR_LIMIT_PUBLISH_RATE: 'too many publishes per second from this client or address; message dropped',
+  FGW_ERR_LIMIT_CONNECT_RATE: 'too many connects from this client or address; CONNACK 3',
+  FGW_ERR_LIMIT_LOGIN_LOCKOUT: 'too many failed logins; CONNACK 3 until the lockout ends',
+  FGW_ERR_LIMIT_DUPLICATE_LOGIN: 'the device is already connected (MQTT_DUPLICATE_LOGIN)',
+  FGW_ERR_HTTP_RATE_LIMITED: 'too many requests from this address; retry after the Retry-After delay',
+  FGW_ERR_HTTP_CORS: 'cross-origin requests from this origin are not allowed (CORS_ORIGINS)',
+  FGW_ERR_SECRET_ENV: 'a secret refers to an environment variable that is not set',
 } as const
 
 export type ErrorCode = keyof typeof ErrorCodes

@@ -1,4 +1,9 @@
-import { timingSafeEqual } from 'node:crypto'
+import { SecretVerifier } from './secret-cache.ts'
+import { isHashedSecret, sameDigest, verifySecret } from './secret-hash.ts'
+
+/** A well-formed hash (zero salt, zero key) that no password derives; checked for unknown usernames. */
+const UNKNOWN_USER_HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+
 import type { ApiToken, Building, Device, SiteFile } from './site-schema.ts'
 
 export type Role = ApiToken['role']
@@ -20,6 +25,9 @@ export class SiteModel {
   private readonly deviceById: Map<string, Device>
   private readonly tokenByName: Map<string, ApiToken>
   private readonly tokenByValue: Map<string, ApiToken>
+  /** Tokens stored as hashes cannot be looked up by value; a bearer token is tried against each. */
+  private readonly hashedTokens: readonly ApiToken[]
+  private readonly secrets = new SecretVerifier()
 
   constructor(readonly file: SiteFile) {
     this.name = file.site.name
@@ -31,7 +39,9 @@ export class SiteModel {
     this.buildingById = new Map(file.buildings.map((b) => [b.id, b]))
     this.deviceById = new Map(file.devices.map((d) => [d.id, d]))
     this.tokenByName = new Map(file.apiTokens.map((t) => [t.name, t]))
-    this.tokenByValue = new Map(file.apiTokens.map((t) => [t.token, t]))
+    const plainTokens = file.apiTokens.filter((t) => !isHashedSecret(t.token))
+    this.tokenByValue = new Map(plainTokens.map((t) => [t.token, t]))
+    this.hashedTokens = file.apiTokens.filter((t) => isHashedSecret(t.token))
   }
 
   building(id: string): Building | undefined {
@@ -46,7 +56,42 @@ export class SiteModel {
     return this.devices.filter((d) => d.building === buildingId)
   }
 
-  /** MQTT login: username is a device id or a token name. */
+  /**
+   * MQTT login: username is a device id or a token name. Checks plain and hashed secrets (scrypt,
+   * off the event loop); what the gateway uses.
+   */
+  async verifyLogin(username: string, password: string): Promise<Principal | null> {
+    const device = this.deviceById.get(username)
+    if (device)
+      return (await this.secrets.verify(device.secret, password)) ? { type: 'device', device } : null
+    const token = this.tokenByName.get(username)
+    if (token) return (await this.secrets.verify(token.token, password)) ? tokenPrincipal(token) : null
+    // An unknown name costs what a known one does, so the answer time does not tell which exist.
+    if (this.hashedTokens.length > 0 || this.devices.some((d) => isHashedSecret(d.secret))) {
+      await verifySecret(UNKNOWN_USER_HASH, password)
+    }
+    return null
+  }
+
+  /** HTTP login with plain or hashed tokens; what the gateway uses. */
+  async principalForBearer(token: string): Promise<Principal | null> {
+    const plain = this.principalForToken(token)
+    if (plain || this.hashedTokens.length === 0) return plain
+    const known = this.hashedTokens.find((t) => this.secrets.knownMatch(t.token, token))
+    if (known) return tokenPrincipal(known)
+    for (const t of this.hashedTokens) {
+      if (await this.secrets.verify(t.token, token)) return tokenPrincipal(t)
+    }
+    return null
+  }
+
+  /** The device a client certificate names (CN = device id), if it is in the site. */
+  deviceForCertificate(commonName: string): Principal | null {
+    const device = this.deviceById.get(commonName)
+    return device ? { type: 'device', device } : null
+  }
+
+  /** Synchronous login for plain secrets only (hashed ones never match): tests and simulators. */
   authenticate(username: string, password: string): Principal | null {
     const device = this.deviceById.get(username)
     if (device) return sameSecret(device.secret, password) ? { type: 'device', device } : null
@@ -55,7 +100,7 @@ export class SiteModel {
     return null
   }
 
-  /** HTTP login: the bearer token alone. */
+  /** HTTP login with the bearer token alone, plain tokens only (hashed ones: principalForBearer). */
   principalForToken(token: string): Principal | null {
     const found = this.tokenByValue.get(token)
     return found && sameSecret(found.token, token) ? tokenPrincipal(found) : null
@@ -74,8 +119,5 @@ function tokenPrincipal(token: ApiToken): Principal {
 }
 
 function sameSecret(expected: string, given: string): boolean {
-  const a = Buffer.from(expected)
-  const b = Buffer.from(given)
-  // Compare equal-length buffers only; the length check leaks only the length.
-  return a.length === b.length && timingSafeEqual(a, b)
+  return !isHashedSecret(expected) && sameDigest(expected, given)
 }

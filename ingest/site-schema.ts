@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { checkFireReferences, fireShape } from './fire-schema.ts'
 import { checkNotifyReferences, notifyShape } from './notify-schema.ts'
 import { checkScheduleReferences, scheduleShape } from './schedule-schema.ts'
+import { StoredSecret } from './secret-hash.ts'
 
 const Id = z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and "-"')
 
@@ -57,7 +58,7 @@ export const Device = z
     zone: z.string().min(1).max(64),
     kind: DeviceKind,
     label: z.string().min(1).max(200),
-    secret: z.string().min(4),
+    secret: StoredSecret(4),
     /** Expected reporting interval; the device is offline after `offlineAfterMissed` silent intervals. */
     heartbeatSec: z.number().int().min(5).max(86_400).optional(),
     offlineAfterMissed: z.number().int().min(1).max(10).optional(),
@@ -69,7 +70,7 @@ export const Device = z
 export const ApiToken = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/),
-    token: z.string().min(8),
+    token: StoredSecret(8),
     role: z.enum(['brigade', 'manager', 'admin']),
     buildings: z.array(Id).optional(),
   })

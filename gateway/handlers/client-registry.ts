@@ -31,6 +31,16 @@ export class ClientRegistry {
     return principal
   }
 
+  /** The device's current connection, if it has one. */
+  connectionOf(deviceId: string): Client | undefined {
+    return this.deviceConnections.get(deviceId)
+  }
+
+  hasLiveConnection(deviceId: string): boolean {
+    const current = this.deviceConnections.get(deviceId)
+    return current !== undefined && !current.closed
+  }
+
   /** True when the device has a live connection other than `client`. */
   hasNewerConnection(deviceId: string, client: Client): boolean {
     const current = this.deviceConnections.get(deviceId)

@@ -1,31 +1,136 @@
 import type { AuthenticateError, Client } from 'aedes'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { Principal, SiteModel } from '../../ingest/site-model.ts'
+import type { Hardening } from '../limits/hardening.ts'
+import { remoteAddressOf } from '../limits/publish-admission.ts'
+import { type ClientCertificate, clientCertificateOf } from './client-certificate.ts'
 import type { ClientRegistry } from './client-registry.ts'
 
 export interface AuthenticateDeps {
   site: SiteModel
   clients: ClientRegistry
+  hardening: Hardening
   onRefused: (username: string) => void
 }
 
-/** CONTRACT.md: username = device id (password = secret) or API token name (password = token). */
+type Done = (error: AuthenticateError | null, success: boolean | null) => void
+
+/** aedes 1.2 applies maxClientsIdLength to MQTT 3.1 only; this bounds 3.1.1 client ids too. */
+export const MAX_CLIENT_ID_LENGTH = 256
+
+const MESSAGES = { 2: 'identifier rejected', 3: 'server unavailable', 5: 'not authorised' }
+
+/**
+ * [MQTT-3.2.2-5] 5 = not authorised (bad credentials); 3 = server unavailable (a limit: try
+ * later); 2 = identifier rejected (client id too long).
+ */
+function refuse(done: Done, returnCode: 2 | 3 | 5): void {
+  const message = MESSAGES[returnCode]
+  done(Object.assign(new Error(message), { returnCode }) as AuthenticateError, null)
+}
+
+/**
+ * CONTRACT.md: username = device id (password = secret) or API token name (password = token); or,
+ * over TLS with TLS_CA_FILE, a device certificate whose CN is the device id. Connect rates and the
+ * failed-login guard run before any secret is checked, so a login storm costs no scrypt.
+ */
 export function createAuthenticate(deps: AuthenticateDeps) {
   return (
     client: Client,
     username: Readonly<string | undefined>,
     password: Readonly<Buffer | undefined>,
-    done: (error: AuthenticateError | null, success: boolean | null) => void,
+    done: Done,
   ): void => {
-    const principal =
-      username && password ? deps.site.authenticate(username, password.toString('utf8')) : null
-    if (!principal) {
-      deps.onRefused(username ?? '')
-      // [MQTT-3.2.2-5] CONNACK return code 5: not authorised.
-      const error = Object.assign(new Error('not authorised'), { returnCode: 5 }) as AuthenticateError
-      done(error, null)
+    const address = remoteAddressOf(client)
+    const user = username ?? ''
+    if (client.id.length > MAX_CLIENT_ID_LENGTH) {
+      refuse(done, 2)
       return
     }
-    deps.clients.authenticated(client, principal)
-    done(null, true)
+    if (!withinConnectRates(deps.hardening, client, user, address)) {
+      refuse(done, 3)
+      return
+    }
+    const cert = clientCertificateOf(client)
+    if (cert.kind !== 'none') certificateLogin(deps, client, user, cert, done)
+    else passwordLogin(deps, client, { address, user, password }, done)
   }
+}
+
+function withinConnectRates(hardening: Hardening, client: Client, user: string, address: string): boolean {
+  const { mqtt, reporter } = hardening
+  if (!mqtt.connectsPerAddress.take(address)) {
+    reporter.hit('mqtt_connect_rate_address', address)
+    return false
+  }
+  if (!mqtt.connectsPerClient.take(`${user || client.id}\u0000${address}`)) {
+    reporter.hit('mqtt_connect_rate_client', user || client.id, { address })
+    return false
+  }
+  return true
+}
+
+/** A username, when given, must name the certificate's device: no borrowing another identity. */
+function certificateLogin(
+  deps: AuthenticateDeps,
+  client: Client,
+  user: string,
+  cert: Exclude<ClientCertificate, { kind: 'none' }>,
+  done: Done,
+): void {
+  const principal = cert.kind === 'trusted' ? deps.site.deviceForCertificate(cert.commonName) : null
+  if (!principal || (cert.kind === 'trusted' && user !== '' && user !== cert.commonName)) {
+    deps.onRefused(user)
+    refuse(done, 5)
+    return
+  }
+  accept(deps, client, principal, done)
+}
+
+/** The lockout is checked, and the back-off waited, before any secret is: a storm costs no scrypt. */
+function passwordLogin(
+  deps: AuthenticateDeps,
+  client: Client,
+  login: { address: string; user: string; password: Readonly<Buffer | undefined> },
+  done: Done,
+): void {
+  const { loginGuard, reporter, metrics } = deps.hardening
+  const { address, user, password } = login
+  const verdict = loginGuard.before(address, user)
+  if (verdict.kind === 'locked') {
+    reporter.hit('mqtt_login_lockout', address)
+    refuse(done, 3)
+    return
+  }
+  const check = () => {
+    const verified = user && password ? deps.site.verifyLogin(user, password.toString('utf8')) : null
+    void Promise.resolve(verified).then(
+      (principal) => {
+        if (principal) {
+          loginGuard.succeeded(address, user)
+          accept(deps, client, principal, done)
+          return
+        }
+        if (loginGuard.failed(address, user)) metrics.lockedOut()
+        deps.onRefused(user)
+        refuse(done, 5)
+      },
+      () => refuse(done, 3),
+    )
+  }
+  if (verdict.delayMs > 0) setTimeout(check, verdict.delayMs)
+  else check()
+}
+
+function accept(deps: AuthenticateDeps, client: Client, principal: Principal, done: Done): void {
+  if (
+    principal.type === 'device' &&
+    deps.hardening.mqtt.duplicateLogin === 'refuse' &&
+    deps.clients.hasLiveConnection(principal.device.id)
+  ) {
+    deps.hardening.reporter.hit('mqtt_duplicate_login', principal.device.id, { policy: 'refuse' })
+    refuse(done, 3)
+    return
+  }
+  deps.clients.authenticated(client, principal)
+  done(null, true)
 }

@@ -3,6 +3,9 @@ import type { Problem } from '../../ingest/decoder.ts'
 import type { IngestOutcome, IngestPipeline } from '../../ingest/ingest-pipeline.ts'
 import type { Device } from '../../ingest/site-schema.ts'
 import { type DeviceTopicKind, parseDeviceTopic } from '../../ingest/topics.ts'
+import type { Hardening } from '../limits/hardening.ts'
+import { admitPublish } from '../limits/publish-admission.ts'
+import { shortTopic } from '../limits/topic-limits.ts'
 import type { ClientRegistry } from './client-registry.ts'
 import type { DeviceReplies } from './device-replies.ts'
 import type { IngressLimiter } from './ingress-limiter.ts'
@@ -16,6 +19,7 @@ export interface PublishDeps {
   limiter: IngressLimiter
   replies: DeviceReplies
   clock: { now(): number }
+  hardening: Hardening
   onOutcome: (device: Device, outcome: IngestOutcome) => void
   onDenied: (who: string, topic: string) => void
   /** False while no client subscribes to device traffic: accepted telemetry then stops here. */
@@ -39,6 +43,13 @@ export function createAuthorizePublish(deps: PublishDeps) {
       return
     }
     const device = principal.device
+    const limited = admitPublish(deps.hardening, client!, device.id, packet.topic)
+    if (limited) {
+      deps.replies.rejected(device, shortTopic(packet.topic), [limited])
+      drop(packet)
+      callback(null)
+      return
+    }
     const topic = parseDeviceTopic(packet.topic)
     // [FIRE-ACL-1] A device publishes only under its own fw/{b}/{d}/, and never on its error topic.
     if (

@@ -2,10 +2,14 @@ import type { AedesPublishPacket, Client, Subscription } from 'aedes'
 import type { Principal } from '../../ingest/site-model.ts'
 import { canSeeBuilding } from '../../ingest/site-model.ts'
 import { deviceTopic, parseAlertsTopic } from '../../ingest/topics.ts'
+import { type TopicLimitOptions, topicProblem } from '../limits/topic-limits.ts'
 import type { ClientRegistry } from './client-registry.ts'
 
 export interface SubscribeDeps {
   clients: ClientRegistry
+  topicLimits: TopicLimitOptions
+  /** A filter beyond the topic limits: refused (0x80) like an ACL refusal, and reported. */
+  onTooLong: (who: string, detail: string) => void
   /** Told of every granted token subscription. */
   onGranted: (client: Client, filter: string) => void
   onDenied: (who: string, topic: string) => void
@@ -24,6 +28,12 @@ export function createAuthorizeSubscribe(deps: SubscribeDeps) {
     callback: (error: Error | null, subscription?: Subscription | null) => void,
   ): void => {
     const principal = deps.clients.principalOf(client)
+    const tooLong = topicProblem(sub.topic, deps.topicLimits)
+    if (tooLong) {
+      deps.onTooLong(principalName(principal), tooLong.detail)
+      callback(null, null)
+      return
+    }
     if (principal && maySubscribe(principal, sub.topic)) {
       if (principal.type === 'token') deps.onGranted(client, sub.topic)
       callback(null, sub)

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Principal, SiteModel } from '../../ingest/site-model.ts'
-import { unauthorized } from './http-errors.ts'
+import type { LoginGuard } from '../limits/login-guard.ts'
+import { HttpError, unauthorized } from './http-errors.ts'
 
 export type TokenPrincipal = Extract<Principal, { type: 'token' }>
 
@@ -17,11 +18,17 @@ const BEARER = /^Bearer +(\S+) *$/i
  * Resolves `Authorization: Bearer <token>` for every route of the scope it is registered in, and
  * refuses the request with 401 before any handler runs.
  */
-async function authPlugin(scope: FastifyInstance, opts: { site: SiteModel }): Promise<void> {
+async function authPlugin(scope: FastifyInstance, opts: AuthOptions): Promise<void> {
   scope.decorateRequest('principal', null)
   scope.addHook('onRequest', async (request) => {
-    request.principal = principalFromHeader(opts.site, request.headers.authorization)
+    request.principal = await principalFromHeader(opts, request)
   })
+}
+
+export interface AuthOptions {
+  site: SiteModel
+  /** Failed-login back-off and lockout, shared with MQTT logins (gateway/limits/login-guard.ts). */
+  guard?: { loginGuard: LoginGuard; onLockout: () => void }
 }
 
 // Like fastify-plugin: the hook must apply to the sibling route plugins of the /api scope, not only
@@ -31,11 +38,19 @@ export const auth = Object.assign(authPlugin, {
   [Symbol.for('fastify.display-name')]: 'firewatch-auth',
 })
 
-function principalFromHeader(site: SiteModel, header: string | undefined): TokenPrincipal {
+/** Hashed tokens are checked with scrypt: a wrong guess counts as a failed login of its address. */
+async function principalFromHeader(opts: AuthOptions, request: FastifyRequest): Promise<TokenPrincipal> {
+  const header = request.headers.authorization
   const token = header ? BEARER.exec(header)?.[1] : undefined
-  const principal = token ? site.principalForToken(token) : null
-  if (principal?.type !== 'token') throw unauthorized()
-  return principal
+  if (!token) throw unauthorized()
+  const guard = opts.guard
+  if (guard?.loginGuard.before(request.ip, '').kind === 'locked') {
+    throw new HttpError('FGW_ERR_LIMIT_LOGIN_LOCKOUT', 429)
+  }
+  const principal = await opts.site.principalForBearer(token)
+  if (principal?.type === 'token') return principal
+  if (guard?.loginGuard.failed(request.ip, '')) guard.onLockout()
+  throw unauthorized()
 }
 
 /** The caller of an authenticated route; throws 401 if the route was mounted outside the auth scope. */

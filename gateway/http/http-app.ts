@@ -9,6 +9,7 @@ import { docsRoutes } from './docs-routes.ts'
 import { healthRoutes } from './health-routes.ts'
 import type { HttpDeps } from './http-deps.ts'
 import { handleError, handleNotFound } from './http-errors.ts'
+import { hardenedServerOptions, registerHardening, requestLogSerializers } from './http-hardening.ts'
 import { liveRoutes } from './live-routes.ts'
 import { patrolLinkRoutes } from './patrol-link-routes.ts'
 import { pushRoutes } from './push-routes.ts'
@@ -31,9 +32,18 @@ const REDACT = ['req.headers.authorization', 'request.headers.authorization', 'h
  */
 export function createHttpApp(deps: HttpDeps): FastifyInstance {
   // deps.log is already the caller's `module: 'http'` child; only the redaction is added here.
-  const log: FastifyBaseLogger = deps.log.child({}, { redact: { paths: REDACT, censor: '[redacted]' } })
+  const log: FastifyBaseLogger = deps.log.child(
+    {},
+    { redact: { paths: REDACT, censor: '[redacted]' }, serializers: requestLogSerializers },
+  )
   // forceCloseConnections: idle keep-alive and live-stream connections must not hold up a shutdown.
-  const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT, forceCloseConnections: true })
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: BODY_LIMIT,
+    forceCloseConnections: true,
+    ...hardenedServerOptions(deps.hardening),
+  })
+  if (deps.hardening) registerHardening(app, deps.hardening)
   acceptEmptyJson(app)
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)
@@ -57,7 +67,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
   if (deps.webDir) void app.register(webRoutes, { dir: deps.webDir })
   void app.register(
     async (api) => {
-      await api.register(auth, { site: deps.site })
+      await api.register(auth, { site: deps.site, guard: deps.hardening?.loginGuard })
       await api.register(alertsRoutes, { alerts: deps.alerts, site: deps.site })
       await api.register(buildingsRoutes, { site: deps.site, live: deps.live, windows: deps.activeWindows })
       await api.register(devicesRoutes, {

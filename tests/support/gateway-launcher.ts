@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline'
 import pino from 'pino'
 import { GatewayEnv } from '../../gateway/config.ts'
 import { type RunningGateway, startGateway } from '../../gateway/gateway.ts'
+import type { ListenPorts } from '../../gateway/secure-listeners.ts'
 import { ROOT, TEST_SITE } from './paths.ts'
 
 export { ROOT, TEST_SITE }
@@ -13,6 +14,9 @@ export { ROOT, TEST_SITE }
 export interface GatewayUnderTest {
   mqttUrl: string
   httpUrl: string
+  /** Set when the gateway runs with TLS (TLS_CERT_FILE/TLS_KEY_FILE). */
+  mqttsUrl?: string
+  httpsUrl?: string
   dataDir: string
   stop(): Promise<void>
 }
@@ -24,6 +28,7 @@ export function tempDataDir(): string {
 /** The real gateway in this process, on free loopback ports. */
 export async function startTestGateway(
   overrides: Partial<Record<keyof GatewayEnv, string>> = {},
+  options: { log?: pino.Logger; secretEnv?: Record<string, string> } = {},
 ): Promise<GatewayUnderTest & { gateway: RunningGateway }> {
   const dataDir = overrides.DATA_DIR ?? tempDataDir()
   const env = GatewayEnv.parse({
@@ -35,11 +40,15 @@ export async function startTestGateway(
     ...overrides,
     DATA_DIR: dataDir,
   })
-  const gateway = await startGateway(env, { log: pino({ level: 'silent' }) })
+  const gateway = await startGateway(env, {
+    log: options.log ?? pino({ level: 'silent' }),
+    secretEnv: options.secretEnv ?? {},
+  })
   return {
     gateway,
     mqttUrl: `mqtt://127.0.0.1:${gateway.mqttPort}`,
     httpUrl: `http://127.0.0.1:${gateway.httpPort}`,
+    ...tlsUrls(gateway),
     dataDir,
     async stop() {
       await gateway.stop()
@@ -78,6 +87,7 @@ export async function spawnTestGateway(env: Record<string, string> = {}): Promis
     dataDir,
     mqttUrl: `mqtt://127.0.0.1:${ports.mqttPort}`,
     httpUrl: `http://127.0.0.1:${ports.httpPort}`,
+    ...tlsUrls(ports),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM')
       await exited
@@ -89,7 +99,14 @@ export async function spawnTestGateway(env: Record<string, string> = {}): Promis
   }
 }
 
-function waitForStart(child: ChildProcess): Promise<{ mqttPort: number; httpPort: number }> {
+function tlsUrls(ports: Partial<ListenPorts>): { mqttsUrl?: string; httpsUrl?: string } {
+  return {
+    ...(ports.mqttTlsPort ? { mqttsUrl: `mqtts://127.0.0.1:${ports.mqttTlsPort}` } : {}),
+    ...(ports.httpsPort ? { httpsUrl: `https://127.0.0.1:${ports.httpsPort}` } : {}),
+  }
+}
+
+function waitForStart(child: ChildProcess): Promise<ListenPorts> {
   const stderr: string[] = []
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()))
   return new Promise((res, rej) => {
@@ -104,8 +121,8 @@ function waitForStart(child: ChildProcess): Promise<{ mqttPort: number; httpPort
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (!line.includes('gateway started')) return
       clearTimeout(timer)
-      const { mqttPort, httpPort } = JSON.parse(line) as { mqttPort: number; httpPort: number }
-      res({ mqttPort, httpPort })
+      const { mqttPort, httpPort, mqttTlsPort, httpsPort } = JSON.parse(line) as ListenPorts
+      res({ mqttPort, httpPort, mqttTlsPort: mqttTlsPort ?? null, httpsPort: httpsPort ?? null })
     })
   })
 }

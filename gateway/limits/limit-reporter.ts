@@ -1,0 +1,49 @@
+import type { Logger } from 'pino'
+
+/** The limits a client can hit; the `limit` label of firewatch_limit_hits_total. */
+export type LimitName =
+  | 'mqtt_packet_size'
+  | 'mqtt_topic'
+  | 'mqtt_publish_rate_client'
+  | 'mqtt_publish_rate_address'
+  | 'mqtt_connect_rate_client'
+  | 'mqtt_connect_rate_address'
+  | 'mqtt_login_lockout'
+  | 'mqtt_duplicate_login'
+  | 'http_body_size'
+  | 'http_request_rate'
+
+const QUIET_MS = 60_000
+const MAX_KEYS = 10_000
+
+/**
+ * Every hit is counted; the log gets one line per limit and offender, then silence for a minute
+ * while it keeps hitting (issue 9: "logged once, not per message"). An offender that floods is
+ * one line a minute, not one per message.
+ */
+export class LimitReporter {
+  private readonly lastLogged = new Map<string, number>()
+
+  constructor(
+    private readonly deps: {
+      count: (limit: LimitName) => void
+      log: Logger
+      clock: { now(): number }
+    },
+  ) {}
+
+  hit(limit: LimitName, client: string, detail: Record<string, unknown> = {}): void {
+    this.deps.count(limit)
+    // Client ids and usernames come from the wire: bounded, so a long one cannot bloat the log.
+    const who = client.length > 64 ? `${client.slice(0, 64)}…` : client
+    const key = `${limit}\u0000${who}`
+    const now = this.deps.clock.now()
+    const last = this.lastLogged.get(key)
+    if (last !== undefined && now - last < QUIET_MS) return
+    if (this.lastLogged.size >= MAX_KEYS) this.lastLogged.clear()
+    this.lastLogged.delete(key)
+    this.lastLogged.set(key, now)
+    // `who` is an address or a client id, never a secret; detail is built by the gateway itself.
+    this.deps.log.warn({ limit, who, ...detail }, 'limit hit (logged once a minute per client)')
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Token buckets by key (a source address, a client id at an address...). `take` refills the
+ * key's bucket for the time passed and spends one token. The map is bounded: when it is full the
+ * oldest keys go first, which at worst gives a forgotten key a fresh (full) bucket.
+ */
+export class RateBuckets<K> {
+  private readonly buckets = new Map<K, { tokens: number; at: number }>()
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    private readonly clock: { now(): number },
+    private readonly maxKeys = 100_000,
+  ) {}
+
+  /** True when the key may act now; false when its budget is spent. */
+  take(key: K): boolean {
+    const now = this.clock.now()
+    let bucket = this.buckets.get(key)
+    if (!bucket) {
+      if (this.buckets.size >= this.maxKeys) this.forgetOldest()
+      bucket = { tokens: this.burst, at: now }
+      this.buckets.set(key, bucket)
+    }
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.perSecond) / 1000)
+    bucket.at = now
+    if (bucket.tokens < 1) return false
+    bucket.tokens -= 1
+    return true
+  }
+
+  /** Whole seconds until the key has a token again (for Retry-After). */
+  secondsUntilNext(key: K): number {
+    const bucket = this.buckets.get(key)
+    if (!bucket || bucket.tokens >= 1) return 0
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.perSecond))
+  }
+
+  forget(key: K): void {
+    this.buckets.delete(key)
+  }
+
+  private forgetOldest(): void {
+    const oldest = this.buckets.keys().next()
+    if (!oldest.done) this.buckets.delete(oldest.value)
+  }
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import type { FirewatchBroker } from './broker.ts'
+import type { HttpHardening } from './http/http-hardening.ts'
+import { HttpListeners } from './http/http-listeners.ts'
+import { createHardening, type Hardening } from './limits/hardening.ts'
+import type { SecurityEnv } from './security-config.ts'
+import { mqttTlsOptions, readTlsFiles, type TlsFiles } from './tls-files.ts'
+
+export interface Security {
+  hardening: Hardening
+  http: HttpHardening
+  tls: TlsFiles | null
+}
+
+/** Where the gateway listens; null = that listener is off. */
+export interface ListenPorts {
+  mqttPort: number | null
+  mqttTlsPort: number | null
+  httpPort: number | null
+  httpsPort: number | null
+}
+
+type Env = SecurityEnv & { MQTT_PORT: number; HTTP_PORT: number; BIND_HOST: string }
+
+/** The limits and the TLS material, ready before the broker and the HTTP app are built. */
+export function prepareSecurity(
+  env: Env,
+  deps: { clock: { now(): number }; log: Logger; registry: Registry },
+): Security {
+  const tls = readTlsFiles(env)
+  const hardening = createHardening(env, deps)
+  const listeners = new HttpListeners({
+    host: env.BIND_HOST,
+    plainPort: env.HTTP_PLAIN === 'on' ? env.HTTP_PORT : null,
+    tls: tls ? { port: env.HTTPS_PORT, cert: tls.cert, key: tls.key } : null,
+  })
+  return {
+    hardening,
+    tls,
+    http: {
+      limits: hardening,
+      loginGuard: { loginGuard: hardening.loginGuard, onLockout: hardening.metrics.lockedOut },
+      listeners,
+    },
+  }
+}
+
+/** Opens the plain and TLS listeners the environment asks for (README "Security"). */
+export async function listenAll(
+  env: Env,
+  security: Security,
+  broker: FirewatchBroker,
+  http: FastifyInstance,
+): Promise<ListenPorts> {
+  const host = env.BIND_HOST
+  const mqttPort = env.MQTT_PLAIN === 'on' ? await broker.listen(env.MQTT_PORT, host) : null
+  const mqttTlsPort = security.tls
+    ? await broker.listenTls(env.MQTT_TLS_PORT, host, mqttTlsOptions(security.tls, env.TLS_CLIENT_CERT))
+    : null
+  const { httpPort, httpsPort } = await security.http.listeners!.listen(http)
+  return { mqttPort, mqttTlsPort, httpPort, httpsPort }
+}

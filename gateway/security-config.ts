@@ -1,0 +1,87 @@
+import { z } from 'zod'
+
+const Port = z.coerce.number().int().min(0).max(65_535)
+const OnOff = z.enum(['on', 'off'])
+const Count = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
+
+/**
+ * TLS and the hardening limits (issue 9). Every variable is optional: with none set the gateway
+ * listens on plain 1883/8080 as CONTRACT.md says. README "Security" documents each one.
+ */
+export const SecurityEnv = z.object({
+  /** PEM certificate chain and key of the gateway: both set = MQTT over TLS and HTTPS are on. */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  /** PEM CA that signs device certificates: set = devices may log in with a certificate (CN = id). */
+  TLS_CA_FILE: z.string().min(1).optional(),
+  /** `required`: a TLS client without a certificate from TLS_CA_FILE fails the handshake. */
+  TLS_CLIENT_CERT: z.enum(['optional', 'required']).default('optional'),
+  MQTT_TLS_PORT: Port.default(8883),
+  HTTPS_PORT: Port.default(8443),
+  /** `off` closes the plain listener (needs TLS). */
+  MQTT_PLAIN: OnOff.default('on'),
+  HTTP_PLAIN: OnOff.default('on'),
+
+  /** Largest MQTT packet; a bigger one closes the connection before it is buffered. */
+  MQTT_MAX_PACKET_BYTES: Count(1_024, 16_777_216).default(65_536),
+  MQTT_MAX_TOPIC_LENGTH: Count(16, 65_535).default(256),
+  MQTT_MAX_TOPIC_LEVELS: Count(2, 64).default(8),
+  /** `takeover` (a new login of a device closes its old connection) or `refuse` (CONNACK 3). */
+  MQTT_DUPLICATE_LOGIN: z.enum(['takeover', 'refuse']).default('takeover'),
+  /**
+   * CONNECTs per minute per source address, and per username (or client id) at one address. The
+   * address default lets a few thousand devices behind one NAT reconnect after an outage.
+   */
+  MQTT_CONNECTS_PER_MIN_PER_ADDRESS: Count(1, 1_000_000).default(6_000),
+  MQTT_CONNECTS_PER_MIN_PER_CLIENT: Count(1, 1_000_000).default(60),
+  /**
+   * PUBLISHes per second per connection, and summed over the connections of one source address.
+   * A sensor sends one message every few seconds; the defaults only stop a runaway client from
+   * taking the whole ingress budget (INGRESS_MAX_MESSAGES_PER_SEC); lower them for a site.
+   */
+  MQTT_PUBLISHES_PER_SEC_PER_CLIENT: Count(1, 1_000_000).default(500),
+  MQTT_PUBLISHES_PER_SEC_PER_ADDRESS: Count(1, 1_000_000).default(50_000),
+  /** Failed logins (per address, and per username from one address) before answers are delayed. */
+  LOGIN_FAILURES_BEFORE_BACKOFF: Count(1, 1_000).default(5),
+  /** Failed logins before the key is locked out for LOGIN_LOCKOUT_SEC. */
+  LOGIN_FAILURES_BEFORE_LOCKOUT: Count(2, 10_000).default(20),
+  LOGIN_LOCKOUT_SEC: Count(1, 86_400).default(300),
+
+  HTTP_MAX_BODY_BYTES: Count(1_024, 16_777_216).default(65_536),
+  HTTP_REQUESTS_PER_MIN_PER_ADDRESS: Count(1, 10_000_000).default(1_200),
+  /** Comma-separated origins allowed to call the API from a browser; empty = CORS closed. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    ),
+})
+export type SecurityEnv = z.infer<typeof SecurityEnv>
+
+/** Cross-field checks; each issue names the variable to fix. */
+export function checkSecurityEnv(env: SecurityEnv, ctx: z.RefinementCtx): void {
+  const problem = (path: keyof SecurityEnv, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [path], message })
+  if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE)) {
+    problem(
+      env.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE',
+      'TLS needs both TLS_CERT_FILE and TLS_KEY_FILE',
+    )
+  }
+  const tls = Boolean(env.TLS_CERT_FILE && env.TLS_KEY_FILE)
+  if (env.TLS_CA_FILE && !tls)
+    problem('TLS_CA_FILE', 'client certificates need TLS_CERT_FILE and TLS_KEY_FILE')
+  if (env.MQTT_PLAIN === 'off' && !tls) problem('MQTT_PLAIN', 'off needs TLS_CERT_FILE and TLS_KEY_FILE')
+  if (env.HTTP_PLAIN === 'off' && !tls) problem('HTTP_PLAIN', 'off needs TLS_CERT_FILE and TLS_KEY_FILE')
+  if (env.LOGIN_FAILURES_BEFORE_LOCKOUT <= env.LOGIN_FAILURES_BEFORE_BACKOFF) {
+    problem('LOGIN_FAILURES_BEFORE_LOCKOUT', 'must be more than LOGIN_FAILURES_BEFORE_BACKOFF')
+  }
+}
+
+export function tlsConfigured(env: SecurityEnv): boolean {
+  return Boolean(env.TLS_CERT_FILE && env.TLS_KEY_FILE)
+}
