@@ -1,5 +1,7 @@
 import type { Alert, AlertTransition } from '../alerting/alert.ts'
-import type { BuildingSummary, DeviceView, LiveState } from './live-state.ts'
+import type { BuildingSummary, DeviceView, LiveState, SiteInfo } from './live-state.ts'
+
+export type { SiteInfo }
 
 /** One Server-Sent Event, before framing. `id` only on events a client may resume after. */
 export interface LiveEvent {
@@ -46,6 +48,8 @@ export interface DevicesEventData {
 export interface SnapshotEventData {
   buildings: BuildingSummary[]
   alerts: Alert[]
+  /** Added for the wall's clock (issue 10): name, IANA time zone and default locale of the site. */
+  site: SiteInfo
 }
 
 /**
@@ -118,7 +122,12 @@ export class LiveStream {
 
   private snapshot(scope: ReadonlySet<string> | null): LiveEvent {
     const alerts = this.options.activeAlerts().filter((a) => scope === null || scope.has(a.building))
-    const data: SnapshotEventData = { buildings: this.options.live.buildingSummaries(scope), alerts }
+    const { live } = this.options
+    const data: SnapshotEventData = {
+      buildings: live.buildingSummaries(scope),
+      alerts,
+      site: live.siteInfo(),
+    }
     // The snapshot's id is the last transition it already contains: resuming from it loses nothing.
     return { event: 'snapshot', id: this.lastId, data }
   }

@@ -12,6 +12,8 @@ interface BuildingsOptions {
 export async function buildingsRoutes(app: FastifyInstance, { site, live }: BuildingsOptions): Promise<void> {
   app.get('/buildings', async (request) => ({
     buildings: live.buildingSummaries(principalOf(request).buildings),
+    // Extension (issue 10): clients show times in the site's zone.
+    site: live.siteInfo(),
   }))
 
   app.get<{ Params: { id: string } }>('/buildings/:id', async (request) => {

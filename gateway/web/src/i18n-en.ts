@@ -1,0 +1,106 @@
+/**
+ * The wall's English catalogue: the source of the message keys. zh-CN (i18n-zh-cn.ts) is typed as
+ * `Record<MessageKey, string>`, so a key missing there, or one only there, does not compile.
+ * `{name}` marks a value filled in by `t()`.
+ */
+export const EN = {
+  'app.name': 'Firewatch',
+  'app.title': 'Firewatch sensor wall',
+  'lang.switch': '中文',
+  'lang.label': 'Language',
+  'sound.hint': 'Click anywhere to enable the alarm sound',
+  'signIn.token': 'API token',
+  'signIn.submit': 'Sign in',
+  'signIn.refused': 'That token was refused.',
+  signOut: 'Sign out',
+  'connection.connecting': 'connecting…',
+  'connection.live': 'LIVE',
+  'connection.down': 'NOT LIVE — reconnecting',
+
+  'status.red': 'FIRE',
+  'status.yellow': 'ATTENTION',
+  'status.grey': 'OFFLINE',
+  'status.green': 'NORMAL',
+  'colour.red': 'Red',
+  'colour.yellow': 'Yellow',
+  'colour.grey': 'Grey',
+  'colour.green': 'Green',
+  'legend.red': 'fire',
+  'legend.yellow': 'warning / supervisory / fault',
+  'legend.grey': 'offline',
+  'legend.green': 'normal',
+
+  'class.fire': 'FIRE',
+  'class.warning': 'WARNING',
+  'class.supervisory': 'SUPERVISORY',
+  'class.fault': 'FAULT',
+  'class.offline': 'OFFLINE',
+  'state.open': 'open',
+  'state.acknowledged': 'acknowledged',
+  'state.resolved': 'resolved',
+  'state.active': 'active',
+  'state.all': 'all',
+
+  'floor.above': '{n}F',
+  'floor.below': 'B{n}',
+
+  'tile.alerts.one': '{n} active alert',
+  'tile.alerts.other': '{n} active alerts',
+  'tile.red': '{n} fire',
+  'tile.yellow': '{n} warning/fault',
+  'tile.grey': '{n} offline',
+  'tile.green': '{n} normal',
+
+  'fire.word': 'FIRE',
+  'fire.since': 'since {time}',
+  'note.optional': 'Note (optional)',
+  'note.label': 'Note',
+  'action.ack': 'Acknowledge',
+  'action.resolve': 'Resolve',
+
+  'building.back': '← All buildings',
+  'building.alerts': 'Alerts',
+  'filter.class': 'Class',
+  'filter.state': 'State',
+  'filter.allClasses': 'all classes',
+  'alerts.none': 'No alerts match.',
+
+  'cell.noReading': 'no reading yet',
+  'cell.value': '{metric} = {value} at {time}',
+  'presence.online': 'online',
+  'presence.offline': 'offline',
+  'presence.unknown': 'not heard from yet',
+  'presence.disabled': 'disabled',
+
+  'detail.close': 'Close',
+  'detail.lastSeen': 'Last heard {time}',
+  'detail.readings': 'Last 24 hours',
+  'detail.noReadings': 'No readings in the last 24 hours.',
+  'detail.range': 'min {min} · max {max} · latest {latest}',
+  'detail.history': 'Alert history',
+  'detail.noAlerts': 'No alerts for this device.',
+  'detail.loading': 'Loading…',
+
+  'history.opened': 'opened',
+  'history.repeated': 'repeated',
+  'history.acknowledged': 'acknowledged',
+  'history.resolved': 'resolved',
+  'history.cleared': 'cleared',
+  'history.escalated': 'escalated',
+  'history.note': 'note',
+  'history.notified': 'notified',
+  'history.by': 'by {actor}',
+
+  'events.title': 'Recent events',
+  'events.none': 'No alert events since the wall opened.',
+  'events.resync': 'Reconnected after a long gap: the wall was reloaded from the current state.',
+
+  'push.enable': 'Enable push alerts on this device',
+  'push.on': 'Push alerts on',
+  'push.denied': 'Notifications are blocked in this browser',
+  'push.failed': 'Push sign-up failed: {reason}',
+  'push.unsupported': 'This browser cannot receive push alerts',
+  'push.working': 'Signing up…',
+} as const satisfies Record<string, string>
+
+export type MessageKey = keyof typeof EN
