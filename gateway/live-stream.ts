@@ -105,13 +105,27 @@ export class LiveStream {
   subscribe(subscriber: LiveSubscriber, lastEventId: number | null): () => void {
     const replay = lastEventId === null ? null : this.after(lastEventId)
     if (replay === null) subscriber.send(this.snapshot(subscriber.scope))
-    else {
-      for (const e of replay) {
-        if (visible(subscriber, e.building)) subscriber.send({ event: 'alert', id: e.id, data: e.data })
-      }
-    }
+    else this.replay(subscriber, replay)
     this.subscribers.add(subscriber)
     return () => this.subscribers.delete(subscriber)
+  }
+
+  /**
+   * The missed transitions, then one devices frame with the current colours and counts: the frames
+   * sent while the client was away are not replayed, and a resolved fire must not stay red.
+   */
+  private replay(subscriber: LiveSubscriber, entries: LogEntry[]): void {
+    const devices = new Map<string, DeviceView>()
+    for (const e of entries) {
+      if (!visible(subscriber, e.building)) continue
+      subscriber.send({ event: 'alert', id: e.id, data: e.data })
+      const view = this.options.live.device(e.data.alert.device)
+      if (view) devices.set(view.id, view)
+    }
+    if (entries.length === 0) return
+    const buildings = this.options.live.buildingSummaries(subscriber.scope)
+    const data: DevicesEventData = { devices: [...devices.values()], buildings }
+    subscriber.send({ event: 'devices', data })
   }
 
   close(): void {
