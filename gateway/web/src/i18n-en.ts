@@ -100,6 +100,7 @@ export const EN = {
   'push.denied': 'Notifications are blocked in this browser',
   'push.failed': 'Push sign-up failed: {reason}',
   'push.unsupported': 'This browser cannot receive push alerts',
+  'push.noAnswer': "the browser's push service did not answer",
   'push.working': 'Signing up…',
 } as const satisfies Record<string, string>
 

@@ -101,5 +101,6 @@ export const ZH_CN: Record<MessageKey, string> = {
   'push.denied': '此浏览器已禁止通知',
   'push.failed': '推送开启失败：{reason}',
   'push.unsupported': '此浏览器无法接收推送提醒',
+  'push.noAnswer': '浏览器的推送服务没有响应',
   'push.working': '正在开启…',
 }

@@ -51,10 +51,12 @@ export class PushSignup {
       const registration = await navigator.serviceWorker.ready
       const subscription =
         (await registration.pushManager.getSubscription()) ??
-        (await registration.pushManager.subscribe({
-          userVisibleOnly: true,
-          applicationServerKey: base64UrlBytes(key.publicKey),
-        }))
+        (await withinTime(
+          registration.pushManager.subscribe({
+            userVisibleOnly: true,
+            applicationServerKey: base64UrlBytes(key.publicKey),
+          }),
+        ))
       await api('/push/subscriptions', {
         method: 'POST',
         body: JSON.stringify({ contact: contact.id, ...subscription.toJSON() }),
@@ -64,6 +66,16 @@ export class PushSignup {
       this.show({ kind: 'failed', reason: err instanceof Error ? err.message : String(err) })
     }
   }
+}
+
+/** The browser's push service may be unreachable (no network, blocked); say so rather than spin. */
+const SUBSCRIBE_TIMEOUT_MS = 20_000
+
+function withinTime<T>(promise: Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(t('push.noAnswer'))), SUBSCRIBE_TIMEOUT_MS)
+    promise.then(resolve, reject).finally(() => clearTimeout(timer))
+  })
 }
 
 function base64UrlBytes(text: string): Uint8Array<ArrayBuffer> {
