@@ -44,6 +44,7 @@ export const EN = {
   'floor.above': '{n}F',
   'floor.below': 'B{n}',
 
+  'tile.where': '{class}: {where}',
   'tile.alerts.one': '{n} active alert',
   'tile.alerts.other': '{n} active alerts',
   'tile.red': '{n} fire',

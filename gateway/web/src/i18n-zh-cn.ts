@@ -45,8 +45,9 @@ export const ZH_CN: Record<MessageKey, string> = {
   'floor.above': '{n}层',
   'floor.below': '负{n}层',
 
-  'tile.alerts.one': '{n} 条报警',
-  'tile.alerts.other': '{n} 条报警',
+  'tile.where': '{class}：{where}',
+  'tile.alerts.one': '报警 {n}',
+  'tile.alerts.other': '报警 {n}',
   'tile.red': '火警 {n}',
   'tile.yellow': '预警/故障 {n}',
   'tile.grey': '离线 {n}',

@@ -132,11 +132,19 @@ function makeDateTimeFormat(): Intl.DateTimeFormat {
   })
 }
 
-/** Fills every `data-i18n="key"` element of the static page (index.html) and the page's language. */
+/**
+ * Fills the static page (index.html): the text of every `data-i18n="key"` element, the aria-label
+ * and tooltip of every `data-i18n-label="key"` one, and the page's language.
+ */
 export function translateStatic(root: ParentNode): void {
   document.documentElement.lang = locale
   document.title = t('app.title')
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
     el.textContent = t(el.dataset.i18n as MessageKey)
+  }
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-label]')) {
+    const label = t(el.dataset.i18nLabel as MessageKey)
+    el.setAttribute('aria-label', label)
+    el.title = label
   }
 }

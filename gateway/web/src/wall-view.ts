@@ -65,7 +65,7 @@ function worstAlerts(store: WallStore): Map<string, Alert> {
 }
 
 function whereText(a: Alert | undefined): string {
-  return a ? `${classWord(a.class)}: ${floorName(a.floor)} · ${a.zone}` : ''
+  return a ? t('tile.where', { class: classWord(a.class), where: `${floorName(a.floor)} · ${a.zone}` }) : ''
 }
 
 function drawTile(el: HTMLElement, b: BuildingSummary, worst: Alert | undefined): void {
