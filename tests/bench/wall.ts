@@ -48,6 +48,8 @@ interface BrowserFigures {
   events: number[]
   draws: number[]
   longTasks: number
+  /** Durations of animation frames over 50 ms (script, style, layout and paint together). */
+  longFrames: number[]
 }
 
 export async function runWallBench(say: (line: string) => void): Promise<number> {
@@ -83,8 +85,8 @@ export async function runWallBench(say: (line: string) => void): Promise<number>
     const accepted = () => readingsAccepted(gateway.http!)
     const without: number[] = []
     const withWall: number[] = []
-    const perf: BrowserFigures = { events: [], draws: [], longTasks: 0 }
-    const building: BrowserFigures = { events: [], draws: [], longTasks: 0 }
+    const perf: BrowserFigures = { events: [], draws: [], longTasks: 0, longFrames: [] }
+    const building: BrowserFigures = { events: [], draws: [], longTasks: 0, longFrames: [] }
     let readings = { count: 0, seconds: 0 }
     for (let round = 0; round < cfg.rounds; round++) {
       await page.goto('about:blank')
@@ -127,11 +129,16 @@ async function openWall(page: Page, http: string): Promise<void> {
   await page.waitForSelector('.tile')
   await clearTimeline(page)
   await page.evaluate(() => {
-    const w = window as unknown as { longTasks: number }
+    const w = window as unknown as { longTasks: number; longFrames: number[] }
     w.longTasks = 0
+    w.longFrames = []
     new PerformanceObserver((list) => {
       w.longTasks += list.getEntries().length
     }).observe({ type: 'longtask' })
+    // Long Animation Frames (Chromium 123+): a frame's whole cost, rendering included.
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.longFrames.push(e.duration)
+    }).observe({ type: 'long-animation-frame' })
   })
 }
 
@@ -139,12 +146,15 @@ function addFigures(into: BrowserFigures, more: BrowserFigures): void {
   into.events.push(...more.events)
   into.draws.push(...more.draws)
   into.longTasks += more.longTasks
+  into.longFrames.push(...more.longFrames)
 }
 
 async function clearTimeline(page: Page): Promise<void> {
   await page.evaluate(() => {
     performance.clearMeasures()
-    ;(window as unknown as { longTasks: number }).longTasks = 0
+    const w = window as unknown as { longTasks: number; longFrames: number[] }
+    w.longTasks = 0
+    w.longFrames = []
   })
 }
 
@@ -153,6 +163,7 @@ async function collect(page: Page): Promise<BrowserFigures> {
     events: performance.getEntriesByName('wall:event').map((e) => e.duration),
     draws: performance.getEntriesByName('wall:draw').map((e) => e.duration),
     longTasks: (window as unknown as { longTasks: number }).longTasks,
+    longFrames: (window as unknown as { longFrames: number[] }).longFrames,
   }))
 }
 
@@ -202,7 +213,11 @@ function report(
     const { events, draws } = f
     say(`wall.${view}.event_ms (parse + store per stream event, n=${events.length}): ${spread(events)}`)
     say(`wall.${view}.draw_ms (redraw per animation frame, n=${draws.length}): ${spread(draws)}`)
+    const frames = f.longFrames.length === 0 ? '' : `, longest ${Math.round(Math.max(...f.longFrames))} ms`
     say(`wall.${view}.long_tasks (> 50 ms) in ${windowSec} s: ${f.longTasks}`)
+    say(
+      `wall.${view}.long_frames (> 50 ms, rendering included) in ${windowSec} s: ${f.longFrames.length}${frames}`,
+    )
   }
   say(`gateway CPU without wall, % of one core: ${list(r.without)} (median ${median(r.without).toFixed(1)})`)
   say(`gateway CPU with wall, % of one core: ${list(r.withWall)} (median ${median(r.withWall).toFixed(1)})`)

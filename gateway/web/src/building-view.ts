@@ -15,6 +15,8 @@ export class BuildingView {
   private readonly list = h('ol', { class: 'alert-list' })
   private readonly floors = h('div', { class: 'floors' })
   private readonly title = h('h2', {})
+  /** Device id → its cell, so that a frame finds its cells without searching the page. */
+  private readonly cells = new Map<string, HTMLElement>()
   private requests = 0
 
   constructor(
@@ -49,6 +51,9 @@ export class BuildingView {
     this.title.textContent = `${detail.name} — ${statusWord(detail.status)}`
     this.title.className = `status-${detail.status}`
     this.floors.replaceChildren(...floorsWithDevices(detail).map(floorRow))
+    this.cells.clear()
+    for (const cell of this.floors.querySelectorAll<HTMLElement>('.cell'))
+      this.cells.set(cell.dataset.device!, cell)
     await this.refreshAlerts()
   }
 
@@ -56,7 +61,7 @@ export class BuildingView {
   devicesChanged(devices: Iterable<DeviceView>): void {
     for (const d of devices) {
       if (d.building !== this.id) continue
-      const cell = this.floors.querySelector<HTMLElement>(`[data-device="${CSS.escape(d.id)}"]`)
+      const cell = this.cells.get(d.id)
       if (cell) applyDevice(cell, d)
     }
   }
@@ -87,7 +92,12 @@ function floorRow(f: FloorView): HTMLElement {
 }
 
 function deviceCell(d: DeviceView): HTMLElement {
-  const cell = h('button', { type: 'button', class: 'cell', 'data-device': d.id })
+  const cell = h(
+    'button',
+    { type: 'button', class: 'cell', 'data-device': d.id },
+    h('span', { class: 'cell-label' }, d.label),
+    h('span', { class: 'cell-value' }),
+  )
   applyDevice(cell, d)
   return cell
 }
@@ -98,17 +108,19 @@ export function presenceWord(d: DeviceView): string {
 }
 
 function applyDevice(cell: HTMLElement, d: DeviceView): void {
-  cell.className = `cell ${d.status}`
-  cell.dataset.status = d.status
+  if (cell.dataset.status !== d.status) {
+    cell.className = `cell ${d.status}`
+    cell.dataset.status = d.status
+  }
   const values = Object.entries(d.latest).map(([m, v]) =>
     t('cell.value', { metric: m, value: formatValue(m, v.value), time: clockTime(v.ts) }),
   )
   // title: the latest values on hover (desktop) and long-press (phone); the label is always visible.
   cell.title = [`${d.label} (${d.id})`, `${d.zone}, ${presenceWord(d)}`, ...values].join('\n')
-  cell.replaceChildren(
-    h('span', { class: 'cell-label' }, d.label),
-    h('span', { class: 'cell-value' }, cellText(d)),
-  )
+  // Only the value line changes with a reading; an unchanged text is not written (no relayout).
+  const value = cell.lastElementChild as HTMLElement
+  const text = cellText(d)
+  if (value.textContent !== text) value.textContent = text
 }
 
 function alertItem(a: Alert, changed: () => void): HTMLElement {
