@@ -86,6 +86,8 @@ it('When the browser is Chinese, then the wall is in Chinese; the switch turns i
 
   await page.click('#language')
   expect(await page.getAttribute('html', 'lang')).toBe('en')
+  // The building view is drawn again in English once its detail has been fetched again.
+  await page.waitForSelector('.floor-label:text-is("32F")')
   expect(await page.$$eval('.floor-label', (els) => els.map((e) => e.textContent))).toEqual([
     '32F',
     '20F',

@@ -104,13 +104,24 @@ function count(n: number, key: MessageKey, kind: string): HTMLElement {
   )
 }
 
-/** Unacknowledged fire alarms, pinned above everything until someone acknowledges them. */
+/**
+ * Unacknowledged fire alarms, pinned above everything until someone acknowledges them. A banner
+ * stays the same element while its alarm is pinned: a note being typed into it survives other
+ * alerts coming and going.
+ */
 export function renderPinned(root: HTMLElement, store: WallStore): void {
-  const fires = store.unacknowledgedFires()
-  root.replaceChildren(...fires.map((a) => pinnedFire(a, store.buildingName(a.building))))
+  const kept = new Map<string, HTMLElement>()
+  for (const el of root.querySelectorAll<HTMLElement>('.fire-banner')) kept.set(el.dataset.key ?? '', el)
+  const banners = store.unacknowledgedFires().map((a) => {
+    const building = store.buildingName(a.building)
+    const key = [a.id, currentLocale(), building, a.message].join('|')
+    return kept.get(key) ?? pinnedFire(a, building, key)
+  })
+  const same = banners.length === root.children.length && banners.every((el, i) => root.children[i] === el)
+  if (!same) root.replaceChildren(...banners)
 }
 
-function pinnedFire(a: Alert, building: string): HTMLElement {
+function pinnedFire(a: Alert, building: string, key: string): HTMLElement {
   const note = h('input', {
     type: 'text',
     class: 'ack-note',
@@ -125,7 +136,7 @@ function pinnedFire(a: Alert, building: string): HTMLElement {
   const where = `${building} · ${floorName(a.floor)} · ${a.zone}`
   return h(
     'div',
-    { class: 'fire-banner', 'data-alert': a.id },
+    { class: 'fire-banner', 'data-alert': a.id, 'data-key': key },
     h('span', { class: 'fire-word' }, t('fire.word')),
     h('span', { class: 'fire-where' }, where),
     h('span', { class: 'fire-what' }, `${a.message} · ${t('fire.since', { time: clockTime(a.openedAt) })}`),
