@@ -51,7 +51,8 @@ it('When the browser is Chinese, then the wall is in Chinese; the switch turns i
   })
   await device.endAsync()
   const fire = await waitFor(
-    async () => (await apiClient(gw.httpUrl, 'brigade-token').get('/api/v1/alerts')).body.alerts[0],
+    async () =>
+      (await apiClient(gw.httpUrl, 'brigade-token').get('/api/v1/alerts?class=fire')).body.alerts[0],
   )
 
   await page.goto(gw.httpUrl)
