@@ -82,6 +82,15 @@ export interface FloorView {
   zones: { zone: string; devices: DeviceView[] }[]
 }
 
+/** What the wall needs of the site itself: times are shown in the site's zone, not the browser's. */
+export interface SiteInfo {
+  name: string
+  /** IANA zone of the site file, e.g. Asia/Shanghai. */
+  timezone: string
+  /** The site's default language (site file `site.locale`); the wall follows the browser's. */
+  locale: string
+}
+
 export interface BuildingDetail extends BuildingSummary {
   floors: FloorView[]
 }
@@ -167,6 +176,10 @@ export class LiveState {
     if (!entry) return
     entry.online = s.status === 'online'
     if (entry.online && (entry.lastSeenAt === null || s.at > entry.lastSeenAt)) entry.lastSeenAt = s.at
+  }
+
+  siteInfo(): SiteInfo {
+    return { name: this.site.name, timezone: this.site.timezone, locale: this.site.locale }
   }
 
   buildingSummaries(scope: ReadonlySet<string> | null): BuildingSummary[] {

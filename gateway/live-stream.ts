@@ -1,6 +1,8 @@
 import type { Alert, AlertTransition } from '../alerting/alert.ts'
 import type { WindowJson } from '../alerting/windows/window.ts'
-import type { BuildingSummary, DeviceView, LiveState } from './live-state.ts'
+import type { BuildingSummary, DeviceView, LiveState, SiteInfo } from './live-state.ts'
+
+export type { SiteInfo }
 
 /** One Server-Sent Event, before framing. `id` only on events a client may resume after. */
 export interface LiveEvent {
@@ -49,6 +51,8 @@ export interface DevicesEventData {
 export interface SnapshotEventData {
   buildings: BuildingSummary[]
   alerts: Alert[]
+  /** Added for the wall's clock (issue 10): name, IANA time zone and default locale of the site. */
+  site: SiteInfo
 }
 
 /**
@@ -104,13 +108,29 @@ export class LiveStream {
   subscribe(subscriber: LiveSubscriber, lastEventId: number | null): () => void {
     const replay = lastEventId === null ? null : this.after(lastEventId)
     if (replay === null) subscriber.send(this.snapshot(subscriber.scope))
-    else {
-      for (const e of replay) {
-        if (visible(subscriber, e.building)) subscriber.send({ event: 'alert', id: e.id, data: e.data })
-      }
-    }
+    else this.replay(subscriber, replay)
     this.subscribers.add(subscriber)
     return () => this.subscribers.delete(subscriber)
+  }
+
+  /**
+   * The missed transitions, then one devices frame with the current colours and counts: the frames
+   * sent while the client was away are not replayed, and a resolved fire must not stay red.
+   */
+  private replay(subscriber: LiveSubscriber, entries: LogEntry[]): void {
+    const devices = new Map<string, DeviceView>()
+    for (const e of entries) {
+      if (!visible(subscriber, e.building)) continue
+      subscriber.send({ event: 'alert', id: e.id, data: e.data })
+      // Zone, floor and building alerts (issue 7) name no device.
+      const device = e.data.alert.device
+      const view = device === null ? undefined : this.options.live.device(device)
+      if (view) devices.set(view.id, view)
+    }
+    if (entries.length === 0) return
+    const buildings = this.summaries(subscriber.scope)
+    const data: DevicesEventData = { devices: [...devices.values()], buildings }
+    subscriber.send({ event: 'devices', data })
   }
 
   close(): void {
@@ -127,7 +147,11 @@ export class LiveStream {
 
   private snapshot(scope: ReadonlySet<string> | null): LiveEvent {
     const alerts = this.options.activeAlerts().filter((a) => scope === null || scope.has(a.building))
-    const data: SnapshotEventData = { buildings: this.summaries(scope), alerts }
+    const data: SnapshotEventData = {
+      buildings: this.summaries(scope),
+      alerts,
+      site: this.options.live.siteInfo(),
+    }
     // The snapshot's id is the last transition it already contains: resuming from it loses nothing.
     return { event: 'snapshot', id: this.lastId, data }
   }

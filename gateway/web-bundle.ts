@@ -21,6 +21,16 @@ export async function buildWeb(): Promise<void> {
     outfile: join(WEB_DIST, 'app.js'),
     logLevel: 'warning',
   })
+  // The service worker is its own classic script at the root, so that its scope is the whole wall.
+  await build({
+    entryPoints: [join(WEB, 'src', 'sw.ts')],
+    bundle: true,
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    outfile: join(WEB_DIST, 'sw.js'),
+    logLevel: 'warning',
+  })
   for (const file of ['index.html', 'wall.css', 'building.css'])
     copyFileSync(join(WEB, file), join(WEB_DIST, file))
 }

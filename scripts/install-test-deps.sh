@@ -4,10 +4,11 @@
 # (mosquitto_pub / mosquitto_sub as outside MQTT clients), and influxdb (InfluxDB 1.6's influxd,
 # which the storage tests start on a free loopback port when neither INFLUX_URL nor a container
 # runtime is available; see tests/support/influx-server.ts), and chromium (the browser the sensor-wall
-# tests in tests/e2e/ drive through playwright-core), and openssl (the CLI that makes the throw-away
-# certificate authority of the TLS tests, tests/support/test-ca.ts).
+# tests in tests/e2e/ drive through playwright-core), openssl (the CLI that makes the throw-away
+# certificate authority of the TLS tests, tests/support/test-ca.ts) and fonts-noto-cjk (Chinese
+# glyphs: without it the zh-CN wall and its screenshots show empty boxes).
 set -euo pipefail
-packages=(mosquitto mosquitto-clients influxdb chromium openssl)
+packages=(mosquitto mosquitto-clients influxdb chromium openssl fonts-noto-cjk)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi

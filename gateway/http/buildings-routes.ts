@@ -19,6 +19,8 @@ export async function buildingsRoutes(
   const withWindows = <B extends { id: string }>(b: B) => (windows ? { ...b, windows: windows(b.id) } : b)
   app.get('/buildings', async (request) => ({
     buildings: live.buildingSummaries(principalOf(request).buildings).map(withWindows),
+    // Extension (issue 10): clients show times in the site's zone.
+    site: live.siteInfo(),
   }))
 
   app.get<{ Params: { id: string } }>('/buildings/:id', async (request) => {

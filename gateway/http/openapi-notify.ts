@@ -68,7 +68,21 @@ export function pushPaths(): object {
         responses: {
           '200': {
             description: 'OK',
-            ...json({ type: 'object', properties: { publicKey: { type: 'string' } } }),
+            ...json({
+              type: 'object',
+              properties: {
+                publicKey: { type: 'string' },
+                contacts: {
+                  type: 'array',
+                  description:
+                    'contacts with the push channel that this token may register a browser for (the wall offers the sign-up to these)',
+                  items: {
+                    type: 'object',
+                    properties: { id: { type: 'string' }, name: { type: 'string' } },
+                  },
+                },
+              },
+            }),
           },
           ...failures,
           ...notFound,

@@ -171,7 +171,15 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
   WallStatus,
   BuildingCounts,
   BuildingSummary,
-  BuildingList: object({ buildings: { type: 'array', items: ref('BuildingSummary') } }),
+  BuildingList: object({
+    buildings: { type: 'array', items: ref('BuildingSummary') },
+    site: ref('SiteInfo'),
+  }),
+  SiteInfo: object({
+    name: str,
+    timezone: { ...str, description: 'IANA time zone of the site, e.g. Asia/Shanghai' },
+    locale: { type: 'string', enum: ['zh-CN', 'en'], description: 'the site default language' },
+  }),
   BuildingDetail,
   Floor,
   Device,

@@ -66,10 +66,14 @@ const noContact = () => new HttpError('FGW_ERR_PUSH_CONTACT', 404)
 export async function pushRoutes(app: FastifyInstance, options: PushOptions): Promise<void> {
   const { push, site } = options
   app.get('/push/vapid-public-key', async (request) => {
-    principalOf(request)
+    const principal = principalOf(request)
     const publicKey = push.vapidPublicKey()
     if (publicKey === null) throw unavailable()
-    return { publicKey }
+    // Extension: which contacts this token may sign a browser up for, so the wall can offer it.
+    const contacts = site.file.contacts
+      .filter((c) => c.channels.includes('push') && mayManageContact(principal, c))
+      .map((c) => ({ id: c.id, name: c.name }))
+    return { publicKey, contacts }
   })
 
   app.post('/push/subscriptions', async (request, reply) => {
@@ -105,9 +109,12 @@ export async function pushRoutes(app: FastifyInstance, options: PushOptions): Pr
 /** The contact, when the token is an admin's or linked to it (contacts[].apiTokens); else 404. */
 function mayManage(site: SiteModel, principal: TokenPrincipal, contactId: string) {
   const contact = site.file.contacts.find((c) => c.id === contactId)
-  if (!contact || !(principal.role === 'admin' || contact.apiTokens.includes(principal.name)))
-    throw noContact()
+  if (!contact || !mayManageContact(principal, contact)) throw noContact()
   return contact
+}
+
+function mayManageContact(principal: TokenPrincipal, contact: { apiTokens: string[] }): boolean {
+  return principal.role === 'admin' || contact.apiTokens.includes(principal.name)
 }
 
 function removeVisible(

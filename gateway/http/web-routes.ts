@@ -12,6 +12,7 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/app.js.map': { file: 'app.js.map', type: 'application/json; charset=utf-8' },
+  '/sw.js': { file: 'sw.js', type: 'text/javascript; charset=utf-8' },
   '/wall.css': { file: 'wall.css', type: 'text/css; charset=utf-8' },
   '/building.css': { file: 'building.css', type: 'text/css; charset=utf-8' },
 }

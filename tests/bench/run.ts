@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- steady|overload|notify]: bare aedes, Mosquitto and the Firewatch gateway under the
+ * npm run bench [-- steady|overload|notify|wall]: bare aedes, Mosquitto and the Firewatch gateway under the
  * same load, measured in the same run; see tests/bench/README.md for the figures and settings.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -23,6 +23,7 @@ import { ChildGroup } from './child-processes.ts'
 import { runNotifyBench } from './notify-latency.ts'
 import { type OverloadRun, runOverload } from './overload.ts'
 import { runSteady, type SteadyRun } from './steady.ts'
+import { runWallBench } from './wall.ts'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const say = (line: string) => process.stdout.write(`${line}\n`)
@@ -30,8 +31,9 @@ const say = (line: string) => process.stdout.write(`${line}\n`)
 async function main(): Promise<number> {
   const mode = process.argv[2] ?? 'all'
   if (mode === 'notify') return runNotifyBench(say)
+  if (mode === 'wall') return runWallBench(say)
   if (!['all', 'steady', 'overload'].includes(mode)) {
-    say('usage: npm run bench [-- steady|overload|notify]')
+    say('usage: npm run bench [-- steady|overload|notify|wall]')
     return 64
   }
   const cfg = benchConfig(process.env)

@@ -22,7 +22,11 @@ export interface TestBrowser {
 }
 
 /** A real chromium with a fresh profile (user-data-dir), so no token or cache leaks between runs. */
-export async function launchChromium(viewport = { width: 1920, height: 1080 }): Promise<TestBrowser> {
+export async function launchChromium(
+  viewport = { width: 1920, height: 1080 },
+  /** The browser's language (navigator.language) and time zone; the machine's when unset. */
+  place: { locale?: string; timezoneId?: string } = {},
+): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `chromium not found at ${CHROMIUM}: the sensor-wall tests need a real browser. Install it with ` +
@@ -35,6 +39,7 @@ export async function launchChromium(viewport = { width: 1920, height: 1080 }): 
     headless: true,
     args: ARGS,
     viewport,
+    ...place,
   })
   return {
     context,

@@ -1,4 +1,4 @@
-import type { Alert } from '../../../alerting/alert.ts'
+import type { Alert, AlertHistoryEntry } from '../../../alerting/alert.ts'
 import type { BuildingDetail } from '../../live-state.ts'
 
 const TOKEN_KEY = 'firewatch.token'
@@ -41,4 +41,21 @@ export async function listAlerts(q: AlertQuery): Promise<Alert[]> {
 export function alertAction(id: string, action: 'ack' | 'resolve', note: string): Promise<Alert> {
   const body = JSON.stringify(note.trim() === '' ? {} : { note: note.trim() })
   return api<Alert>(`/alerts/${encodeURIComponent(id)}/${action}`, { method: 'POST', body })
+}
+
+export interface HistoryPoint {
+  metric: string
+  value: number
+  ts: number
+}
+
+/** GET /devices/{id}/readings: the last 24 h, thinned by the gateway to a chart's worth of points. */
+export async function deviceReadings(id: string): Promise<HistoryPoint[]> {
+  return (await api<{ readings: HistoryPoint[] }>(`/devices/${encodeURIComponent(id)}/readings`)).readings
+}
+
+export type AlertWithHistory = Alert & { history: AlertHistoryEntry[] }
+
+export function alertWithHistory(id: string): Promise<AlertWithHistory> {
+  return api<AlertWithHistory>(`/alerts/${encodeURIComponent(id)}`)
 }

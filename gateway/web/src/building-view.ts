@@ -1,47 +1,67 @@
-import type { Alert } from '../../../alerting/alert.ts'
+import type { Alert, AlertClass } from '../../../alerting/alert.ts'
 import type { BuildingDetail, DeviceView, FloorView } from '../../live-state.ts'
 import { alertAction, buildingDetail, listAlerts } from './api.ts'
-import { clockTime } from './clock-time.ts'
 import { h } from './dom.ts'
-import { floorName, STATUS_WORD } from './wall-view.ts'
+import { CLASS_KEY, classWord, clockTime, floorName, STATE_KEY, statusWord, t } from './i18n.ts'
+import { cellText, formatValue } from './values.ts'
 
-const CLASSES = ['', 'fire', 'warning', 'supervisory', 'fault', 'offline']
-const STATES = ['active', 'open', 'acknowledged', 'resolved', 'all']
+const CLASSES: (AlertClass | '')[] = ['', 'fire', 'warning', 'supervisory', 'fault', 'offline']
+const STATES = ['active', 'open', 'acknowledged', 'resolved', 'all'] as const
 
 /** One building: floors top to bottom with their devices, and its alerts with filters. */
 export class BuildingView {
-  private readonly cls = select('class', CLASSES, 'all classes')
-  private readonly state = select('state', STATES, '')
+  private readonly cls = h('select', { name: 'class' })
+  private readonly state = h('select', { name: 'state' })
   private readonly list = h('ol', { class: 'alert-list' })
   private readonly floors = h('div', { class: 'floors' })
   private readonly title = h('h2', {})
+  /** Device id → its cell, so that a frame finds its cells without searching the page. */
+  private readonly cells = new Map<string, HTMLElement>()
   private requests = 0
 
   constructor(
-    private readonly root: HTMLElement,
+    root: HTMLElement,
     readonly id: string,
     back: () => void,
+    private readonly openDevice: (device: string) => void,
   ) {
-    const backButton = h('button', { type: 'button', class: 'back' }, '← All buildings')
+    for (const c of CLASSES)
+      this.cls.append(h('option', { value: c }, c === '' ? t('filter.allClasses') : t(CLASS_KEY[c])))
+    for (const s of STATES) this.state.append(h('option', { value: s }, t(STATE_KEY[s])))
+    const backButton = h('button', { type: 'button', class: 'back' }, t('building.back'))
     backButton.addEventListener('click', back)
     for (const s of [this.cls, this.state]) s.addEventListener('change', () => void this.refreshAlerts())
-    const filters = h('div', { class: 'filters' }, label('Class', this.cls), label('State', this.state))
-    const alerts = h('aside', { class: 'alerts' }, h('h3', {}, 'Alerts'), filters, this.list)
+    // One listener for every cell: cells are redrawn in place by device frames.
+    this.floors.addEventListener('click', (e) => {
+      const cell = (e.target as HTMLElement).closest<HTMLElement>('.cell')
+      if (cell?.dataset.device) this.openDevice(cell.dataset.device)
+    })
+    const filters = h(
+      'div',
+      { class: 'filters' },
+      label(t('filter.class'), this.cls),
+      label(t('filter.state'), this.state),
+    )
+    const alerts = h('aside', { class: 'alerts' }, h('h3', {}, t('building.alerts')), filters, this.list)
     root.replaceChildren(h('div', { class: 'building-head' }, backButton, this.title), this.floors, alerts)
   }
 
   async load(): Promise<void> {
     const detail = await buildingDetail(this.id)
-    this.title.textContent = `${detail.name} — ${STATUS_WORD[detail.status] ?? detail.status}`
+    this.title.textContent = `${detail.name} — ${statusWord(detail.status)}`
     this.title.className = `status-${detail.status}`
     this.floors.replaceChildren(...floorsWithDevices(detail).map(floorRow))
+    this.cells.clear()
+    for (const cell of this.floors.querySelectorAll<HTMLElement>('.cell'))
+      this.cells.set(cell.dataset.device!, cell)
     await this.refreshAlerts()
   }
 
   /** A devices frame: recolour the cells in place (no re-layout under the user's finger). */
-  devicesChanged(devices: DeviceView[]): void {
+  devicesChanged(devices: Iterable<DeviceView>): void {
     for (const d of devices) {
-      const cell = this.root.querySelector<HTMLElement>(`[data-device="${CSS.escape(d.id)}"]`)
+      if (d.building !== this.id) continue
+      const cell = this.cells.get(d.id)
       if (cell) applyDevice(cell, d)
     }
   }
@@ -52,7 +72,7 @@ export class BuildingView {
     const alerts = await listAlerts({ building: this.id, state: this.state.value, class: this.cls.value })
     if (request !== this.requests) return
     this.list.replaceChildren(...alerts.map((a) => alertItem(a, () => void this.refreshAlerts())))
-    if (alerts.length === 0) this.list.append(h('li', { class: 'empty' }, 'No alerts match.'))
+    if (alerts.length === 0) this.list.append(h('li', { class: 'empty' }, t('alerts.none')))
   }
 }
 
@@ -66,61 +86,58 @@ function floorRow(f: FloorView): HTMLElement {
   return h(
     'div',
     { class: 'floor' },
-    h('span', { class: 'floor-label' }, f.label),
+    h('span', { class: 'floor-label' }, floorName(f.floor)),
     h('div', { class: 'cells' }, ...cells),
   )
 }
 
 function deviceCell(d: DeviceView): HTMLElement {
-  const cell = h('button', { type: 'button', class: 'cell', 'data-device': d.id })
+  const cell = h(
+    'button',
+    { type: 'button', class: 'cell', 'data-device': d.id },
+    h('span', { class: 'cell-label' }, d.label),
+    h('span', { class: 'cell-value' }),
+  )
   applyDevice(cell, d)
   return cell
 }
 
+export function presenceWord(d: DeviceView): string {
+  if (d.disabled) return t('presence.disabled')
+  return d.online === false ? t('presence.offline') : d.online ? t('presence.online') : t('presence.unknown')
+}
+
 function applyDevice(cell: HTMLElement, d: DeviceView): void {
-  cell.className = `cell ${d.status}`
-  cell.dataset.status = d.status
-  const values = Object.entries(d.latest).map(
-    ([m, v]) => `${m} = ${formatValue(m, v.value)} at ${clockTime(v.ts)}`,
+  if (cell.dataset.status !== d.status) {
+    cell.className = `cell ${d.status}`
+    cell.dataset.status = d.status
+  }
+  const values = Object.entries(d.latest).map(([m, v]) =>
+    t('cell.value', { metric: m, value: formatValue(m, v.value), time: clockTime(v.ts) }),
   )
-  const presence = d.online === false ? 'offline' : d.online ? 'online' : 'not heard from yet'
   // title: the latest values on hover (desktop) and long-press (phone); the label is always visible.
-  cell.title = [`${d.label} (${d.id})`, `${d.zone}, ${presence}`, ...values].join('\n')
-  cell.replaceChildren(
-    h('span', { class: 'cell-label' }, d.label),
-    h('span', { class: 'cell-value' }, cellText(d)),
-  )
-}
-
-/** Metric name suffix (CONTRACT.md: names carry their unit) to the unit as people write it. */
-const UNITS: Record<string, string> = { dbm: 'dB/m', c: '°C', mpa: 'MPa', m: 'm', ma: 'mA', pct: '%' }
-/** Housekeeping metrics: shown on hover, not as the cell's headline value. */
-const SECONDARY = /^(battery_pct|rssi_dbm)/
-
-/** The status word when not normal, then the main measured value: "FIRE · 0.31 dB/m". */
-function cellText(d: DeviceView): string {
-  const entries = Object.entries(d.latest)
-  const main = entries.find(([m]) => !SECONDARY.test(m)) ?? entries[0]
-  const value = main ? formatValue(main[0], main[1].value) : ''
-  const word = d.status === 'green' ? '' : (STATUS_WORD[d.status] ?? '')
-  return [word, value].filter((s) => s !== '').join(' · ') || 'no reading yet'
-}
-
-function formatValue(metric: string, value: number): string {
-  const suffix = metric.split(':')[0]?.split('_').at(-1) ?? ''
-  return `${value} ${UNITS[suffix] ?? suffix}`
+  cell.title = [`${d.label} (${d.id})`, `${d.zone}, ${presenceWord(d)}`, ...values].join('\n')
+  // Only the value line changes with a reading; an unchanged text is not written (no relayout).
+  const value = cell.lastElementChild as HTMLElement
+  const text = cellText(d)
+  if (value.textContent !== text) value.textContent = text
 }
 
 function alertItem(a: Alert, changed: () => void): HTMLElement {
-  const note = h('input', { type: 'text', class: 'ack-note', placeholder: 'Note', 'aria-label': 'note' })
+  const note = h('input', {
+    type: 'text',
+    class: 'ack-note',
+    placeholder: t('note.label'),
+    'aria-label': t('note.label'),
+  })
   const buttons: HTMLElement[] = []
-  if (a.state === 'open') buttons.push(actionButton(a, 'ack', 'Acknowledge', note, changed))
-  if (a.state !== 'resolved') buttons.push(actionButton(a, 'resolve', 'Resolve', note, changed))
+  if (a.state === 'open') buttons.push(actionButton(a, 'ack', t('action.ack'), note, changed))
+  if (a.state !== 'resolved') buttons.push(actionButton(a, 'resolve', t('action.resolve'), note, changed))
   return h(
     'li',
     { class: `alert ${a.class} ${a.state}`, 'data-alert': a.id, 'data-state': a.state },
-    h('span', { class: 'alert-class' }, a.class.toUpperCase()),
-    h('span', { class: 'alert-state' }, a.state),
+    h('span', { class: 'alert-class' }, classWord(a.class)),
+    h('span', { class: 'alert-state' }, t(STATE_KEY[a.state])),
     h('span', { class: 'alert-where' }, `${floorName(a.floor)} · ${a.zone} · ${clockTime(a.openedAt)}`),
     h('span', { class: 'alert-message' }, a.message),
     buttons.length > 0 ? h('span', { class: 'alert-actions' }, note, ...buttons) : null,
@@ -140,12 +157,6 @@ function actionButton(
     alertAction(a.id, action, note.value).then(done, () => button.removeAttribute('disabled'))
   })
   return button
-}
-
-function select(name: string, values: string[], emptyLabel: string): HTMLSelectElement {
-  const s = h('select', { name })
-  for (const v of values) s.append(h('option', { value: v }, v === '' ? emptyLabel : v))
-  return s
 }
 
 function label(text: string, control: HTMLElement): HTMLElement {

@@ -1,4 +1,5 @@
 import { tokenStore } from './api.ts'
+import { timed } from './timing.ts'
 
 export interface StreamEvent {
   event: string
@@ -59,9 +60,12 @@ async function readEvents(
     buffer += decoder.decode(value, { stream: true })
     let cut = buffer.indexOf('\n\n')
     while (cut >= 0) {
-      const parsed = parseBlock(buffer.slice(0, cut))
+      const block = buffer.slice(0, cut)
       buffer = buffer.slice(cut + 2)
-      if (parsed) onEvent(parsed)
+      timed('wall:event', () => {
+        const parsed = parseBlock(block)
+        if (parsed) onEvent(parsed)
+      })
       cut = buffer.indexOf('\n\n')
     }
   }

@@ -1,29 +1,34 @@
 import type { Alert } from '../../../alerting/alert.ts'
 import type { BuildingSummary, DeviceView } from '../../live-state.ts'
-import type { AlertEventData, DevicesEventData, SnapshotEventData } from '../../live-stream.ts'
+import type { AlertEventData, DevicesEventData, SiteInfo, SnapshotEventData } from '../../live-stream.ts'
 
 const RANK: Record<string, number> = { red: 3, yellow: 2, grey: 1, green: 0 }
 
-export interface StoreListener {
-  buildingsChanged(): void
-  alertsChanged(changed: Alert | null): void
-  devicesChanged(devices: DeviceView[]): void
+/** What changed since the views last drew: they redraw only that, once per animation frame. */
+export interface Dirty {
+  buildings: boolean
+  alerts: boolean
+  /** Latest view of each device changed since the last draw. */
+  devices: Map<string, DeviceView>
+  /** The building of each alert transition since the last draw (its alert list is refetched). */
+  alertBuildings: Set<string>
 }
 
 /** What the wall knows: building summaries and active alerts, kept current by the live stream. */
 export class WallStore {
   readonly buildings = new Map<string, BuildingSummary>()
   readonly alerts = new Map<string, Alert>()
-
-  constructor(private readonly listener: StoreListener) {}
+  site: SiteInfo | null = null
+  dirty: Dirty = emptyDirty()
 
   snapshot(data: SnapshotEventData): void {
     this.buildings.clear()
     for (const b of data.buildings) this.buildings.set(b.id, b)
     this.alerts.clear()
     for (const a of data.alerts) this.alerts.set(a.id, a)
-    this.listener.buildingsChanged()
-    this.listener.alertsChanged(null)
+    if (data.site) this.site = data.site
+    this.dirty.buildings = true
+    this.dirty.alerts = true
   }
 
   alert({ alert }: AlertEventData): void {
@@ -32,14 +37,22 @@ export class WallStore {
     const b = this.buildings.get(alert.building)
     // A fire shows at once; the counts follow in the next devices frame (within 100 ms).
     if (b && alert.class === 'fire' && alert.state !== 'resolved') b.status = 'red'
-    this.listener.buildingsChanged()
-    this.listener.alertsChanged(alert)
+    this.dirty.buildings = true
+    this.dirty.alerts = true
+    this.dirty.alertBuildings.add(alert.building)
   }
 
   devices(data: DevicesEventData): void {
     for (const b of data.buildings) this.buildings.set(b.id, b)
-    this.listener.buildingsChanged()
-    this.listener.devicesChanged(data.devices)
+    for (const d of data.devices) this.dirty.devices.set(d.id, d)
+    if (data.buildings.length > 0) this.dirty.buildings = true
+  }
+
+  /** Hands the changes to the views and starts collecting afresh. */
+  takeDirty(): Dirty {
+    const taken = this.dirty
+    this.dirty = emptyDirty()
+    return taken
   }
 
   /** Worst first, then by name: a fire is always top left. */
@@ -59,4 +72,8 @@ export class WallStore {
   buildingName(id: string): string {
     return this.buildings.get(id)?.name ?? id
   }
+}
+
+function emptyDirty(): Dirty {
+  return { buildings: false, alerts: false, devices: new Map(), alertBuildings: new Set() }
 }

@@ -1,85 +1,140 @@
 import type { Alert } from '../../../alerting/alert.ts'
 import type { BuildingSummary } from '../../live-state.ts'
 import { alertAction } from './api.ts'
-import { clockTime } from './clock-time.ts'
 import { h } from './dom.ts'
+import { classWord, clockTime, currentLocale, floorName, type MessageKey, statusWord, t } from './i18n.ts'
 import type { WallStore } from './wall-store.ts'
-
-/** Words next to the colours: colour alone is not enough (colour blindness, glare on a wall screen). */
-export const STATUS_WORD: Record<string, string> = {
-  red: 'FIRE',
-  yellow: 'ATTENTION',
-  grey: 'OFFLINE',
-  green: 'NORMAL',
-}
-
-/** The wall: one tile per building, worst first. */
-export function renderWall(root: HTMLElement, store: WallStore, open: (building: string) => void): void {
-  const tiles = store.sortedBuildings().map((b) => tile(b, worstAlert(store, b.id), () => open(b.id)))
-  root.replaceChildren(...tiles)
-}
 
 const CLASS_RANK: Record<string, number> = { fire: 4, warning: 3, supervisory: 2, fault: 1, offline: 0 }
 
-/** The alert that explains the tile's colour, so the tile says *where* without a click. */
-function worstAlert(store: WallStore, building: string): Alert | null {
-  let worst: Alert | null = null
+interface TileSlot {
+  el: HTMLButtonElement
+  /** What the tile shows; the tile is redrawn only when it changes. */
+  signature: string
+}
+
+/**
+ * The wall: one tile per building, worst first. Tiles are kept between renders and redrawn only
+ * when what they show changed (10 device frames a second must not rebuild 50 tiles each time).
+ */
+export class WallView {
+  private readonly tiles = new Map<string, TileSlot>()
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly store: WallStore,
+    private readonly open: (building: string) => void,
+  ) {}
+
+  render(): void {
+    const worst = worstAlerts(this.store)
+    const sorted = this.store.sortedBuildings()
+    const locale = currentLocale()
+    for (const b of sorted) {
+      const where = worst.get(b.id)
+      const signature = [locale, b.name, b.status, ...Object.values(b.counts), whereText(where)].join('|')
+      let slot = this.tiles.get(b.id)
+      if (!slot) {
+        const el = h('button', { type: 'button', 'data-building': b.id })
+        el.addEventListener('click', () => this.open(b.id))
+        slot = { el, signature: '' }
+        this.tiles.set(b.id, slot)
+      }
+      if (slot.signature !== signature) {
+        drawTile(slot.el, b, where)
+        slot.signature = signature
+      }
+    }
+    for (const id of this.tiles.keys()) if (!this.store.buildings.has(id)) this.tiles.delete(id)
+    // Re-order only when the order changed: moving nodes restarts nothing but costs a layout.
+    const order = sorted.map((b) => this.tiles.get(b.id)!.el)
+    const children = this.root.children
+    const same = children.length === order.length && order.every((el, i) => children[i] === el)
+    if (!same) this.root.replaceChildren(...order)
+  }
+}
+
+/** The alert that explains each tile's colour, so the tile says *where* without a click. */
+function worstAlerts(store: WallStore): Map<string, Alert> {
+  const worst = new Map<string, Alert>()
   for (const a of store.alerts.values()) {
-    if (a.building !== building) continue
-    if (!worst || (CLASS_RANK[a.class] ?? 0) > (CLASS_RANK[worst.class] ?? 0)) worst = a
+    const w = worst.get(a.building)
+    if (!w || (CLASS_RANK[a.class] ?? 0) > (CLASS_RANK[w.class] ?? 0)) worst.set(a.building, a)
   }
   return worst
 }
 
-function tile(b: BuildingSummary, worst: Alert | null, open: () => void): HTMLElement {
+function whereText(a: Alert | undefined): string {
+  return a ? t('tile.where', { class: classWord(a.class), where: `${floorName(a.floor)} · ${a.zone}` }) : ''
+}
+
+function drawTile(el: HTMLElement, b: BuildingSummary, worst: Alert | undefined): void {
   const c = b.counts
-  const where = worst ? `${worst.class.toUpperCase()}: ${floorName(worst.floor)} · ${worst.zone}` : null
-  const el = h(
-    'button',
-    { type: 'button', class: `tile ${b.status}`, 'data-building': b.id, 'data-status': b.status },
+  el.className = `tile ${b.status}`
+  el.dataset.status = b.status
+  const where = whereText(worst)
+  const parts: Node[] = [
     h('span', { class: 'tile-name' }, b.name),
-    h('span', { class: 'tile-status' }, STATUS_WORD[b.status] ?? b.status),
-    where === null ? null : h('span', { class: 'tile-where' }, where),
-    // Issue 7: alerts inside a test / maintenance window are not notified; say so on the tile.
-    b.windows?.length ? h('span', { class: 'tile-where', title: b.windows[0]!.reason }, 'TEST WINDOW') : null,
+    h('span', { class: 'tile-status' }, statusWord(b.status)),
+  ]
+  if (where !== '') parts.push(h('span', { class: 'tile-where' }, where))
+  // Issue 7: alerts inside a test / maintenance window are not notified; say so on the tile.
+  const window = b.windows?.[0]
+  if (window) parts.push(h('span', { class: 'tile-where', title: window.reason }, t('tile.testWindow')))
+  // Issue 8: a heightened watch tightens rules and speeds escalation; the desk should know.
+  if (b.watch)
+    parts.push(h('span', { class: 'tile-where', title: b.watch.names.join(', ') }, t('tile.watch')))
+  parts.push(
     h(
       'span',
       { class: 'tile-counts' },
-      count(c.alerts, 'active alert', 'alerts'),
-      count(c.red, 'fire', 'red'),
-      count(c.yellow, 'warning/fault', 'yellow'),
-      count(c.grey, 'offline', 'grey'),
-      count(c.green, 'normal', 'green'),
+      count(c.alerts, c.alerts === 1 ? 'tile.alerts.one' : 'tile.alerts.other', 'alerts'),
+      count(c.red, 'tile.red', 'red'),
+      count(c.yellow, 'tile.yellow', 'yellow'),
+      count(c.grey, 'tile.grey', 'grey'),
+      count(c.green, 'tile.green', 'green'),
     ),
   )
-  el.addEventListener('click', open)
-  return el
+  el.replaceChildren(...parts)
 }
 
-function count(n: number, what: string, kind: string): HTMLElement {
-  const label = kind === 'alerts' && n !== 1 ? `${what}s` : what
+function count(n: number, key: MessageKey, kind: string): HTMLElement {
+  // The number in bold wherever the language puts it: "3 fire" / "火警 3".
+  const [before = '', after = ''] = t(key, { n: '\u0000' }).split('\u0000')
   return h(
     'span',
     { class: `count count-${kind}${n === 0 ? ' zero' : ''}` },
+    before,
     h('b', {}, String(n)),
-    ` ${label}`,
+    after,
   )
 }
 
-/** Unacknowledged fire alarms, pinned above everything until someone acknowledges them. */
+/**
+ * Unacknowledged fire alarms, pinned above everything until someone acknowledges them. A banner
+ * stays the same element while its alarm is pinned: a note being typed into it survives other
+ * alerts coming and going.
+ */
 export function renderPinned(root: HTMLElement, store: WallStore): void {
-  const fires = store.unacknowledgedFires()
-  root.replaceChildren(...fires.map((a) => pinnedFire(a, store.buildingName(a.building))))
+  const kept = new Map<string, HTMLElement>()
+  for (const el of root.querySelectorAll<HTMLElement>('.fire-banner')) kept.set(el.dataset.key ?? '', el)
+  const banners = store.unacknowledgedFires().map((a) => {
+    const building = store.buildingName(a.building)
+    const key = [a.id, currentLocale(), building, a.message].join('|')
+    return kept.get(key) ?? pinnedFire(a, building, key)
+  })
+  const same = banners.length === root.children.length && banners.every((el, i) => root.children[i] === el)
+  if (!same) root.replaceChildren(...banners)
 }
 
-function pinnedFire(a: Alert, building: string): HTMLElement {
+function pinnedFire(a: Alert, building: string, key: string): HTMLElement {
   const note = h('input', {
     type: 'text',
     class: 'ack-note',
-    placeholder: 'Note (optional)',
-    'aria-label': 'note',
+    placeholder: t('note.optional'),
+    'aria-label': t('note.label'),
   })
-  const ack = h('button', { type: 'button', class: 'ack' }, 'Acknowledge')
+  const ack = h('button', { type: 'button', class: 'ack' }, t('action.ack'))
   ack.addEventListener('click', () => {
     ack.setAttribute('disabled', '')
     alertAction(a.id, 'ack', note.value).catch(() => ack.removeAttribute('disabled'))
@@ -87,14 +142,10 @@ function pinnedFire(a: Alert, building: string): HTMLElement {
   const where = `${building} · ${floorName(a.floor)} · ${a.zone}`
   return h(
     'div',
-    { class: 'fire-banner', 'data-alert': a.id },
-    h('span', { class: 'fire-word' }, 'FIRE'),
+    { class: 'fire-banner', 'data-alert': a.id, 'data-key': key },
+    h('span', { class: 'fire-word' }, t('fire.word')),
     h('span', { class: 'fire-where' }, where),
-    h('span', { class: 'fire-what' }, `${a.message} · since ${clockTime(a.openedAt)}`),
+    h('span', { class: 'fire-what' }, `${a.message} · ${t('fire.since', { time: clockTime(a.openedAt) })}`),
     h('span', { class: 'fire-actions' }, note, ack),
   )
-}
-
-export function floorName(floor: number): string {
-  return floor < 0 ? `B${-floor}` : `${floor}F`
 }

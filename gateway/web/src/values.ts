@@ -1,0 +1,27 @@
+import type { DeviceView } from '../../live-state.ts'
+import { statusWord, t } from './i18n.ts'
+
+/** Metric name suffix (CONTRACT.md: names carry their unit) to the unit as people write it. */
+const UNITS: Record<string, string> = { dbm: 'dB/m', c: '°C', mpa: 'MPa', m: 'm', ma: 'mA', pct: '%' }
+/** Housekeeping metrics: shown on hover and in the detail, not as the cell's headline value. */
+export const SECONDARY = /^(battery_pct|rssi_dbm)/
+
+export function unitOf(metric: string): string {
+  const suffix = metric.split(':')[0]?.split('_').at(-1) ?? ''
+  return UNITS[suffix] ?? suffix
+}
+
+export function formatValue(metric: string, value: number): string {
+  // Means over a step have long fractions; three significant digits are what a sensor resolves.
+  const shown = Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(3)))
+  return `${shown} ${unitOf(metric)}`
+}
+
+/** The status word when not normal, then the main measured value: "FIRE · 0.31 dB/m". */
+export function cellText(d: DeviceView): string {
+  const entries = Object.entries(d.latest)
+  const main = entries.find(([m]) => !SECONDARY.test(m)) ?? entries[0]
+  const value = main ? formatValue(main[0], main[1].value) : ''
+  const word = d.status === 'green' ? '' : statusWord(d.status)
+  return [word, value].filter((s) => s !== '').join(' · ') || t('cell.noReading')
+}
