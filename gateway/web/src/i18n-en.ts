@@ -88,6 +88,7 @@ export const EN = {
   'history.repeated': 'repeated',
   'history.acknowledged': 'acknowledged',
   'history.resolved': 'resolved',
+  'history.grouped': 'grouped',
   'history.cleared': 'cleared',
   'history.escalated': 'escalated',
   'history.note': 'note',

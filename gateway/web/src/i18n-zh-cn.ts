@@ -89,6 +89,7 @@ export const ZH_CN: Record<MessageKey, string> = {
   'history.repeated': '重复报警',
   'history.acknowledged': '已确认',
   'history.resolved': '已解除',
+  'history.grouped': '已归并',
   'history.cleared': '已恢复',
   'history.escalated': '已升级',
   'history.note': '备注',

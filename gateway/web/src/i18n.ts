@@ -74,6 +74,7 @@ export const HISTORY_KEY: Record<HistoryAction, MessageKey> = {
   escalated: 'history.escalated',
   note: 'history.note',
   notified: 'history.notified',
+  grouped: 'history.grouped',
 }
 
 export function statusWord(s: WallStatus): string {
