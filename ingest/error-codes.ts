@@ -41,6 +41,8 @@ export const ErrorCodes = {
   FGW_ERR_LIMIT_PACKET_SIZE: 'MQTT packet exceeds MQTT_MAX_PACKET_BYTES; the connection is closed',
   FGW_ERR_LIMIT_TOPIC: 'topic exceeds MQTT_MAX_TOPIC_LENGTH or MQTT_MAX_TOPIC_LEVELS',
   FGW_ERR_LIMIT_PUBLISH_RATE: 'too many publishes per second from this client or address; message dropped',
+  FGW_ERR_LIMIT_PUBLISH_SLOWED:
+    'publishing faster than this client or address may: messages are held back (PUBACKs come later), none is lost',
   FGW_ERR_LIMIT_CONNECT_RATE: 'too many connects from this client or address; CONNACK 3',
   FGW_ERR_LIMIT_LOGIN_LOCKOUT: 'too many failed logins; CONNACK 3 until the lockout ends',
   FGW_ERR_LIMIT_DUPLICATE_LOGIN: 'the device is already connected (MQTT_DUPLICATE_LOGIN)',

@@ -43,39 +43,50 @@ export function createAuthorizePublish(deps: PublishDeps) {
       return
     }
     const device = principal.device
-    const limited = admitPublish(deps.hardening, client!, device.id, packet.topic)
-    if (limited) {
-      deps.replies.rejected(device, shortTopic(packet.topic), [limited])
+    const admission = admitPublish(deps.hardening, client!, device.id, packet.topic)
+    if ('refused' in admission) {
+      deps.replies.rejected(device, shortTopic(packet.topic), [admission.refused])
       drop(packet)
       callback(null)
       return
     }
-    const topic = parseDeviceTopic(packet.topic)
-    // [FIRE-ACL-1] A device publishes only under its own fw/{b}/{d}/, and never on its error topic.
-    if (
-      !topic ||
-      topic.device !== device.id ||
-      topic.building !== device.building ||
-      topic.kind === 'error'
-    ) {
-      deps.onDenied(device.id, packet.topic)
-      deps.replies.rejected(device, packet.topic, [forbidden(packet.topic, topic === null)])
-      drop(packet)
-      callback(null)
+    if (admission.slowed) deps.replies.rejected(device, shortTopic(packet.topic), [admission.slowed])
+    if (admission.waitMs > 0) {
+      deps.limiter.hold(admission.waitMs, () => authorizeAdmitted(deps, client!, device, packet, callback))
       return
     }
-    if (topic.kind === 'status' && isStaleWill(deps, client!, device, packet)) {
-      drop(packet)
-      callback(null)
-      return
-    }
-    // Events and status are never held back: a fire_alarm must not wait behind telemetry.
-    if (topic.kind === 'telemetry' && !deps.limiter.tryTake()) {
-      deps.limiter.enqueue(() => ingest(deps, device, topic.kind, packet, callback))
-      return
-    }
-    ingest(deps, device, topic.kind, packet, callback)
+    authorizeAdmitted(deps, client!, device, packet, callback)
   }
+}
+
+/** The rest of authorizePublish, once the publish rates let the message in. */
+function authorizeAdmitted(
+  deps: PublishDeps,
+  client: Client,
+  device: Device,
+  packet: PublishPacket,
+  callback: (error?: Error | null) => void,
+): void {
+  const topic = parseDeviceTopic(packet.topic)
+  // [FIRE-ACL-1] A device publishes only under its own fw/{b}/{d}/, and never on its error topic.
+  if (!topic || topic.device !== device.id || topic.building !== device.building || topic.kind === 'error') {
+    deps.onDenied(device.id, packet.topic)
+    deps.replies.rejected(device, packet.topic, [forbidden(packet.topic, topic === null)])
+    drop(packet)
+    callback(null)
+    return
+  }
+  if (topic.kind === 'status' && isStaleWill(deps, client, device, packet)) {
+    drop(packet)
+    callback(null)
+    return
+  }
+  // Events and status are never held back: a fire_alarm must not wait behind telemetry.
+  if (topic.kind === 'telemetry' && !deps.limiter.tryTake()) {
+    deps.limiter.enqueue(() => ingest(deps, device, topic.kind, packet, callback))
+    return
+  }
+  ingest(deps, device, topic.kind, packet, callback)
 }
 
 function ingest(

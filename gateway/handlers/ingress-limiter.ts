@@ -10,6 +10,8 @@ export class IngressLimiter {
   /** Index of the next waiting entry: shift() on a long queue would be O(n) per message. */
   private head = 0
   private timer: NodeJS.Timeout | null = null
+  /** Publishes held back by a publisher's own rate (hold), by their timers. */
+  private readonly held = new Map<NodeJS.Timeout, () => void>()
 
   constructor(
     private readonly perSecond: number,
@@ -36,6 +38,15 @@ export class IngressLimiter {
     this.timer ??= setTimeout(() => this.drain(), 5)
   }
 
+  /** Runs `proceed` after `ms`; at close() at once, like the messages waiting for the budget. */
+  hold(ms: number, proceed: () => void): void {
+    const timer = setTimeout(() => {
+      this.held.delete(timer)
+      proceed()
+    }, ms)
+    this.held.set(timer, proceed)
+  }
+
   get queued(): number {
     return this.waiting.length - this.head
   }
@@ -43,6 +54,12 @@ export class IngressLimiter {
   close(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
+    const held = [...this.held]
+    this.held.clear()
+    for (const [timer, proceed] of held) {
+      clearTimeout(timer)
+      proceed()
+    }
     const waiting = this.waiting.slice(this.head)
     this.waiting = []
     this.head = 0

@@ -4,32 +4,59 @@ import type { Hardening } from './hardening.ts'
 import { topicProblem } from './topic-limits.ts'
 
 /**
- * The per-publish limits, checked before the ACL and the decoder spend anything on the message:
- * topic size, then the client's and its address's publish rates. A refused publish is answered on
- * the device's error topic by the caller, counted and logged once here.
+ * A publisher over its rate is slowed, not refused: its publish waits until its budget allows it
+ * (the callback of aedes' authorizePublish is held, so aedes stops reading that socket and TCP
+ * pushes back), unless it would wait longer than this; only then is it dropped.
  */
-export function admitPublish(
-  hardening: Hardening,
-  client: Client,
-  who: string,
-  topic: string,
-): Problem | null {
+export const MAX_PUBLISH_WAIT_MS = 10_000
+
+/** What the per-publish limits say of one message. */
+export type Admission =
+  | { refused: Problem }
+  /** Go on after `waitMs` (0: at once); `slowed`: why it waits, for the device's error topic. */
+  | { waitMs: number; slowed: Problem | null }
+
+/**
+ * The per-publish limits, checked before the ACL and the decoder spend anything on the message:
+ * topic size, then the client's and its address's publish rates. Events and status messages are
+ * counted against the rates but never held back: a fire_alarm must not wait behind telemetry.
+ * Hits are counted and logged once here; the caller tells the device on its error topic.
+ */
+export function admitPublish(hardening: Hardening, client: Client, who: string, topic: string): Admission {
   const { mqtt, reporter } = hardening
   const tooBig = topicProblem(topic, mqtt.topic)
   if (tooBig) {
     reporter.hit('mqtt_topic', who, { detail: tooBig.detail })
-    return tooBig
+    return { refused: tooBig }
   }
-  if (!mqtt.publishesPerClient.take(client)) {
+  const urgent = topic.endsWith('/event') || topic.endsWith('/status')
+  const maxWait = urgent ? Number.POSITIVE_INFINITY : MAX_PUBLISH_WAIT_MS
+  const byClient = mqtt.publishesPerClient.reserve(client, maxWait)
+  if (byClient === null) {
     reporter.hit('mqtt_publish_rate_client', who)
-    return { code: 'FGW_ERR_LIMIT_PUBLISH_RATE', detail: 'too many publishes per second from this client' }
+    return { refused: rateProblem('client', 'dropped') }
   }
   const address = remoteAddressOf(client)
-  if (!mqtt.publishesPerAddress.take(address)) {
+  const byAddress = mqtt.publishesPerAddress.reserve(address, maxWait)
+  if (byAddress === null) {
     reporter.hit('mqtt_publish_rate_address', address)
-    return { code: 'FGW_ERR_LIMIT_PUBLISH_RATE', detail: 'too many publishes per second from this address' }
+    return { refused: rateProblem('address', 'dropped') }
   }
-  return null
+  if (byClient > 0) reporter.hit('mqtt_publish_rate_client', who)
+  if (byAddress > 0) reporter.hit('mqtt_publish_rate_address', address)
+  if (urgent) return { waitMs: 0, slowed: null }
+  const waitMs = Math.max(byClient, byAddress)
+  if (waitMs === 0) return { waitMs, slowed: null }
+  return { waitMs, slowed: rateProblem(byClient >= byAddress ? 'client' : 'address', 'slowed down') }
+}
+
+function rateProblem(from: 'client' | 'address', outcome: 'slowed down' | 'dropped'): Problem {
+  return {
+    // Two codes: the device replies are budgeted per code, and a drop must not go untold because
+    // the notices of being slowed used the budget up.
+    code: outcome === 'dropped' ? 'FGW_ERR_LIMIT_PUBLISH_RATE' : 'FGW_ERR_LIMIT_PUBLISH_SLOWED',
+    detail: `too many publishes per second from this ${from}: ${outcome}`,
+  }
 }
 
 export function remoteAddressOf(client: Client): string {

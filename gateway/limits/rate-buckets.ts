@@ -29,6 +29,28 @@ export class RateBuckets<K> {
     return true
   }
 
+  /**
+   * Books the key's next token, in the future when its budget is spent: the milliseconds until it
+   * is due (0 = now), or null when that is more than `maxWaitMs` away (nothing is booked then).
+   * The caller holds the action back for that long: the key is slowed, not refused.
+   */
+  reserve(key: K, maxWaitMs: number): number | null {
+    const now = this.clock.now()
+    let bucket = this.buckets.get(key)
+    if (!bucket) {
+      if (this.buckets.size >= this.maxKeys) this.forgetOldest()
+      bucket = { tokens: this.burst, at: now }
+      this.buckets.set(key, bucket)
+    }
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.perSecond) / 1000)
+    bucket.at = now
+    // Below one token the bucket is in debt: each booking waits for the ones booked before it.
+    const waitMs = bucket.tokens >= 1 ? 0 : Math.ceil(((1 - bucket.tokens) * 1000) / this.perSecond)
+    if (waitMs > maxWaitMs) return null
+    bucket.tokens -= 1
+    return waitMs
+  }
+
   /** Whole seconds until the key has a token again (for Retry-After). */
   secondsUntilNext(key: K): number {
     const bucket = this.buckets.get(key)

@@ -147,16 +147,21 @@ describe('MQTT limits', () => {
     expect(await limitHits('mqtt_connect_rate_address')).toBeGreaterThanOrEqual(2)
   })
 
-  it('When a client publishes faster than MQTT_PUBLISHES_PER_SEC_PER_CLIENT, then the excess is dropped, answered FGW_ERR_LIMIT_PUBLISH_RATE, counted and logged once', async () => {
+  it('When a client publishes faster than MQTT_PUBLISHES_PER_SEC_PER_CLIENT, then it is slowed down, told FGW_ERR_LIMIT_PUBLISH_SLOWED, counted and logged once, and nothing is lost', async () => {
     const d = await device('ta-05-smoke-01')
+    const accepted = async () =>
+      metricValue(await apiClient(gw.httpUrl).text('/metrics'), 'firewatch_readings_accepted_total')
+    const before = await accepted()
+    // 5/s with a burst of 10: the last of 30 can only be taken 4 s after the first.
     const sends = Array.from({ length: 30 }, (_, i) =>
       d.c.publishAsync(d.topic('telemetry'), JSON.stringify({ seq: i, metrics: { smoke_dbm: 0.01 } }), {
         qos: 1,
       }),
     )
     await Promise.all(sends)
-    const answer = await d.inbox.next((m) => m.body.error === 'FGW_ERR_LIMIT_PUBLISH_RATE')
-    expect(answer.body.detail).toContain('client')
+    expect(await accepted()).toBe(before + 30)
+    const answer = await d.inbox.next((m) => m.body.error === 'FGW_ERR_LIMIT_PUBLISH_SLOWED')
+    expect(answer.body.detail).toBe('too many publishes per second from this client: slowed down')
     expect(d.c.connected).toBe(true)
     expect(await limitHits('mqtt_publish_rate_client')).toBeGreaterThanOrEqual(15)
     const logged = logLines.filter(
@@ -165,7 +170,21 @@ describe('MQTT limits', () => {
     expect(logged).toHaveLength(1)
   })
 
-  it('When the clients of one address together publish faster than MQTT_PUBLISHES_PER_SEC_PER_ADDRESS, then the excess is refused for that address', async () => {
+  it('When a client would have to wait more than 10 s for its turn, then the excess is dropped and it is told so', async () => {
+    const d = await device('ta-12-smoke-02')
+    // QoS 0: nothing waits for a PUBACK, so 80 publishes at 5/s book 14 s of turns at once.
+    for (let i = 0; i < 80; i++) {
+      d.c.publish(d.topic('telemetry'), JSON.stringify({ seq: i, metrics: { smoke_dbm: 0.01 } }), { qos: 0 })
+    }
+    const answer = await d.inbox.next(
+      (m) => m.body.error === 'FGW_ERR_LIMIT_PUBLISH_RATE',
+      { timeoutMs: 15_000 },
+    )
+    expect(answer.body.detail).toBe('too many publishes per second from this client: dropped')
+    expect(d.c.connected).toBe(true)
+  }, 30_000)
+
+  it('When the clients of one address together publish faster than MQTT_PUBLISHES_PER_SEC_PER_ADDRESS, then the excess is slowed down for that address', async () => {
     const ids = [
       'ta-12-smoke-01',
       'ta-12-smoke-02',
@@ -191,9 +210,9 @@ describe('MQTT limits', () => {
       ),
     )
     const answers = await Promise.race(
-      devices.map(({ inbox }) => inbox.next((m) => m.body.error === 'FGW_ERR_LIMIT_PUBLISH_RATE')),
+      devices.map(({ inbox }) => inbox.next((m) => m.body.error === 'FGW_ERR_LIMIT_PUBLISH_SLOWED')),
     )
-    expect(answers.body.detail).toContain('address')
+    expect(answers.body.detail).toBe('too many publishes per second from this address: slowed down')
     expect(await limitHits('mqtt_publish_rate_address')).toBeGreaterThanOrEqual(1)
   })
 })
