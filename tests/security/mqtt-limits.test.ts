@@ -176,10 +176,9 @@ describe('MQTT limits', () => {
     for (let i = 0; i < 80; i++) {
       d.c.publish(d.topic('telemetry'), JSON.stringify({ seq: i, metrics: { smoke_dbm: 0.01 } }), { qos: 0 })
     }
-    const answer = await d.inbox.next(
-      (m) => m.body.error === 'FGW_ERR_LIMIT_PUBLISH_RATE',
-      { timeoutMs: 15_000 },
-    )
+    const answer = await d.inbox.next((m) => m.body.error === 'FGW_ERR_LIMIT_PUBLISH_RATE', {
+      timeoutMs: 15_000,
+    })
     expect(answer.body.detail).toBe('too many publishes per second from this client: dropped')
     expect(d.c.connected).toBe(true)
   }, 30_000)
