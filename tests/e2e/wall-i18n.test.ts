@@ -70,6 +70,12 @@ it('When the browser is Chinese, then the wall is in Chinese; the switch turns i
   expect(await page.textContent('.fire-banner .fire-what')).toContain(
     `自 ${siteTime(fire.openedAt, 'zh-CN')} 起`,
   )
+  // The site speaks English (fire.message); a Chinese wall rebuilds the message in Chinese
+  // (the device's label once the wall has heard of the device).
+  expect(fire.message).toBe('Fire alarm (device): Tower A B1 switch-room, Main switchboard')
+  expect(await page.textContent('.fire-banner .fire-what')).toMatch(
+    /^设备火警：Tower A 负一层 switch-room(，Main switchboard)? · 自/,
+  )
   await page.waitForSelector('.tile[data-building="tower-a"] .count-red:not(.zero)')
   await page.screenshot({ path: join(SHOTS, 'wall-zh-CN.png') })
   await page.click('.tile[data-building="tower-a"]')
@@ -99,7 +105,7 @@ it('When the browser is Chinese, then the wall is in Chinese; the switch turns i
   await page.click('.back')
   expect(await page.textContent('.tile[data-building="tower-a"] .tile-where')).toBe('FIRE: B1 · switch-room')
   expect(await page.textContent('.fire-banner .fire-what')).toContain(
-    `since ${siteTime(fire.openedAt, 'en')}`,
+    `${fire.message} · since ${siteTime(fire.openedAt, 'en')}`,
   )
   expect(await page.textContent('#language')).toBe('中文')
   await page.screenshot({ path: join(SHOTS, 'wall-en.png') })

@@ -120,18 +120,8 @@ describe('Acknowledgement tokens', () => {
   })
 
   it('When a link is used after its lifetime (24 h), then it answers expired and nothing is acknowledged', async () => {
-    const h: NotifyHarness = await createNotifyHarness(({ webhookUrl }) =>
-      siteWith(`
-contacts:
-  - { id: centre, name: Centre, role: brigade, channels: [webhook], webhook: { url: "${webhookUrl}", secret: ${WEBHOOK_SECRET} } }
-escalation:
-  - levels: [{ targets: [centre], ackTimeoutSec: 86400 }]
-`),
-    )
-    cleanups.push(() => h.close())
-    const alert = h.raise('ta-12-smoke-01', 'fire')
-    await h.dispatch()
-    const token = tokenOf(h.webhook.deliveries[0]!.body.ackUrl)
+    const { h, alert, url } = await fireSentToCentre()
+    const token = tokenOf(url)
     h.advance(24 * 3_600_000 + 1_000)
     expect(h.notifier.ackLinks.inspect(token)).toEqual({ status: 'expired' })
     expect(h.notifier.ackLinks.use(token, null)).toEqual({ status: 'expired' })
@@ -139,18 +129,7 @@ escalation:
   })
 
   it('When a short link is altered, then it is refused; a long link of an earlier version still acknowledges', async () => {
-    const h: NotifyHarness = await createNotifyHarness(({ webhookUrl }) =>
-      siteWith(`
-contacts:
-  - { id: centre, name: Centre, role: brigade, channels: [webhook], webhook: { url: "${webhookUrl}", secret: ${WEBHOOK_SECRET} } }
-escalation:
-  - levels: [{ targets: [centre], ackTimeoutSec: 86400 }]
-`),
-    )
-    cleanups.push(() => h.close())
-    const alert = h.raise('ta-12-smoke-01', 'fire')
-    await h.dispatch()
-    const url = h.webhook.deliveries[0]!.body.ackUrl as string
+    const { h, alert, url } = await fireSentToCentre()
     const token = tokenOf(url)
     expect(url).toMatch(/\/a\/[A-Za-z0-9_-]{18}$/)
     const key = loadOrCreateAckKey(h.dataDir)
@@ -175,3 +154,19 @@ escalation:
     expect(h.lifecycle.get(alert.id)!.state).toBe('acknowledged')
   })
 })
+
+/** A fire alert sent by webhook to the monitoring centre, with its ack link. */
+async function fireSentToCentre() {
+  const h: NotifyHarness = await createNotifyHarness(({ webhookUrl }) =>
+    siteWith(`
+contacts:
+  - { id: centre, name: Centre, role: brigade, channels: [webhook], webhook: { url: "${webhookUrl}", secret: ${WEBHOOK_SECRET} } }
+escalation:
+  - levels: [{ targets: [centre], ackTimeoutSec: 86400 }]
+`),
+  )
+  cleanups.push(() => h.close())
+  const alert = h.raise('ta-12-smoke-01', 'fire')
+  await h.dispatch()
+  return { h, alert, url: h.webhook.deliveries[0]!.body.ackUrl as string }
+}

@@ -1,5 +1,6 @@
 import type { Alert, AlertClass } from '../../../alerting/alert.ts'
 import type { BuildingDetail, DeviceView, FloorView } from '../../live-state.ts'
+import { alertText, learnDeviceLabel } from './alert-text.ts'
 import { alertAction, buildingDetail, listAlerts } from './api.ts'
 import { h } from './dom.ts'
 import { CLASS_KEY, classWord, clockTime, floorName, STATE_KEY, statusWord, t } from './i18n.ts'
@@ -48,6 +49,8 @@ export class BuildingView {
 
   async load(): Promise<void> {
     const detail = await buildingDetail(this.id)
+    for (const f of detail.floors)
+      for (const z of f.zones) for (const d of z.devices) learnDeviceLabel(d.id, d.label)
     this.title.textContent = `${detail.name} — ${statusWord(detail.status)}`
     this.title.className = `status-${detail.status}`
     this.floors.replaceChildren(...floorsWithDevices(detail).map(floorRow))
@@ -139,7 +142,7 @@ function alertItem(a: Alert, changed: () => void): HTMLElement {
     h('span', { class: 'alert-class' }, classWord(a.class)),
     h('span', { class: 'alert-state' }, t(STATE_KEY[a.state])),
     h('span', { class: 'alert-where' }, `${floorName(a.floor)} · ${a.zone} · ${clockTime(a.openedAt)}`),
-    h('span', { class: 'alert-message' }, a.message),
+    h('span', { class: 'alert-message' }, alertText(a)),
     buttons.length > 0 ? h('span', { class: 'alert-actions' }, note, ...buttons) : null,
   )
 }

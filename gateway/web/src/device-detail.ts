@@ -1,4 +1,5 @@
 import type { DeviceView } from '../../live-state.ts'
+import { alertText } from './alert-text.ts'
 import {
   type AlertWithHistory,
   alertWithHistory,
@@ -96,7 +97,7 @@ function historySection(alerts: AlertWithHistory[]): HTMLElement {
       { class: `alert ${a.class} ${a.state}`, 'data-alert': a.id },
       h('span', { class: 'alert-class' }, classWord(a.class)),
       h('span', { class: 'alert-state' }, t(STATE_KEY[a.state])),
-      h('span', { class: 'alert-message' }, a.message),
+      h('span', { class: 'alert-message' }, alertText(a)),
       h(
         'ol',
         { class: 'history' },

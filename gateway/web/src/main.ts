@@ -1,5 +1,6 @@
 import type { AlertEventData, DevicesEventData, SnapshotEventData } from '../../live-stream.ts'
 import { Alarm } from './alarm.ts'
+import { learnSiteLocale } from './alert-text.ts'
 import { tokenStore, Unauthorized } from './api.ts'
 import { BuildingView } from './building-view.ts'
 import { showDeviceDetail } from './device-detail.ts'
@@ -41,7 +42,10 @@ function onEvent(e: StreamEvent): void {
   if (e.event === 'snapshot') {
     const data = e.data as SnapshotEventData
     store.snapshot(data)
-    if (data.site) setSiteTimeZone(data.site.timezone)
+    if (data.site) {
+      setSiteTimeZone(data.site.timezone)
+      learnSiteLocale(data.site.locale)
+    }
     eventLog.snapshot()
   } else if (e.event === 'alert') {
     store.alert(e.data as AlertEventData)

@@ -1,6 +1,7 @@
 import type { Alert } from '../../../alerting/alert.ts'
 import type { BuildingSummary, DeviceView } from '../../live-state.ts'
 import type { AlertEventData, DevicesEventData, SiteInfo, SnapshotEventData } from '../../live-stream.ts'
+import { learnBuildingName, learnDeviceLabel } from './alert-text.ts'
 
 const RANK: Record<string, number> = { red: 3, yellow: 2, grey: 1, green: 0 }
 
@@ -23,7 +24,7 @@ export class WallStore {
 
   snapshot(data: SnapshotEventData): void {
     this.buildings.clear()
-    for (const b of data.buildings) this.buildings.set(b.id, b)
+    for (const b of data.buildings) this.learn(b)
     this.alerts.clear()
     for (const a of data.alerts) this.alerts.set(a.id, a)
     if (data.site) this.site = data.site
@@ -43,8 +44,11 @@ export class WallStore {
   }
 
   devices(data: DevicesEventData): void {
-    for (const b of data.buildings) this.buildings.set(b.id, b)
-    for (const d of data.devices) this.dirty.devices.set(d.id, d)
+    for (const b of data.buildings) this.learn(b)
+    for (const d of data.devices) {
+      learnDeviceLabel(d.id, d.label)
+      this.dirty.devices.set(d.id, d)
+    }
     if (data.buildings.length > 0) this.dirty.buildings = true
   }
 
@@ -67,6 +71,11 @@ export class WallStore {
     return [...this.alerts.values()]
       .filter((a) => a.class === 'fire' && a.state === 'open')
       .sort((a, b) => a.openedAt.localeCompare(b.openedAt))
+  }
+
+  private learn(b: BuildingSummary): void {
+    this.buildings.set(b.id, b)
+    learnBuildingName(b.id, b.name)
   }
 
   buildingName(id: string): string {

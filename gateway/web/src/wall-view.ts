@@ -1,5 +1,6 @@
 import type { Alert } from '../../../alerting/alert.ts'
 import type { BuildingSummary } from '../../live-state.ts'
+import { alertText } from './alert-text.ts'
 import { alertAction } from './api.ts'
 import { h } from './dom.ts'
 import { classWord, clockTime, currentLocale, floorName, type MessageKey, statusWord, t } from './i18n.ts'
@@ -120,7 +121,7 @@ export function renderPinned(root: HTMLElement, store: WallStore): void {
   for (const el of root.querySelectorAll<HTMLElement>('.fire-banner')) kept.set(el.dataset.key ?? '', el)
   const banners = store.unacknowledgedFires().map((a) => {
     const building = store.buildingName(a.building)
-    const key = [a.id, currentLocale(), building, a.message].join('|')
+    const key = [a.id, currentLocale(), building, alertText(a)].join('|')
     return kept.get(key) ?? pinnedFire(a, building, key)
   })
   const same = banners.length === root.children.length && banners.every((el, i) => root.children[i] === el)
@@ -145,7 +146,11 @@ function pinnedFire(a: Alert, building: string, key: string): HTMLElement {
     { class: 'fire-banner', 'data-alert': a.id, 'data-key': key },
     h('span', { class: 'fire-word' }, t('fire.word')),
     h('span', { class: 'fire-where' }, where),
-    h('span', { class: 'fire-what' }, `${a.message} · ${t('fire.since', { time: clockTime(a.openedAt) })}`),
+    h(
+      'span',
+      { class: 'fire-what' },
+      `${alertText(a)} · ${t('fire.since', { time: clockTime(a.openedAt) })}`,
+    ),
     h('span', { class: 'fire-actions' }, note, ack),
   )
 }
