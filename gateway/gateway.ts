@@ -42,9 +42,7 @@ export interface GatewayOptions {
 export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock
   const log = options.log ?? createRootLogger(env.LOG_LEVEL)
-  const site = loadSite(env.FIREWATCH_SITE, options.secretEnv)
-  const ruleProblems = [...checkRuleOverrides(site), ...checkWatchRules(site)]
-  if (ruleProblems.length > 0) throw new Error(`${env.FIREWATCH_SITE}:\n  ${ruleProblems.join('\n  ')}`)
+  const site = loadCheckedSite(env, options)
   mkdirSync(env.DATA_DIR, { recursive: true })
   const metrics = createGatewayMetrics()
   const security = prepareSecurity(env, {
@@ -52,30 +50,86 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     log: log.child({ module: 'limits' }),
     registry: metrics.registry,
   })
+  const base: Base = { env, clock, log, site, metrics }
+  const alerting = wireAlerting(base)
+  const readings = openReadingsStore(env, {
+    dataDir: env.DATA_DIR,
+    clock,
+    log: log.child({ module: 'storage' }),
+    metrics: metrics.storage,
+  })
+  // Storage after the engine: the alarm path comes first and never waits for it (DESIGN.md).
+  const sinks = [
+    alerting.fireRules.engineSink,
+    liveSink(alerting.live, alerting.liveStream),
+    readings.sink,
+    alerting.schedules.sink,
+  ]
+  const broker = await createFirewatchBroker({
+    site,
+    ingest: createIngest(env, sinks, log.child({ module: 'ingest' })),
+    metrics,
+    clock,
+    log: log.child({ module: 'mqtt' }),
+    maxMessagesPerSec: env.INGRESS_MAX_MESSAGES_PER_SEC,
+    hardening: security.hardening,
+  })
+  alerting.attachBroker(broker)
+  return serve(base, { alerting, readings, broker, security })
+}
+
+/** What every part is built from. */
+interface Base {
+  env: GatewayEnv
+  clock: { now(): number }
+  log: Logger
+  site: SiteModel
+  metrics: ReturnType<typeof createGatewayMetrics>
+}
+
+type Alerting = ReturnType<typeof wireAlerting>
+
+interface Parts {
+  alerting: Alerting
+  readings: ReturnType<typeof openReadingsStore>
+  broker: FirewatchBroker
+  security: ReturnType<typeof prepareSecurity>
+}
+
+/** The site file, with its rule overrides and watch rules checked: a bad one stops start-up. */
+function loadCheckedSite(env: GatewayEnv, options: GatewayOptions): SiteModel {
+  const site = loadSite(env.FIREWATCH_SITE, options.secretEnv)
+  const ruleProblems = [...checkRuleOverrides(site), ...checkWatchRules(site)]
+  if (ruleProblems.length > 0) throw new Error(`${env.FIREWATCH_SITE}:\n  ${ruleProblems.join('\n  ')}`)
+  return site
+}
+
+/** Parts wired in a circle (each calls the other later, never while being built), filled in as they are. */
+interface Later {
+  lifecycle?: AlertLifecycle
+  rules?: ReturnType<typeof wireRules>
+  broker?: FirewatchBroker
+}
+
+/** The alert store and lifecycle, what follows each transition (live wall, MQTT, notifications), and the rules. */
+function wireAlerting(base: Base) {
+  const { env, site, clock, log, metrics } = base
+  const later: Later = {}
   const store = AlertStore.open(join(env.DATA_DIR, 'alerts.db'), { synchronous: env.ALERT_DB_SYNC })
   const live = new LiveState(site, store.active())
   const liveStream = new LiveStream({
     live,
     clock,
-    activeAlerts: () => lifecycle.active(),
-    windowsOf: (b) => fireRules.activeWindows(b),
+    activeAlerts: () => later.lifecycle!.active(),
+    windowsOf: (b) => later.rules!.fireRules.activeWindows(b),
   })
-  let broker: FirewatchBroker | null = null
   const publishAlert = createAlertPublisher(
-    (topic, payload) => broker?.publish(topic, payload, 1),
+    (topic, payload) => later.broker?.publish(topic, payload, 1),
     metrics,
     clock,
   )
-  // Notifications: jobs commit in the alert's own transaction (issue 5); links acknowledge through it.
-  const notify = createNotifications(env, {
-    store,
-    site,
-    clock,
-    log,
-    metrics,
-    acknowledge: (id, actor, note) => lifecycle.acknowledge(id, actor, note),
-    pace: (building) => schedules.pace(building),
-  })
+  const notify = wireNotifications(base, store, later)
+
   const lifecycle = createAlertLifecycle({
     store,
     site,
@@ -89,7 +143,41 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
       notify.notifier.afterTransition(t)
     },
   })
-  // Fire-aware rules (issue 7) between engine and lifecycle: confirmation, spread, storm, windows.
+  later.lifecycle = lifecycle
+  const rules = wireRules(base, { store, lifecycle, notify, live, liveStream })
+  later.rules = rules
+  const attachBroker = (broker: FirewatchBroker) => {
+    later.broker = broker
+  }
+  return { store, live, liveStream, notify, lifecycle, ...rules, attachBroker }
+}
+
+/** Notifications: jobs commit in the alert's own transaction (issue 5); links acknowledge through it. */
+function wireNotifications(base: Base, store: AlertStore, later: Later) {
+  return createNotifications(base.env, {
+    store,
+    site: base.site,
+    clock: base.clock,
+    log: base.log,
+    metrics: base.metrics,
+    acknowledge: (id, actor, note) => later.lifecycle!.acknowledge(id, actor, note),
+    pace: (building) => later.rules!.schedules.pace(building),
+  })
+}
+
+/** The rule engine, the fire-aware layer between it and the lifecycle (issue 7), scheduled work (issue 8). */
+function wireRules(
+  base: Base,
+  deps: {
+    store: AlertStore
+    lifecycle: AlertLifecycle
+    notify: ReturnType<typeof createNotifications>
+    live: LiveState
+    liveStream: LiveStream
+  },
+) {
+  const { env, site, clock, log } = base
+  const { store, lifecycle } = deps
   const fireRules = createFireWiring({
     site,
     store,
@@ -106,63 +194,26 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   })
   restoreEngineState(engine, lifecycle)
   // Heightened watch, patrol checks, overdue items and reports (issue 8).
-  const schedules = createSchedules(env, {
-    site,
-    store,
-    clock,
-    log,
-    engine,
-    lifecycle,
-    notify,
-    live,
-    liveStream,
-  })
+  const schedules = createSchedules(env, { site, clock, log, engine, ...deps })
   fireRules.fire.restore(lifecycle.active())
-  const readings = openReadingsStore(env, {
-    dataDir: env.DATA_DIR,
-    clock,
-    log: log.child({ module: 'storage' }),
-    metrics: metrics.storage,
-  })
-  // Storage after the engine: the alarm path comes first and never waits for it (DESIGN.md).
-  const sinks = [fireRules.engineSink, liveSink(live, liveStream), readings.sink, schedules.sink]
-  const ingest = createIngest(env, sinks, log.child({ module: 'ingest' }))
-  broker = await createFirewatchBroker({
-    site,
-    ingest,
-    metrics,
-    clock,
-    log: log.child({ module: 'mqtt' }),
-    maxMessagesPerSec: env.INGRESS_MAX_MESSAGES_PER_SEC,
-    hardening: security.hardening,
-  })
-  metrics.countActiveAlertsFrom(() => lifecycle.active())
+  return { fireRules, engine, schedules }
+}
+
+/** The HTTP API and the listeners; then the timers, and what stops it all in order. */
+async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
+  const { env, clock, log, site, metrics } = base
+  const { alerting, broker, security } = parts
+  metrics.countActiveAlertsFrom(() => alerting.lifecycle.active())
   let listening = false
-  const http = createHttpApp({
-    site,
-    alerts: fireRules.alerts,
-    windows: fireRules.windows,
-    activeWindows: fireRules.activeWindows,
-    live,
-    readings: readings.history,
-    registry: metrics.registry,
-    ready: () => listening,
-    log: log.child({ module: 'http' }),
-    clock,
-    ...notify.http,
-    ...schedules.http,
-    liveStream,
-    webDir: WEB_DIST,
-    hardening: security.http,
-  })
+  const http = createGatewayHttp(base, parts, () => listening)
   const ports = await listenAll(env, security, broker, http)
   listening = true
   const linkPort = ports.httpPort ?? ports.httpsPort ?? env.HTTP_PORT
-  notify.start(linkPort)
-  schedules.start(linkPort)
+  alerting.notify.start(linkPort)
+  alerting.schedules.start(linkPort)
   const ticker = setInterval(() => {
-    engine.tick(clock.now())
-    fireRules.tick(clock.now())
+    alerting.engine.tick(clock.now())
+    alerting.fireRules.tick(clock.now())
   }, 1000)
   log.info({ ...ports, site: site.name, devices: site.devices.length }, 'gateway started')
   return {
@@ -171,19 +222,47 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     async stop() {
       listening = false
       clearInterval(ticker)
-      await schedules.stop()
-      fireRules.stop()
-      liveStream.close()
-      await broker?.close()
-      await security.http.listeners?.close()
-      await http.close()
-      // After the broker: no reading arrives any more, so everything queued is written or spooled.
-      await readings.close()
-      await notify.notifier.stop()
-      store.close()
+      await stopParts(parts, http)
       log.info('gateway stopped')
     },
   }
+}
+
+function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
+  const { alerting, readings, security } = parts
+  return createHttpApp({
+    site: base.site,
+    alerts: alerting.fireRules.alerts,
+    windows: alerting.fireRules.windows,
+    activeWindows: alerting.fireRules.activeWindows,
+    live: alerting.live,
+    readings: readings.history,
+    registry: base.metrics.registry,
+    ready,
+    log: base.log.child({ module: 'http' }),
+    clock: base.clock,
+    ...alerting.notify.http,
+    ...alerting.schedules.http,
+    liveStream: alerting.liveStream,
+    webDir: WEB_DIST,
+    hardening: security.http,
+  })
+}
+
+async function stopParts(
+  { alerting, broker, security, readings }: Parts,
+  http: { close(): Promise<unknown> },
+) {
+  await alerting.schedules.stop()
+  alerting.fireRules.stop()
+  alerting.liveStream.close()
+  await broker.close()
+  await security.http.listeners?.close()
+  await http.close()
+  // After the broker: no reading arrives any more, so everything queued is written or spooled.
+  await readings.close()
+  await alerting.notify.notifier.stop()
+  alerting.store.close()
 }
 
 export function createRootLogger(level: GatewayEnv['LOG_LEVEL']): Logger {
