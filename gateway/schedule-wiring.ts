@@ -68,7 +68,7 @@ export function createSchedules(env: GatewayEnv, deps: ScheduleWiringDeps): Sche
     sink: { eventAccepted: (e) => work.recordEvent(e) },
     http: {
       schedules: scheduleService(work, site, clock),
-      patrolLinks: patrolLinkService(work, site, clock),
+      patrolLinks: patrolLinkService(work, clock),
     },
     pace: (building) => work.watch.tuning().escalationFactor(building),
     start(port) {
@@ -172,26 +172,22 @@ function scheduleService(work: ScheduledWork, site: SiteModel, clock: { now(): n
   }
 }
 
-function patrolLinkService(
-  work: ScheduledWork,
-  site: SiteModel,
-  clock: { now(): number },
-): PatrolLinkService {
-  const nameOf = (id: string) => site.file.contacts.find((c) => c.id === id)?.name ?? id
+/** The one-tap patrol links; `contact` is the contact's id (the page names them in their language). */
+function patrolLinkService(work: ScheduledWork, clock: { now(): number }): PatrolLinkService {
   return {
     inspect(token) {
       const v = work.patrolLinks.verify(token)
       if ('invalid' in v) return { status: v.invalid }
       const row = work.patrolStore.get(v.checkId)
       if (!row) return { status: 'invalid' }
-      return { status: 'valid', check: checkView(row), contact: nameOf(v.contact) }
+      return { status: 'valid', check: checkView(row), contact: v.contact }
     },
     use(token) {
       const v = work.patrolLinks.verify(token)
       if ('invalid' in v) return { status: v.invalid }
       const result = work.patrols.confirm(v.checkId, v.contact, clock.now())
       if (!('check' in result)) return { status: 'invalid' }
-      return { status: result.status, check: checkView(result.check), contact: nameOf(v.contact) }
+      return { status: result.status, check: checkView(result.check), contact: v.contact }
     },
   }
 }

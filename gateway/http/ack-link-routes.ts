@@ -4,6 +4,7 @@ import { messagesFor } from '../../alerting/i18n/messages.ts'
 import type { AckLinkState, AckLinkUse } from '../../alerting/notify/ack-links.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import { ACK_PAGE_HEADERS, type AckPage, renderAckPage } from './ack-page.ts'
+import { acceptFormBodies } from './form-body.ts'
 
 /** What the link routes need of the notifier (structural: gateway/http never builds it). */
 export interface AckLinkService {
@@ -25,12 +26,7 @@ const MAX_NOTE = 1000
  */
 export async function ackLinkRoutes(app: FastifyInstance, options: { links: AckLinkService }): Promise<void> {
   const { site } = options.links
-  // The page's form posts application/x-www-form-urlencoded; only this scope accepts it.
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: 4096 },
-    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
-  )
+  acceptFormBodies(app)
 
   // `/a/` for the short links sent now, `/ack/` for links sent by earlier versions.
   for (const path of ['/a/:token', '/ack/:token']) {

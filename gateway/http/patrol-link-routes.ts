@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { type Locale, localeFromAcceptLanguage, recipientLocale } from '../../alerting/i18n/locale.ts'
+import { formatDateTime } from '../../alerting/i18n/time-format.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import { ACK_PAGE_HEADERS, type AckPage, renderAckPage } from './ack-page.ts'
+import { acceptFormBodies } from './form-body.ts'
 import type { PatrolCheckView } from './schedule-routes.ts'
 
 /** What the one-tap patrol links need (structural; gateway/schedule-wiring.ts builds it). */
@@ -28,6 +30,8 @@ export async function patrolLinkRoutes(
   options: { links: PatrolLinkService; site: SiteModel },
 ): Promise<void> {
   const { site } = options
+  // The page's button posts a form (with the optional note of the acknowledgement page).
+  acceptFormBodies(app)
   // The contact's language for a valid link; the browser's, else the site's, for a dead one.
   const localeOf = (request: FastifyRequest, contact?: string): Locale =>
     contact !== undefined
@@ -36,18 +40,19 @@ export async function patrolLinkRoutes(
           site.locale,
         )
       : (localeFromAcceptLanguage(request.headers['accept-language']) ?? site.locale)
+  const nameOf = (contact: string) => site.file.contacts.find((c) => c.id === contact)?.name ?? contact
 
   app.get<TokenRequest>('/patrol/:token', async (request, reply) => {
     const state = options.links.inspect(request.params.token)
     const locale = localeOf(request, 'contact' in state ? state.contact : undefined)
-    const [status, page] = pageOfState(state, locale)
+    const [status, page] = pageOfState(state, locale, site, nameOf)
     return reply.code(status).headers(ACK_PAGE_HEADERS).send(renderAckPage(page, site))
   })
 
   app.post<TokenRequest>('/patrol/:token', async (request, reply) => {
     const result = options.links.use(request.params.token)
     const locale = localeOf(request, 'contact' in result ? result.contact : undefined)
-    const [status, page] = pageOfUse(result, locale)
+    const [status, page] = pageOfUse(result, locale, nameOf)
     return reply.code(status).headers(ACK_PAGE_HEADERS).send(renderAckPage(page, site))
   })
 }
@@ -60,6 +65,7 @@ const TEXTS = {
       `Patrol check ${patrol} for ${contact}, sent ${sentAt}, due by ${dueBy}.`,
     press: 'Press the button to confirm that you are on duty.',
     already: (status: string) => `Already ${status}.`,
+    statuses: { pending: 'pending', confirmed: 'confirmed', late: 'confirmed late', missed: 'missed' },
     confirmed: 'On duty: confirmed',
     alreadyConfirmed: 'Already confirmed',
     late: 'Confirmed late',
@@ -75,7 +81,8 @@ const TEXTS = {
     sent: (patrol: string, contact: string, sentAt: string, dueBy: string) =>
       `查岗 ${patrol}：${contact}，发出时间 ${sentAt}，请在 ${dueBy} 前确认。`,
     press: '请按下按钮确认您在岗。',
-    already: (status: string) => `已处理（${status}）。`,
+    already: (status: string) => `${status}。`,
+    statuses: { pending: '待确认', confirmed: '已确认', late: '逾时确认', missed: '未应答' },
     confirmed: '在岗：已确认',
     alreadyConfirmed: '已确认过',
     late: '逾时确认',
@@ -88,20 +95,31 @@ const TEXTS = {
   },
 } satisfies Record<Locale, unknown>
 
-function pageOfState(state: ReturnType<PatrolLinkService['inspect']>, locale: Locale): [number, AckPage] {
+function pageOfState(
+  state: ReturnType<PatrolLinkService['inspect']>,
+  locale: Locale,
+  site: SiteModel,
+  nameOf: (contact: string) => string,
+): [number, AckPage] {
   if (state.status !== 'valid') return closed(state.status, locale)
   const t = TEXTS[locale]
   const c = state.check
   const open = c.status === 'pending' || c.status === 'missed'
-  const lines = [t.sent(c.patrol, state.contact, c.sentAt, c.dueBy), open ? t.press : t.already(c.status)]
+  const time = (iso: string) => formatDateTime(iso, site.timezone, locale)
+  const sent = t.sent(c.patrol, nameOf(state.contact), time(c.sentAt), time(c.dueBy))
+  const lines = [sent, open ? t.press : t.already(t.statuses[c.status])]
   return [200, { locale, title: t.title, lines, form: open }]
 }
 
-function pageOfUse(result: ReturnType<PatrolLinkService['use']>, locale: Locale): [number, AckPage] {
+function pageOfUse(
+  result: ReturnType<PatrolLinkService['use']>,
+  locale: Locale,
+  nameOf: (contact: string) => string,
+): [number, AckPage] {
   if (!('check' in result)) return closed(result.status, locale)
   const t = TEXTS[locale]
   const title = { confirmed: t.confirmed, already: t.alreadyConfirmed, late: t.late }[result.status]
-  const lines = result.status === 'late' ? [t.lateLine] : [t.thanks(result.contact)]
+  const lines = result.status === 'late' ? [t.lateLine] : [t.thanks(nameOf(result.contact))]
   return [200, { locale, title, lines }]
 }
 

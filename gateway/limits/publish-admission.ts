@@ -29,22 +29,26 @@ export function admitPublish(hardening: Hardening, client: Client, who: string, 
     reporter.hit('mqtt_topic', who, { detail: tooBig.detail })
     return { refused: tooBig }
   }
-  const urgent = topic.endsWith('/event') || topic.endsWith('/status')
-  const maxWait = urgent ? Number.POSITIVE_INFINITY : MAX_PUBLISH_WAIT_MS
-  const byClient = mqtt.publishesPerClient.reserve(client, maxWait)
+  const address = remoteAddressOf(client)
+  if (topic.endsWith('/event') || topic.endsWith('/status')) {
+    // Spends a token when there is one, never books one ahead: a flood of these can neither wait
+    // nor run the buckets into a debt that would hold back the device's (or address's) telemetry.
+    mqtt.publishesPerClient.reserve(client, 0)
+    mqtt.publishesPerAddress.reserve(address, 0)
+    return { waitMs: 0, slowed: null }
+  }
+  const byClient = mqtt.publishesPerClient.reserve(client, MAX_PUBLISH_WAIT_MS)
   if (byClient === null) {
     reporter.hit('mqtt_publish_rate_client', who)
     return { refused: rateProblem('client', 'dropped') }
   }
-  const address = remoteAddressOf(client)
-  const byAddress = mqtt.publishesPerAddress.reserve(address, maxWait)
+  const byAddress = mqtt.publishesPerAddress.reserve(address, MAX_PUBLISH_WAIT_MS)
   if (byAddress === null) {
     reporter.hit('mqtt_publish_rate_address', address)
     return { refused: rateProblem('address', 'dropped') }
   }
   if (byClient > 0) reporter.hit('mqtt_publish_rate_client', who)
   if (byAddress > 0) reporter.hit('mqtt_publish_rate_address', address)
-  if (urgent) return { waitMs: 0, slowed: null }
   const waitMs = Math.max(byClient, byAddress)
   if (waitMs === 0) return { waitMs, slowed: null }
   return { waitMs, slowed: rateProblem(byClient >= byAddress ? 'client' : 'address', 'slowed down') }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { Counter, Registry } from 'prom-client'
-import type { Alert, AlertClass, AlertSignal } from '../../alerting/alert.ts'
+import type { Alert, AlertClass } from '../../alerting/alert.ts'
 import { type AlertLifecycle, createAlertLifecycle } from '../../alerting/alert-lifecycle.ts'
 import { AlertStore } from '../../alerting/alert-store.ts'
 import { type AlertService, createHttpApp } from '../../gateway/http/http-app.ts'
@@ -13,6 +13,7 @@ import { parseSite } from '../../ingest/load-site.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import { answerHistory } from '../../ingest/store/history-query.ts'
 import { SqliteReadings } from '../../ingest/store/sqlite-readings.ts'
+import { deviceSignal } from '../alerting/fixtures/alert-test-site.ts'
 
 // The real alert lifecycle on a temp-dir SQLite file, feeding the real LiveState, and the real embedded
 // readings store, behind the real app.
@@ -90,7 +91,7 @@ export async function createHarness(): Promise<Harness> {
   await app.ready()
   const raise = (device: string, rule: string, cls: AlertClass, at: number): Alert => {
     now = at
-    const t = lifecycle.apply(raiseSignal(site, device, rule, cls, at))
+    const t = lifecycle.apply(deviceSignal(site, 'raise', device, cls, rule, at))
     if (!t) throw new Error('raise changed nothing')
     return t.alert
   }
@@ -113,32 +114,5 @@ export async function createHarness(): Promise<Harness> {
       store.close()
       rmSync(dir, { recursive: true, force: true })
     },
-  }
-}
-
-function raiseSignal(
-  site: SiteModel,
-  device: string,
-  rule: string,
-  cls: AlertClass,
-  at: number,
-): AlertSignal {
-  const d = site.device(device)
-  if (!d) throw new Error(`no device ${device} in the test site`)
-  return {
-    type: 'raise',
-    device: d.id,
-    building: d.building,
-    floor: d.floor,
-    zone: d.zone,
-    rule,
-    class: cls,
-    metric: null,
-    value: null,
-    threshold: null,
-    at,
-    receivedAt: at,
-    latched: cls === 'fire',
-    detail: null,
   }
 }

@@ -123,7 +123,13 @@ describe('scheduled work through the real gateway', () => {
     const page = await fetch(`${gw.httpUrl}${link.pathname}`)
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('Already confirmed.')
-    const post = await fetch(`${gw.httpUrl}${link.pathname}`, { method: 'POST' })
+    // As the page's own button posts it: a form, with the (empty) note.
+    const post = await fetch(`${gw.httpUrl}${link.pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'note=',
+    })
+    expect(post.status).toBe(200)
     expect(await post.text()).toContain('Already confirmed')
     expect((await fetch(`${gw.httpUrl}/patrol/${link.pathname.split('/').pop()}x`)).status).toBe(404)
   })

@@ -83,12 +83,16 @@ describe('SQLite readings store', () => {
     expect(await write(reading('rssi_dbm', -61, T0 - 1))).toEqual({ status: 'written' })
     const other = new Database(join(dir, 'readings.db'))
     other.exec('BEGIN IMMEDIATE')
-    const started = performance.now()
+    // The lock goes 1 s later: a write that waited for it (SQLite's default) would then succeed.
+    const release = setTimeout(() => {
+      other.exec('COMMIT')
+      other.close()
+    }, 1000)
     const outcome = await write(reading('rssi_dbm', -60, T0))
-    expect(performance.now() - started).toBeLessThan(100)
     expect(outcome).toMatchObject({ status: 'failed', error: { code: 'SQLITE_BUSY' } })
-    other.exec('COMMIT')
-    other.close()
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    clearTimeout(release)
+    expect(other.open).toBe(false)
     expect(await write(reading('rssi_dbm', -60, T0))).toEqual({ status: 'written' })
   })
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { Agent } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Alert, AlertClass, AlertSignal } from '../../alerting/alert.ts'
+import type { Alert, AlertClass } from '../../alerting/alert.ts'
 import { type AlertLifecycle, createAlertLifecycle } from '../../alerting/alert-lifecycle.ts'
 import { AlertStore } from '../../alerting/alert-store.ts'
 import { ChannelsEnvChecked, createChannels } from '../../alerting/notify/channels/index.ts'
@@ -11,7 +11,7 @@ import type { JobOutcome, NotifyMetrics } from '../../alerting/notify/notify-con
 import type { OutboxJob } from '../../alerting/notify/outbox-store.ts'
 import { parseSite } from '../../ingest/load-site.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
-import { T0, TestClock } from '../alerting/fixtures/alert-test-site.ts'
+import { deviceSignal, T0, TestClock } from '../alerting/fixtures/alert-test-site.ts'
 import { MemoryLogger } from '../alerting/fixtures/lifecycle-harness.ts'
 import { type PushServicePeer, startPushServicePeer } from '../support/peers/push-service-peer.ts'
 import { startTwilioPeer, type TwilioPeer } from '../support/peers/twilio-peer.ts'
@@ -158,34 +158,6 @@ export async function createNotifyHarness(
       store.close()
       rmSync(dir, { recursive: true, force: true })
     },
-  }
-}
-
-function deviceSignal(
-  site: SiteModel,
-  type: 'raise' | 'clear',
-  device: string,
-  cls: AlertClass,
-  rule: string,
-  at: number,
-): AlertSignal {
-  const d = site.device(device)
-  if (!d) throw new Error(`no device ${device} in the test site`)
-  return {
-    type,
-    device: d.id,
-    building: d.building,
-    floor: d.floor,
-    zone: d.zone,
-    rule,
-    class: cls,
-    metric: null,
-    value: null,
-    threshold: null,
-    at,
-    receivedAt: at,
-    latched: cls === 'fire',
-    detail: null,
   }
 }
 

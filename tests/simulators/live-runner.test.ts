@@ -35,9 +35,9 @@ describe('live runner', () => {
     expect(live.notes, report).toEqual([
       expect.stringMatching(/^offline detection runs on the gateway clock/),
     ])
-    // Real time is the scenario's 4 min divided by the speed, plus connecting and settling.
+    // Real time is at least the scenario's 4 min divided by the speed (how much more is not a
+    // correctness question: it depends on the machine's load).
     expect(live.durationMs).toBeGreaterThan(240_000 / SPEED)
-    expect(live.durationMs).toBeLessThan(240_000 / SPEED + 5_000)
 
     // Same seed, same payloads: the live readings and the alerts' scenario times match virtual time.
     const virtual = await runScenarioVirtual(scenario)

@@ -26,8 +26,11 @@ const ALARMS = [
   { id: 'ta-20-sprinkler-01', building: 'tower-a', secret: 's3cret-ta-20', atMs: BEFORE_MS + 15_000 },
   { id: 'ta-b1-elec-01', building: 'tower-a', secret: 's3cret-ta-b1', atMs: BEFORE_MS + 25_000 },
 ]
-/** A fire alarm's alert normally arrives in a few ms; this is far beyond normal, yet far below any outage. */
-const ALERT_BOUND_MS = 1000
+/**
+ * Not a speed target (those are in tests/bench): an alert that waited for the store would arrive
+ * only when the outage ends, tens of seconds later; one that did not arrives well inside this.
+ */
+const ALERT_BOUND_MS = 10_000
 
 /**
  * The store is unavailable for 30 s while readings flow at 2,000/s: afterwards every reading is in

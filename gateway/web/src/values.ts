@@ -1,14 +1,13 @@
+import { METRIC_UNITS, parseMetricName } from '../../../ingest/metrics-catalog.ts'
 import type { DeviceView } from '../../live-state.ts'
 import { statusWord, t } from './i18n.ts'
-
-/** Metric name suffix (CONTRACT.md: names carry their unit) to the unit as people write it. */
-const UNITS: Record<string, string> = { dbm: 'dB/m', c: '°C', mpa: 'MPa', m: 'm', ma: 'mA', pct: '%' }
 /** Housekeeping metrics: shown on hover and in the detail, not as the cell's headline value. */
 export const SECONDARY = /^(battery_pct|rssi_dbm)/
 
+/** The unit of a metric as people write it (the gateway's own table: CONTRACT.md names carry it). */
 export function unitOf(metric: string): string {
-  const suffix = metric.split(':')[0]?.split('_').at(-1) ?? ''
-  return UNITS[suffix] ?? suffix
+  const name = parseMetricName(metric)
+  return name ? METRIC_UNITS[name.family] : ''
 }
 
 export function formatValue(metric: string, value: number): string {
