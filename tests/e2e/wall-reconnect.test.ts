@@ -29,9 +29,9 @@ it('When the gateway restarts, then the wall says it is not live, reconnects and
   await page.click('#sign-in button[type=submit]')
   await page.waitForSelector('#connection.live')
 
-  const stopped = performance.now()
+  // A connected wall must not hold up shutdown: if its stream kept the server open, this would hang
+  // until the test's timeout.
   await gw.stop()
-  expect(performance.now() - stopped, 'a connected wall must not hold up shutdown').toBeLessThan(5000)
   await page.waitForSelector('#connection.down')
   expect(await page.textContent('#connection')).toContain('NOT LIVE')
 

@@ -96,11 +96,10 @@ describe('Webhook channel', () => {
   })
 
   it('When the receiver hangs past the timeout, then it is a retry', async () => {
+    // The receiver would answer 200 after 5 s: a channel that waited for it would report success.
     receiver.script({ delayMs: 5000 })
-    const started = performance.now()
     const result = await channelFor(clock, 200).send({ address: receiver.url, secret: SECRET }, messageFor())
     expect(result).toEqual({ outcome: 'retry', reason: 'webhook: timed out' })
-    expect(performance.now() - started).toBeLessThan(2000)
   })
 
   it('When the destination has no secret or no http(s) URL, then it is permanent without a request', async () => {
