@@ -2,7 +2,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type ChildGroup, freePort, type Spawned, waitForTcp } from './child-processes.ts'
 
-export const TARGET_NAMES = ['aedes', 'mosquitto', 'gateway'] as const
+/**
+ * `aedes-echo` is bare aedes that answers each device event with an alert message and does nothing
+ * else (tests/bench/echo-aedes.ts): the latency floor of a broker on this machine under this load.
+ */
+export const TARGET_NAMES = ['aedes', 'aedes-echo', 'mosquitto', 'gateway'] as const
 export type TargetName = (typeof TARGET_NAMES)[number]
 
 export interface BenchContext {
@@ -36,15 +40,11 @@ export function unavailable(name: TargetName, repoRoot: string): string | null {
 export async function startTarget(name: TargetName, ctx: BenchContext, label: string): Promise<Target> {
   const port = await freePort()
   const url = `mqtt://127.0.0.1:${port}`
-  if (name === 'aedes') {
-    const p = ctx.group.spawn(
-      label,
-      process.execPath,
-      ['--import', 'tsx', 'tests/bench/bare-aedes.ts', String(port)],
-      {
-        cwd: ctx.repoRoot,
-      },
-    )
+  if (name === 'aedes' || name === 'aedes-echo') {
+    const script = name === 'aedes' ? 'tests/bench/bare-aedes.ts' : 'tests/bench/echo-aedes.ts'
+    const p = ctx.group.spawn(label, process.execPath, ['--import', 'tsx', script, String(port)], {
+      cwd: ctx.repoRoot,
+    })
     await p.waitForLine(/^listening \d+/, START_TIMEOUT_MS)
     return { name, process: p, url, http: null }
   }

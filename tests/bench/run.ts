@@ -1,6 +1,6 @@
 /**
- * npm run bench [-- steady|overload|notify|wall]: bare aedes, Mosquitto and the Firewatch gateway under the
- * same load, measured in the same run; see tests/bench/README.md for the figures and settings.
+ * npm run bench [-- steady|overload|notify|wall]: bare aedes, aedes that echoes events as alerts (the
+ * latency floor), Mosquitto and the Firewatch gateway under the same load, measured in the same run; see tests/bench/README.md for the figures and settings.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -74,7 +74,7 @@ async function main(): Promise<number> {
 /** The baselines must take the whole load: QoS 1 acked == sent, no errors, every device connected. */
 function sanity(runs: readonly SteadyRun[]): string[] {
   const lines: string[] = []
-  for (const target of ['aedes', 'mosquitto'] as const) {
+  for (const target of ['aedes', 'aedes-echo', 'mosquitto'] as const) {
     const mine = runs.filter((r) => r.target === target)
     if (mine.length === 0) continue
     const ok = mine.filter((r) => {
@@ -110,6 +110,11 @@ function report(
     const line = `gateway CPU per reading / bare aedes CPU per reading: ${ratio}`
     say(`\n${line}`)
     md.push(`${line}.`, '')
+    const floor = latencyFloorLine(steady)
+    if (floor) {
+      say(floor)
+      md.push(`${floor}.`, '')
+    }
     for (const { target, repeat, error } of steady) {
       if (!error) continue
       say(`error in ${target} run ${repeat}: ${error}`)
@@ -125,6 +130,15 @@ function report(
     md.push('', markdownTable(table), '')
   }
   return `${md.join('\n')}\n`
+}
+
+/** The gateway's event-to-alert p99 beside the floor: aedes answering the same events with no work. */
+function latencyFloorLine(steady: readonly SteadyRun[]): string | null {
+  const p99 = (r: SteadyRun) => r.measured?.summary?.latencyMs.p99 ?? null
+  const gw = medianOf(steady, 'gateway', p99)
+  const floor = medianOf(steady, 'aedes-echo', p99)
+  if (gw === null || floor === null) return null
+  return `event-to-alert p99: gateway ${gw.toFixed(0)} ms, aedes echoing the events (the floor) ${floor.toFixed(0)} ms`
 }
 
 main().then(

@@ -106,6 +106,21 @@ describe('SQLite readings store', () => {
     expect((await history({})).readings).toHaveLength(1)
   })
 
+
+  it('When a fresh batch spans several many-row inserts, then a repeated time keeps its last value and only a bad row is refused', async () => {
+    // 450 rows: two full 200-row statements and 50 rows one by one (sqlite-writer-worker.ts).
+    const batch = Array.from({ length: 450 }, (_, i) => reading('rssi_dbm', i, T0 + i))
+    batch[10] = reading('rssi_dbm', Number.NaN, T0 + 10)
+    batch[300] = reading('rssi_dbm', -1, T0 + 5)
+    batch[449] = reading('rssi_dbm', -2, T0 + 5)
+    const outcome = await store.writeReadings(batch)
+    expect(outcome).toEqual({ status: 'written', refused: [store.encode(batch[10]!)] })
+    const stored = (await history({ metric: 'rssi_dbm' })).readings
+    expect(stored).toHaveLength(450 - 3)
+    expect(stored.find((r) => r.ts === T0 + 5)?.value).toBe(-2)
+    expect(stored.find((r) => r.ts === T0 + 10)).toBeUndefined()
+    expect(stored.at(-1)).toEqual({ metric: 'rssi_dbm', value: 448, ts: T0 + 448 })
+  })
   it('When more readings arrive than the recent tier keeps, then they are packed into chunks and the history is the same, rewritten readings once', async () => {
     const metrics = ['temperature_c:l1', 'temperature_c:l2', 'residual_current_ma']
     const batch = (from: number, n: number) =>
