@@ -106,7 +106,6 @@ describe('SQLite readings store', () => {
     expect((await history({})).readings).toHaveLength(1)
   })
 
-
   it('When a fresh batch spans several many-row inserts, then a repeated time keeps its last value and only a bad row is refused', async () => {
     // 450 rows: two full 200-row statements and 50 rows one by one (sqlite-writer-worker.ts).
     const batch = Array.from({ length: 450 }, (_, i) => reading('rssi_dbm', i, T0 + i))
