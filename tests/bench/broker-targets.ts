@@ -4,7 +4,7 @@ import { type ChildGroup, freePort, type Spawned, waitForTcp } from './child-pro
 
 /**
  * `aedes-echo` is bare aedes that answers each device event with an alert message and does nothing
- * else (tests/bench/echo-aedes.ts): the latency floor of a broker on this machine under this load.
+ * else (tests/bench/bare-aedes.ts --echo-events): the latency floor of a broker on this machine under this load.
  */
 export const TARGET_NAMES = ['aedes', 'aedes-echo', 'mosquitto', 'gateway'] as const
 export type TargetName = (typeof TARGET_NAMES)[number]
@@ -41,10 +41,9 @@ export async function startTarget(name: TargetName, ctx: BenchContext, label: st
   const port = await freePort()
   const url = `mqtt://127.0.0.1:${port}`
   if (name === 'aedes' || name === 'aedes-echo') {
-    const script = name === 'aedes' ? 'tests/bench/bare-aedes.ts' : 'tests/bench/echo-aedes.ts'
-    const p = ctx.group.spawn(label, process.execPath, ['--import', 'tsx', script, String(port)], {
-      cwd: ctx.repoRoot,
-    })
+    const echo = name === 'aedes-echo' ? ['--echo-events'] : []
+    const args = ['--import', 'tsx', 'tests/bench/bare-aedes.ts', String(port), ...echo]
+    const p = ctx.group.spawn(label, process.execPath, args, { cwd: ctx.repoRoot })
     await p.waitForLine(/^listening \d+/, START_TIMEOUT_MS)
     return { name, process: p, url, http: null }
   }
