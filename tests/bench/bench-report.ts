@@ -1,6 +1,7 @@
 import type { BenchConfig } from './bench-config.ts'
 import type { TargetName } from './broker-targets.ts'
 import type { Measured } from './load-process.ts'
+import { median } from './median.ts'
 import type { OverloadRun } from './overload.ts'
 import type { SteadyRun } from './steady.ts'
 
@@ -56,13 +57,6 @@ function loadCpuShare(m: NonNullable<Measured['summary']>): number | null {
 
 function mb(kb: number | null): number | null {
   return kb === null ? null : kb / 1024
-}
-
-export function median(values: readonly (number | null)[]): number | null {
-  const v = values.filter((x): x is number => x !== null && Number.isFinite(x)).sort((a, b) => a - b)
-  if (v.length === 0) return null
-  const mid = Math.floor(v.length / 2)
-  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2
 }
 
 /** Median per target of one figure. */

@@ -100,8 +100,3 @@ export function generate(site: SiteModel, target: number): Reading[] {
   out.length = target
   return out
 }
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
-}

@@ -27,6 +27,7 @@ import { BENCH_TOKEN, benchSiteYaml } from './bench-site.ts'
 import { type BenchContext, gatewayCounters, healthy, type Target } from './broker-targets.ts'
 import { ChildGroup, freePort } from './child-processes.ts'
 import { type Measured, measureLoad } from './load-process.ts'
+import { median } from './median.ts'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const WEBHOOK_SECRET = 'whsec-bench-0123456789abcdef'
@@ -327,13 +328,6 @@ async function logShows(file: string, text: string, timeoutMs: number): Promise<
     await new Promise((r) => setTimeout(r, 50))
   }
   return false
-}
-
-function median(values: readonly (number | null)[]): number | null {
-  const v = values.filter((x): x is number => x !== null).sort((a, b) => a - b)
-  if (v.length === 0) return null
-  const mid = Math.floor(v.length / 2)
-  return v.length % 2 ? v[mid]! : Math.round(((v[mid - 1]! + v[mid]!) / 2) * 10) / 10
 }
 
 export async function runNotifyBench(say: (line: string) => void): Promise<number> {

@@ -7,6 +7,7 @@
 //   replay.engine_readings_per_s  the same readings, already decoded, into engine.reading only
 //   replay.scenario_readings_per_s  runScenarioVirtual end to end, device models included
 // Prints `name value` lines (medians) for a runner to parse.
+
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,6 +24,7 @@ import { runScenarioVirtual } from '../../simulators/runner/virtual-runner.ts'
 import { scenarioFromObject } from '../../simulators/scenario/load-scenario.ts'
 import type { LoadedScenario } from '../../simulators/scenario/scenario-types.ts'
 import { writeFleetSite } from '../simulators/fixtures/fleet-site.ts'
+import { medianOfRuns as median } from './median.ts'
 
 const HOURS = Number(process.argv[2] ?? 6)
 const REPS = Number(process.argv[3] ?? 5)
@@ -124,8 +126,6 @@ function enginePath(scenario: LoadedScenario, readings: readonly Reading[]): num
   for (let i = 0; i < readings.length; i++) engine.reading(readings[i]!)
   return Number(process.hrtime.bigint() - start)
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'fw-replay-bench-'))

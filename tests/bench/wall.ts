@@ -16,6 +16,7 @@ import { launchChromium, type TestBrowser } from '../support/browser.ts'
 import { BENCH_TOKEN } from './bench-site.ts'
 import { type BenchContext, startTarget } from './broker-targets.ts'
 import { ChildGroup } from './child-processes.ts'
+import { medianOfRuns as median } from './median.ts'
 import { cpuMs } from './proc-stats.ts'
 import { writeWallSite } from './wall-site.ts'
 
@@ -189,11 +190,6 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length / 2
-  return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!
-}
 const ms = (v: number) => v.toFixed(2)
 
 function report(
