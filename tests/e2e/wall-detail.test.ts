@@ -4,10 +4,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { buildWeb } from '../../gateway/web-bundle.ts'
 import { apiClient, waitFor } from '../support/api-client.ts'
 import { launchChromium, type TestBrowser } from '../support/browser.ts'
-import { type GatewayUnderTest, ROOT, startTestGateway } from '../support/gateway-launcher.ts'
+import { type GatewayUnderTest, startTestGateway } from '../support/gateway-launcher.ts'
 import { connectClient } from '../support/mqtt-peers.ts'
+import { SCREENSHOTS } from '../support/paths.ts'
 
-const SHOTS = join(ROOT, 'tests/e2e/screenshots')
 let browser: TestBrowser
 let gw: GatewayUnderTest
 let page: Page
@@ -79,7 +79,7 @@ it('When a device cell is clicked, then a detail opens with a sparkline of its r
   expect(history.map((e) => e.action)).toEqual(['opened', 'acknowledged'])
   expect(history[1]!.text).toContain('by brigade')
   expect(history[1]!.text).toContain('crew dispatched')
-  await page.screenshot({ path: join(SHOTS, 'device-detail.png') })
+  await page.screenshot({ path: join(SCREENSHOTS, 'device-detail.png') })
 
   await page.click('.device-detail .close')
   await page.waitForSelector('dialog.device-detail', { state: 'detached' })

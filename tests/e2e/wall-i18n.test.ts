@@ -4,10 +4,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { buildWeb } from '../../gateway/web-bundle.ts'
 import { apiClient, waitFor } from '../support/api-client.ts'
 import { launchChromium, type TestBrowser } from '../support/browser.ts'
-import { type GatewayUnderTest, ROOT, startTestGateway } from '../support/gateway-launcher.ts'
+import { type GatewayUnderTest, startTestGateway } from '../support/gateway-launcher.ts'
 import { connectClient } from '../support/mqtt-peers.ts'
+import { SCREENSHOTS } from '../support/paths.ts'
 
-const SHOTS = join(ROOT, 'tests/e2e/screenshots')
 let browser: TestBrowser
 let gw: GatewayUnderTest
 let page: Page
@@ -77,7 +77,7 @@ it('When the browser is Chinese, then the wall is in Chinese; the switch turns i
     /^设备火警：Tower A 负一层 switch-room(，Main switchboard)? · 自/,
   )
   await page.waitForSelector('.tile[data-building="tower-a"] .count-red:not(.zero)')
-  await page.screenshot({ path: join(SHOTS, 'wall-zh-CN.png') })
+  await page.screenshot({ path: join(SCREENSHOTS, 'wall-zh-CN.png') })
   await page.click('.tile[data-building="tower-a"]')
   await page.waitForSelector('.floor-label')
   expect(await page.$$eval('.floor-label', (els) => els.map((e) => e.textContent))).toEqual([
@@ -89,7 +89,7 @@ it('When the browser is Chinese, then the wall is in Chinese; the switch turns i
   ])
   await page.waitForSelector('.alert-list .alert.fire')
   expect(await page.textContent('.alert-list .alert.fire .alert-state')).toBe('未确认')
-  await page.screenshot({ path: join(SHOTS, 'building-zh-CN.png') })
+  await page.screenshot({ path: join(SCREENSHOTS, 'building-zh-CN.png') })
 
   await page.click('#language')
   expect(await page.getAttribute('html', 'lang')).toBe('en')
@@ -108,7 +108,7 @@ it('When the browser is Chinese, then the wall is in Chinese; the switch turns i
     `${fire.message} · since ${siteTime(fire.openedAt, 'en')}`,
   )
   expect(await page.textContent('#language')).toBe('中文')
-  await page.screenshot({ path: join(SHOTS, 'wall-en.png') })
+  await page.screenshot({ path: join(SCREENSHOTS, 'wall-en.png') })
 
   // The choice is kept: a reload of the Chinese browser stays English.
   await page.reload()

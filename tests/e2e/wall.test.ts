@@ -4,10 +4,10 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildWeb } from '../../gateway/web-bundle.ts'
 import { launchChromium, type TestBrowser } from '../support/browser.ts'
-import { type GatewayUnderTest, ROOT, startTestGateway } from '../support/gateway-launcher.ts'
+import { type GatewayUnderTest, startTestGateway } from '../support/gateway-launcher.ts'
 import { connectClient } from '../support/mqtt-peers.ts'
+import { SCREENSHOTS } from '../support/paths.ts'
 
-const SHOTS = join(ROOT, 'tests/e2e/screenshots')
 let gw: GatewayUnderTest
 let browser: TestBrowser
 let page: Page
@@ -78,10 +78,10 @@ describe('sensor wall in a real browser', () => {
     // The counts follow in the next batched devices frame.
     await page.waitForSelector('.tile[data-building="tower-a"] .count-red:not(.zero)')
     expect(await page.textContent('.tile[data-building="tower-a"] .tile-where')).toBe('FIRE: 12F · 12-east')
-    await page.screenshot({ path: join(SHOTS, 'wall-fire.png') })
+    await page.screenshot({ path: join(SCREENSHOTS, 'wall-fire.png') })
     // The control-room wall screen.
     await page.setViewportSize({ width: 3840, height: 2160 })
-    await page.screenshot({ path: join(SHOTS, 'wall-fire-4k.png') })
+    await page.screenshot({ path: join(SCREENSHOTS, 'wall-fire-4k.png') })
     await page.setViewportSize({ width: 1920, height: 1080 })
   })
 
@@ -93,7 +93,7 @@ describe('sensor wall in a real browser', () => {
     const title = await page.getAttribute('.cell[data-device="ta-12-smoke-01"]', 'title')
     expect(title).toContain('smoke_dbm = 0.05 dB/m')
     await page.waitForSelector('.alert-list .alert.fire.open')
-    await page.screenshot({ path: join(SHOTS, 'building-fire.png') })
+    await page.screenshot({ path: join(SCREENSHOTS, 'building-fire.png') })
   })
 
   it('When the fire is acknowledged on the page, then the API shows it acknowledged', async () => {
@@ -121,9 +121,9 @@ describe('sensor wall in a real browser', () => {
     const buildings = await page.$$eval('.tile', (els) => els.map((e) => (e as HTMLElement).dataset.building))
     expect(buildings).toEqual(['tower-a'])
     await page.setViewportSize({ width: 390, height: 844 })
-    await page.screenshot({ path: join(SHOTS, 'wall-phone.png') })
+    await page.screenshot({ path: join(SCREENSHOTS, 'wall-phone.png') })
     await page.click('.tile[data-building="tower-a"]')
     await page.waitForSelector('.cell[data-device="ta-12-smoke-01"][data-status="red"]')
-    await page.screenshot({ path: join(SHOTS, 'building-phone.png'), fullPage: true })
+    await page.screenshot({ path: join(SCREENSHOTS, 'building-phone.png'), fullPage: true })
   })
 })

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { apiClient, waitFor } from '../support/api-client.ts'
+import { apiClient, metricValue, waitFor } from '../support/api-client.ts'
 import { type GatewayChild, spawnTestGateway, tempDataDir } from '../support/gateway-launcher.ts'
 import { connectClient } from '../support/mqtt-peers.ts'
 import type { WebhookReceiver } from '../support/peers/webhook-receiver.ts'
@@ -39,8 +39,25 @@ describe('The outbox survives kill -9', () => {
     cleanups.push(() => second.stop())
     const delivered = (k: string) => receiver.deliveries.filter((d) => d.idempotencyKey === k).length
     await waitFor(() => keys.every((k) => delivered(k) >= 1), 10_000)
-    // Long enough for a wrongful third send (the dispatcher runs every 200 ms) to show.
-    await new Promise((r) => setTimeout(r, 1_000))
+    // No blind wait for a wrongful third send. First a later alert (tower-b: chen-jie and the
+    // centre) must go out: jobs are claimed by due time and the first alert's are all due, so a
+    // resend of one of them is claimed no later than these. Then the outbox must be empty: every
+    // send claims a pending job, and the receiver counts a request before the gateway records its
+    // outcome, so from then on no send is in flight and none can start.
+    const later = await connectClient(second.mqttUrl, 'tb-03-smoke-01', 's3cret-tb-03')
+    cleanups.push(() => later.endAsync(true))
+    await later.publishAsync('fw/tower-b/tb-03-smoke-01/event', JSON.stringify({ event: 'fire_alarm' }), {
+      qos: 1,
+    })
+    const brigade = apiClient(second.httpUrl, 'brigade-token')
+    const laterAlert = await waitFor(async () =>
+      (await brigade.get('/api/v1/alerts')).body.alerts.find(
+        (a: { building: string }) => a.building === 'tower-b',
+      ),
+    )
+    const laterKeys = ['chen-jie', 'centre'].map((c) => `${laterAlert.id}:${c}:webhook:0:0`)
+    await waitFor(() => laterKeys.every((k) => delivered(k) === 1), 10_000)
+    await waitFor(async () => pendingJobs(await brigade.text('/metrics')) === 0, 10_000)
     for (const k of keys) {
       expect(delivered(k), k).toBeGreaterThanOrEqual(1)
       expect(receiver.received(k), k).toBeLessThanOrEqual(2)
@@ -48,12 +65,19 @@ describe('The outbox survives kill -9', () => {
     // A job recorded as sent before the kill is not sent again.
     for (const contact of recorded)
       expect(receiver.received(`${alerts[0].id}:${contact}:webhook:0:0`)).toBe(1)
-    const alert = (await apiClient(second.httpUrl, 'brigade-token').get(`/api/v1/alerts/${alerts[0].id}`))
-      .body
+    const alert = (await brigade.get(`/api/v1/alerts/${alerts[0].id}`)).body
     const sent = alert.history.filter((e: { note: string | null }) => e.note?.includes(': sent, provider id'))
     expect(sent).toHaveLength(3)
   })
 })
+
+/** The outbox's pending gauge; undefined when the sample is missing, so that a renamed metric fails. */
+function pendingJobs(metrics: string): number | undefined {
+  const sample = 'firewatch_notify_jobs_pending'
+  return metrics.split('\n').some((l) => l.startsWith(`${sample} `))
+    ? metricValue(metrics, sample)
+    : undefined
+}
 
 /** Contacts whose job the gateway recorded as sent (from the alert's history); null while none. */
 async function sentContacts(gw: GatewayChild, alertId: string): Promise<string[] | null> {
