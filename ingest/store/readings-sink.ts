@@ -126,10 +126,15 @@ export class ReadingsSink implements IngestSink {
   }
 
   private sendQueued(minLines: number): void {
-    while (this.inflight.size < this.opts.maxInflight && this.queue.length >= Math.max(1, minLines)) {
+    const queue = this.queue
+    // Batches are cut from `start` on and the rest is copied once, not once per batch.
+    let start = 0
+    while (this.inflight.size < this.opts.maxInflight && queue.length - start >= Math.max(1, minLines)) {
       const readings =
-        this.queue.length <= this.opts.batchLines ? this.queue : this.queue.slice(0, this.opts.batchLines)
-      this.queue = readings === this.queue ? [] : this.queue.slice(readings.length)
+        start === 0 && queue.length <= this.opts.batchLines
+          ? queue
+          : queue.slice(start, start + this.opts.batchLines)
+      start += readings.length
       const id = this.nextId++
       this.inflight.set(id, readings)
       const { backend } = this.opts
@@ -144,6 +149,7 @@ export class ReadingsSink implements IngestSink {
         }),
       )
     }
+    if (start > 0) this.queue = start === queue.length ? [] : queue.slice(start)
   }
 
   private async write(send: () => Promise<WriteOutcome>): Promise<WriteOutcome> {
