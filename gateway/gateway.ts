@@ -42,9 +42,10 @@ export interface GatewayOptions {
 export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock
   const log = options.log ?? createRootLogger(env.LOG_LEVEL)
-  const site = loadCheckedSite(env, options)
+  const site = loadCheckedSite(env, options, clock)
   mkdirSync(env.DATA_DIR, { recursive: true })
   const metrics = createGatewayMetrics()
+  metrics.countBearerChecksFrom(site.bearerChecks)
   const security = prepareSecurity(env, {
     clock,
     log: log.child({ module: 'limits' }),
@@ -97,8 +98,8 @@ interface Parts {
 }
 
 /** The site file, with its rule overrides and watch rules checked: a bad one stops start-up. */
-function loadCheckedSite(env: GatewayEnv, options: GatewayOptions): SiteModel {
-  const site = loadSite(env.FIREWATCH_SITE, options.secretEnv)
+function loadCheckedSite(env: GatewayEnv, options: GatewayOptions, clock: { now(): number }): SiteModel {
+  const site = loadSite(env.FIREWATCH_SITE, options.secretEnv, { clock })
   const ruleProblems = [...checkRuleOverrides(site), ...checkWatchRules(site)]
   if (ruleProblems.length > 0) throw new Error(`${env.FIREWATCH_SITE}:\n  ${ruleProblems.join('\n  ')}`)
   return site

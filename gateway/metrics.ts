@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import type { BearerCheckCounts } from '../ingest/site-model.ts'
 import { createNotifyMetrics } from './notify-metrics.ts'
 
 /** Every Prometheus metric the gateway exports, created once and handed to the modules that count. */
@@ -7,6 +8,7 @@ export function createGatewayMetrics() {
   let activeAlerts: () => readonly { class: string }[] = () => []
   // Counted as a plain number on the hot path and handed to prom-client at scrape time.
   let acceptedSinceScrape = 0
+  let bearerChecks: Readonly<BearerCheckCounts> = { scrypt: 0, refusedFromMemory: 0 }
   collectDefaultMetrics({ register: registry, prefix: 'firewatch_process_' })
   const m = {
     registry,
@@ -75,6 +77,20 @@ export function createGatewayMetrics() {
     countActiveAlertsFrom(source: () => readonly { class: string }[]): void {
       activeAlerts = source
     },
+    bearerScrypt: countedAtScrape(registry, {
+      name: 'firewatch_http_bearer_scrypt_total',
+      help: 'scrypt checks of bearer tokens against hashed API tokens (one per hashed token tried)',
+      read: () => bearerChecks.scrypt,
+    }),
+    bearerRefusedFromMemory: countedAtScrape(registry, {
+      name: 'firewatch_http_bearer_refused_remembered_total',
+      help: 'Wrong bearer tokens refused without scrypt because the same token was refused lately',
+      read: () => bearerChecks.refusedFromMemory,
+    }),
+    /** Where the bearer-check counters read from at scrape time (the site model counts them). */
+    countBearerChecksFrom(source: Readonly<BearerCheckCounts>): void {
+      bearerChecks = source
+    },
     publishToAlert: new Histogram({
       name: 'firewatch_publish_to_alert_seconds',
       help: 'From receipt of the device message to the committed and published alert transition',
@@ -85,6 +101,22 @@ export function createGatewayMetrics() {
     notify: createNotifyMetrics(registry),
   }
   return m
+}
+
+/** A counter kept as a plain running total elsewhere and handed to prom-client at scrape time. */
+function countedAtScrape(registry: Registry, opts: { name: string; help: string; read: () => number }) {
+  let seen = 0
+  return new Counter({
+    name: opts.name,
+    help: opts.help,
+    registers: [registry],
+    collect() {
+      const total = opts.read()
+      // A new source (a new site model) starts again from zero: count from there.
+      this.inc(Math.max(0, total - seen))
+      seen = total
+    },
+  })
 }
 
 /** The readings store's instruments (ingest/store/readings-backend.ts StorageMetrics). */

@@ -1,10 +1,32 @@
-import { SecretVerifier } from './secret-cache.ts'
+import { Permits, RefusedSecrets, SecretVerifier } from './secret-cache.ts'
 import { isHashedSecret, sameDigest, verifySecret } from './secret-hash.ts'
 
 /** A well-formed hash (zero salt, zero key) that no password derives; checked for unknown usernames. */
 const UNKNOWN_USER_HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
 
 import type { ApiToken, Building, Device, SiteFile } from './site-schema.ts'
+
+/**
+ * Bearer tokens checked with scrypt at once: half of libuv's default thread pool of 4, so a flood
+ * of guesses leaves the other half to files and DNS (and to MQTT logins).
+ */
+const BEARER_SCRYPT_PERMITS = 2
+/** How long, and how many, wrong bearer tokens are remembered as refused. */
+const REFUSED_TTL_MS = 10 * 60_000
+const REFUSED_MAX = 10_000
+
+export interface SiteModelOptions {
+  /** For the age of remembered refusals; the gateway passes its clock. */
+  clock?: { now(): number }
+}
+
+/** Read by the gateway's metrics at scrape time (firewatch_http_bearer_*_total). */
+export interface BearerCheckCounts {
+  /** scrypt runs for bearer tokens, one per hashed token tried. */
+  scrypt: number
+  /** Bearer tokens refused from the memory of recent refusals, without any scrypt. */
+  refusedFromMemory: number
+}
 
 export type Role = ApiToken['role']
 
@@ -28,8 +50,19 @@ export class SiteModel {
   /** Tokens stored as hashes cannot be looked up by value; a bearer token is tried against each. */
   private readonly hashedTokens: readonly ApiToken[]
   private readonly secrets = new SecretVerifier()
+  // Both live and die with this model: the secrets they were filled against never change, and a
+  // changed site file is a new SiteModel with empty ones (so a newly valid token is never refused).
+  private readonly refusedBearers: RefusedSecrets
+  private readonly bearerPermits = new Permits(BEARER_SCRYPT_PERMITS)
+  readonly bearerChecks: BearerCheckCounts = { scrypt: 0, refusedFromMemory: 0 }
 
-  constructor(readonly file: SiteFile) {
+  constructor(
+    readonly file: SiteFile,
+    options: SiteModelOptions = {},
+  ) {
+    // Without a clock (tests, simulators, tools) remembered refusals age by the system time.
+    const clock = options.clock ?? { now: () => Date.now() }
+    this.refusedBearers = new RefusedSecrets({ ttlMs: REFUSED_TTL_MS, maxEntries: REFUSED_MAX, clock })
     this.name = file.site.name
     this.timezone = file.site.timezone
     this.locale = file.site.locale
@@ -73,15 +106,35 @@ export class SiteModel {
     return null
   }
 
-  /** HTTP login with plain or hashed tokens; what the gateway uses. */
+  /**
+   * HTTP login with plain or hashed tokens; what the gateway uses. A token that matched before,
+   * or was refused lately, costs no scrypt; the others wait for one of a few permits, so a flood
+   * of guesses cannot take the thread pool. A wrong token costs one scrypt per hashed token, once.
+   */
   async principalForBearer(token: string): Promise<Principal | null> {
     const plain = this.principalForToken(token)
     if (plain || this.hashedTokens.length === 0) return plain
+    const cheap = this.bearerWithoutScrypt(token)
+    if (cheap !== undefined) return cheap
+    return this.bearerPermits.run(async () => {
+      // Asked again: a request with the same token may have settled it while this one waited.
+      const settled = this.bearerWithoutScrypt(token)
+      if (settled !== undefined) return settled
+      for (const t of this.hashedTokens) {
+        this.bearerChecks.scrypt += 1
+        if (await this.secrets.verify(t.token, token)) return tokenPrincipal(t)
+      }
+      this.refusedBearers.add(token)
+      return null
+    })
+  }
+
+  /** The answer for a bearer token known to match, or null if refused lately; undefined: unknown. */
+  private bearerWithoutScrypt(token: string): Principal | null | undefined {
     const known = this.hashedTokens.find((t) => this.secrets.knownMatch(t.token, token))
     if (known) return tokenPrincipal(known)
-    for (const t of this.hashedTokens) {
-      if (await this.secrets.verify(t.token, token)) return tokenPrincipal(t)
-    }
+    if (!this.refusedBearers.has(token)) return undefined
+    this.bearerChecks.refusedFromMemory += 1
     return null
   }
 

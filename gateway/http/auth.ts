@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Principal, SiteModel } from '../../ingest/site-model.ts'
 import type { LoginGuard } from '../limits/login-guard.ts'
-import { HttpError, unauthorized } from './http-errors.ts'
+import { HttpError, retryLater, unauthorized } from './http-errors.ts'
 
 export type TokenPrincipal = Extract<Principal, { type: 'token' }>
 
@@ -44,13 +44,29 @@ async function principalFromHeader(opts: AuthOptions, request: FastifyRequest): 
   const token = header ? BEARER.exec(header)?.[1] : undefined
   if (!token) throw unauthorized()
   const guard = opts.guard
-  if (guard?.loginGuard.before(request.ip, '').kind === 'locked') {
-    throw new HttpError('FGW_ERR_LIMIT_LOGIN_LOCKOUT', 429)
-  }
+  if (guard) refuseWhileGuarded(guard.loginGuard, request.ip)
   const principal = await opts.site.principalForBearer(token)
   if (principal?.type === 'token') return principal
   if (guard?.loginGuard.failed(request.ip, '')) guard.onLockout()
   throw unauthorized()
+}
+
+/**
+ * Lockout and back-off come before any token is checked. A locked-out address gets 429
+ * FGW_ERR_LIMIT_LOGIN_LOCKOUT. While the back-off after its last failure runs, it gets 429
+ * FGW_ERR_HTTP_RATE_LIMITED with `Retry-After`, and nothing is checked or counted. That is the
+ * contract's existing answer to "too many requests from this address, retry after Retry-After":
+ * an error code and a status that clients already handle. MQTT has no such answer, so it holds
+ * the CONNACK back instead. Holding an HTTP answer back would keep a socket and a request open for
+ * each guess, and the token would still be checked when the wait ended. Parallel guesses would
+ * still cost one scrypt each, and an honest client would see a slow 401 with no reason given.
+ */
+function refuseWhileGuarded(loginGuard: LoginGuard, address: string): void {
+  if (loginGuard.before(address, '').kind === 'locked') {
+    throw new HttpError('FGW_ERR_LIMIT_LOGIN_LOCKOUT', 429)
+  }
+  const waitMs = loginGuard.backoffRemainingMs(address, '')
+  if (waitMs > 0) throw retryLater('FGW_ERR_HTTP_RATE_LIMITED', waitMs)
 }
 
 /** The caller of an authenticated route; throws 401 if the route was mounted outside the auth scope. */

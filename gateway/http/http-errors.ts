@@ -6,6 +6,9 @@ import { type ErrorCode, ErrorCodes, FirewatchError } from '../../ingest/error-c
 
 /** A coded error that maps to one HTTP status; thrown by handlers, answered by `handleError`. */
 export class HttpError extends FirewatchError {
+  /** Sent as `Retry-After` (whole seconds) with a 429. */
+  retryAfterSec: number | undefined = undefined
+
   constructor(
     code: ErrorCode,
     readonly statusCode: number,
@@ -26,6 +29,13 @@ export function unauthorized(): HttpError {
   return new HttpError('FGW_ERR_HTTP_UNAUTHORIZED', 401)
 }
 
+/** 429 with `Retry-After`: whole seconds, at least 1, rounded up so that a retry is never early. */
+export function retryLater(code: ErrorCode, waitMs: number): HttpError {
+  const error = new HttpError(code, 429)
+  error.retryAfterSec = Math.max(1, Math.ceil(waitMs / 1000))
+  return error
+}
+
 interface ErrorBody {
   error: ErrorCode
   message: string
@@ -42,6 +52,9 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   const { status, body } = describe(error, request.id)
   if (status >= 500) request.log.error({ err: error }, 'request failed')
   if (status === 401) reply.header('www-authenticate', 'Bearer')
+  if (error instanceof HttpError && error.retryAfterSec !== undefined) {
+    reply.header('retry-after', String(error.retryAfterSec))
+  }
   void reply.code(status).send(inReadersLanguage(body, request))
 }
 

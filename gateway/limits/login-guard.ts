@@ -39,8 +39,22 @@ export class LoginGuard {
       if (f.lockedUntil > now) return { kind: 'locked', key }
       worst = Math.max(worst, f.count)
     }
-    const over = worst - this.opts.backoffAfter
-    return { kind: 'check', delayMs: over < 0 ? 0 : Math.min(MAX_DELAY_MS, 250 * 2 ** over) }
+    return { kind: 'check', delayMs: this.delayFor(worst) }
+  }
+
+  /**
+   * How long the back-off after the key's last failure still runs (0: none). For HTTP, which
+   * refuses with 429 and Retry-After meanwhile instead of holding the answer back as MQTT does.
+   * Lockout is `before`'s business.
+   */
+  backoffRemainingMs(address: string, username: string): number {
+    const now = this.opts.clock.now()
+    let remaining = 0
+    for (const key of keysOf(address, username)) {
+      const f = this.current(key, now)
+      if (f) remaining = Math.max(remaining, f.last + this.delayFor(f.count) - now)
+    }
+    return remaining
   }
 
   /** Counts a failure; true when it locked a key out just now. */
@@ -65,6 +79,11 @@ export class LoginGuard {
    */
   succeeded(address: string, username: string): void {
     this.failures.delete(userKey(address, username))
+  }
+
+  private delayFor(failures: number): number {
+    const over = failures - this.opts.backoffAfter
+    return over < 0 ? 0 : Math.min(MAX_DELAY_MS, 250 * 2 ** over)
   }
 
   private current(key: string, now: number): Failures | undefined {

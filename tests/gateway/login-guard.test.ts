@@ -47,6 +47,23 @@ describe('LoginGuard', () => {
     // The address still carries all five failures: 250 ms * 2^(5-3).
     expect(g.before('10.0.0.9', 'ta-20-sprinkler-01')).toEqual({ kind: 'check', delayMs: 1_000 })
   })
+
+  it('When a key is in back-off, then the rest of it counts from the last failure, and runs out', () => {
+    const clock = new ManualClock(0)
+    const g = guard(clock)
+    for (let i = 0; i < 2; i++) g.failed('10.0.0.9', '')
+    expect(g.backoffRemainingMs('10.0.0.9', '')).toBe(0)
+    clock.advanceTo(10_000)
+    g.failed('10.0.0.9', '')
+    g.failed('10.0.0.9', '')
+    // Four failures, three before the back-off: 500 ms from the last one.
+    expect(g.backoffRemainingMs('10.0.0.9', '')).toBe(500)
+    clock.advanceTo(10_400)
+    expect(g.backoffRemainingMs('10.0.0.9', '')).toBe(100)
+    expect(g.backoffRemainingMs('10.0.0.7', '')).toBe(0)
+    clock.advanceTo(10_500)
+    expect(g.backoffRemainingMs('10.0.0.9', '')).toBe(0)
+  })
 })
 
 describe('RateBuckets', () => {

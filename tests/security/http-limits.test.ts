@@ -73,23 +73,7 @@ describe('HTTP limits', () => {
     expect(await limitHits('127.0.0.14', 'http_request_rate')).toBe(2)
   })
 
-  it('When bearer tokens keep failing from one address, then it is locked out with 429 and the lockout is counted', async () => {
-    const statuses: number[] = []
-    for (let i = 0; i < 22; i++) {
-      const from = '127.0.0.15'
-      statuses.push(
-        (await call(from, '/api/v1/buildings', { headers: { authorization: `Bearer wrong-${i}` } })).status,
-      )
-    }
-    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true)
-    expect(statuses.slice(20)).toEqual([429, 429])
-    const metrics = (await call('127.0.0.16', '/metrics')).body
-    expect(metricValue(metrics, 'firewatch_login_lockouts_total')).toBeGreaterThanOrEqual(1)
-    const good = await call('127.0.0.16', '/api/v1/buildings', {
-      headers: { authorization: 'Bearer brigade-token' },
-    })
-    expect(good.status).toBe(200)
-  })
+  // Failed bearer tokens (back-off, lockout): tests/security/http-login-guard.test.ts.
 })
 
 describe('Web front end headers', () => {
