@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ContactsQuery } from './contacts-routes.ts'
+import { AUTH_FAILURES } from './openapi-schemas.ts'
 
 // The OpenAPI part of the contacts admin routes and the Twilio status callback (issue 5).
 
@@ -7,7 +8,7 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (schema: object) => ({ content: { 'application/json': { schema } } })
 const errorBody = json(ref('Error'))
 const adminFailures = {
-  '401': { $ref: '#/components/responses/Unauthorized' },
+  ...AUTH_FAILURES,
   '403': { description: 'The token is not an admin token', ...errorBody },
 }
 const notFound = { '404': { $ref: '#/components/responses/NotFound' } }

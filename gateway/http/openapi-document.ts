@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { RESPONSE_SCHEMAS } from './openapi-schemas.ts'
+import { AUTH_FAILURES, RESPONSE_SCHEMAS } from './openapi-schemas.ts'
 import { AlertsQuery, NoteBody, ReadingsQuery } from './request-schemas.ts'
 
 // The OpenAPI 3.1 description served at /docs. Request schemas come from the same zod schemas the
@@ -34,7 +34,7 @@ const idParam = (what: string) => ({
   description: what,
   schema: { type: 'string' },
 })
-const failures = { '401': { $ref: '#/components/responses/Unauthorized' } }
+const failures = AUTH_FAILURES
 const notFound = { '404': { $ref: '#/components/responses/NotFound' } }
 const invalid = { '400': { $ref: '#/components/responses/BadRequest' } }
 
@@ -75,6 +75,12 @@ export function buildOpenApiDocument(): object {
       responses: {
         BadRequest: { description: 'The query or body failed validation', ...json(ref('ValidationError')) },
         Unauthorized: { description: 'No or unknown bearer token', ...json(ref('Error')) },
+        TooManyRequests: {
+          description:
+            'Too many failed logins from this address: back off (FGW_ERR_HTTP_RATE_LIMITED) or locked out (FGW_ERR_LIMIT_LOGIN_LOCKOUT); see Retry-After',
+          headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } },
+          ...json(ref('Error')),
+        },
         NotFound: { description: 'Unknown, or not visible to the caller', ...json(ref('Error')) },
       },
     },

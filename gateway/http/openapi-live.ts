@@ -1,3 +1,5 @@
+import { AUTH_FAILURES } from './openapi-schemas.ts'
+
 /** OpenAPI paths of the live wall feed; added to /docs only when the app serves it. */
 export function livePaths(): object {
   return {
@@ -19,7 +21,7 @@ export function livePaths(): object {
             description: 'An endless text/event-stream; the events are described in the README',
             content: { 'text/event-stream': { schema: { type: 'string' } } },
           },
-          '401': { $ref: '#/components/responses/Unauthorized' },
+          ...AUTH_FAILURES,
         },
       },
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AUTH_FAILURES } from './openapi-schemas.ts'
 import { PushEndpointBody, PushSubscriptionBody } from './push-routes.ts'
 
 // The OpenAPI part of the notification routes (issue 5), added to /docs when the app serves them.
@@ -6,7 +7,7 @@ import { PushEndpointBody, PushSubscriptionBody } from './push-routes.ts'
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (schema: object) => ({ content: { 'application/json': { schema } } })
 const html = { content: { 'text/html': { schema: { type: 'string' } } } }
-const failures = { '401': { $ref: '#/components/responses/Unauthorized' } }
+const failures = AUTH_FAILURES
 const notFound = { '404': { $ref: '#/components/responses/NotFound' } }
 const invalid = { '400': { $ref: '#/components/responses/BadRequest' } }
 const tokenParam = { name: 'token', in: 'path', required: true, schema: { type: 'string' } }

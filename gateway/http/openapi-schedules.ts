@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AUTH_FAILURES } from './openapi-schemas.ts'
 import {
   ConfirmBody,
   DailyReportQuery,
@@ -16,7 +17,7 @@ const str = { type: 'string' }
 const int = { type: 'integer' }
 const isoTime = { type: 'string', format: 'date-time' }
 const nullable = (schema: object) => ({ oneOf: [schema, { type: 'null' }] })
-const failures = { '401': { $ref: '#/components/responses/Unauthorized' } }
+const failures = AUTH_FAILURES
 const notFound = { '404': { $ref: '#/components/responses/NotFound' } }
 const invalid = { '400': { $ref: '#/components/responses/BadRequest' } }
 const object = (properties: Record<string, object>) => ({

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ALERT_CLASSES, ALERT_SCOPES, ALERT_TAGS } from '../../alerting/alert.ts'
 import { WINDOW_SOURCES } from '../../alerting/windows/window.ts'
+import { AUTH_FAILURES } from './openapi-schemas.ts'
 import { WindowBody, WindowsQuery } from './window-schemas.ts'
 
 // OpenAPI of the fire-aware rules (issue 7): the windows API and the alert fields it added.
@@ -15,7 +16,7 @@ const object = (properties: Record<string, object>) => ({
   properties,
 })
 const failures = {
-  '401': { $ref: '#/components/responses/Unauthorized' },
+  ...AUTH_FAILURES,
   '404': { $ref: '#/components/responses/NotFound' },
 }
 const op = (summary: string, extra: object) => ({ summary, security: [{ bearer: [] }], ...extra })

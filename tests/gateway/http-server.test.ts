@@ -61,6 +61,14 @@ describe('/docs', () => {
       const url = path.replaceAll('{id}', ':id')
       expect(h.app.hasRoute({ method: method.toUpperCase() as 'GET', url }), `${method} ${url}`).toBe(true)
     }
+    // Every operation behind a bearer token also says it may answer 401 and the login back-off's 429.
+    const guarded = Object.values(doc.paths as Record<string, Record<string, Operation>>)
+      .flatMap((ops) => Object.values(ops))
+      .filter((op) => op.security?.some((s) => 'bearer' in s))
+    expect(guarded.length).toBeGreaterThan(5)
+    for (const op of guarded)
+      expect(Object.keys(op.responses), op.summary).toEqual(expect.arrayContaining(['401', '429']))
+    expect(doc.components.responses.TooManyRequests.headers['Retry-After']).toBeDefined()
   })
 
   it('When /docs is fetched, then request schemas come from zod and every $ref resolves', async () => {
@@ -155,3 +163,9 @@ describe('a real listening server', () => {
     expect((await fetch(`${address}/api/v1/alerts`)).status).toBe(401)
   })
 })
+
+interface Operation {
+  summary: string
+  security?: Record<string, unknown>[]
+  responses: Record<string, unknown>
+}
