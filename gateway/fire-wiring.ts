@@ -30,7 +30,6 @@ export interface FireWiring {
   activeWindows(building: string): WindowJson[]
   /** Every second with the engine's tick. */
   tick(now: number): void
-  stop(): void
 }
 
 const DAY_MS = 86_400_000
@@ -92,6 +91,5 @@ export function createFireWiring(deps: FireWiringDeps): FireWiring {
         .filter((w) => w.building === building && w.startsAt <= clock.now())
         .map((w) => windowJson(w, clock.now())),
     tick: (now) => fire.tick(now),
-    stop: () => windows.stop(),
   }
 }

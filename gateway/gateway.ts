@@ -255,7 +255,6 @@ async function stopParts(
   http: { close(): Promise<unknown> },
 ) {
   await alerting.schedules.stop()
-  alerting.fireRules.stop()
   alerting.liveStream.close()
   await broker.close()
   await security.http.listeners?.close()

@@ -64,6 +64,8 @@ export class LiveStream {
   private readonly subscribers = new Set<LiveSubscriber>()
   private readonly log: LogEntry[] = []
   private readonly dirty = new Set<string>()
+  /** Buildings whose summary changed with no device of theirs (a heightened watch began or ended). */
+  private readonly dirtyBuildings = new Set<string>()
   private readonly replayLimit: number
   private readonly frameMs: number
   /**
@@ -98,6 +100,20 @@ export class LiveStream {
   deviceChanged(deviceId: string): void {
     if (this.subscribers.size === 0) return
     this.dirty.add(deviceId)
+    this.schedule()
+  }
+
+  /**
+   * The building's summary changed though none of its devices did (a heightened watch began or
+   * ended): the next frame carries its summary, with no device rows.
+   */
+  buildingChanged(buildingId: string): void {
+    if (this.subscribers.size === 0) return
+    this.dirtyBuildings.add(buildingId)
+    this.schedule()
+  }
+
+  private schedule(): void {
     if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.frameMs)
   }
 
@@ -176,14 +192,16 @@ export class LiveStream {
       if (view) touched.add(view.building)
     }
     this.dirty.clear()
-    if (devices.length === 0) return
+    for (const b of this.dirtyBuildings) touched.add(b)
+    this.dirtyBuildings.clear()
+    if (touched.size === 0) return
     const buildings = this.summaries(touched)
     for (const s of this.subscribers) {
       const data: DevicesEventData = {
         devices: devices.filter((d) => visible(s, d.building)),
         buildings: buildings.filter((b) => visible(s, b.id)),
       }
-      if (data.devices.length > 0) s.send({ event: 'devices', data })
+      if (data.devices.length > 0 || data.buildings.length > 0) s.send({ event: 'devices', data })
     }
   }
 }

@@ -92,13 +92,13 @@ export function createSchedules(env: GatewayEnv, deps: ScheduleWiringDeps): Sche
   }
 }
 
-/** A watch began or ended: the wall gets the building summaries of the buildings concerned. */
+/**
+ * A watch began or ended: the wall gets fresh building summaries (with their watch badge). Every
+ * building is refreshed, since the watch that ended is not passed along and watches change only a
+ * few times a day.
+ */
 function showWatches(deps: ScheduleWiringDeps): void {
-  for (const b of deps.site.buildings) {
-    const first = deps.site.devicesOf(b.id)[0]
-    // A devices frame carries the summaries of the buildings it touches (live-stream.ts).
-    if (first) deps.liveStream.deviceChanged(first.id)
-  }
+  for (const b of deps.site.buildings) deps.liveStream.buildingChanged(b.id)
 }
 
 function watchView(watches: readonly ActiveWatch[]): BuildingWatch | null {

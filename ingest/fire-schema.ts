@@ -1,5 +1,5 @@
-import { validate as isCronExpression } from 'node-cron'
 import { z } from 'zod'
+import { CronExpression } from './cron-expression.ts'
 
 // The fire-aware rules of the site file (issue 7): confirmation, spread, storm control, floor
 // offline and test / maintenance windows. All optional with defaults; every default that is not a
@@ -19,11 +19,14 @@ export const WindowTarget = z
   .strict()
 export type WindowTarget = z.infer<typeof WindowTarget>
 
-/** A window opened by a cron expression (node-cron syntax, in the site's time zone). */
+/**
+ * A window opened by a cron expression: five fields in the site's time zone, read as the
+ * schedules read theirs (cron-expression.ts).
+ */
 export const ScheduledWindow = WindowTarget.extend({
   id: Id,
   reason: z.string().min(1).max(200),
-  cron: z.string().refine((c) => isCronExpression(c), 'not a cron expression (node-cron syntax)'),
+  cron: CronExpression,
   durationMin: z.number().int().min(1).max(1440),
 }).strict()
 export type ScheduledWindow = z.infer<typeof ScheduledWindow>

@@ -1,11 +1,12 @@
-import { validate as isCronExpression } from 'node-cron'
 import { z } from 'zod'
+import { CronExpression } from './cron-expression.ts'
 
 // Calendar work of the site file (issue 8): heightened watch periods, the duty patrol check,
 // reports and the deadlines of long-open items. All optional; times are in the site's time zone.
 
 const Id = z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and "-"')
-const Cron = z.string().refine(isCronExpression, 'not a cron expression (minute hour day month weekday)')
+/** Five fields in the site's time zone, read as cron-expression.ts says (the same reader as windows). */
+const Cron = CronExpression
 /** `2026-10-01` (the whole day) or `2026-10-01T18:00` (local wall time). */
 const LocalDateTime = z
   .string()

@@ -1,10 +1,13 @@
-import { type ScheduledTask, schedule } from 'node-cron'
+import { type ScheduledTask, schedule, type TaskContext } from 'node-cron'
+import { cronOf } from '../../ingest/cron-expression.ts'
 import type { Clock, Logger } from '../deps.ts'
 
-/** A job is a plain function of the time it runs at; node-cron only says when. */
+const MINUTE_MS = 60_000
+
+/** A job is a plain function of the time it runs at; its cron expression says in which minutes. */
 export interface CronJob {
   name: string
-  /** node-cron expression, read in `timezone`. */
+  /** Five-field expression in `timezone`, read by the site's cron reader (ingest/cron-expression.ts). */
   cron: string
   run(now: number): unknown
 }
@@ -14,43 +17,62 @@ export interface CronJobs {
   stop(): Promise<void>
 }
 
+export interface CronJobsDeps {
+  clock: Clock
+  log: Logger
+  timezone: string
+  /**
+   * How often node-cron wakes the adapter (node-cron syntax). Default: every minute, the unit of
+   * the expressions; a job still runs at most once in a minute its expression matches, so tests
+   * may wake it every second without changing what runs.
+   */
+  heartbeat?: string
+}
+
 /**
- * The node-cron adapter (STYLE.md §7) and the error boundary of scheduled work (§6): each job is
+ * The node-cron adapter (STYLE.md §7) and the error boundary of scheduled work (§6). node-cron only
+ * says when to look; which jobs are due in that local minute is decided by the same cron reader as
+ * the watches and the test windows, so an expression means the same thing everywhere. Each job is
  * called with clock.now(), never twice at once, and a failure is logged once and waits for the
  * next run.
  */
-export function startCronJobs(
-  jobs: readonly CronJob[],
-  deps: { clock: Clock; log: Logger; timezone: string },
-): CronJobs {
+export function startCronJobs(jobs: readonly CronJob[], deps: CronJobsDeps): CronJobs {
   // Runs in flight, so that stop() lets them finish before the caller closes the database.
   const running = new Set<Promise<void>>()
-  const call = async (job: CronJob) => {
+  // `next`: the job's next start (nextAfter), so a local minute repeated by a fall-back change runs
+  // once and one skipped by a spring-forward change runs when it is moved to, as for the windows.
+  const state = jobs.map((job) => ({ job, cron: cronOf(job.cron), next: Number.NaN, busy: false }))
+  const call = async (entry: (typeof state)[number]) => {
+    entry.busy = true
     try {
-      await job.run(deps.clock.now())
+      await entry.job.run(deps.clock.now())
     } catch (err) {
-      deps.log.error({ err, job: job.name }, 'scheduled job failed')
+      deps.log.error({ err, job: entry.job.name }, 'scheduled job failed')
+    } finally {
+      entry.busy = false
     }
   }
-  const tasks: ScheduledTask[] = jobs.map((job) =>
-    schedule(
-      job.cron,
-      () => {
-        const run = call(job)
-        running.add(run)
-        return run.finally(() => running.delete(run))
-      },
-      {
-        name: `firewatch-${job.name}`,
-        timezone: deps.timezone,
-        noOverlap: true,
-        logger: cronLogger(deps.log),
-      },
-    ),
-  )
+  const wake = (context: TaskContext) => {
+    const minute = Math.floor(context.date.getTime() / MINUTE_MS) * MINUTE_MS
+    for (const entry of state) {
+      if (Number.isNaN(entry.next)) entry.next = entry.cron.nextAfter(minute - 1, deps.timezone)
+      if (entry.next > minute) continue
+      // Due (or overdue after a blocked event loop): runs once, then waits for its next start.
+      entry.next = entry.cron.nextAfter(minute, deps.timezone)
+      if (entry.busy) continue
+      const run = call(entry)
+      running.add(run)
+      void run.finally(() => running.delete(run))
+    }
+  }
+  const task: ScheduledTask = schedule(deps.heartbeat ?? '* * * * *', wake, {
+    name: 'firewatch-scheduled-work',
+    timezone: deps.timezone,
+    logger: cronLogger(deps.log),
+  })
   return {
     async stop() {
-      for (const task of tasks) await task.destroy()
+      await task.destroy()
       await Promise.all(running)
     },
   }

@@ -1,5 +1,5 @@
+import { cronOf } from '../../ingest/cron-expression.ts'
 import type { Watch } from '../../ingest/schedule-schema.ts'
-import { CronMatch } from './cron-match.ts'
 import { DAY_MS, fromWall, parseWall, toWall } from './zone-clock.ts'
 
 const MINUTE_MS = 60_000
@@ -58,15 +58,9 @@ function rangeSpan(w: PeriodSpec): WallSpan {
   return { from, to }
 }
 
-const matchers = new Map<string, CronMatch>()
-
 /** The latest start (a cron match at or before now) whose period still covers now, if any. */
 function cronSpan(w: PeriodSpec, wallNow: number): WallSpan | null {
-  let cron = matchers.get(w.cron!)
-  if (!cron) {
-    cron = new CronMatch(w.cron!)
-    matchers.set(w.cron!, cron)
-  }
+  const cron = cronOf(w.cron!)
   const longest = w.hours !== undefined ? w.hours * 3_600_000 : DAY_MS
   const nowMinute = Math.floor(wallNow / MINUTE_MS) * MINUTE_MS
   for (let start = nowMinute; start > wallNow - longest; start -= MINUTE_MS) {

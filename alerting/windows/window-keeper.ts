@@ -8,7 +8,7 @@ import {
   type WindowSource,
   windowCovers,
 } from './window.ts'
-import { WindowSchedule } from './window-schedule-clock.ts'
+import { WindowSchedule } from './window-schedule.ts'
 import type { WindowStore } from './window-store.ts'
 
 /** What the API (or a schedule, or a device) asks for; times in epoch ms. */
@@ -130,10 +130,6 @@ export class WindowKeeper {
   /** For the API: windows ending after `since`, newest first. */
   recent(since: number, limit: number): MaintenanceWindow[] {
     return this.store.endingAfter(since, limit)
-  }
-
-  stop(): void {
-    this.schedule.stop()
   }
 
   private checkTarget(t: WindowTarget): string | null {

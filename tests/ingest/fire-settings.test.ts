@@ -42,6 +42,11 @@ describe('fire settings in the site file', () => {
       /fire\.windows\.schedule\[0\]\.cron: not a cron expression/,
     ],
     [
+      'a cron expression with a seconds field (minutes are the unit, as for the schedules)',
+      '  windows: { schedule: [{ id: w1, building: tower-a, reason: r, cron: "0 30 9 * * 1", durationMin: 5 }] }',
+      /fire\.windows\.schedule\[0\]\.cron: seconds field: not supported/,
+    ],
+    [
       'an open-ended window',
       '  windows: { schedule: [{ id: w1, building: tower-a, reason: r, cron: "0 9 * * *" }] }',
       /durationMin/,

@@ -3,37 +3,63 @@ import { type CronJob, startCronJobs } from '../../alerting/schedules/cron-jobs.
 import { MemoryLogger } from '../alerting/fixtures/lifecycle-harness.ts'
 
 describe('node-cron adapter (live)', () => {
-  it('When node-cron fires, then it calls the job with the injected clock and survives a failing run', async () => {
+  it('When node-cron wakes it, then the due jobs run once in the minute with the injected clock, and a failing run is logged once', async () => {
     const log = new MemoryLogger()
-    let calls = 0
-    let release: (times: number[]) => void = () => {}
-    const done = new Promise<number[]>((resolve) => {
+    const seen: { job: string; now: number }[] = []
+    let release: () => void = () => {}
+    const done = new Promise<void>((resolve) => {
       release = resolve
     })
-    const seen: number[] = []
-    const job: CronJob = {
-      name: 'probe',
-      // Every second (node-cron's six-field form), so the test waits about two seconds.
-      cron: '* * * * * *',
-      run(now) {
-        seen.push(now)
-        calls++
-        if (calls === 1) throw new Error('first run fails')
-        release(seen)
+    // A minute that is not the current one (unless the test runs for half an hour).
+    const otherMinute = (new Date().getUTCMinutes() + 30) % 60
+    const jobs: CronJob[] = [
+      {
+        name: 'failing',
+        cron: '* * * * *',
+        run(now) {
+          seen.push({ job: 'failing', now })
+          throw new Error('this run fails')
+        },
       },
-    }
-    const jobs = startCronJobs([job], {
-      clock: { now: () => 1_795_341_600_000 + calls },
+      {
+        name: 'probe',
+        cron: '* * * * *',
+        run(now) {
+          seen.push({ job: 'probe', now })
+          release()
+        },
+      },
+      { name: 'not-due', cron: `${otherMinute} * * * *`, run: (now) => seen.push({ job: 'not-due', now }) },
+    ]
+    const running = startCronJobs(jobs, {
+      clock: { now: () => 1_795_341_600_000 },
       log,
       timezone: 'Asia/Shanghai',
+      // Woken every second, so the test waits about one second: the jobs still run once a minute.
+      heartbeat: '* * * * * *',
     })
     try {
-      expect(await done).toEqual([1_795_341_600_000, 1_795_341_600_001])
-      expect(log.entries.filter((e) => e.level === 'error').map((e) => e.msg)).toEqual([
-        'scheduled job failed',
-      ])
+      await done
+      // Two more wake-ups in the same minute (or the next one, which runs them again: allowed).
+      await new Promise((resolve) => setTimeout(resolve, 2200))
+      const minuteRuns = seen.filter((s) => s.job === 'probe').length
+      expect(minuteRuns).toBeGreaterThanOrEqual(1)
+      expect(minuteRuns).toBeLessThanOrEqual(2)
+      expect(seen.filter((s) => s.job === 'failing')).toHaveLength(minuteRuns)
+      expect(seen.every((s) => s.now === 1_795_341_600_000 && s.job !== 'not-due')).toBe(true)
+      expect(log.entries.filter((e) => e.level === 'error').map((e) => e.msg)).toEqual(
+        Array(minuteRuns).fill('scheduled job failed'),
+      )
     } finally {
-      await jobs.stop()
+      await running.stop()
     }
+  })
+
+  it('When a job has a seconds field, then the adapter refuses it as the site file does', () => {
+    const log = new MemoryLogger()
+    const job: CronJob = { name: 'bad', cron: '* * * * * *', run: () => {} }
+    expect(() =>
+      startCronJobs([job], { clock: { now: () => 0 }, log, timezone: 'UTC', heartbeat: '0 0 1 1 *' }),
+    ).toThrow(/seconds field: not supported/)
   })
 })

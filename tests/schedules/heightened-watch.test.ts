@@ -142,6 +142,13 @@ describe('heightened watch', () => {
     expect(() => site('UTC', `    - { id: w, name: W, cron: "not cron", hours: 2 }`)).toThrow(
       /cron expression/,
     )
+    // Minutes are the unit (ingest/cron-expression.ts): a seconds field is refused, not ignored.
+    expect(() => site('UTC', `    - { id: w, name: W, cron: "0 0 20 * * *", hours: 2 }`)).toThrow(
+      /schedules\.watches\[0\]\.cron: seconds field: not supported/,
+    )
+    expect(() => site('UTC', `    - { id: w, name: W, cron: "0 24 * * *", hours: 2 }`)).toThrow(
+      /hour field "24": 24 is out of range 0-23/,
+    )
   })
 })
 

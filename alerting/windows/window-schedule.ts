@@ -1,0 +1,45 @@
+import { type CronSchedule, cronOf } from '../../ingest/cron-expression.ts'
+import type { ScheduledWindow } from '../../ingest/fire-schema.ts'
+
+/** The first tick looks back this far: a restart does not reopen a window opened before it. */
+const FIRST_LOOK_BACK_MS = 1000
+
+/**
+ * Scheduled windows (site file `fire.windows.schedule`), read by the site's one cron reader
+ * (ingest/cron-expression.ts: whole local minutes in the site's time zone), as the heightened
+ * watches are. Driven by the engine's tick rather than by timers, so the same code runs in real
+ * time and in virtual time (scenario tests): each schedule knows its next start, and a tick opens
+ * the ones that have come.
+ */
+export class WindowSchedule {
+  private readonly entries: { window: ScheduledWindow; cron: CronSchedule; next: number }[]
+  private started = false
+
+  constructor(
+    windows: readonly ScheduledWindow[],
+    private readonly timezone: string,
+  ) {
+    this.entries = windows.map((window) => ({ window, cron: cronOf(window.cron), next: Number.NaN }))
+  }
+
+  /**
+   * The schedules that fire in (last tick, now]: each with the instant it fired. Starts more than
+   * `maxCatchUpMs` before now are skipped (a stalled process does not replay a day of windows).
+   */
+  due(now: number, maxCatchUpMs = 120_000): { window: ScheduledWindow; at: number }[] {
+    if (!this.started) {
+      this.started = true
+      for (const e of this.entries) e.next = e.cron.nextAfter(now - FIRST_LOOK_BACK_MS, this.timezone)
+    }
+    const fired: { window: ScheduledWindow; at: number }[] = []
+    for (const e of this.entries) {
+      if (e.next > now) continue
+      if (e.next < now - maxCatchUpMs) e.next = e.cron.nextAfter(now - maxCatchUpMs - 1, this.timezone)
+      while (e.next <= now) {
+        fired.push({ window: e.window, at: e.next })
+        e.next = e.cron.nextAfter(e.next, this.timezone)
+      }
+    }
+    return fired.sort((a, b) => a.at - b.at)
+  }
+}
