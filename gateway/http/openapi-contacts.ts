@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ContactsQuery } from './contacts-routes.ts'
-import { AUTH_FAILURES } from './openapi-schemas.ts'
+import { AUTH_FAILURES } from './openapi-auth.ts'
 
 // The OpenAPI part of the contacts admin routes and the Twilio status callback (issue 5).
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { AUTH_FAILURES, RESPONSE_SCHEMAS } from './openapi-schemas.ts'
+import { AUTH_FAILURES } from './openapi-auth.ts'
+import { RESPONSE_SCHEMAS } from './openapi-schemas.ts'
 import { AlertsQuery, NoteBody, ReadingsQuery } from './request-schemas.ts'
 
 // The OpenAPI 3.1 description served at /docs. Request schemas come from the same zod schemas the

@@ -1,4 +1,4 @@
-import { AUTH_FAILURES } from './openapi-schemas.ts'
+import { AUTH_FAILURES } from './openapi-auth.ts'
 
 /** OpenAPI paths of the live wall feed; added to /docs only when the app serves it. */
 export function livePaths(): object {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AUTH_FAILURES } from './openapi-schemas.ts'
+import { AUTH_FAILURES } from './openapi-auth.ts'
 import { PushEndpointBody, PushSubscriptionBody } from './push-routes.ts'
 
 // The OpenAPI part of the notification routes (issue 5), added to /docs when the app serves them.

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AUTH_FAILURES } from './openapi-schemas.ts'
+import { AUTH_FAILURES } from './openapi-auth.ts'
 import {
   ConfirmBody,
   DailyReportQuery,

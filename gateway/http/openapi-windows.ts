@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { ALERT_CLASSES, ALERT_SCOPES, ALERT_TAGS } from '../../alerting/alert.ts'
 import { WINDOW_SOURCES } from '../../alerting/windows/window.ts'
-import { AUTH_FAILURES } from './openapi-schemas.ts'
+import { AUTH_FAILURES } from './openapi-auth.ts'
 import { WindowBody, WindowsQuery } from './window-schemas.ts'
 
 // OpenAPI of the fire-aware rules (issue 7): the windows API and the alert fields it added.
