@@ -48,7 +48,13 @@ interface Setup {
   receiver: WebhookReceiver
 }
 
-async function gateway(): Promise<Setup> {
+/** Wall time, moved forward by the test (the held-report expiry runs on the gateway's clock). */
+class ShiftedClock {
+  offsetMs = 0
+  now = () => Date.now() + this.offsetMs
+}
+
+async function gateway(clock?: ShiftedClock): Promise<Setup> {
   const sms = await startTwilioPeer(TWILIO)
   cleanups.push(() => sms.close())
   const receiver = await startFixtureReceiver()
@@ -56,15 +62,18 @@ async function gateway(): Promise<Setup> {
   const dir = tempDataDir()
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   writeFileSync(join(dir, 'site.yaml'), siteYaml(receiver.url))
-  const gw = await startTestGateway({
-    FIREWATCH_SITE: join(dir, 'site.yaml'),
-    PUBLIC_URL,
-    SMS_PROVIDER: 'twilio',
-    TWILIO_ACCOUNT_SID: TWILIO.accountSid,
-    TWILIO_AUTH_TOKEN: TWILIO.authToken,
-    TWILIO_FROM: TWILIO.from,
-    TWILIO_BASE_URL: sms.baseUrl,
-  })
+  const gw = await startTestGateway(
+    {
+      FIREWATCH_SITE: join(dir, 'site.yaml'),
+      PUBLIC_URL,
+      SMS_PROVIDER: 'twilio',
+      TWILIO_ACCOUNT_SID: TWILIO.accountSid,
+      TWILIO_AUTH_TOKEN: TWILIO.authToken,
+      TWILIO_FROM: TWILIO.from,
+      TWILIO_BASE_URL: sms.baseUrl,
+    },
+    clock ? { clock } : {},
+  )
   cleanups.push(() => gw.stop())
   return { gw, sms, receiver }
 }
@@ -183,6 +192,67 @@ describe('Twilio status callbacks', () => {
     expect((await admin.post('/api/v1/contacts/li-wei/channels/sms/reset')).body.cleared).toBe(0)
     const third = await fire(setup, 'ta-16-smoke-01', 's3cret-3')
     expect(third.message.to).toBe('+8613800000001')
+  })
+})
+
+describe('Twilio status callbacks that overtake the answer to the send', () => {
+  /** The peer's early callbacks go where Twilio's would: through the proxy to the gateway. */
+  const viaProxy = (gw: GatewayUnderTest) => (url: string) => url.replace(PUBLIC_URL, gw.httpUrl)
+  const metric = async (gw: GatewayUnderTest, sample: string) =>
+    metricValue(await apiClient(gw.httpUrl).text('/metrics'), sample)
+
+  it('When Twilio reports delivered before it answers the send, then the report is held and recorded once the SID is', async () => {
+    const setup = await gateway()
+    const { gw, sms } = setup
+    sms.reportBeforeAnswer(['sent', 'delivered'], viaProxy(gw))
+    const { alertId } = await fire(setup, 'ta-12-smoke-01', 's3cret-1')
+    expect(sms.earlyCallbackAnswers).toEqual([204, 204])
+
+    await waitFor(async () =>
+      (await historyNotes(gw, alertId)).includes(
+        'sms to li-wei (level 1, send 1): delivered (provider report)',
+      ),
+    )
+    const notes = await historyNotes(gw, alertId)
+    const sent = notes.findIndex((n) => n.startsWith('sms to li-wei (level 1, send 1, attempt 1): sent'))
+    expect(sent).toBeGreaterThanOrEqual(0)
+    expect(notes.indexOf('sms to li-wei (level 1, send 1): delivered (provider report)')).toBeGreaterThan(
+      sent,
+    )
+    expect(await metric(gw, 'firewatch_notify_jobs_total{channel="sms",outcome="delivered"}')).toBe(1)
+    expect(await metric(gw, 'firewatch_notify_held_reports_total{channel="sms",outcome="held"}')).toBe(2)
+    expect(await metric(gw, 'firewatch_notify_held_reports_total{channel="sms",outcome="applied"}')).toBe(2)
+  })
+
+  it('When Twilio reports the number unknown (30005) before it answers, then SMS is marked bad and the webhook gets the alert at once', async () => {
+    const setup = await gateway()
+    const { gw, sms, receiver } = setup
+    sms.reportBeforeAnswer(['undelivered'], viaProxy(gw), '30005')
+    const { alertId } = await fire(setup, 'ta-12-smoke-01', 's3cret-1')
+    expect(sms.earlyCallbackAnswers).toEqual([204])
+    await waitFor(() => receiver.received(`${alertId}:li-wei:webhook:0:0`) === 1)
+    expect(await historyNotes(gw, alertId)).toContain(
+      'sms to li-wei (level 1, send 1): undelivered (twilio undelivered 30005: unknown destination handset), channel marked bad',
+    )
+    const contact = (await apiClient(gw.httpUrl, 'admin-token').get('/api/v1/contacts/li-wei')).body
+    expect(contact.channels[0]).toMatchObject({
+      channel: 'sms',
+      bad: { reason: expect.stringContaining('30005') },
+    })
+  })
+
+  it('When a report names a SID the gateway never records, then it is answered 204, held, and dropped after five minutes', async () => {
+    const clock = new ShiftedClock()
+    const { gw } = await gateway(clock)
+    const sid = `SM${'0f'.repeat(16)}`
+    expect((await postStatus(gw, { MessageSid: sid, MessageStatus: 'delivered' })).status).toBe(204)
+    expect(await metric(gw, 'firewatch_notify_held_reports_total{channel="sms",outcome="held"}')).toBe(1)
+    clock.offsetMs = 5 * 60_000 + 1_000
+    await waitFor(
+      async () =>
+        (await metric(gw, 'firewatch_notify_held_reports_total{channel="sms",outcome="expired"}')) === 1,
+    )
+    expect(await metric(gw, 'firewatch_notify_held_reports_total{channel="sms",outcome="applied"}')).toBe(0)
   })
 })
 

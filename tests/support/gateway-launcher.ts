@@ -28,7 +28,7 @@ export function tempDataDir(): string {
 /** The real gateway in this process, on free loopback ports. */
 export async function startTestGateway(
   overrides: Partial<Record<keyof GatewayEnv, string>> = {},
-  options: { log?: pino.Logger; secretEnv?: Record<string, string> } = {},
+  options: { log?: pino.Logger; secretEnv?: Record<string, string>; clock?: { now(): number } } = {},
 ): Promise<GatewayUnderTest & { gateway: RunningGateway }> {
   const dataDir = overrides.DATA_DIR ?? tempDataDir()
   const env = GatewayEnv.parse({
@@ -43,6 +43,7 @@ export async function startTestGateway(
   const gateway = await startGateway(env, {
     log: options.log ?? pino({ level: 'silent' }),
     secretEnv: options.secretEnv ?? {},
+    ...(options.clock ? { clock: options.clock } : {}),
   })
   return {
     gateway,
