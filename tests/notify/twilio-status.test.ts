@@ -46,6 +46,8 @@ interface Setup {
   gw: GatewayUnderTest
   sms: TwilioPeer
   receiver: WebhookReceiver
+  /** Stops the gateway and starts another on the same DATA_DIR and peers (gw is the new one). */
+  restart(): Promise<void>
 }
 
 /** Wall time, moved forward by the test (the held-report expiry runs on the gateway's clock). */
@@ -62,20 +64,31 @@ async function gateway(clock?: ShiftedClock): Promise<Setup> {
   const dir = tempDataDir()
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   writeFileSync(join(dir, 'site.yaml'), siteYaml(receiver.url))
-  const gw = await startTestGateway(
-    {
-      FIREWATCH_SITE: join(dir, 'site.yaml'),
-      PUBLIC_URL,
-      SMS_PROVIDER: 'twilio',
-      TWILIO_ACCOUNT_SID: TWILIO.accountSid,
-      TWILIO_AUTH_TOKEN: TWILIO.authToken,
-      TWILIO_FROM: TWILIO.from,
-      TWILIO_BASE_URL: sms.baseUrl,
+  const start = () =>
+    startTestGateway(
+      {
+        FIREWATCH_SITE: join(dir, 'site.yaml'),
+        DATA_DIR: join(dir, 'data'),
+        PUBLIC_URL,
+        SMS_PROVIDER: 'twilio',
+        TWILIO_ACCOUNT_SID: TWILIO.accountSid,
+        TWILIO_AUTH_TOKEN: TWILIO.authToken,
+        TWILIO_FROM: TWILIO.from,
+        TWILIO_BASE_URL: sms.baseUrl,
+      },
+      clock ? { clock } : {},
+    )
+  const setup: Setup = {
+    gw: await start(),
+    sms,
+    receiver,
+    async restart() {
+      await setup.gw.stop()
+      setup.gw = await start()
     },
-    clock ? { clock } : {},
-  )
-  cleanups.push(() => gw.stop())
-  return { gw, sms, receiver }
+  }
+  cleanups.push(() => setup.gw.stop())
+  return setup
 }
 
 /** A fire alarm from the device; resolves with the SMS Twilio accepted for it. */
@@ -253,6 +266,22 @@ describe('Twilio status callbacks that overtake the answer to the send', () => {
         (await metric(gw, 'firewatch_notify_held_reports_total{channel="sms",outcome="expired"}')) === 1,
     )
     expect(await metric(gw, 'firewatch_notify_held_reports_total{channel="sms",outcome="applied"}')).toBe(0)
+  })
+})
+
+describe('Held Twilio status callbacks across a restart', () => {
+  it('When a report came before the SID and the gateway restarts, then the send after the restart still gets it', async () => {
+    const setup = await gateway()
+    const sid = `SM${'5a'.repeat(16)}`
+    expect((await postStatus(setup.gw, { MessageSid: sid, MessageStatus: 'delivered' })).status).toBe(204)
+    await setup.restart()
+    setup.sms.useSid(sid)
+    const { alertId } = await fire(setup, 'ta-12-smoke-01', 's3cret-1')
+    await waitFor(async () =>
+      (await historyNotes(setup.gw, alertId)).includes(
+        'sms to li-wei (level 1, send 1): delivered (provider report)',
+      ),
+    )
   })
 })
 

@@ -41,6 +41,8 @@ export interface TwilioPeer {
    * where it is posted (a reverse proxy in front of the gateway); it is signed for the URL itself.
    */
   reportBeforeAnswer(statuses: string[], via?: (url: string) => string, errorCode?: string): void
+  /** The SID of the next accepted message (a message the test already knows of). */
+  useSid(sid: string): void
   /** HTTP statuses the gateway answered those early callbacks with, in order. */
   earlyCallbackAnswers: number[]
   /** Posts a delivery status to the message's StatusCallback, signed with `authToken` (default: the account's). */
@@ -60,12 +62,20 @@ interface TwilioState {
   steps: TwilioStep[]
   early: EarlyReports | null
   earlyAnswers: number[]
+  nextSid: string | null
   requests: TwilioPeer['requests']
   messages: TwilioMessage[]
 }
 
 export async function startTwilioPeer(options: TwilioPeerOptions): Promise<TwilioPeer> {
-  const state: TwilioState = { steps: [], early: null, earlyAnswers: [], requests: [], messages: [] }
+  const state: TwilioState = {
+    steps: [],
+    early: null,
+    earlyAnswers: [],
+    nextSid: null,
+    requests: [],
+    messages: [],
+  }
   const peer = await startHttpPeer(twilioHandler(options, state))
   return {
     baseUrl: peer.origin,
@@ -76,6 +86,9 @@ export async function startTwilioPeer(options: TwilioPeerOptions): Promise<Twili
       state.early = { statuses, via, errorCode }
     },
     earlyCallbackAnswers: state.earlyAnswers,
+    useSid: (sid) => {
+      state.nextSid = sid
+    },
     sendStatusCallback: (sid, status, authToken = options.authToken) => {
       const message = state.messages.find((m) => m.sid === sid)
       if (!message?.statusCallback) throw new Error(`no status callback for ${sid}`)
@@ -104,7 +117,7 @@ function twilioHandler(options: TwilioPeerOptions, state: TwilioState) {
       return error(step.status, step.code ?? step.status * 100, `scripted ${step.status}`, headers)
     }
     const message: TwilioMessage = {
-      sid: `SM${randomBytes(16).toString('hex')}`,
+      sid: state.nextSid ?? `SM${randomBytes(16).toString('hex')}`,
       to: form.To!,
       from: options.from,
       body: form.Body!,
@@ -112,6 +125,7 @@ function twilioHandler(options: TwilioPeerOptions, state: TwilioState) {
     }
     const early = state.early
     state.early = null
+    state.nextSid = null
     for (const status of early?.statuses ?? []) {
       const target = early!.via(message.statusCallback!)
       const extra: Record<string, string> = early!.errorCode ? { ErrorCode: early!.errorCode } : {}
