@@ -19,7 +19,7 @@ import { createHttpApp } from './http/http-app.ts'
 import { LiveState } from './live-state.ts'
 import { LiveStream } from './live-stream.ts'
 import { createGatewayMetrics } from './metrics.ts'
-import { createNotifications } from './notify-wiring.ts'
+import { checkSmsTemplates, createNotifications } from './notify-wiring.ts'
 import { createAlertPublisher } from './publish-alerts.ts'
 import { createSchedules } from './schedule-wiring.ts'
 import { type ListenPorts, listenAll, prepareSecurity } from './secure-listeners.ts'
@@ -97,11 +97,15 @@ interface Parts {
   security: ReturnType<typeof prepareSecurity>
 }
 
-/** The site file, with its rule overrides and watch rules checked: a bad one stops start-up. */
+/**
+ * The site file, with its rule overrides and watch rules checked, and the SMS templates the
+ * configuration gives for the site's languages: a bad one stops start-up (exit 78 from main.ts).
+ */
 function loadCheckedSite(env: GatewayEnv, options: GatewayOptions, clock: { now(): number }): SiteModel {
   const site = loadSite(env.FIREWATCH_SITE, options.secretEnv, { clock })
   const ruleProblems = [...checkRuleOverrides(site), ...checkWatchRules(site)]
   if (ruleProblems.length > 0) throw new Error(`${env.FIREWATCH_SITE}:\n  ${ruleProblems.join('\n  ')}`)
+  checkSmsTemplates(env, site)
   return site
 }
 

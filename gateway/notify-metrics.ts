@@ -10,6 +10,12 @@ export function createNotifyMetrics(registry: Registry) {
     labelNames: ['channel', 'outcome'],
     registers: [registry],
   })
+  const held = new Counter({
+    name: 'firewatch_notify_held_reports_total',
+    help: 'Provider delivery reports that came before the send recorded their message id, by channel and outcome (held on arrival; then applied, expired or dropped)',
+    labelNames: ['channel', 'outcome'],
+    registers: [registry],
+  })
   const firstRequest = byClass(
     registry,
     'firewatch_notify_first_request_seconds',
@@ -35,6 +41,7 @@ export function createNotifyMetrics(registry: Registry) {
       job: (channel, outcome, count = 1) => jobs.labels(channel, outcome).inc(count),
       firstRequest: (cls, seconds) => firstRequest.labels(cls).observe(seconds),
       acknowledged: (cls, seconds) => toAck.labels(cls).observe(seconds),
+      heldReport: (channel, outcome, count = 1) => held.labels(channel, outcome).inc(count),
     } satisfies NotifyMetrics as NotifyMetrics,
     /** Where the pending gauge reads from at scrape time (the outbox). */
     countPendingFrom(source: () => number): void {

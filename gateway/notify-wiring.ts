@@ -1,16 +1,20 @@
 import type { Logger } from 'pino'
 import type { Alert } from '../alerting/alert.ts'
 import type { AlertStore } from '../alerting/alert-store.ts'
+import { recipientLocale } from '../alerting/i18n/locale.ts'
 import type { Channel, ChannelKind } from '../alerting/notify/channel.ts'
 import type { ChannelMarks } from '../alerting/notify/channel-marks.ts'
 import {
   createChannels,
+  missingAliyunTemplates,
   twilioDeliveryReport,
   vapidPublicKey,
   verifyTwilioSignature,
 } from '../alerting/notify/channels/index.ts'
+import { TEMPLATE_IDS } from '../alerting/notify/message-builder.ts'
 import { createNotifier, type Notifier } from '../alerting/notify/notifier.ts'
 import type { PushSubscriptions } from '../alerting/notify/push-subscriptions.ts'
+import { FirewatchError } from '../ingest/error-codes.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import type { GatewayEnv } from './config.ts'
 import type { AckLinkService } from './http/ack-link-routes.ts'
@@ -90,6 +94,27 @@ export function createNotifications(env: GatewayEnv, deps: NotifyWiringDeps): No
       notifier.start()
     },
   }
+}
+
+/**
+ * Start-up check of the Aliyun templates (nothing to check with other providers): every template
+ * id the gateway sends needs a code in every language its SMS are written in (the site's, and each
+ * SMS contact's own), or a default. Throws FGW_ERR_CONFIG naming each template id and language,
+ * in the words of parseGatewayEnv (main.ts exits 78 on it).
+ */
+export function checkSmsTemplates(env: GatewayEnv, site: SiteModel): void {
+  if (env.SMS_PROVIDER !== 'aliyun' || !env.ALIYUN_TEMPLATE_CODE) return
+  const locales = new Set([site.locale])
+  for (const contact of site.file.contacts) {
+    if (contact.channels.includes('sms')) locales.add(recipientLocale(contact, site.locale))
+  }
+  const problems = missingAliyunTemplates(env.ALIYUN_TEMPLATE_CODE, TEMPLATE_IDS, [...locales]).map(
+    ({ template, locale }) =>
+      `ALIYUN_TEMPLATE_CODE: no template code for ${template} in ${locale} ` +
+      `(give ${template}.${locale}=CODE, ${template}=CODE or a default CODE)`,
+  )
+  if (problems.length > 0)
+    throw new FirewatchError('FGW_ERR_CONFIG', `invalid configuration:\n  ${problems.join('\n  ')}`)
 }
 
 function pushService(subs: PushSubscriptions, enabled: boolean, dataDir: string): PushService {

@@ -8,7 +8,7 @@ import {
 } from '../../ingest/notify-schema.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import { ALERT_CLASSES, type AlertClass } from '../alert.ts'
-import type { ChannelKind } from './channel.ts'
+import type { ChannelKind, Destination } from './channel.ts'
 
 // The site file names the alert classes itself (ingest/ may not import alerting/); both lists must
 // stay the same, which this line checks at compile time in both directions.
@@ -79,13 +79,22 @@ export class ContactDirectory {
   }
 
   /** The address of a contact on sms or webhook (push goes to its registered subscriptions). */
-  address(contact: Contact, channel: ChannelKind): { address: string; secret?: string } | null {
-    if (channel === 'sms') return contact.phone ? { address: contact.phone } : null
-    if (channel === 'webhook') {
-      return contact.webhook ? { address: contact.webhook.url, secret: contact.webhook.secret } : null
-    }
-    return null
+  address(contact: Contact, channel: ChannelKind): Destination | null {
+    return contactAddress(contact, channel)
   }
+}
+
+/**
+ * The address of a contact on sms or webhook, from the site file alone; null for push (its
+ * registered subscriptions) and for a channel the contact has no address on. Also used by the
+ * notices of scheduled work, which have no directory.
+ */
+export function contactAddress(contact: Contact, channel: ChannelKind): Destination | null {
+  if (channel === 'sms') return contact.phone ? { address: contact.phone } : null
+  if (channel === 'webhook') {
+    return contact.webhook ? { address: contact.webhook.url, secret: contact.webhook.secret } : null
+  }
+  return null
 }
 
 /** The level's channels (or the contact's own), in order, limited to those the contact has. */

@@ -1,8 +1,9 @@
 import { retryDelayMs } from './backoff.ts'
 import type { SendResult } from './channel.ts'
 import type { Contact } from './contact-directory.ts'
+import { applyHeldReports } from './delivery-reports.ts'
 import { type NotifyContext, noteNotified } from './notify-context.ts'
-import { enqueueNextChannel } from './outbox-enqueue.ts'
+import { settleOrMoveOn } from './outbox-enqueue.ts'
 import type { OutboxJob } from './outbox-store.ts'
 
 /** Non-fire jobs stop being retried after a day; fire jobs are retried until they get through. */
@@ -26,8 +27,9 @@ export interface Delivery {
 }
 
 /**
- * Writes the outcome of one attempt, its history entry and, after a permanent failure, the job
- * for the contact's next channel, all in one transaction. Returns true when a new job is due now.
+ * Writes the outcome of one attempt, its history entry and, after a permanent failure (or an
+ * undelivered report that came before the answer), the job for the contact's next channel, all in
+ * one transaction. Returns true when a new job is due now.
  */
 export function recordDelivery(
   ctx: NotifyContext,
@@ -51,7 +53,8 @@ export function recordDelivery(
     noteNotified(ctx, job.alert_id, `${what}: sent, provider id ${result.providerId}`, now)
     if (job.kind === 'digest') noteListedInDigest(ctx, job, what, result.providerId, now)
     ctx.metrics.job(job.channel, 'sent')
-    return false
+    // The provider's status callback may have overtaken its answer to the send.
+    return applyHeldReports(ctx, job, result.providerId, now)
   }
   if (result.outcome === 'retry') {
     if (job.urgent === 0 && now - job.created_at > GIVE_UP_AFTER_MS) {
@@ -122,12 +125,4 @@ export function recordUnavailable(ctx: NotifyContext, job: OutboxJob, reason: st
   noteNotified(ctx, job.alert_id, `${job.channel} to ${job.contact}: not sent (${reason})`, now)
   ctx.metrics.job(job.channel, 'unavailable')
   return settleOrMoveOn(ctx, job, now)
-}
-
-/** After a failure of `job`: the contact's next channel of the step, unless nobody needs it now. */
-export function settleOrMoveOn(ctx: NotifyContext, job: OutboxJob, now: number): boolean {
-  // An acknowledged or resolved alert needs no other channel; a digest always does.
-  const alert = ctx.alerts.findRecord(job.alert_id)
-  if (job.kind === 'alert' && alert?.state !== 'open') return false
-  return enqueueNextChannel(ctx, job, now) !== undefined
 }

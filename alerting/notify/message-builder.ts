@@ -6,8 +6,20 @@ import { messagesFor } from '../i18n/messages.ts'
 import type { NotificationMessage } from './channel.ts'
 import { allClearParams, allClearText, notificationParams, notificationText } from './message-text.ts'
 
-/** Template ids for providers that send registered templates only (Aliyun SMS). */
-export const TEMPLATES = { alert: 'FW_ALERT', digest: 'FW_DIGEST', allClear: 'FW_ALL_CLEAR' } as const
+/**
+ * Template ids for providers that send registered templates only (Aliyun SMS): alerts and their
+ * escalation steps, digests, all-clears, and the notices of scheduled work (patrol checks, overdue
+ * items, reports). Every one must have a code in every language the site uses (checked at start-up).
+ */
+export const TEMPLATES = {
+  alert: 'FW_ALERT',
+  digest: 'FW_DIGEST',
+  allClear: 'FW_ALL_CLEAR',
+  notice: 'FW_NOTICE',
+} as const
+
+/** Every template id the gateway can send. */
+export const TEMPLATE_IDS: readonly string[] = Object.values(TEMPLATES)
 
 export interface AlertMessageInput {
   key: string

@@ -11,6 +11,7 @@ import { ContactDirectory } from './contact-directory.ts'
 import { createDeliveryReports, type DeliveryReports } from './delivery-reports.ts'
 import { createEscalation, type Escalation } from './escalation.ts'
 import { EscalationStore } from './escalation-store.ts'
+import { HeldReports } from './held-reports.ts'
 import { type NotifyContext, type NotifyMetrics, noMetrics } from './notify-context.ts'
 import { createNotifyHook, type NotifyHook } from './notify-hook.ts'
 import { createDispatcher, type Dispatcher } from './outbox-dispatcher.ts'
@@ -67,7 +68,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
     ...(options.sendTimeoutMs ? { sendTimeoutMs: options.sendTimeoutMs } : {}),
   })
   const escalation = createEscalation(ctx)
-  const timer = escalationTimer(ctx, escalation, dispatcher)
+  const deliveryReports = createDeliveryReports(ctx, () => dispatcher.kick())
+  const timer = escalationTimer(ctx, escalation, dispatcher, deliveryReports)
   return {
     ...createNotifyHook(ctx, () => dispatcher.kick()),
     ackLinks,
@@ -75,7 +77,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     dispatcher,
     escalation,
     outbox: ctx.outbox,
-    deliveryReports: createDeliveryReports(ctx, () => dispatcher.kick()),
+    deliveryReports,
     channelMarks: createChannelMarks(ctx),
     start(intervals = {}) {
       dispatcher.start(intervals.dispatchMs ?? 200)
@@ -96,6 +98,7 @@ function notifyContext(options: NotifierOptions): NotifyContext {
     alerts: store,
     outbox: new OutboxStore(store.db),
     escalations: new EscalationStore(store.db),
+    held: new HeldReports(store.db),
     push: new PushSubscriptions(store.db),
     directory: new ContactDirectory(options.site, options.pace),
     available: new Set(options.channels.keys()),
@@ -122,12 +125,22 @@ function ackLinksOf(options: NotifierOptions, ctx: NotifyContext): AckLinks {
   })
 }
 
-/** Calls escalate(now) every interval; a step that queued jobs kicks the dispatcher. */
-function escalationTimer(ctx: NotifyContext, escalation: Escalation, dispatcher: Dispatcher) {
+/**
+ * Calls escalate(now) every interval (a step that queued jobs kicks the dispatcher), and drops the
+ * held delivery reports whose message never turned up.
+ */
+function escalationTimer(
+  ctx: NotifyContext,
+  escalation: Escalation,
+  dispatcher: Dispatcher,
+  reports: DeliveryReports,
+) {
   let timer: NodeJS.Timeout | null = null
   const tick = () => {
     try {
-      if (escalation.escalate(ctx.clock.now()) > 0) dispatcher.kick()
+      const now = ctx.clock.now()
+      if (escalation.escalate(now) > 0) dispatcher.kick()
+      reports.expire(now)
     } catch (err) {
       ctx.log.error({ err }, 'escalation tick failed')
     }

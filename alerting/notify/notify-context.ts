@@ -3,6 +3,7 @@ import type { Clock, Logger } from '../deps.ts'
 import type { ChannelKind } from './channel.ts'
 import type { ContactDirectory } from './contact-directory.ts'
 import type { EscalationStore } from './escalation-store.ts'
+import type { HeldReports } from './held-reports.ts'
 import type { OutboxStore } from './outbox-store.ts'
 import type { PushSubscriptions } from './push-subscriptions.ts'
 
@@ -20,6 +21,13 @@ export type JobOutcome =
   | 'delivered'
   | 'undelivered'
 
+/**
+ * What became of a provider report that named a message id no job had yet: `held` on arrival, then
+ * `applied` once the send recorded the id, or `expired` (the id never appeared) or `dropped` (too
+ * many held at once).
+ */
+export type HeldReportOutcome = 'held' | 'applied' | 'expired' | 'dropped'
+
 /** The instruments of notifications (structural: gateway/metrics.ts provides them). */
 export interface NotifyMetrics {
   job(channel: string, outcome: JobOutcome, count?: number): void
@@ -27,15 +35,18 @@ export interface NotifyMetrics {
   firstRequest(cls: string, seconds: number): void
   /** From the receipt of the reading behind an alert to its acknowledgement. */
   acknowledged(cls: string, seconds: number): void
+  heldReport(channel: string, outcome: HeldReportOutcome, count?: number): void
 }
 
-export const noMetrics: NotifyMetrics = { job() {}, firstRequest() {}, acknowledged() {} }
+export const noMetrics: NotifyMetrics = { job() {}, firstRequest() {}, acknowledged() {}, heldReport() {} }
 
 /** Everything the outbox, the dispatcher and the escalation share; one SQLite file underneath. */
 export interface NotifyContext {
   alerts: AlertStore
   outbox: OutboxStore
   escalations: EscalationStore
+  /** Provider reports that came before their message id was recorded. */
+  held: HeldReports
   push: PushSubscriptions
   directory: ContactDirectory
   /** Channels configured in this gateway: jobs are not planned on the others. */

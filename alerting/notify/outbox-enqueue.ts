@@ -181,3 +181,11 @@ export function newJob(
     digest_id: null as number | null,
   }
 }
+
+/** After a failure of `job`: the contact's next channel of the step, unless nobody needs it now. */
+export function settleOrMoveOn(ctx: NotifyContext, job: OutboxJob, now: number): boolean {
+  // An acknowledged or resolved alert needs no other channel; a digest always does.
+  const alert = ctx.alerts.findRecord(job.alert_id)
+  if (job.kind === 'alert' && alert?.state !== 'open') return false
+  return enqueueNextChannel(ctx, job, now) !== undefined
+}

@@ -51,6 +51,20 @@ CREATE INDEX IF NOT EXISTS notify_jobs_by_contact ON notify_jobs (contact, creat
 CREATE INDEX IF NOT EXISTS notify_jobs_by_digest ON notify_jobs (digest_id) WHERE digest_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS notify_jobs_by_provider_id ON notify_jobs (provider_id) WHERE provider_id IS NOT NULL;
 
+-- Provider reports that named a message id no job has yet: a status callback can overtake the
+-- answer of the send that recorded the id. Applied when the id is recorded, else dropped after a
+-- few minutes (delivery-reports.ts). report: the DeliveryReport as JSON.
+CREATE TABLE IF NOT EXISTS notify_held_reports (
+  id INTEGER PRIMARY KEY,
+  channel TEXT NOT NULL,
+  provider_id TEXT NOT NULL,
+  report TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS notify_held_reports_by_id ON notify_held_reports (provider_id, channel);
+CREATE INDEX IF NOT EXISTS notify_held_reports_at ON notify_held_reports (received_at);
+
 -- One row per alert that a policy notifies: where its escalation stands.
 CREATE TABLE IF NOT EXISTS notify_escalations (
   alert_id TEXT PRIMARY KEY REFERENCES alerts (id),

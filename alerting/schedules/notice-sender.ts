@@ -3,6 +3,8 @@ import type { Contact } from '../../ingest/notify-schema.ts'
 import type { Clock, Logger } from '../deps.ts'
 import { type Locale, recipientLocale } from '../i18n/locale.ts'
 import type { Channel, ChannelKind, Destination, NotificationMessage } from '../notify/channel.ts'
+import { contactAddress } from '../notify/contact-directory.ts'
+import { TEMPLATES } from '../notify/message-builder.ts'
 import type { PushSubscriptions } from '../notify/push-subscriptions.ts'
 import { subscriptionAddress } from '../notify/push-subscriptions.ts'
 
@@ -62,10 +64,10 @@ export function createNoticeSender(options: NoticeSenderOptions) {
 export type NoticeSender = ReturnType<typeof createNoticeSender>
 
 function destinationsOf(push: PushSubscriptions | null, contact: Contact, kind: ChannelKind): Destination[] {
-  if (kind === 'sms') return contact.phone ? [{ address: contact.phone }] : []
-  if (kind === 'webhook')
-    return contact.webhook ? [{ address: contact.webhook.url, secret: contact.webhook.secret }] : []
-  return (push?.goodOf(contact.id) ?? []).map((s) => ({ address: subscriptionAddress(s) }))
+  if (kind === 'push')
+    return (push?.goodOf(contact.id) ?? []).map((s) => ({ address: subscriptionAddress(s) }))
+  const address = contactAddress(contact, kind)
+  return address ? [address] : []
 }
 
 function messageOf(notice: Notice, contact: Contact, siteLocale: Locale): NotificationMessage {
@@ -77,7 +79,7 @@ function messageOf(notice: Notice, contact: Contact, siteLocale: Locale): Notifi
     alertId: notice.key,
     text: notice.link ? `${notice.text} ${notice.link}` : notice.text,
     // Template providers (Aliyun) get the text as one parameter.
-    template: 'notice',
+    template: TEMPLATES.notice,
     params: { text: notice.text, link: notice.link },
     ackUrl: notice.link,
     alert: notice.body,

@@ -68,6 +68,27 @@ describe('Start-up configuration', () => {
     expect(stderr).toContain('rules.pressure.lowest: unknown rule')
   })
 
+  it('When Aliyun is configured without a code for the all-clear template, then start-up stops with exit 78 naming FW_ALL_CLEAR and the language', async () => {
+    const file = siteFile(
+      [
+        'site: { name: X, timezone: Asia/Shanghai, locale: zh-CN }',
+        'buildings: [{ id: tower-a, name: A, floors: 10 }]',
+        'devices: []',
+      ].join('\n'),
+    )
+    const { code, stderr } = await start({
+      FIREWATCH_SITE: file,
+      SMS_PROVIDER: 'aliyun',
+      ALIYUN_ACCESS_KEY_ID: 'LTAI5tFirewatchTestKey',
+      ALIYUN_ACCESS_KEY_SECRET: 'aliyun-secret-0123456789abcdef',
+      ALIYUN_SIGN_NAME: 'fire',
+      ALIYUN_TEMPLATE_CODE: 'FW_ALERT=SMS_1,FW_DIGEST=SMS_2,FW_NOTICE=SMS_4',
+    })
+    expect(code).toBe(78)
+    expect(stderr).toContain('ALIYUN_TEMPLATE_CODE: no template code for FW_ALL_CLEAR in zh-CN')
+    expect(stderr).not.toContain('FW_ALERT')
+  })
+
   it('When the site file does not exist, then start-up stops saying so', async () => {
     const { code, stderr } = await start({ FIREWATCH_SITE: '/nonexistent/site.yaml' })
     expect(code).toBe(78)

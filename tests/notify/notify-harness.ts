@@ -79,6 +79,9 @@ export async function createNotifyHarness(
     },
     firstRequest: (_cls, s) => firstRequests.push(s),
     acknowledged: (_cls, s) => acks.push(s),
+    heldReport: (channel, outcome, count = 1) => {
+      for (let i = 0; i < count; i++) outcomes.push(`${channel} report-${outcome}`)
+    },
   }
   const env = ChannelsEnvChecked.parse({
     SMS_PROVIDER: 'twilio',

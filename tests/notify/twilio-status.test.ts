@@ -46,9 +46,17 @@ interface Setup {
   gw: GatewayUnderTest
   sms: TwilioPeer
   receiver: WebhookReceiver
+  /** Stops the gateway and starts another on the same DATA_DIR and peers (gw is the new one). */
+  restart(): Promise<void>
 }
 
-async function gateway(): Promise<Setup> {
+/** Wall time, moved forward by the test (the held-report expiry runs on the gateway's clock). */
+class ShiftedClock {
+  offsetMs = 0
+  now = () => Date.now() + this.offsetMs
+}
+
+async function gateway(clock?: ShiftedClock): Promise<Setup> {
   const sms = await startTwilioPeer(TWILIO)
   cleanups.push(() => sms.close())
   const receiver = await startFixtureReceiver()
@@ -56,17 +64,31 @@ async function gateway(): Promise<Setup> {
   const dir = tempDataDir()
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
   writeFileSync(join(dir, 'site.yaml'), siteYaml(receiver.url))
-  const gw = await startTestGateway({
-    FIREWATCH_SITE: join(dir, 'site.yaml'),
-    PUBLIC_URL,
-    SMS_PROVIDER: 'twilio',
-    TWILIO_ACCOUNT_SID: TWILIO.accountSid,
-    TWILIO_AUTH_TOKEN: TWILIO.authToken,
-    TWILIO_FROM: TWILIO.from,
-    TWILIO_BASE_URL: sms.baseUrl,
-  })
-  cleanups.push(() => gw.stop())
-  return { gw, sms, receiver }
+  const start = () =>
+    startTestGateway(
+      {
+        FIREWATCH_SITE: join(dir, 'site.yaml'),
+        DATA_DIR: join(dir, 'data'),
+        PUBLIC_URL,
+        SMS_PROVIDER: 'twilio',
+        TWILIO_ACCOUNT_SID: TWILIO.accountSid,
+        TWILIO_AUTH_TOKEN: TWILIO.authToken,
+        TWILIO_FROM: TWILIO.from,
+        TWILIO_BASE_URL: sms.baseUrl,
+      },
+      clock ? { clock } : {},
+    )
+  const setup: Setup = {
+    gw: await start(),
+    sms,
+    receiver,
+    async restart() {
+      await setup.gw.stop()
+      setup.gw = await start()
+    },
+  }
+  cleanups.push(() => setup.gw.stop())
+  return setup
 }
 
 /** A fire alarm from the device; resolves with the SMS Twilio accepted for it. */
@@ -183,6 +205,83 @@ describe('Twilio status callbacks', () => {
     expect((await admin.post('/api/v1/contacts/li-wei/channels/sms/reset')).body.cleared).toBe(0)
     const third = await fire(setup, 'ta-16-smoke-01', 's3cret-3')
     expect(third.message.to).toBe('+8613800000001')
+  })
+})
+
+describe('Twilio status callbacks that overtake the answer to the send', () => {
+  /** The peer's early callbacks go where Twilio's would: through the proxy to the gateway. */
+  const viaProxy = (gw: GatewayUnderTest) => (url: string) => url.replace(PUBLIC_URL, gw.httpUrl)
+  const metric = async (gw: GatewayUnderTest, sample: string) =>
+    metricValue(await apiClient(gw.httpUrl).text('/metrics'), sample)
+
+  it('When Twilio reports delivered before it answers the send, then the report is held and recorded once the SID is', async () => {
+    const setup = await gateway()
+    const { gw, sms } = setup
+    sms.reportBeforeAnswer(['sent', 'delivered'], viaProxy(gw))
+    const { alertId } = await fire(setup, 'ta-12-smoke-01', 's3cret-1')
+    expect(sms.earlyCallbackAnswers).toEqual([204, 204])
+
+    await waitFor(async () =>
+      (await historyNotes(gw, alertId)).includes(
+        'sms to li-wei (level 1, send 1): delivered (provider report)',
+      ),
+    )
+    const notes = await historyNotes(gw, alertId)
+    const sent = notes.findIndex((n) => n.startsWith('sms to li-wei (level 1, send 1, attempt 1): sent'))
+    expect(sent).toBeGreaterThanOrEqual(0)
+    expect(notes.indexOf('sms to li-wei (level 1, send 1): delivered (provider report)')).toBeGreaterThan(
+      sent,
+    )
+    expect(await metric(gw, 'firewatch_notify_jobs_total{channel="sms",outcome="delivered"}')).toBe(1)
+    expect(await metric(gw, 'firewatch_notify_held_reports_total{channel="sms",outcome="held"}')).toBe(2)
+    expect(await metric(gw, 'firewatch_notify_held_reports_total{channel="sms",outcome="applied"}')).toBe(2)
+  })
+
+  it('When Twilio reports the number unknown (30005) before it answers, then SMS is marked bad and the webhook gets the alert at once', async () => {
+    const setup = await gateway()
+    const { gw, sms, receiver } = setup
+    sms.reportBeforeAnswer(['undelivered'], viaProxy(gw), '30005')
+    const { alertId } = await fire(setup, 'ta-12-smoke-01', 's3cret-1')
+    expect(sms.earlyCallbackAnswers).toEqual([204])
+    await waitFor(() => receiver.received(`${alertId}:li-wei:webhook:0:0`) === 1)
+    expect(await historyNotes(gw, alertId)).toContain(
+      'sms to li-wei (level 1, send 1): undelivered (twilio undelivered 30005: unknown destination handset), channel marked bad',
+    )
+    const contact = (await apiClient(gw.httpUrl, 'admin-token').get('/api/v1/contacts/li-wei')).body
+    expect(contact.channels[0]).toMatchObject({
+      channel: 'sms',
+      bad: { reason: expect.stringContaining('30005') },
+    })
+  })
+
+  it('When a report names a SID the gateway never records, then it is answered 204, held, and dropped after five minutes', async () => {
+    const clock = new ShiftedClock()
+    const { gw } = await gateway(clock)
+    const sid = `SM${'0f'.repeat(16)}`
+    expect((await postStatus(gw, { MessageSid: sid, MessageStatus: 'delivered' })).status).toBe(204)
+    expect(await metric(gw, 'firewatch_notify_held_reports_total{channel="sms",outcome="held"}')).toBe(1)
+    clock.offsetMs = 5 * 60_000 + 1_000
+    await waitFor(
+      async () =>
+        (await metric(gw, 'firewatch_notify_held_reports_total{channel="sms",outcome="expired"}')) === 1,
+    )
+    expect(await metric(gw, 'firewatch_notify_held_reports_total{channel="sms",outcome="applied"}')).toBe(0)
+  })
+})
+
+describe('Held Twilio status callbacks across a restart', () => {
+  it('When a report came before the SID and the gateway restarts, then the send after the restart still gets it', async () => {
+    const setup = await gateway()
+    const sid = `SM${'5a'.repeat(16)}`
+    expect((await postStatus(setup.gw, { MessageSid: sid, MessageStatus: 'delivered' })).status).toBe(204)
+    await setup.restart()
+    setup.sms.useSid(sid)
+    const { alertId } = await fire(setup, 'ta-12-smoke-01', 's3cret-1')
+    await waitFor(async () =>
+      (await historyNotes(setup.gw, alertId)).includes(
+        'sms to li-wei (level 1, send 1): delivered (provider report)',
+      ),
+    )
   })
 })
 

@@ -96,6 +96,29 @@ export function aliyunTemplateCode(setting: string, template: string, locale?: s
   )
 }
 
+/** A template id and a language the ALIYUN_TEMPLATE_CODE setting has no code for. */
+export interface MissingTemplate {
+  template: string
+  locale: string
+}
+
+/**
+ * The template ids and languages the setting leaves without a code. Aliyun only sends approved
+ * templates, so a message without one would fail for good at send time (an all-clear that never
+ * goes out); the gateway refuses to start instead.
+ */
+export function missingAliyunTemplates(
+  setting: string,
+  templates: readonly string[],
+  locales: readonly string[],
+): MissingTemplate[] {
+  return templates.flatMap((template) =>
+    locales
+      .filter((locale) => aliyunTemplateCode(setting, template, locale) === undefined)
+      .map((locale) => ({ template, locale })),
+  )
+}
+
 function queryFor(config: AliyunConfig, request: SmsRequest): Record<string, string> {
   const templateCode = aliyunTemplateCode(config.templateCode, request.template, request.locale)
   if (templateCode === undefined) {

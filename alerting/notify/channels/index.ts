@@ -11,6 +11,7 @@ import { loadVapidKeys } from './vapid-keys.ts'
 import { createWebPushChannel } from './web-push-channel.ts'
 import { createWebhookChannel } from './webhook-channel.ts'
 
+export { type MissingTemplate, missingAliyunTemplates } from './aliyun-sms.ts'
 export { ChannelsEnv, ChannelsEnvChecked, checkChannelsEnv } from './channels-config.ts'
 export type { TwilioParams } from './twilio-signature.ts'
 export { verifyTwilioSignature } from './twilio-signature.ts'

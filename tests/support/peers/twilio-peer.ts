@@ -35,6 +35,16 @@ export interface TwilioPeer {
   /** Messages accepted (201). */
   messages: TwilioMessage[]
   script(...steps: TwilioStep[]): void
+  /**
+   * For the next accepted message: post these status callbacks, one after the other, before
+   * answering the send (a callback overtaking the API's answer). `via` maps the callback URL to
+   * where it is posted (a reverse proxy in front of the gateway); it is signed for the URL itself.
+   */
+  reportBeforeAnswer(statuses: string[], via?: (url: string) => string, errorCode?: string): void
+  /** The SID of the next accepted message (a message the test already knows of). */
+  useSid(sid: string): void
+  /** HTTP statuses the gateway answered those early callbacks with, in order. */
+  earlyCallbackAnswers: number[]
   /** Posts a delivery status to the message's StatusCallback, signed with `authToken` (default: the account's). */
   sendStatusCallback(sid: string, status: string, authToken?: string): Promise<number>
   close(): Promise<void>
@@ -42,31 +52,54 @@ export interface TwilioPeer {
 
 const E164 = /^\+[1-9]\d{6,14}$/
 
+interface EarlyReports {
+  statuses: string[]
+  via: (url: string) => string
+  errorCode: string | undefined
+}
+
 interface TwilioState {
   steps: TwilioStep[]
+  early: EarlyReports | null
+  earlyAnswers: number[]
+  nextSid: string | null
   requests: TwilioPeer['requests']
   messages: TwilioMessage[]
 }
 
 export async function startTwilioPeer(options: TwilioPeerOptions): Promise<TwilioPeer> {
-  const state: TwilioState = { steps: [], requests: [], messages: [] }
+  const state: TwilioState = {
+    steps: [],
+    early: null,
+    earlyAnswers: [],
+    nextSid: null,
+    requests: [],
+    messages: [],
+  }
   const peer = await startHttpPeer(twilioHandler(options, state))
   return {
     baseUrl: peer.origin,
     requests: state.requests,
     messages: state.messages,
     script: (...more) => state.steps.push(...more),
+    reportBeforeAnswer: (statuses, via = (url) => url, errorCode) => {
+      state.early = { statuses, via, errorCode }
+    },
+    earlyCallbackAnswers: state.earlyAnswers,
+    useSid: (sid) => {
+      state.nextSid = sid
+    },
     sendStatusCallback: (sid, status, authToken = options.authToken) => {
       const message = state.messages.find((m) => m.sid === sid)
       if (!message?.statusCallback) throw new Error(`no status callback for ${sid}`)
-      return postCallback(message, status, options.accountSid, authToken)
+      return postCallback(message, status, { ...options, authToken })
     },
     close: peer.close,
   }
 }
 
 function twilioHandler(options: TwilioPeerOptions, state: TwilioState) {
-  return (req: PeerRequest, res: ServerResponse) => {
+  return async (req: PeerRequest, res: ServerResponse) => {
     const form = Object.fromEntries(new URLSearchParams(req.body.toString('utf8')))
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       state.requests.push({ path: req.url, form, status })
@@ -84,12 +117,21 @@ function twilioHandler(options: TwilioPeerOptions, state: TwilioState) {
       return error(step.status, step.code ?? step.status * 100, `scripted ${step.status}`, headers)
     }
     const message: TwilioMessage = {
-      sid: `SM${randomBytes(16).toString('hex')}`,
+      sid: state.nextSid ?? `SM${randomBytes(16).toString('hex')}`,
       to: form.To!,
       from: options.from,
       body: form.Body!,
       statusCallback: form.StatusCallback ?? null,
     }
+    const early = state.early
+    state.early = null
+    state.nextSid = null
+    for (const status of early?.statuses ?? []) {
+      const target = early!.via(message.statusCallback!)
+      const extra: Record<string, string> = early!.errorCode ? { ErrorCode: early!.errorCode } : {}
+      state.earlyAnswers.push(await postCallback(message, status, options, { target, extra }))
+    }
+    // Listed once answered: a test that waits for the message sees the early callbacks done.
     state.messages.push(message)
     const { sid, to, from, body } = message
     answer(201, { sid, status: 'queued', to, from, body })
@@ -120,7 +162,12 @@ function refusalOf(
   return null
 }
 
-async function postCallback(message: TwilioMessage, status: string, accountSid: string, authToken: string) {
+async function postCallback(
+  message: TwilioMessage,
+  status: string,
+  account: { accountSid: string; authToken: string },
+  options: { target?: string; extra?: Record<string, string> } = {},
+) {
   // In the order Twilio sends them, which is not alphabetical: the signature must sort.
   const params: Record<string, string> = {
     SmsSid: message.sid,
@@ -128,16 +175,17 @@ async function postCallback(message: TwilioMessage, status: string, accountSid: 
     MessageStatus: status,
     To: message.to,
     MessageSid: message.sid,
-    AccountSid: accountSid,
+    AccountSid: account.accountSid,
     From: message.from,
     ApiVersion: '2010-04-01',
+    ...options.extra,
   }
   const url = message.statusCallback!
-  const response = await fetch(url, {
+  const response = await fetch(options.target ?? url, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': signLikeTwilio(authToken, url, params),
+      'x-twilio-signature': signLikeTwilio(account.authToken, url, params),
     },
     body: new URLSearchParams(params),
   })
