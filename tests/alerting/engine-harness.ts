@@ -5,6 +5,7 @@ import { parseSite } from '../../ingest/load-site.ts'
 import { parseMetricName } from '../../ingest/metrics-catalog.ts'
 import type { DeviceEvent, DeviceEventKind, DeviceStatus } from '../../ingest/reading.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
+import { readingOf } from '../support/readings.ts'
 
 /** Engine start; tests give times as seconds after it. */
 export const T0 = 1_763_800_000_000
@@ -81,24 +82,8 @@ export function harness(parts: SiteParts = {}, emit?: (s: AlertSignal) => void):
       return out
     },
     read(id, metric, value, sec) {
-      const d = device(id)
-      const name = parseMetricName(metric)
-      if (!name) throw new Error(`bad metric ${metric}`)
       const ts = at(sec)
-      engine.reading({
-        device: d.id,
-        building: d.building,
-        floor: d.floor,
-        zone: d.zone,
-        kind: d.kind,
-        metric,
-        family: name.family,
-        channel: name.channel,
-        value,
-        ts,
-        receivedAt: ts + 5,
-        seq: null,
-      })
+      engine.reading(readingOf(device(id), metric, value, ts, ts + 5))
     },
     event(id, event, sec, detail) {
       const d = device(id)

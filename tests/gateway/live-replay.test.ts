@@ -5,6 +5,7 @@ import { type DevicesEventData, type LiveEvent, LiveStream } from '../../gateway
 import { loadSite } from '../../ingest/load-site.ts'
 import type { Reading } from '../../ingest/reading.ts'
 import { TEST_SITE } from '../support/paths.ts'
+import { readingOf } from '../support/readings.ts'
 
 const site = loadSite(TEST_SITE)
 const BOOT = 1_800_000_000_000
@@ -126,21 +127,7 @@ describe('LiveStream device frames', () => {
 })
 
 function reading(device: string, value: number, ts: number): Reading {
-  const d = site.device(device)!
-  return {
-    device,
-    building: d.building,
-    floor: d.floor,
-    zone: d.zone,
-    kind: d.kind,
-    metric: 'smoke_dbm',
-    family: 'smoke_dbm',
-    channel: null,
-    value,
-    ts,
-    receivedAt: ts,
-    seq: null,
-  }
+  return readingOf(site.device(device)!, 'smoke_dbm', value, ts)
 }
 
 /** The smoke value of each device in a frame, by device id. */

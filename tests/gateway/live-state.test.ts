@@ -3,6 +3,7 @@ import type { Alert, AlertClass, AlertState, AlertTransition } from '../../alert
 import { floorLabel, LiveState } from '../../gateway/live-state.ts'
 import { parseSite } from '../../ingest/load-site.ts'
 import type { Reading } from '../../ingest/reading.ts'
+import { readingOf } from '../support/readings.ts'
 
 const site = parseSite(`
 site: { name: Live Test, timezone: Asia/Shanghai }
@@ -57,21 +58,7 @@ const transition = (a: Alert): AlertTransition => ({
 })
 
 function reading(device: string, metric: string, value: number, ts: number, receivedAt = ts): Reading {
-  const d = site.device(device)!
-  return {
-    device,
-    building: d.building,
-    floor: d.floor,
-    zone: d.zone,
-    kind: d.kind,
-    metric,
-    family: 'smoke_dbm',
-    channel: null,
-    value,
-    ts,
-    receivedAt,
-    seq: null,
-  }
+  return readingOf(site.device(device)!, metric, value, ts, receivedAt)
 }
 
 const statusOf = (live: LiveState, id: string) => live.device(id)?.status

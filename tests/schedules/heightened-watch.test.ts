@@ -7,6 +7,7 @@ import { activeWatches } from '../../alerting/schedules/watch-periods.ts'
 import { checkWatchRules } from '../../alerting/schedules/watch-tuning.ts'
 import { fromWall, parseWall, toWall } from '../../alerting/schedules/zone-clock.ts'
 import { parseSite } from '../../ingest/load-site.ts'
+import { readingOf } from '../support/readings.ts'
 
 const utc = (iso: string) => Date.parse(iso)
 
@@ -38,23 +39,8 @@ function engineOn(tz: string) {
   const signals: AlertSignal[] = []
   const engine = createEngine({ site: s, clock: { now: () => 0 }, emit: (x) => signals.push(x) })
   const job = createWatchJob({ site: s, retune: (t) => engine.retune(t) })
-  const read = (device: string, value: number, ts: number) => {
-    const d = s.device(device)!
-    engine.reading({
-      device: d.id,
-      building: d.building,
-      floor: d.floor,
-      zone: d.zone,
-      kind: d.kind,
-      metric: 'smoke_dbm',
-      family: 'smoke_dbm',
-      channel: null,
-      value,
-      ts,
-      receivedAt: ts,
-      seq: null,
-    })
-  }
+  const read = (device: string, value: number, ts: number) =>
+    engine.reading(readingOf(s.device(device)!, 'smoke_dbm', value, ts))
   return { engine, job, read, signals }
 }
 
