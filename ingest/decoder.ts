@@ -1,7 +1,7 @@
 import type { ErrorCode } from './error-codes.ts'
 import { parseMetricName } from './metrics-catalog.ts'
 import { EventPayload, fastTelemetry, StatusPayload, TelemetryPayload } from './payload-schemas.ts'
-import type { DeviceEvent, DeviceStatus, Reading } from './reading.ts'
+import { type DeviceEvent, type DeviceStatus, deviceReading, type Reading } from './reading.ts'
 import { SeqWindow } from './seq-window.ts'
 import type { Device } from './site-schema.ts'
 
@@ -57,20 +57,7 @@ export class Decoder {
           detail: `${metric}: ${JSON.stringify(value) ?? 'undefined'}`,
         })
       } else {
-        readings.push({
-          device: device.id,
-          building: device.building,
-          floor: device.floor,
-          zone: device.zone,
-          kind: device.kind,
-          metric,
-          family: name.family,
-          channel: name.channel,
-          value,
-          ts: at,
-          receivedAt,
-          seq: seq ?? null,
-        })
+        readings.push(deviceReading(device, metric, name, value, at, receivedAt, seq ?? null))
       }
     }
     return { value: readings, problems }

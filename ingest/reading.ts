@@ -1,5 +1,5 @@
 import type { MetricFamily } from './metrics-catalog.ts'
-import type { DeviceKind } from './site-schema.ts'
+import type { Device, DeviceKind } from './site-schema.ts'
 
 /** One accepted measurement, located in the site (DESIGN.md data flow). */
 export interface Reading {
@@ -18,6 +18,32 @@ export interface Reading {
   /** Gateway receipt time, epoch ms. */
   receivedAt: number
   seq: number | null
+}
+
+/** A reading of `device`, located where the site file puts the device. */
+export function deviceReading(
+  device: Device,
+  metric: string,
+  name: { family: MetricFamily; channel: string | null },
+  value: number,
+  ts: number,
+  receivedAt: number,
+  seq: number | null,
+): Reading {
+  return {
+    device: device.id,
+    building: device.building,
+    floor: device.floor,
+    zone: device.zone,
+    kind: device.kind,
+    metric,
+    family: name.family,
+    channel: name.channel,
+    value,
+    ts,
+    receivedAt,
+    seq,
+  }
 }
 
 export const DEVICE_EVENTS = [

@@ -1,5 +1,5 @@
 import { parseMetricName } from '../../ingest/metrics-catalog.ts'
-import type { Reading } from '../../ingest/reading.ts'
+import { deviceReading, type Reading } from '../../ingest/reading.ts'
 import type { Device } from '../../ingest/site-schema.ts'
 
 /** A reading of one of the site's devices, located as the decoder locates it. */
@@ -12,18 +12,5 @@ export function readingOf(
 ): Reading {
   const name = parseMetricName(metric)
   if (!name) throw new Error(`not a metric of the catalogue: ${metric}`)
-  return {
-    device: device.id,
-    building: device.building,
-    floor: device.floor,
-    zone: device.zone,
-    kind: device.kind,
-    metric,
-    family: name.family,
-    channel: name.channel,
-    value,
-    ts,
-    receivedAt,
-    seq: null,
-  }
+  return deviceReading(device, metric, name, value, ts, receivedAt, null)
 }
