@@ -5,10 +5,12 @@
 # which the storage tests start on a free loopback port when neither INFLUX_URL nor a container
 # runtime is available; see tests/support/influx-server.ts), and chromium (the browser the sensor-wall
 # tests in tests/e2e/ drive through playwright-core), openssl (the CLI that makes the throw-away
-# certificate authority of the TLS tests, tests/support/test-ca.ts) and fonts-noto-cjk (Chinese
-# glyphs: without it the zh-CN wall and its screenshots show empty boxes).
+# certificate authority of the TLS tests, tests/support/test-ca.ts), fonts-noto-cjk (Chinese
+# glyphs: without it the zh-CN wall and its screenshots show empty boxes) and python3-aiosmtpd (the
+# SMTP server, storing to a Maildir, that the report e-mail tests start on a free loopback port when
+# neither SMTP_TEST_URL nor a container runtime is available; see tests/support/smtp-server.ts).
 set -euo pipefail
-packages=(mosquitto mosquitto-clients influxdb chromium openssl fonts-noto-cjk)
+packages=(mosquitto mosquitto-clients influxdb chromium openssl fonts-noto-cjk python3-aiosmtpd)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi

@@ -1,4 +1,5 @@
 import { createServer, type Socket } from 'node:net'
+import { headerFields } from '../support/smtp-server.ts'
 
 // A small SMTP server (RFC 5321 server side) for the report e-mail tests: it speaks EHLO, MAIL,
 // RCPT, DATA, RSET and QUIT over a real TCP socket, undoes dot-stuffing and keeps what it got.
@@ -89,16 +90,17 @@ function session(socket: Socket, mails: ReceivedMail[], refusals: Set<string>): 
   })
 }
 
-/** The decoded subject and HTML body of a message the report mailer wrote. */
+/**
+ * The decoded subject and HTML body of a message the report mailer wrote, as this peer got it or
+ * as a real server stored it (extra trace headers, folded header lines).
+ */
 export function decodeReportMail(data: string): {
   headers: Record<string, string>
   subject: string
   html: string
 } {
-  const [head, body] = data.split('\r\n\r\n') as [string, string]
-  const headers = Object.fromEntries(
-    head.split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 2)]),
-  )
+  const headers = headerFields(data)
+  const body = data.slice(data.indexOf('\r\n\r\n') + 4)
   const subject = Buffer.from(/^=\?UTF-8\?B\?(.*)\?=$/.exec(headers.subject!)![1]!, 'base64').toString('utf8')
   return { headers, subject, html: Buffer.from(body.replace(/\r\n/g, ''), 'base64').toString('utf8') }
 }

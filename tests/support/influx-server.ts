@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { ensureDbrp } from '../../ingest/store/influx-dbrp.ts'
 import { type InfluxTarget, influxTarget, StorageEnv } from '../../ingest/store/storage-config.ts'
+import { reachableContainerRuntime } from './container-runtime.ts'
 import { INFLUXD, startInfluxd } from './influxd-process.ts'
 
 /** One InfluxQL series as /query answers it (epoch=ms). */
@@ -69,14 +70,9 @@ async function fromInfluxd(): Promise<InfluxUnderTest> {
 }
 
 async function startContainer(tried: string[]): Promise<InfluxUnderTest | null> {
-  const tc = await import('testcontainers')
-  let runtime: Awaited<ReturnType<typeof tc.getContainerRuntimeClient>>
-  try {
-    runtime = await tc.getContainerRuntimeClient()
-  } catch (err) {
-    tried.push(`testcontainers: ${(err as Error).message}`)
-    return null
-  }
+  const reachable = await reachableContainerRuntime(tried)
+  if (!reachable) return null
+  const { tc, runtime } = reachable
   const token = randomBytes(16).toString('hex')
   const started = await new tc.GenericContainer('influxdb:2.7')
     .withEnvironment({
