@@ -2,7 +2,6 @@
 import type { AlertSignal } from '../../alerting/alert.ts'
 import { createEngine, type Engine } from '../../alerting/engine.ts'
 import { parseSite } from '../../ingest/load-site.ts'
-import { parseMetricName } from '../../ingest/metrics-catalog.ts'
 import type { DeviceEvent, DeviceEventKind, DeviceStatus } from '../../ingest/reading.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import { readingOf } from '../support/readings.ts'

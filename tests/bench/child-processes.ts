@@ -3,6 +3,8 @@ import { createWriteStream, type WriteStream } from 'node:fs'
 import net from 'node:net'
 import { join } from 'node:path'
 
+export { freePort } from '../support/free-port.ts'
+
 export interface Spawned {
   child: ChildProcess
   pid: number
@@ -124,19 +126,6 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
-}
-
-/** A port that was free a moment ago (the bench's targets need theirs before they start). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** Resolves once a TCP connection to 127.0.0.1:port succeeds. */

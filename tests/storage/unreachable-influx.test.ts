@@ -1,6 +1,6 @@
-import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiClient, waitFor } from '../support/api-client.ts'
+import { freePort } from '../support/free-port.ts'
 import { type GatewayUnderTest, startTestGateway } from '../support/gateway-launcher.ts'
 import { storageCounters } from './storage-scenarios.ts'
 import { connectPublisher, METRICS_PER_MESSAGE, TELEMETRY_DEVICES } from './telemetry-publisher.ts'
@@ -9,7 +9,7 @@ import { connectPublisher, METRICS_PER_MESSAGE, TELEMETRY_DEVICES } from './tele
 
 let gw: GatewayUnderTest
 beforeAll(async () => {
-  const port = await closedPort()
+  const port = await freePort()
   gw = await startTestGateway({
     INFLUX_URL: `http://127.0.0.1:${port}`,
     INFLUX_API: 'v1',
@@ -38,15 +38,3 @@ describe('InfluxDB unreachable', () => {
     expect(res.body.error).toBe('FGW_ERR_STORAGE_QUERY')
   })
 })
-
-/** A loopback port nobody listens on (taken, then released). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}

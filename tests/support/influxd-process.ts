@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from './free-port.ts'
 
 export const INFLUXD = '/usr/bin/influxd'
 
@@ -101,15 +101,4 @@ async function spawnReady(dir: string, url: string): Promise<ChildProcess> {
   child.kill('SIGKILL')
   const tail = existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : ''
   throw new Error(`influxd did not answer ${url}/ping within 20 s (exit ${child.exitCode})\n${tail}`)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from './free-port.ts'
 
 const MOSQUITTO = '/usr/sbin/mosquitto'
 
@@ -49,17 +50,6 @@ export async function startMosquitto(): Promise<RunningMosquitto> {
     throw new Error(`${(err as Error).message}\n${stderr.join('')}`)
   }
   return { url: `mqtt://127.0.0.1:${port}`, port, stop }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
