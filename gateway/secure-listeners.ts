@@ -41,7 +41,11 @@ export function prepareSecurity(
     tls,
     http: {
       limits: hardening,
-      loginGuard: { loginGuard: hardening.loginGuard, onLockout: hardening.metrics.lockedOut },
+      loginGuard: {
+        loginGuard: hardening.loginGuard,
+        onLockout: hardening.metrics.lockedOut,
+        onRefused: (limit, address) => hardening.reporter.hit(limit, address),
+      },
       listeners,
     },
   }

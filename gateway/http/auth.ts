@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Principal, SiteModel } from '../../ingest/site-model.ts'
-import type { LoginGuard } from '../limits/login-guard.ts'
 import { HttpError, retryLater, unauthorized } from './http-errors.ts'
+import type { HttpLoginGuard } from './http-hardening.ts'
 
 export type TokenPrincipal = Extract<Principal, { type: 'token' }>
 
@@ -28,7 +28,7 @@ async function authPlugin(scope: FastifyInstance, opts: AuthOptions): Promise<vo
 export interface AuthOptions {
   site: SiteModel
   /** Failed-login back-off and lockout, shared with MQTT logins (gateway/limits/login-guard.ts). */
-  guard?: { loginGuard: LoginGuard; onLockout: () => void }
+  guard?: HttpLoginGuard
 }
 
 // Like fastify-plugin: the hook must apply to the sibling route plugins of the /api scope, not only
@@ -44,7 +44,7 @@ async function principalFromHeader(opts: AuthOptions, request: FastifyRequest): 
   const token = header ? BEARER.exec(header)?.[1] : undefined
   if (!token) throw unauthorized()
   const guard = opts.guard
-  if (guard) refuseWhileGuarded(guard.loginGuard, request.ip)
+  if (guard) refuseWhileGuarded(guard, request.ip)
   const principal = await opts.site.principalForBearer(token)
   if (principal?.type === 'token') return principal
   if (guard?.loginGuard.failed(request.ip, '')) guard.onLockout()
@@ -61,12 +61,15 @@ async function principalFromHeader(opts: AuthOptions, request: FastifyRequest): 
  * each guess, and the token would still be checked when the wait ended. Parallel guesses would
  * still cost one scrypt each, and an honest client would see a slow 401 with no reason given.
  */
-function refuseWhileGuarded(loginGuard: LoginGuard, address: string): void {
+function refuseWhileGuarded({ loginGuard, onRefused }: HttpLoginGuard, address: string): void {
   if (loginGuard.before(address, '').kind === 'locked') {
+    onRefused('http_login_lockout', address)
     throw new HttpError('FGW_ERR_LIMIT_LOGIN_LOCKOUT', 429)
   }
   const waitMs = loginGuard.backoffRemainingMs(address, '')
-  if (waitMs > 0) throw retryLater('FGW_ERR_HTTP_RATE_LIMITED', waitMs)
+  if (waitMs <= 0) return
+  onRefused('http_login_backoff', address)
+  throw retryLater('FGW_ERR_HTTP_RATE_LIMITED', waitMs)
 }
 
 /** The caller of an authenticated route; throws 401 if the route was mounted outside the auth scope. */

@@ -7,9 +7,17 @@ import type { HttpListeners } from './http-listeners.ts'
 export interface HttpHardening {
   limits: Hardening
   /** Bearer-token failures count into the login guard shared with MQTT. */
-  loginGuard: { loginGuard: LoginGuard; onLockout: () => void }
+  loginGuard: HttpLoginGuard
   /** The servers fastify answers on (HTTPS and/or plain HTTP). */
   listeners?: HttpListeners
+}
+
+export interface HttpLoginGuard {
+  loginGuard: LoginGuard
+  /** A lockout began (firewatch_login_lockouts_total). */
+  onLockout: () => void
+  /** A request was refused, unchecked, for its address's back-off or lockout (firewatch_limit_hits_total). */
+  onRefused: (limit: 'http_login_backoff' | 'http_login_lockout', address: string) => void
 }
 
 /** Fastify options that come from the hardening: the body limit and the HTTPS server. */

@@ -12,6 +12,8 @@ export type LimitName =
   | 'mqtt_duplicate_login'
   | 'http_body_size'
   | 'http_request_rate'
+  | 'http_login_backoff'
+  | 'http_login_lockout'
 
 const QUIET_MS = 60_000
 const MAX_KEYS = 10_000

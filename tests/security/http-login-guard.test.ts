@@ -122,6 +122,9 @@ describe('Bearer tokens against hashed API tokens', () => {
 describe('Failed bearer tokens from one address', () => {
   it('When an address is in back-off, then 429 FGW_ERR_HTTP_RATE_LIMITED with Retry-After and no token is checked; after the wait it is checked again, up to the lockout', async () => {
     const from = '127.0.0.61'
+    const refusedBy = (limit: string) => metric(`firewatch_limit_hits_total{limit="${limit}"}`)
+    const backoffBefore = await refusedBy('http_login_backoff')
+    const lockoutBefore = await refusedBy('http_login_lockout')
     for (let i = 0; i < 3; i++) expect((await buildings(from, 'wrong-token')).status).toBe(401)
 
     const scryptBefore = await scryptRuns()
@@ -153,6 +156,9 @@ describe('Failed bearer tokens from one address', () => {
     expect(locked.status).toBe(429)
     expect(locked.body.error).toBe('FGW_ERR_LIMIT_LOGIN_LOCKOUT')
     expect(await metric('firewatch_login_lockouts_total')).toBeGreaterThanOrEqual(1)
+    // Every unchecked refusal is counted by its limit: 4 in back-off, 2 locked out.
+    expect((await refusedBy('http_login_backoff')) - backoffBefore).toBe(4)
+    expect((await refusedBy('http_login_lockout')) - lockoutBefore).toBe(2)
     expect((await buildings('127.0.0.63', 'brigade-token')).status).toBe(200)
   })
 })
