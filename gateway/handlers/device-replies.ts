@@ -1,6 +1,7 @@
 import type { Problem } from '../../ingest/decoder.ts'
 import type { Device } from '../../ingest/site-schema.ts'
 import { deviceTopic } from '../../ingest/topics.ts'
+import { RateBuckets } from '../limits/rate-buckets.ts'
 
 const BURST = 5
 const PER_SECOND = 1
@@ -13,30 +14,21 @@ const MAX_PER_MESSAGE = 5
  * flooding it. Every rejection is still counted in the metrics.
  */
 export class DeviceReplies {
-  private readonly budgets = new Map<string, { tokens: number; at: number }>()
+  private readonly budgets: RateBuckets<string>
 
   constructor(
     private readonly publish: (topic: string, payload: Buffer) => void,
-    private readonly clock: { now(): number },
-  ) {}
+    clock: { now(): number },
+  ) {
+    this.budgets = new RateBuckets<string>(PER_SECOND, BURST, clock)
+  }
 
   rejected(device: Device, topic: string, problems: readonly Problem[]): void {
     const target = deviceTopic(device.building, device.id, 'error')
     for (const problem of problems.slice(0, MAX_PER_MESSAGE)) {
-      if (!this.take(`${device.id}\u0000${problem.code}`)) continue
+      if (!this.budgets.take(`${device.id}\u0000${problem.code}`)) continue
       const payload = Buffer.from(JSON.stringify({ error: problem.code, detail: problem.detail, topic }))
       this.publish(target, payload)
     }
-  }
-
-  private take(key: string): boolean {
-    const now = this.clock.now()
-    const budget = this.budgets.get(key) ?? { tokens: BURST, at: now }
-    budget.tokens = Math.min(BURST, budget.tokens + ((now - budget.at) * PER_SECOND) / 1000)
-    budget.at = now
-    this.budgets.set(key, budget)
-    if (budget.tokens < 1) return false
-    budget.tokens -= 1
-    return true
   }
 }

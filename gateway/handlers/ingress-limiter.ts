@@ -1,11 +1,16 @@
+import { RateBuckets } from '../limits/rate-buckets.ts'
+
+/** The limiter's one bucket: all telemetry shares it. */
+const ALL = 0
+
 /**
  * A token bucket over all telemetry. When it is empty the publish callback waits, so aedes
  * stops reading that client's socket: TCP backpressure slows the device instead of the broker
  * queueing without bound (aedes 1.x can overflow its stack under such queues).
  */
 export class IngressLimiter {
-  private tokens: number
-  private last: number
+  /** At most 100 ms of budget: a burst after a quiet spell is bounded too. */
+  private readonly bucket: RateBuckets<number>
   private waiting: (() => void)[] = []
   /** Index of the next waiting entry: shift() on a long queue would be O(n) per message. */
   private head = 0
@@ -14,21 +19,17 @@ export class IngressLimiter {
   private readonly held = new Map<NodeJS.Timeout, () => void>()
 
   constructor(
-    private readonly perSecond: number,
-    private readonly clock: { now(): number },
+    perSecond: number,
+    clock: { now(): number },
     private readonly onDelayed: () => void,
   ) {
-    this.tokens = perSecond / 10
-    this.last = clock.now()
+    this.bucket = new RateBuckets<number>(perSecond, perSecond / 10, clock)
   }
 
   /** True when one message may go now (nobody is waiting and the budget allows). */
   tryTake(): boolean {
     if (this.head < this.waiting.length) return false
-    this.refill()
-    if (this.tokens < 1) return false
-    this.tokens -= 1
-    return true
+    return this.bucket.take(ALL)
   }
 
   /** Runs `proceed` as soon as the budget allows, after everything already waiting (FIFO). */
@@ -68,9 +69,7 @@ export class IngressLimiter {
 
   private drain(): void {
     this.timer = null
-    this.refill()
-    while (this.tokens >= 1 && this.head < this.waiting.length) {
-      this.tokens -= 1
+    while (this.head < this.waiting.length && this.bucket.take(ALL)) {
       const proceed = this.waiting[this.head]!
       this.waiting[this.head++] = noop
       proceed()
@@ -79,13 +78,6 @@ export class IngressLimiter {
       this.waiting = []
       this.head = 0
     } else this.timer = setTimeout(() => this.drain(), 5)
-  }
-
-  private refill(): void {
-    const now = this.clock.now()
-    // At most 100 ms of budget: a burst after a quiet spell is bounded too.
-    this.tokens = Math.min(this.perSecond / 10, this.tokens + ((now - this.last) * this.perSecond) / 1000)
-    this.last = now
   }
 }
 
