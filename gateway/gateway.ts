@@ -126,7 +126,6 @@ function wireAlerting(base: Base) {
     live,
     clock,
     activeAlerts: () => later.lifecycle!.active(),
-    windowsOf: (b) => later.rules!.fireRules.activeWindows(b),
   })
   const publishAlert = createAlertPublisher(
     (topic, payload) => later.broker?.publish(topic, payload, 1),
@@ -151,6 +150,7 @@ function wireAlerting(base: Base) {
   later.lifecycle = lifecycle
   const rules = wireRules(base, { store, lifecycle, notify, live, liveStream })
   later.rules = rules
+  live.windowsOf = (b) => rules.fireRules.activeWindows(b)
   const attachBroker = (broker: FirewatchBroker) => {
     later.broker = broker
   }
@@ -239,7 +239,6 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
     site: base.site,
     alerts: alerting.fireRules.alerts,
     windows: alerting.fireRules.windows,
-    activeWindows: alerting.fireRules.activeWindows,
     live: alerting.live,
     readings: readings.history,
     registry: base.metrics.registry,

@@ -61,7 +61,7 @@ export interface BuildingSummary {
   name: string
   status: WallStatus
   counts: BuildingCounts
-  /** Test / maintenance windows in force (issue 7); set by the API and the live stream. */
+  /** Test / maintenance windows in force (issue 7); absent while no fire layer sets `windowsOf`. */
   windows?: WindowJson[]
   /** The heightened watch on now (alerting/schedules), or null. */
   watch: BuildingWatch | null
@@ -129,6 +129,8 @@ export class LiveState {
 
   /** Set by the scheduled work (gateway/schedule-wiring.ts); no watch until then. */
   watchOf: (building: string) => BuildingWatch | null = () => null
+  /** Set by the fire layer (gateway/gateway.ts): the windows in force, shown on tiles and in the API. */
+  windowsOf: ((building: string) => WindowJson[]) | null = null
 
   constructor(
     private readonly site: SiteModel,
@@ -234,7 +236,15 @@ export class LiveState {
       counts.alerts += entry.alerts.size
       if (RANK[s] > RANK[worst]) worst = s
     }
-    return { id: b.id, name: b.name, status: worst, counts, watch: this.watchOf(b.id) }
+    const summary: BuildingSummary = {
+      id: b.id,
+      name: b.name,
+      status: worst,
+      counts,
+      watch: this.watchOf(b.id),
+    }
+    if (this.windowsOf) summary.windows = this.windowsOf(b.id)
+    return summary
   }
 
   private view(entry: DeviceEntry): DeviceView {

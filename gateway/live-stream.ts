@@ -1,5 +1,4 @@
 import type { Alert, AlertTransition } from '../alerting/alert.ts'
-import type { WindowJson } from '../alerting/windows/window.ts'
 import type { BuildingSummary, DeviceView, LiveState, SiteInfo } from './live-state.ts'
 
 export type { SiteInfo }
@@ -21,8 +20,6 @@ export interface LiveStreamOptions {
   live: LiveState
   /** The active alerts, for snapshots. */
   activeAlerts: () => Alert[]
-  /** Test / maintenance windows in force in a building (issue 7), shown on the wall's tiles. */
-  windowsOf?: (building: string) => WindowJson[]
   clock: { now(): number }
   /** Alert transitions kept for resuming clients (issue 6: "e.g. last 10,000"). */
   replayLimit?: number
@@ -156,9 +153,7 @@ export class LiveStream {
   }
 
   private summaries(scope: ReadonlySet<string> | null): BuildingSummary[] {
-    const summaries = this.options.live.buildingSummaries(scope)
-    const windowsOf = this.options.windowsOf
-    return windowsOf ? summaries.map((b) => ({ ...b, windows: windowsOf(b.id) })) : summaries
+    return this.options.live.buildingSummaries(scope)
   }
 
   private snapshot(scope: ReadonlySet<string> | null): LiveEvent {

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import type { WindowJson } from '../../alerting/windows/window.ts'
 import { canSeeBuilding, type SiteModel } from '../../ingest/site-model.ts'
 import type { LiveState } from '../live-state.ts'
 import { principalOf } from './auth.ts'
@@ -8,17 +7,11 @@ import { notFound } from './http-errors.ts'
 interface BuildingsOptions {
   site: SiteModel
   live: LiveState
-  /** Active test / maintenance windows of a building (issue 7): the wall shows them. */
-  windows?: (building: string) => WindowJson[]
 }
 
-export async function buildingsRoutes(
-  app: FastifyInstance,
-  { site, live, windows }: BuildingsOptions,
-): Promise<void> {
-  const withWindows = <B extends { id: string }>(b: B) => (windows ? { ...b, windows: windows(b.id) } : b)
+export async function buildingsRoutes(app: FastifyInstance, { site, live }: BuildingsOptions): Promise<void> {
   app.get('/buildings', async (request) => ({
-    buildings: live.buildingSummaries(principalOf(request).buildings).map(withWindows),
+    buildings: live.buildingSummaries(principalOf(request).buildings),
     // Extension (issue 10): clients show times in the site's zone.
     site: live.siteInfo(),
   }))
@@ -28,6 +21,6 @@ export async function buildingsRoutes(
     const detail =
       site.building(id) && canSeeBuilding(principalOf(request), id) ? live.buildingDetail(id) : undefined
     if (!detail) throw notFound()
-    return withWindows(detail)
+    return detail
   })
 }

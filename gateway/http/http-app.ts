@@ -69,7 +69,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     async (api) => {
       await api.register(auth, { site: deps.site, guard: deps.hardening?.loginGuard })
       await api.register(alertsRoutes, { alerts: deps.alerts, site: deps.site })
-      await api.register(buildingsRoutes, { site: deps.site, live: deps.live, windows: deps.activeWindows })
+      await api.register(buildingsRoutes, { site: deps.site, live: deps.live })
       await api.register(devicesRoutes, {
         site: deps.site,
         live: deps.live,

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from '../../alerting/alert.ts'
-import type { WindowJson } from '../../alerting/windows/window.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { ReadingsHistory } from '../../ingest/store/history-query.ts'
 import type { LiveState } from '../live-state.ts'
@@ -67,8 +66,6 @@ export interface HttpDeps {
   patrolLinks?: PatrolLinkService
   /** Test and maintenance windows (`/api/v1/windows`); not served when absent. */
   windows?: WindowService
-  /** Active windows of a building, listed by GET /api/v1/buildings for the wall. */
-  activeWindows?: (building: string) => WindowJson[]
   /** Issue 9: limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts). */
   hardening?: HttpHardening
 }
