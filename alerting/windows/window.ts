@@ -46,16 +46,8 @@ export function effectiveEnd(w: MaintenanceWindow): number {
   return w.closedAt === null ? w.endsAt : Math.min(w.endsAt, w.closedAt)
 }
 
-/** The JSON of the API and the wall. */
-export interface WindowJson {
-  id: string
-  building: string
-  floor: number | null
-  zone: string | null
-  device: string | null
-  reason: string
-  source: WindowSource
-  createdBy: string
+/** The JSON of the API and the wall: the window with ISO times and whether it is in force now. */
+export type WindowJson = Omit<MaintenanceWindow, 'startsAt' | 'endsAt' | 'closedAt'> & {
   startsAt: string
   endsAt: string
   closedAt: string | null
@@ -64,14 +56,7 @@ export interface WindowJson {
 
 export function windowJson(w: MaintenanceWindow, now: number): WindowJson {
   return {
-    id: w.id,
-    building: w.building,
-    floor: w.floor,
-    zone: w.zone,
-    device: w.device,
-    reason: w.reason,
-    source: w.source,
-    createdBy: w.createdBy,
+    ...w,
     startsAt: isoTime(w.startsAt),
     endsAt: isoTime(w.endsAt),
     closedAt: isoTimeOrNull(w.closedAt),

@@ -15,15 +15,7 @@ export class RateBuckets<K> {
 
   /** True when the key may act now; false when its budget is spent. */
   take(key: K): boolean {
-    const now = this.clock.now()
-    let bucket = this.buckets.get(key)
-    if (!bucket) {
-      if (this.buckets.size >= this.maxKeys) this.forgetOldest()
-      bucket = { tokens: this.burst, at: now }
-      this.buckets.set(key, bucket)
-    }
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.perSecond) / 1000)
-    bucket.at = now
+    const bucket = this.refilled(key)
     if (bucket.tokens < 1) return false
     bucket.tokens -= 1
     return true
@@ -35,15 +27,7 @@ export class RateBuckets<K> {
    * The caller holds the action back for that long: the key is slowed, not refused.
    */
   reserve(key: K, maxWaitMs: number): number | null {
-    const now = this.clock.now()
-    let bucket = this.buckets.get(key)
-    if (!bucket) {
-      if (this.buckets.size >= this.maxKeys) this.forgetOldest()
-      bucket = { tokens: this.burst, at: now }
-      this.buckets.set(key, bucket)
-    }
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.perSecond) / 1000)
-    bucket.at = now
+    const bucket = this.refilled(key)
     // Below one token the bucket is in debt: each booking waits for the ones booked before it.
     const waitMs = bucket.tokens >= 1 ? 0 : Math.ceil(((1 - bucket.tokens) * 1000) / this.perSecond)
     if (waitMs > maxWaitMs) return null
@@ -60,6 +44,20 @@ export class RateBuckets<K> {
 
   forget(key: K): void {
     this.buckets.delete(key)
+  }
+
+  /** The key's bucket (full when new), refilled for the time passed since it was last used. */
+  private refilled(key: K): { tokens: number; at: number } {
+    const now = this.clock.now()
+    let bucket = this.buckets.get(key)
+    if (!bucket) {
+      if (this.buckets.size >= this.maxKeys) this.forgetOldest()
+      bucket = { tokens: this.burst, at: now }
+      this.buckets.set(key, bucket)
+    }
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.perSecond) / 1000)
+    bucket.at = now
+    return bucket
   }
 
   private forgetOldest(): void {

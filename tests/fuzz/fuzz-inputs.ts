@@ -1,3 +1,5 @@
+import { METRIC_FAMILIES } from '../../ingest/metrics-catalog.ts'
+import { DEVICE_EVENTS } from '../../ingest/reading.ts'
 import { Prng } from '../../simulators/models/prng.ts'
 
 /** Seeded generators of hostile inputs: the same seed gives the same run (FUZZ_SEED). */
@@ -85,15 +87,7 @@ export class FuzzInputs {
 
   /** A device payload: mutated valid messages, odd JSON, or no JSON at all. */
   payload(): Buffer {
-    const metrics = [
-      'smoke_dbm',
-      'temperature_c',
-      'pressure_mpa',
-      'level_m',
-      'residual_current_ma',
-      'battery_pct',
-      'rssi_dbm',
-    ]
+    const metrics = METRIC_FAMILIES
     switch (this.int(8)) {
       case 0: {
         const m: Record<string, unknown> = {}
@@ -108,16 +102,7 @@ export class FuzzInputs {
       }
       case 1:
         return json({
-          event: this.pick([
-            'fire_alarm',
-            'fault',
-            'fault_cleared',
-            'tamper',
-            'test',
-            'reset',
-            'battery_low',
-            this.string(10),
-          ]),
+          event: this.pick([...DEVICE_EVENTS, this.string(10)]),
           detail: this.value(1),
           ts: this.value(0),
         })

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemClock } from '../../gateway/clock.ts'
+import { TWO_TOWERS } from '../notify/notify-harness.ts'
 import { apiClient, waitFor } from '../support/api-client.ts'
 import { type GatewayUnderTest, startTestGateway, tempDataDir } from '../support/gateway-launcher.ts'
 import { connectClient } from '../support/mqtt-peers.ts'
@@ -15,13 +16,7 @@ const SECRET = 'whsec-schedules-0123456789'
 
 const siteYaml = (webhookUrl: string) => `
 site: { name: Schedule Estate, timezone: Asia/Shanghai }
-buildings:
-  - { id: tower-a, name: Tower A, floors: 32 }
-  - { id: tower-b, name: Tower B, floors: 20 }
-devices:
-  - { id: ta-12-smoke-01, building: tower-a, floor: 12, zone: 12-east, kind: smoke_detector, label: Kitchen corridor, secret: s3cret-ta-12 }
-  - { id: tb-03-smoke-01, building: tower-b, floor: 3, zone: 3-east, kind: smoke_detector, label: Lobby, secret: s3cret-tb-03 }
-apiTokens:
+${TWO_TOWERS}apiTokens:
   - { name: brigade, token: brigade-token, role: brigade }
   - { name: mgr-a, token: manager-a-token, role: manager, buildings: [tower-a] }
   - { name: mgr-b, token: manager-b-token, role: manager, buildings: [tower-b] }

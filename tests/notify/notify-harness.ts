@@ -169,17 +169,20 @@ export function tokenOf(ackUrl: string): string {
   return ackUrl.slice(ackUrl.lastIndexOf('/') + 1)
 }
 
-/** A site with two buildings, one device each, and the contacts and policies given. */
-export function siteWith(notify: string): string {
-  return `
-site: { name: Notify Estate, timezone: Asia/Shanghai }
-buildings:
+/** Two buildings with one smoke detector each: the site YAML of the notification and schedule tests. */
+export const TWO_TOWERS = `buildings:
   - { id: tower-a, name: Tower A, floors: 32 }
   - { id: tower-b, name: Tower B, floors: 20 }
 devices:
   - { id: ta-12-smoke-01, building: tower-a, floor: 12, zone: 12-east, kind: smoke_detector, label: Kitchen corridor, secret: s3cret-ta-12 }
   - { id: tb-03-smoke-01, building: tower-b, floor: 3, zone: 3-east, kind: smoke_detector, label: Lobby, secret: s3cret-tb-03 }
-apiTokens:
+`
+
+/** A site with two buildings, one device each, and the contacts and policies given. */
+export function siteWith(notify: string): string {
+  return `
+site: { name: Notify Estate, timezone: Asia/Shanghai }
+${TWO_TOWERS}apiTokens:
   - { name: mgr-a, token: manager-a-token, role: manager, buildings: [tower-a] }
 ${notify}`
 }

@@ -1,18 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Endpoints } from '../notify/notify-harness.ts'
+import { type Endpoints, TWO_TOWERS } from '../notify/notify-harness.ts'
 import { createScheduleHarness, type ScheduleHarness, webhookContact } from './schedule-harness.ts'
 
 const HOUR = 3_600_000
 
 const site = (e: Endpoints) => `
 site: { name: Overdue Estate, timezone: Asia/Shanghai, locale: zh-CN }
-buildings:
-  - { id: tower-a, name: Tower A, floors: 32 }
-  - { id: tower-b, name: Tower B, floors: 20 }
-devices:
-  - { id: ta-12-smoke-01, building: tower-a, floor: 12, zone: 12-east, kind: smoke_detector, label: Kitchen corridor, secret: s3cret-ta-12 }
-  - { id: tb-03-smoke-01, building: tower-b, floor: 3, zone: 3-east, kind: smoke_detector, label: Lobby, secret: s3cret-tb-03 }
-contacts:
+${TWO_TOWERS}contacts:
 ${webhookContact(e, 'li-wei', 'manager', ', buildings: [tower-a], locale: en')}
 ${webhookContact(e, 'engineer', 'engineer')}
 ${webhookContact(e, 'centre', 'monitoring_centre')}
