@@ -18,10 +18,10 @@ export class SecretVerifier {
     return ok
   }
 
-  /** True without any scrypt when `given` is the value that last matched `stored`. */
-  knownMatch(stored: string, given: string): boolean {
+  /** True without any scrypt when the value of `givenDigest` (digest()) last matched `stored`. */
+  knownMatch(stored: string, givenDigest: Buffer): boolean {
     const known = this.verified.get(stored)
-    return known !== undefined && timingSafeEqual(known, digest(given))
+    return known !== undefined && timingSafeEqual(known, givenDigest)
   }
 }
 
@@ -43,8 +43,9 @@ export class RefusedSecrets {
 
   constructor(private readonly opts: RefusedSecretsOptions) {}
 
-  has(given: string): boolean {
-    const key = digest(given).toString('hex')
+  /** `givenDigest`: digest() of the value, taken once by the caller for every check it makes. */
+  has(givenDigest: Buffer): boolean {
+    const key = givenDigest.toString('hex')
     const until = this.refused.get(key)
     if (until === undefined) return false
     if (until > this.opts.clock.now()) return true
@@ -52,8 +53,8 @@ export class RefusedSecrets {
     return false
   }
 
-  add(given: string): void {
-    const key = digest(given).toString('hex')
+  add(givenDigest: Buffer): void {
+    const key = givenDigest.toString('hex')
     this.refused.delete(key)
     if (this.refused.size >= this.opts.maxEntries) {
       const oldest = this.refused.keys().next()

@@ -1,5 +1,5 @@
 import { Permits, RefusedSecrets, SecretVerifier } from './secret-cache.ts'
-import { isHashedSecret, sameDigest, verifySecret } from './secret-hash.ts'
+import { digest, isHashedSecret, sameDigest, verifySecret } from './secret-hash.ts'
 
 /** A well-formed hash (zero salt, zero key) that no password derives; checked for unknown usernames. */
 const UNKNOWN_USER_HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
@@ -124,16 +124,17 @@ export class SiteModel {
         this.bearerChecks.scrypt += 1
         if (await this.secrets.verify(t.token, token)) return tokenPrincipal(t)
       }
-      this.refusedBearers.add(token)
+      this.refusedBearers.add(digest(token))
       return null
     })
   }
 
   /** The answer for a bearer token known to match, or null if refused lately; undefined: unknown. */
   private bearerWithoutScrypt(token: string): Principal | null | undefined {
-    const known = this.hashedTokens.find((t) => this.secrets.knownMatch(t.token, token))
+    const given = digest(token)
+    const known = this.hashedTokens.find((t) => this.secrets.knownMatch(t.token, given))
     if (known) return tokenPrincipal(known)
-    if (!this.refusedBearers.has(token)) return undefined
+    if (!this.refusedBearers.has(given)) return undefined
     this.bearerChecks.refusedFromMemory += 1
     return null
   }
