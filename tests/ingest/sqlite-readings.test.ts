@@ -84,15 +84,16 @@ describe('SQLite readings store', () => {
     const other = new Database(join(dir, 'readings.db'))
     other.exec('BEGIN IMMEDIATE')
     // The lock goes 1 s later: a write that waited for it (SQLite's default) would then succeed.
-    const release = setTimeout(() => {
-      other.exec('COMMIT')
-      other.close()
-    }, 1000)
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        other.exec('COMMIT')
+        other.close()
+        resolve()
+      }, 1000),
+    )
     const outcome = await write(reading('rssi_dbm', -60, T0))
     expect(outcome).toMatchObject({ status: 'failed', error: { code: 'SQLITE_BUSY' } })
-    await new Promise((resolve) => setTimeout(resolve, 1100))
-    clearTimeout(release)
-    expect(other.open).toBe(false)
+    await released
     expect(await write(reading('rssi_dbm', -60, T0))).toEqual({ status: 'written' })
   })
 
