@@ -7,6 +7,9 @@ export interface ProbeLogin {
   timeoutMs: number
 }
 
+/** Bounds the summary line: at the bench's alarm rates a run has a few hundred. */
+const MAX_SAMPLES = 10_000
+
 /**
  * Subscribes to `fw/+/alerts` as an API token and times each alert of the bench's alarm devices:
  * latency = arrival - Date.parse(alert.updatedAt), where updatedAt is the triggering event's ts
@@ -15,6 +18,8 @@ export interface ProbeLogin {
 export class AlertProbe {
   /** Latencies (ms) of fire alerts of the bench's alarm devices. */
   readonly latencies: number[] = []
+  /** [event ts (epoch ms), latency ms] of the first MAX_SAMPLES of those, to cut a time window from. */
+  readonly samples: [number, number][] = []
   /** Of those, how many carried an updatedAt equal to the ts of an event we sent. */
   matched = 0
   /** Alerts of other devices or rules, or unparsable messages. */
@@ -82,6 +87,7 @@ export class AlertProbe {
       return
     }
     this.latencies.push(arrival - updatedAt)
+    if (this.samples.length < MAX_SAMPLES) this.samples.push([updatedAt, arrival - updatedAt])
     if (this.pending.delete(`${device}|${updatedAt}`)) this.matched++
   }
 }

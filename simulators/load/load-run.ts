@@ -256,6 +256,7 @@ export class LoadRun {
       alertsMatched: this.probe?.matched ?? 0,
       alertsOther: this.probe?.other ?? 0,
       latencyMs: spread(this.probe?.latencies ?? []),
+      alertSamples: this.probe?.samples ?? [],
       loadCpuMs: Math.round((cpu.user + cpu.system) / 1000),
       loadCpuPublishingMs: this.cpuPublishMs,
       firstFailures: this.failures.slice(0, 5),

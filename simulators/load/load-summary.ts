@@ -30,6 +30,8 @@ export interface LoadSummary {
   alertsMatched: number
   alertsOther: number
   latencyMs: Spread
+  /** [event ts (epoch ms), latency ms] per alert, so that a bench can take a window of the run. */
+  alertSamples: [number, number][]
   /** This process's CPU: in all, and while publishing (to tell a saturated generator apart). */
   loadCpuMs: number
   loadCpuPublishingMs: number

@@ -115,5 +115,8 @@ export async function measureLoadWithProbe(
   const p = probe.summary
   if (!load.summary || !p) return load
   const summary = { ...load.summary, events: p.events, alerts: p.alerts, alertsMatched: p.alertsMatched }
-  return { ...load, summary: { ...summary, alertsOther: p.alertsOther, latencyMs: p.latencyMs } }
+  return {
+    ...load,
+    summary: { ...summary, alertsOther: p.alertsOther, latencyMs: p.latencyMs, alertSamples: p.alertSamples },
+  }
 }
