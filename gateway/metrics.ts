@@ -57,6 +57,11 @@ export function createGatewayMetrics() {
       help: 'Telemetry messages held back by the ingress limit (publishers slowed down)',
       registers: [registry],
     }),
+    ingressDeferred: new Counter({
+      name: 'firewatch_ingress_deferred_total',
+      help: 'Telemetry messages left for a later event-loop turn, so that alarms read meanwhile go first',
+      registers: [registry],
+    }),
     alertTransitions: new Counter({
       name: 'firewatch_alert_transitions_total',
       help: 'Alert transitions, by class and action',

@@ -32,6 +32,16 @@ const FIGURES: Figure[] = [
   { label: 'event-to-alert p99 (ms)', value: (r) => s(r)?.latencyMs.p99 ?? null, digits: 1 },
   { label: 'event-to-alert max (ms)', value: (r) => s(r)?.latencyMs.max ?? null, digits: 1 },
   {
+    label: 'after the first second: p50 (ms)',
+    value: (r) => r.measured?.steadyAlertMs?.p50 ?? null,
+    digits: 1,
+  },
+  {
+    label: 'after the first second: p99 (ms)',
+    value: (r) => r.measured?.steadyAlertMs?.p99 ?? null,
+    digits: 1,
+  },
+  {
     label: 'gateway readings accepted (metric values)',
     value: (r) => r.counters.get('firewatch_readings_accepted_total') ?? null,
     digits: 0,

@@ -1,4 +1,5 @@
 import type { LoadSummary } from '../../simulators/load/load-run.ts'
+import { type Spread, spread } from '../../simulators/load/percentiles.ts'
 import { BENCH_TOKEN } from './bench-site.ts'
 import type { BenchContext, Target } from './broker-targets.ts'
 import { cpuMs, RssSampler, statusKb } from './proc-stats.ts'
@@ -23,7 +24,17 @@ export interface Measured {
   rssIdleKb: number | null
   rssPeakKb: number
   loadExit: string
+  /** Epoch ms at which the generator's `publishing` line was seen (polled, so a little late). */
+  publishingAt: number | null
+  /**
+   * Event-to-alert for alarms sent after the load's first WARMUP_MS (800 devices' first readings
+   * on a cold code path are a transient of their own), to the end of publishing.
+   */
+  steadyAlertMs: Spread | null
 }
+
+/** The load's first second: reported apart from the steady-state latency. */
+export const WARMUP_MS = 1000
 
 const CONNECT_TIMEOUT_SEC = 60
 
@@ -55,9 +66,11 @@ export async function measureLoad(
   // The generator bounds itself; this is the bench's own bound in case it does not.
   const limitMs = (CONNECT_TIMEOUT_SEC + req.seconds + req.drainSec + 30) * 1000
   const cpu: { start: number | null; end: number | null } = { start: null, end: null }
+  let publishingAt: number | null = null
   const marks = [
     load.waitForLine(/"phase":"publishing"/, limitMs).then(() => {
       cpu.start = cpuMs(pid)
+      publishingAt = Date.now()
     }),
     load.waitForLine(/"phase":"drained"/, limitMs).then(() => {
       cpu.end = cpuMs(pid)
@@ -82,7 +95,19 @@ export async function measureLoad(
     rssIdleKb,
     rssPeakKb,
     loadExit: exit.signal ?? String(exit.code),
+    publishingAt,
+    steadyAlertMs: summary ? steadyAlerts(summary, publishingAt, req.seconds) : null,
   }
+}
+
+function steadyAlerts(summary: LoadSummary, publishingAt: number | null, seconds: number): Spread | null {
+  if (publishingAt === null || summary.alertSamples.length === 0) return null
+  return spread(alertLatenciesBetween(summary, publishingAt + WARMUP_MS, publishingAt + seconds * 1000))
+}
+
+/** Event-to-alert latencies (ms) of the alarms sent in [from, to] (epoch ms). */
+export function alertLatenciesBetween(summary: LoadSummary | null, from: number, to: number): number[] {
+  return (summary?.alertSamples ?? []).filter(([ts]) => ts >= from && ts <= to).map(([, ms]) => ms)
 }
 
 /**
@@ -115,8 +140,12 @@ export async function measureLoadWithProbe(
   const p = probe.summary
   if (!load.summary || !p) return load
   const summary = { ...load.summary, events: p.events, alerts: p.alerts, alertsMatched: p.alertsMatched }
-  return {
-    ...load,
-    summary: { ...summary, alertsOther: p.alertsOther, latencyMs: p.latencyMs, alertSamples: p.alertSamples },
+  const merged = {
+    ...summary,
+    alertsOther: p.alertsOther,
+    latencyMs: p.latencyMs,
+    alertSamples: p.alertSamples,
   }
+  // The window is the load's: the probe starts alarming while the load's devices still connect.
+  return { ...load, summary: merged, steadyAlertMs: steadyAlerts(merged, load.publishingAt, req.seconds) }
 }

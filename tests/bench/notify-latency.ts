@@ -26,7 +26,7 @@ import { benchConfig } from './bench-config.ts'
 import { BENCH_TOKEN, benchSiteYaml } from './bench-site.ts'
 import { type BenchContext, gatewayCounters, healthy, startTarget, type Target } from './broker-targets.ts'
 import { ChildGroup, freePort } from './child-processes.ts'
-import { type Measured, measureLoad } from './load-process.ts'
+import { alertLatenciesBetween, type Measured, measureLoad, WARMUP_MS } from './load-process.ts'
 import { median } from './median.ts'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -273,11 +273,6 @@ async function drive(
   return { loadStart, load, probe }
 }
 
-/** Latencies of the probe's MQTT alerts for events sent in [from, to]. */
-function mqttLatencies(probe: Measured, from: number, to: number): number[] {
-  return (probe.summary?.alertSamples ?? []).filter(([ts]) => ts >= from && ts <= to).map(([, ms]) => ms)
-}
-
 /**
  * The latency floor of this run: the same probe and load against bare aedes that answers each
  * event with an alert message (`aedes-echo`), timed over the same steady window.
@@ -295,8 +290,8 @@ async function floorRun(
   try {
     const { loadStart, probe } = await drive(ctx, sites, target, cfg, alertRate, alarmDevices, label)
     return {
-      steady: mqttLatencies(probe, loadStart + warmupMs, loadStart + cfg.seconds * 1000),
-      warmup: mqttLatencies(probe, loadStart, loadStart + warmupMs - 1),
+      steady: alertLatenciesBetween(probe.summary, loadStart + warmupMs, loadStart + cfg.seconds * 1000),
+      warmup: alertLatenciesBetween(probe.summary, loadStart, loadStart + warmupMs - 1),
     }
   } finally {
     await ctx.group.stop(target.process)
@@ -356,7 +351,7 @@ async function oneRun(
     const window = { from: loadStart, to: loadStart + cfg.seconds * 1000 }
     const steadyFrom = loadStart + warmupMs
     run.rate = load.summary?.rate ?? null
-    run.mqttAlertP99 = spread(mqttLatencies(probe, steadyFrom, window.to)).p99
+    run.mqttAlertP99 = spread(alertLatenciesBetween(probe.summary, steadyFrom, window.to)).p99
     const inWindow = (ms: number) => ms >= window.from && ms <= window.to
     // Fire alerts the gateway opened inside the window: what should each have had a webhook.
     const opened = (await fireAlerts(gateway.http!)).filter(inWindow)
@@ -429,7 +424,7 @@ export async function runNotifyBench(say: (line: string) => void): Promise<numbe
   const alertRate = alertRateText ? Number(alertRateText) : 5
   if (!Number.isFinite(alertRate) || alertRate <= 0) throw new Error('BENCH_NOTIFY_ALERT_RATE must be > 0')
   const warmupText = process.env.BENCH_NOTIFY_WARMUP_SECONDS
-  const warmupMs = (warmupText ? Number(warmupText) : 1) * 1000
+  const warmupMs = warmupText ? Number(warmupText) * 1000 : WARMUP_MS
   if (!Number.isFinite(warmupMs) || warmupMs < 0 || warmupMs >= cfg.seconds * 1000)
     throw new Error('BENCH_NOTIFY_WARMUP_SECONDS must be >= 0 and below BENCH_SECONDS')
   // One detector per alarm (plus the probe's telemetry device): every alarm opens a new alert.

@@ -135,10 +135,16 @@ function report(
 /** The gateway's event-to-alert p99 beside the floor: aedes answering the same events with no work. */
 function latencyFloorLine(steady: readonly SteadyRun[]): string | null {
   const p99 = (r: SteadyRun) => r.measured?.summary?.latencyMs.p99 ?? null
+  const steadyP99 = (r: SteadyRun) => r.measured?.steadyAlertMs?.p99 ?? null
   const gw = medianOf(steady, 'gateway', p99)
   const floor = medianOf(steady, 'aedes-echo', p99)
   if (gw === null || floor === null) return null
-  return `event-to-alert p99: gateway ${gw.toFixed(0)} ms, aedes echoing the events (the floor) ${floor.toFixed(0)} ms`
+  const after = (f: number | null) => (f === null ? 'n/a' : `${f.toFixed(0)} ms`)
+  return (
+    `event-to-alert p99: gateway ${gw.toFixed(0)} ms, aedes echoing the events (the floor) ${floor.toFixed(0)} ms; ` +
+    `after the load's first second: gateway ${after(medianOf(steady, 'gateway', steadyP99))}, ` +
+    `floor ${after(medianOf(steady, 'aedes-echo', steadyP99))}`
+  )
 }
 
 main().then(
