@@ -4,11 +4,12 @@ import { RateBuckets } from '../limits/rate-buckets.ts'
 const ALL = 0
 
 /**
- * Telemetry messages handled in one event-loop turn; the rest wait for the next turn. About 5 ms
+ * Telemetry messages handled in one event-loop turn; the rest wait for the next turn. About 3 ms
  * of work here: a fire event read in the next poll waits behind at most that, not behind every
- * reading that piled up in 800 sockets while the loop was busy.
+ * reading that piled up in 800 sockets while the loop was busy. Hand-runs at 10,000 readings/s
+ * (tests/bench/RESULTS.md): event-to-alert p99 17-26 ms with 50 and 25, 62-70 ms with 100.
  */
-export const TELEMETRY_PER_TURN = 100
+export const TELEMETRY_PER_TURN = 50
 
 /** Why telemetry waits: the ingress rate (publishers slowed) or this turn's share (alarms first). */
 export type DelayReason = 'rate' | 'turn'
