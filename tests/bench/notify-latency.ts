@@ -206,6 +206,17 @@ async function startGateway(ctx: BenchContext, label: string): Promise<Target> {
   return { name: 'gateway', process: p, url: `mqtt://127.0.0.1:${port}`, http }
 }
 
+/** What every repeat of the bench shares. */
+interface Plan {
+  ctx: BenchContext
+  sites: ReturnType<typeof writeSites>
+  cfg: ReturnType<typeof benchConfig>
+  alertRate: number
+  alarmDevices: number
+  /** Alerts opened in the load's first warmupMs are reported apart. */
+  warmupMs: number
+}
+
 interface Driven {
   /** Epoch ms at which the load generator was seen publishing. */
   loadStart: number
@@ -219,15 +230,8 @@ interface Driven {
  * detectors whose alert is already open). It alarms from then on; the load generator connects
  * once the probe publishes.
  */
-async function drive(
-  ctx: BenchContext,
-  sites: ReturnType<typeof writeSites>,
-  target: Target,
-  cfg: ReturnType<typeof benchConfig>,
-  alertRate: number,
-  alarmDevices: number,
-  label: string,
-): Promise<Driven> {
+async function drive(plan: Plan, target: Target, label: string): Promise<Driven> {
+  const { ctx, sites, cfg, alertRate, alarmDevices } = plan
   const common = { qos: 1 as const, drainSec: 10 }
   const probing = measureLoad(
     { ...ctx, siteFile: sites.probe },
@@ -277,18 +281,11 @@ async function drive(
  * The latency floor of this run: the same probe and load against bare aedes that answers each
  * event with an alert message (`aedes-echo`), timed over the same steady window.
  */
-async function floorRun(
-  ctx: BenchContext,
-  sites: ReturnType<typeof writeSites>,
-  cfg: ReturnType<typeof benchConfig>,
-  alertRate: number,
-  alarmDevices: number,
-  warmupMs: number,
-  label: string,
-): Promise<{ steady: number[]; warmup: number[] }> {
+async function floorRun(plan: Plan, label: string): Promise<{ steady: number[]; warmup: number[] }> {
+  const { ctx, cfg, warmupMs } = plan
   const target = await startTarget('aedes-echo', ctx, label)
   try {
-    const { loadStart, probe } = await drive(ctx, sites, target, cfg, alertRate, alarmDevices, label)
+    const { loadStart, probe } = await drive(plan, target, label)
     return {
       steady: alertLatenciesBetween(probe.summary, loadStart + warmupMs, loadStart + cfg.seconds * 1000),
       warmup: alertLatenciesBetween(probe.summary, loadStart, loadStart + warmupMs - 1),
@@ -299,16 +296,12 @@ async function floorRun(
 }
 
 async function oneRun(
-  ctx: BenchContext,
-  sites: ReturnType<typeof writeSites>,
+  plan: Plan,
   receiver: Receiver,
-  cfg: ReturnType<typeof benchConfig>,
-  alertRate: number,
-  alarmDevices: number,
-  warmupMs: number,
   repeat: number,
   say: (line: string) => void,
 ): Promise<NotifyRun> {
+  const { ctx, sites, cfg, warmupMs } = plan
   const run: NotifyRun = {
     repeat,
     p50: null,
@@ -332,22 +325,14 @@ async function oneRun(
   receiver.first.clear()
   let gateway: Target | null = null
   try {
-    const floorLatencies = await floorRun(
-      ctx,
-      sites,
-      cfg,
-      alertRate,
-      alarmDevices,
-      warmupMs,
-      `${label}-floor`,
-    )
+    const floorLatencies = await floorRun(plan, `${label}-floor`)
     const floor = spread(floorLatencies.steady)
     run.floorP50 = floor.p50
     run.floorP99 = floor.p99
     run.floorAlerts = floorLatencies.steady.length
     run.floorWarmupMax = spread(floorLatencies.warmup).max
     gateway = await startGateway({ ...ctx, siteFile: sites.gateway }, label)
-    const { loadStart, load, probe } = await drive(ctx, sites, gateway, cfg, alertRate, alarmDevices, label)
+    const { loadStart, load, probe } = await drive(plan, gateway, label)
     const window = { from: loadStart, to: loadStart + cfg.seconds * 1000 }
     const steadyFrom = loadStart + warmupMs
     run.rate = load.summary?.rate ?? null
@@ -451,7 +436,7 @@ export async function runNotifyBench(say: (line: string) => void): Promise<numbe
     )
     const runs: NotifyRun[] = []
     for (let repeat = 1; repeat <= cfg.repeats; repeat++) {
-      const r = await oneRun(ctx, sites, receiver, cfg, alertRate, alarmDevices, warmupMs, repeat, say)
+      const r = await oneRun({ ctx, sites, cfg, alertRate, alarmDevices, warmupMs }, receiver, repeat, say)
       runs.push(r)
       say(
         `  run ${repeat}: first request p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms ` +
