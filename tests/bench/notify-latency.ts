@@ -264,17 +264,14 @@ async function drive(plan: Plan, target: Target, label: string): Promise<Driven>
     },
     `${label}-load`,
   )
-  if (!(await logShows(join(ctx.dir, `${label}-load.log`), '"phase":"publishing"', 90_000)))
-    throw new Error('the load generator did not start publishing')
-  // Seen by polling every 50 ms: the window starts up to ~50 ms late, never early.
-  const loadStart = Date.now()
   const [load, probe] = await Promise.all([loading, probing])
   if (!load.summary || !probe.summary)
     throw new Error(
       `a load generator gave no summary (load exit ${load.loadExit}, probe exit ${probe.loadExit})`,
     )
+  if (load.publishingAt === null) throw new Error('the load generator did not start publishing')
   if (probe.summary.connectFailed) throw new Error(`probe: ${probe.summary.connectFailed} connections failed`)
-  return { loadStart, load, probe }
+  return { loadStart: load.publishingAt, load, probe }
 }
 
 /**
