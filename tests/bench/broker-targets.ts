@@ -64,6 +64,7 @@ export async function startTarget(name: TargetName, ctx: BenchContext, label: st
   const httpPort = await freePort()
   const dataDir = join(ctx.dir, `${label}-data`)
   mkdirSync(dataDir, { recursive: true })
+  const http = `http://127.0.0.1:${httpPort}`
   // node --import tsx rather than npx: the pid we measure is then the gateway itself.
   const p = ctx.group.spawn(label, process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
     cwd: ctx.repoRoot,
@@ -75,9 +76,10 @@ export async function startTarget(name: TargetName, ctx: BenchContext, label: st
       DATA_DIR: dataDir,
       FIREWATCH_SITE: ctx.siteFile,
       LOG_LEVEL: 'warn',
+      // Links in notifications (the notify bench's webhooks) point back at this gateway.
+      PUBLIC_URL: http,
     },
   })
-  const http = `http://127.0.0.1:${httpPort}`
   await waitForHealthy(http, START_TIMEOUT_MS, p)
   return { name, process: p, url, http }
 }

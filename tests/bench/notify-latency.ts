@@ -14,7 +14,7 @@
  * gateway sets to the fire event's payload `ts` (the probe's send time).
  * See tests/bench/README.md, "Notification latency".
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { ServerResponse } from 'node:http'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -24,15 +24,15 @@ import { spread } from '../../simulators/load/percentiles.ts'
 import { type PeerRequest, startHttpPeer } from '../support/peers/http-peer.ts'
 import { benchConfig } from './bench-config.ts'
 import { BENCH_TOKEN, benchSiteYaml } from './bench-site.ts'
-import { type BenchContext, gatewayCounters, healthy, startTarget, type Target } from './broker-targets.ts'
-import { ChildGroup, freePort } from './child-processes.ts'
+import { type BenchContext, gatewayCounters, startTarget, type Target } from './broker-targets.ts'
+import { ChildGroup } from './child-processes.ts'
 import { alertLatenciesBetween, type Measured, measureLoad, WARMUP_MS } from './load-process.ts'
 import { median } from './median.ts'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const WEBHOOK_SECRET = 'whsec-bench-0123456789abcdef'
 const CONTACT = 'bench-centre'
-const START_TIMEOUT_MS = 60_000
+const _START_TIMEOUT_MS = 60_000
 /** After the generators exit, how long we still wait for webhook requests of the last alarms. */
 const DELIVERY_GRACE_MS = 10_000
 
@@ -178,34 +178,6 @@ function writeSites(dir: string, siteDevices: number, alarmDevices: number, webh
   return files
 }
 
-async function startGateway(ctx: BenchContext, label: string): Promise<Target> {
-  const port = await freePort()
-  const httpPort = await freePort()
-  const dataDir = join(ctx.dir, `${label}-data`)
-  mkdirSync(dataDir, { recursive: true })
-  const http = `http://127.0.0.1:${httpPort}`
-  const p = ctx.group.spawn(label, process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
-    cwd: ctx.repoRoot,
-    env: {
-      ...process.env,
-      MQTT_PORT: String(port),
-      HTTP_PORT: String(httpPort),
-      BIND_HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      FIREWATCH_SITE: ctx.siteFile,
-      LOG_LEVEL: 'warn',
-      PUBLIC_URL: http,
-    },
-  })
-  const end = Date.now() + START_TIMEOUT_MS
-  while (!(await healthy(http, 1000))) {
-    if (!p.alive()) throw new Error(`the gateway exited during start-up:\n${p.tail()}`)
-    if (Date.now() > end) throw new Error(`the gateway did not answer GET /healthz 200:\n${p.tail()}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  return { name: 'gateway', process: p, url: `mqtt://127.0.0.1:${port}`, http }
-}
-
 /** What every repeat of the bench shares. */
 interface Plan {
   ctx: BenchContext
@@ -328,7 +300,7 @@ async function oneRun(
     run.floorP99 = floor.p99
     run.floorAlerts = floorLatencies.steady.length
     run.floorWarmupMax = spread(floorLatencies.warmup).max
-    gateway = await startGateway({ ...ctx, siteFile: sites.gateway }, label)
+    gateway = await startTarget('gateway', { ...ctx, siteFile: sites.gateway }, label)
     const { loadStart, load, probe } = await drive(plan, gateway, label)
     const window = { from: loadStart, to: loadStart + cfg.seconds * 1000 }
     const steadyFrom = loadStart + warmupMs

@@ -10,26 +10,13 @@ import { LiveState } from '../../gateway/live-state.ts'
 import { type LiveEvent, LiveStream } from '../../gateway/live-stream.ts'
 import type { Notifications } from '../../gateway/notify-wiring.ts'
 import { createSchedules } from '../../gateway/schedule-wiring.ts'
-import { parseSite } from '../../ingest/load-site.ts'
+import { NIGHT_WATCH, watchEstate } from '../schedules/watch-estate.ts'
 import { tempDataDir } from '../support/gateway-launcher.ts'
 
 // The gateway's schedule wiring with the real live state and stream: a heightened watch that
 // begins or ends reaches the wall as a building update, with no device row to carry it.
 
-const site = parseSite(`
-site: { name: Watch Estate, timezone: Asia/Shanghai }
-buildings:
-  - { id: tower-a, name: Tower A, floors: 20 }
-  - { id: tower-b, name: Tower B, floors: 20 }
-devices:
-  - { id: smoke-a, building: tower-a, floor: 3, zone: 3-east, kind: smoke_detector, label: Corridor, secret: secret-smoke-a }
-  - { id: smoke-b, building: tower-b, floor: 3, zone: 3-east, kind: smoke_detector, label: Corridor, secret: secret-smoke-b }
-apiTokens:
-  - { name: mgr-a, token: manager-a-token, role: manager, buildings: [tower-a] }
-schedules:
-  watches:
-    - { id: night, name: Night watch, cron: "0 20 * * *", until: "06:00", buildings: [tower-a] }
-`)
+const site = watchEstate('Asia/Shanghai', NIGHT_WATCH)
 
 const utc = (iso: string) => Date.parse(iso)
 let cleanup: (() => void)[] = []

@@ -57,7 +57,10 @@ describe('The outbox survives kill -9', () => {
     )
     const laterKeys = ['chen-jie', 'centre'].map((c) => `${laterAlert.id}:${c}:webhook:0:0`)
     await waitFor(() => laterKeys.every((k) => delivered(k) === 1), 10_000)
-    await waitFor(async () => pendingJobs(await brigade.text('/metrics')) === 0, 10_000)
+    await waitFor(
+      async () => metricValue(await brigade.text('/metrics'), 'firewatch_notify_jobs_pending') === 0,
+      10_000,
+    )
     for (const k of keys) {
       expect(delivered(k), k).toBeGreaterThanOrEqual(1)
       expect(receiver.received(k), k).toBeLessThanOrEqual(2)
@@ -70,14 +73,6 @@ describe('The outbox survives kill -9', () => {
     expect(sent).toHaveLength(3)
   })
 })
-
-/** The outbox's pending gauge; undefined when the sample is missing, so that a renamed metric fails. */
-function pendingJobs(metrics: string): number | undefined {
-  const sample = 'firewatch_notify_jobs_pending'
-  return metrics.split('\n').some((l) => l.startsWith(`${sample} `))
-    ? metricValue(metrics, sample)
-    : undefined
-}
 
 /** Contacts whose job the gateway recorded as sent (from the alert's history); null while none. */
 async function sentContacts(gw: GatewayChild, alertId: string): Promise<string[] | null> {

@@ -8,34 +8,13 @@ import { checkWatchRules } from '../../alerting/schedules/watch-tuning.ts'
 import { fromWall, parseWall, toWall } from '../../alerting/schedules/zone-clock.ts'
 import { parseSite } from '../../ingest/load-site.ts'
 import { readingOf } from '../support/readings.ts'
+import { NIGHT_WATCH, watchEstate } from './watch-estate.ts'
 
 const utc = (iso: string) => Date.parse(iso)
 
-function site(timezone: string, watches: string) {
-  return parseSite(`
-site: { name: Watch Estate, timezone: ${timezone} }
-buildings:
-  - { id: tower-a, name: Tower A, floors: 20 }
-  - { id: tower-b, name: Tower B, floors: 20 }
-devices:
-  - { id: smoke-a, building: tower-a, floor: 3, zone: 3-east, kind: smoke_detector, label: Corridor, secret: secret-smoke-a }
-  - { id: smoke-b, building: tower-b, floor: 3, zone: 3-east, kind: smoke_detector, label: Corridor, secret: secret-smoke-b }
-schedules:
-  watches:
-${watches}
-`)
-}
-
-const NIGHT = `    - id: night
-      name: Night watch
-      cron: "0 20 * * *"
-      until: "06:00"
-      buildings: [tower-a]
-      rules: { smoke.prealarm: { threshold: 0.1, holdSec: 0, samples: 1 } }`
-
 /** A real engine on the site, driven at explicit instants; signals are collected. */
 function engineOn(tz: string) {
-  const s = site(tz, NIGHT)
+  const s = watchEstate(tz, NIGHT_WATCH)
   const signals: AlertSignal[] = []
   const engine = createEngine({ site: s, clock: { now: () => 0 }, emit: (x) => signals.push(x) })
   const job = createWatchJob({ site: s, retune: (t) => engine.retune(t) })
@@ -81,7 +60,7 @@ describe('heightened watch', () => {
   })
 
   it('When daylight saving ends in Europe/Berlin (25 Oct 2026), then the night watch still runs 20:00 to 06:00 local, 11 hours', () => {
-    const { watches } = site('Europe/Berlin', NIGHT).file.schedules
+    const { watches } = watchEstate('Europe/Berlin', NIGHT_WATCH).file.schedules
     const on = (iso: string) => activeWatches(watches, utc(iso), 'Europe/Berlin').map((w) => w.id)
     expect(on('2026-10-24T17:59:00Z')).toEqual([]) // 19:59 CEST
     expect(on('2026-10-24T18:00:00Z')).toEqual(['night']) // 20:00 CEST
@@ -92,7 +71,7 @@ describe('heightened watch', () => {
   })
 
   it('When daylight saving starts in America/New_York (8 Mar 2026), then the night is 9 hours and ends at 06:00 EDT', () => {
-    const { watches } = site('America/New_York', NIGHT).file.schedules
+    const { watches } = watchEstate('America/New_York', NIGHT_WATCH).file.schedules
     const [night] = activeWatches(watches, utc('2026-03-08T08:00:00Z'), 'America/New_York')
     expect(night!.since).toBe(utc('2026-03-08T01:00:00Z')) // 20:00 EST on the 7th
     expect(night!.until).toBe(utc('2026-03-08T10:00:00Z')) // 06:00 EDT
@@ -101,7 +80,7 @@ describe('heightened watch', () => {
 
   it('When a holiday period is given as local dates, then it is on from the first day 00:00 to the end of the last day', () => {
     const holiday = `    - { id: national-day, name: National Day, from: "2026-10-01", to: "2026-10-07", escalationFactor: 0.5 }`
-    const s = site('Asia/Shanghai', holiday)
+    const s = watchEstate('Asia/Shanghai', holiday)
     const on = (iso: string) => activeWatches(s.file.schedules.watches, utc(iso), 'Asia/Shanghai').length
     expect(on('2026-09-30T15:59:59Z')).toBe(0)
     expect(on('2026-09-30T16:00:00Z')).toBe(1)
@@ -114,7 +93,7 @@ describe('heightened watch', () => {
 
   it('When a watch names a rate rule or an unknown rule, then start-up checks refuse it', () => {
     const bad = `    - { id: w, name: W, from: "2026-10-01", to: "2026-10-02", rules: { pressure.rapid_drop: { threshold: 1 }, smoke.nope: { threshold: 1 } } }`
-    expect(checkWatchRules(site('UTC', bad))).toEqual([
+    expect(checkWatchRules(watchEstate('UTC', bad))).toEqual([
       'schedules.watches[0].rules.pressure.rapid_drop: a watch tightens threshold rules only',
       'schedules.watches[0].rules.smoke.nope: unknown rule',
     ])
@@ -122,17 +101,20 @@ describe('heightened watch', () => {
 
   it('When a watch has both a cron and a date range, or a cron without an end, then the site file is refused', () => {
     expect(() =>
-      site('UTC', `    - { id: w, name: W, cron: "0 20 * * *", from: "2026-10-01", to: "2026-10-02" }`),
+      watchEstate(
+        'UTC',
+        `    - { id: w, name: W, cron: "0 20 * * *", from: "2026-10-01", to: "2026-10-02" }`,
+      ),
     ).toThrow(/either cron/)
-    expect(() => site('UTC', `    - { id: w, name: W, cron: "0 20 * * *" }`)).toThrow(/until or hours/)
-    expect(() => site('UTC', `    - { id: w, name: W, cron: "not cron", hours: 2 }`)).toThrow(
+    expect(() => watchEstate('UTC', `    - { id: w, name: W, cron: "0 20 * * *" }`)).toThrow(/until or hours/)
+    expect(() => watchEstate('UTC', `    - { id: w, name: W, cron: "not cron", hours: 2 }`)).toThrow(
       /cron expression/,
     )
     // Minutes are the unit (ingest/cron-expression.ts): a seconds field is refused, not ignored.
-    expect(() => site('UTC', `    - { id: w, name: W, cron: "0 0 20 * * *", hours: 2 }`)).toThrow(
+    expect(() => watchEstate('UTC', `    - { id: w, name: W, cron: "0 0 20 * * *", hours: 2 }`)).toThrow(
       /schedules\.watches\[0\]\.cron: seconds field: not supported/,
     )
-    expect(() => site('UTC', `    - { id: w, name: W, cron: "0 24 * * *", hours: 2 }`)).toThrow(
+    expect(() => watchEstate('UTC', `    - { id: w, name: W, cron: "0 24 * * *", hours: 2 }`)).toThrow(
       /hour field "24": 24 is out of range 0-23/,
     )
   })

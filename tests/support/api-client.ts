@@ -52,8 +52,17 @@ export async function waitFor<T>(
   throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`)
 }
 
-/** The value of one Prometheus sample, e.g. metric('firewatch_readings_rejected_total{reason="X"}'). */
+/**
+ * The value of one Prometheus sample, e.g. metric('firewatch_readings_rejected_total{reason="X"}').
+ * A labelled sample not counted yet is 0; a metric the exposition does not declare at all (renamed,
+ * removed, or `text` is not the metrics page) throws, so that such a test cannot pass on a 0.
+ */
 export function metricValue(text: string, sample: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${sample} `))
-  return line ? Number(line.slice(sample.length + 1)) : 0
+  if (line) return Number(line.slice(sample.length + 1))
+  const name = sample.split('{')[0]!
+  const family = name.replace(/_(bucket|sum|count)$/, '')
+  if (!text.includes(`# TYPE ${name} `) && !text.includes(`# TYPE ${family} `))
+    throw new Error(`the metrics page does not declare ${name}`)
+  return 0
 }
