@@ -42,9 +42,7 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
   const { metrics, log } = deps
   const clients = new ClientRegistry()
   const watchers = new DeviceTrafficWatchers()
-  const limiter = new IngressLimiter(deps.maxMessagesPerSec, deps.clock, (reason) =>
-    (reason === 'rate' ? metrics.ingressDelayed : metrics.ingressDeferred).inc(),
-  )
+  const limiter = new IngressLimiter(deps.maxMessagesPerSec, deps.clock, metrics.countIngressWait)
   let aedes: Aedes | null = null
   const publish = (topic: string, payload: Buffer, qos: 0 | 1 = 0): void => {
     aedes?.publish({ cmd: 'publish', topic, payload, qos, retain: false, dup: false }, (err) => {

@@ -1,28 +1,25 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { BearerCheckCounts } from '../ingest/site-model.ts'
+import type { DelayReason } from './handlers/ingress-limiter.ts'
 import { createNotifyMetrics } from './notify-metrics.ts'
 
 /** Every Prometheus metric the gateway exports, created once and handed to the modules that count. */
 export function createGatewayMetrics() {
   const registry = new Registry()
   let activeAlerts: () => readonly { class: string }[] = () => []
-  // Counted as a plain number on the hot path and handed to prom-client at scrape time.
-  let acceptedSinceScrape = 0
+  // Per-message totals: plain numbers on the hot path, handed to prom-client at scrape time.
+  const perMessage = { accepted: 0, ingressDelayed: 0, ingressDeferred: 0 }
   let bearerChecks: Readonly<BearerCheckCounts> = { scrypt: 0, refusedFromMemory: 0 }
   collectDefaultMetrics({ register: registry, prefix: 'firewatch_process_' })
   const m = {
     registry,
-    readingsAccepted: new Counter({
+    readingsAccepted: countedAtScrape(registry, {
       name: 'firewatch_readings_accepted_total',
       help: 'Readings accepted from devices',
-      registers: [registry],
-      collect() {
-        this.inc(acceptedSinceScrape)
-        acceptedSinceScrape = 0
-      },
+      read: () => perMessage.accepted,
     }),
     countAccepted(readings: number): void {
-      acceptedSinceScrape += readings
+      perMessage.accepted += readings
     },
     readingsRejected: new Counter({
       name: 'firewatch_readings_rejected_total',
@@ -52,16 +49,21 @@ export function createGatewayMetrics() {
       help: 'Connected MQTT clients',
       registers: [registry],
     }),
-    ingressDelayed: new Counter({
+    ingressDelayed: countedAtScrape(registry, {
       name: 'firewatch_ingress_delayed_total',
       help: 'Telemetry messages held back by the ingress limit (publishers slowed down)',
-      registers: [registry],
+      read: () => perMessage.ingressDelayed,
     }),
-    ingressDeferred: new Counter({
+    ingressDeferred: countedAtScrape(registry, {
       name: 'firewatch_ingress_deferred_total',
       help: 'Telemetry messages left for a later event-loop turn, so that alarms read meanwhile go first',
-      registers: [registry],
+      read: () => perMessage.ingressDeferred,
     }),
+    /** One telemetry message waits: for the ingress rate, or for a later event-loop turn. */
+    countIngressWait(reason: DelayReason): void {
+      if (reason === 'rate') perMessage.ingressDelayed++
+      else perMessage.ingressDeferred++
+    },
     alertTransitions: new Counter({
       name: 'firewatch_alert_transitions_total',
       help: 'Alert transitions, by class and action',
@@ -117,8 +119,7 @@ function countedAtScrape(registry: Registry, opts: { name: string; help: string;
     registers: [registry],
     collect() {
       const total = opts.read()
-      // A new source (a new site model) starts again from zero: count from there.
-      this.inc(Math.max(0, total - seen))
+      this.inc(total - seen)
       seen = total
     },
   })

@@ -9,12 +9,13 @@ import { digest, isHashedSecret, verifySecret } from './secret-hash.ts'
 export class SecretVerifier {
   private readonly verified = new Map<string, Buffer>()
 
-  async verify(stored: string, given: string): Promise<boolean> {
+  /** `givenDigest`: digest(given), when the caller has already taken it. */
+  async verify(stored: string, given: string, givenDigest?: Buffer): Promise<boolean> {
     if (!isHashedSecret(stored)) return verifySecret(stored, given)
-    const known = this.verified.get(stored)
-    if (known && timingSafeEqual(known, digest(given))) return true
+    const d = givenDigest ?? digest(given)
+    if (this.knownMatch(stored, d)) return true
     const ok = await verifySecret(stored, given)
-    if (ok) this.verified.set(stored, digest(given))
+    if (ok) this.verified.set(stored, d)
     return ok
   }
 

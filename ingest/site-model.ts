@@ -114,24 +114,24 @@ export class SiteModel {
   async principalForBearer(token: string): Promise<Principal | null> {
     const plain = this.principalForToken(token)
     if (plain || this.hashedTokens.length === 0) return plain
-    const cheap = this.bearerWithoutScrypt(token)
+    const given = digest(token)
+    const cheap = this.bearerWithoutScrypt(given)
     if (cheap !== undefined) return cheap
     return this.bearerPermits.run(async () => {
       // Asked again: a request with the same token may have settled it while this one waited.
-      const settled = this.bearerWithoutScrypt(token)
+      const settled = this.bearerWithoutScrypt(given)
       if (settled !== undefined) return settled
       for (const t of this.hashedTokens) {
         this.bearerChecks.scrypt += 1
-        if (await this.secrets.verify(t.token, token)) return tokenPrincipal(t)
+        if (await this.secrets.verify(t.token, token, given)) return tokenPrincipal(t)
       }
-      this.refusedBearers.add(digest(token))
+      this.refusedBearers.add(given)
       return null
     })
   }
 
-  /** The answer for a bearer token known to match, or null if refused lately; undefined: unknown. */
-  private bearerWithoutScrypt(token: string): Principal | null | undefined {
-    const given = digest(token)
+  /** The answer for a bearer token (its digest) known to match, or null if refused lately; undefined: unknown. */
+  private bearerWithoutScrypt(given: Buffer): Principal | null | undefined {
     const known = this.hashedTokens.find((t) => this.secrets.knownMatch(t.token, given))
     if (known) return tokenPrincipal(known)
     if (!this.refusedBearers.has(given)) return undefined

@@ -1,7 +1,4 @@
-import { RateBuckets } from '../limits/rate-buckets.ts'
-
-/** The limiter's one bucket: all telemetry shares it. */
-const ALL = 0
+import { TokenBucket } from '../limits/rate-buckets.ts'
 
 /**
  * Telemetry messages handled in one event-loop turn; the rest wait for the next turn. About 3 ms
@@ -22,7 +19,7 @@ export type DelayReason = 'rate' | 'turn'
  */
 export class IngressLimiter {
   /** At most 100 ms of budget: a burst after a quiet spell is bounded too. */
-  private readonly bucket: RateBuckets<number>
+  private readonly bucket: TokenBucket
   private waiting: (() => void)[] = []
   /** Index of the next waiting entry: shift() on a long queue would be O(n) per message. */
   private head = 0
@@ -41,7 +38,7 @@ export class IngressLimiter {
     private readonly onDelayed: (reason: DelayReason) => void,
     private readonly perTurn = TELEMETRY_PER_TURN,
   ) {
-    this.bucket = new RateBuckets<number>(perSecond, perSecond / 10, clock)
+    this.bucket = new TokenBucket(perSecond, perSecond / 10, clock)
   }
 
   /** True when one message may go now (nobody is waiting and both budgets allow). */
@@ -51,7 +48,7 @@ export class IngressLimiter {
       this.blockedBy = 'turn'
       return false
     }
-    if (!this.bucket.take(ALL)) {
+    if (!this.bucket.take()) {
       this.blockedBy = 'rate'
       return false
     }
@@ -127,7 +124,7 @@ export class IngressLimiter {
         this.blockedBy = 'turn'
         break
       }
-      if (!this.bucket.take(ALL)) {
+      if (!this.bucket.take()) {
         this.blockedBy = 'rate'
         break
       }

@@ -62,14 +62,14 @@ async function principalFromHeader(opts: AuthOptions, request: FastifyRequest): 
  * still cost one scrypt each, and an honest client would see a slow 401 with no reason given.
  */
 function refuseWhileGuarded({ loginGuard, onRefused }: HttpLoginGuard, address: string): void {
-  if (loginGuard.before(address, '').kind === 'locked') {
+  const verdict = loginGuard.before(address, '')
+  if (verdict.kind === 'locked') {
     onRefused('http_login_lockout', address)
     throw new HttpError('FGW_ERR_LIMIT_LOGIN_LOCKOUT', 429)
   }
-  const waitMs = loginGuard.backoffRemainingMs(address, '')
-  if (waitMs <= 0) return
+  if (verdict.backoffMs <= 0) return
   onRefused('http_login_backoff', address)
-  throw retryLater('FGW_ERR_HTTP_RATE_LIMITED', waitMs)
+  throw retryLater('FGW_ERR_HTTP_RATE_LIMITED', verdict.backoffMs)
 }
 
 /** The caller of an authenticated route; throws 401 if the route was mounted outside the auth scope. */

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ErrorCodes } from '../../ingest/error-codes.ts'
 import type { Hardening } from '../limits/hardening.ts'
 import type { LoginGuard } from '../limits/login-guard.ts'
+import { retryLater } from './http-errors.ts'
 import type { HttpListeners } from './http-listeners.ts'
 
 export interface HttpHardening {
@@ -74,12 +75,10 @@ export function registerHardening(app: FastifyInstance, hardening: HttpHardening
   app.addHook('onRequest', async (request, reply) => {
     if (!http.requestsPerAddress.take(request.ip)) {
       reporter.hit('http_request_rate', request.ip)
-      const retryAfter = http.requestsPerAddress.secondsUntilNext(request.ip)
-      return reply.code(429).header('retry-after', String(retryAfter)).send({
-        error: 'FGW_ERR_HTTP_RATE_LIMITED',
-        message: ErrorCodes.FGW_ERR_HTTP_RATE_LIMITED,
-        requestId: request.id,
-      })
+      throw retryLater(
+        'FGW_ERR_HTTP_RATE_LIMITED',
+        http.requestsPerAddress.secondsUntilNext(request.ip) * 1000,
+      )
     }
     if (request.method === 'OPTIONS' && request.headers.origin) return preflight(request, reply, allowed)
     return undefined

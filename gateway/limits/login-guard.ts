@@ -7,7 +7,13 @@ export interface LoginGuardOptions {
   clock: { now(): number }
 }
 
-export type LoginVerdict = { kind: 'check'; delayMs: number } | { kind: 'locked'; key: string }
+/**
+ * `delayMs`: how long MQTT holds the answer back; `backoffMs`: how long the back-off after the last
+ * failure still runs (for HTTP, which refuses with 429 and Retry-After meanwhile instead).
+ */
+export type LoginVerdict =
+  | { kind: 'check'; delayMs: number; backoffMs: number }
+  | { kind: 'locked'; key: string }
 
 interface Failures {
   count: number
@@ -33,28 +39,15 @@ export class LoginGuard {
   before(address: string, username: string): LoginVerdict {
     const now = this.opts.clock.now()
     let worst = 0
+    let backoffMs = 0
     for (const key of keysOf(address, username)) {
       const f = this.current(key, now)
       if (!f) continue
       if (f.lockedUntil > now) return { kind: 'locked', key }
       worst = Math.max(worst, f.count)
+      backoffMs = Math.max(backoffMs, f.last + this.delayFor(f.count) - now)
     }
-    return { kind: 'check', delayMs: this.delayFor(worst) }
-  }
-
-  /**
-   * How long the back-off after the key's last failure still runs (0: none). For HTTP, which
-   * refuses with 429 and Retry-After meanwhile instead of holding the answer back as MQTT does.
-   * Lockout is `before`'s business.
-   */
-  backoffRemainingMs(address: string, username: string): number {
-    const now = this.opts.clock.now()
-    let remaining = 0
-    for (const key of keysOf(address, username)) {
-      const f = this.current(key, now)
-      if (f) remaining = Math.max(remaining, f.last + this.delayFor(f.count) - now)
-    }
-    return remaining
+    return { kind: 'check', delayMs: this.delayFor(worst), backoffMs }
   }
 
   /** Counts a failure; true when it locked a key out just now. */

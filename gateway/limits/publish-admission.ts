@@ -33,8 +33,8 @@ export function admitPublish(hardening: Hardening, client: Client, who: string, 
   if (topic.endsWith('/event') || topic.endsWith('/status')) {
     // Spends a token when there is one, never books one ahead: a flood of these can neither wait
     // nor run the buckets into a debt that would hold back the device's (or address's) telemetry.
-    mqtt.publishesPerClient.reserve(client, 0)
-    mqtt.publishesPerAddress.reserve(address, 0)
+    mqtt.publishesPerClient.take(client)
+    mqtt.publishesPerAddress.take(address)
     return { waitMs: 0, slowed: null }
   }
   const byClient = mqtt.publishesPerClient.reserve(client, MAX_PUBLISH_WAIT_MS)

@@ -68,7 +68,9 @@ describe('/docs', () => {
     expect(guarded.length).toBeGreaterThan(5)
     for (const op of guarded)
       expect(Object.keys(op.responses), op.summary).toEqual(expect.arrayContaining(['401', '429']))
-    expect(doc.components.responses.TooManyRequests.headers['Retry-After']).toBeDefined()
+    expect(doc.components.responses.TooManyRequests.headers['Retry-After']).toEqual({
+      schema: { type: 'integer', minimum: 1 },
+    })
   })
 
   it('When /docs is fetched, then request schemas come from zod and every $ref resolves', async () => {

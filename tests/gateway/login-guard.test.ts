@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { LoginGuard } from '../../gateway/limits/login-guard.ts'
+import { LoginGuard, type LoginVerdict } from '../../gateway/limits/login-guard.ts'
 import { RateBuckets } from '../../gateway/limits/rate-buckets.ts'
 import { ManualClock } from '../../simulators/runner/manual-clock.ts'
 
 function guard(clock: { now(): number }) {
   return new LoginGuard({ backoffAfter: 3, lockoutAfter: 6, lockoutMs: 60_000, clock })
 }
+
+const backoffOf = (v: LoginVerdict) => (v.kind === 'check' ? v.backoffMs : -1)
 
 describe('LoginGuard', () => {
   it('When failures pass the back-off threshold, then the delay doubles, and at the lockout threshold the key is locked', () => {
@@ -22,7 +24,7 @@ describe('LoginGuard', () => {
     expect(g.before('10.0.0.9', 'ta-12-smoke-01').kind).toBe('locked')
     // The same address is locked for every username; another address is not touched.
     expect(g.before('10.0.0.9', 'someone-else').kind).toBe('locked')
-    expect(g.before('10.0.0.7', 'ta-12-smoke-01')).toEqual({ kind: 'check', delayMs: 0 })
+    expect(g.before('10.0.0.7', 'ta-12-smoke-01')).toEqual({ kind: 'check', delayMs: 0, backoffMs: 0 })
   })
 
   it('When the lockout period has passed, then the key is open again and its failures are forgotten', () => {
@@ -32,10 +34,10 @@ describe('LoginGuard', () => {
     clock.advanceTo(59_999)
     expect(g.before('10.0.0.9', 'x').kind).toBe('locked')
     clock.advanceTo(60_001)
-    expect(g.before('10.0.0.9', 'x')).toEqual({ kind: 'check', delayMs: 0 })
+    expect(g.before('10.0.0.9', 'x')).toEqual({ kind: 'check', delayMs: 0, backoffMs: 0 })
     // A new failure starts counting from one again: no back-off yet.
     g.failed('10.0.0.9', 'x')
-    expect(g.before('10.0.0.9', 'x')).toEqual({ kind: 'check', delayMs: 0 })
+    expect(g.before('10.0.0.9', 'x')).toEqual({ kind: 'check', delayMs: 0, backoffMs: 0 })
   })
 
   it('When a username logs in at an address, then only its own failures there are cleared, not the address', () => {
@@ -45,24 +47,28 @@ describe('LoginGuard', () => {
     g.failed('10.0.0.9', 'ta-20-sprinkler-01')
     g.succeeded('10.0.0.9', 'ta-20-sprinkler-01')
     // The address still carries all five failures: 250 ms * 2^(5-3).
-    expect(g.before('10.0.0.9', 'ta-20-sprinkler-01')).toEqual({ kind: 'check', delayMs: 1_000 })
+    expect(g.before('10.0.0.9', 'ta-20-sprinkler-01')).toEqual({
+      kind: 'check',
+      delayMs: 1_000,
+      backoffMs: 1_000,
+    })
   })
 
   it('When a key is in back-off, then the rest of it counts from the last failure, and runs out', () => {
     const clock = new ManualClock(0)
     const g = guard(clock)
     for (let i = 0; i < 2; i++) g.failed('10.0.0.9', '')
-    expect(g.backoffRemainingMs('10.0.0.9', '')).toBe(0)
+    expect(backoffOf(g.before('10.0.0.9', ''))).toBe(0)
     clock.advanceTo(10_000)
     g.failed('10.0.0.9', '')
     g.failed('10.0.0.9', '')
     // Four failures, three before the back-off: 500 ms from the last one.
-    expect(g.backoffRemainingMs('10.0.0.9', '')).toBe(500)
+    expect(backoffOf(g.before('10.0.0.9', ''))).toBe(500)
     clock.advanceTo(10_400)
-    expect(g.backoffRemainingMs('10.0.0.9', '')).toBe(100)
-    expect(g.backoffRemainingMs('10.0.0.7', '')).toBe(0)
+    expect(backoffOf(g.before('10.0.0.9', ''))).toBe(100)
+    expect(backoffOf(g.before('10.0.0.7', ''))).toBe(0)
     clock.advanceTo(10_500)
-    expect(g.backoffRemainingMs('10.0.0.9', '')).toBe(0)
+    expect(backoffOf(g.before('10.0.0.9', ''))).toBe(0)
   })
 })
 
