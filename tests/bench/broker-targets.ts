@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type ChildGroup, freePort, type Spawned, waitForTcp } from './child-processes.ts'
+import { waitForListening } from '../support/free-port.ts'
+import { type ChildGroup, freePort, type Spawned } from './child-processes.ts'
 
 /**
  * `aedes-echo` is bare aedes that answers each device event with an alert message and does nothing
@@ -58,7 +59,12 @@ export async function startTarget(name: TargetName, ctx: BenchContext, label: st
     ]
     writeFileSync(conf, `${[...lines, 'log_type error', 'log_type warning', 'user root'].join('\n')}\n`)
     const p = ctx.group.spawn(label, MOSQUITTO, ['-c', conf], { cwd: ctx.dir })
-    await waitForTcp(port, START_TIMEOUT_MS, p.alive)
+    await waitForListening({
+      what: 'mosquitto',
+      port,
+      timeoutMs: START_TIMEOUT_MS,
+      exited: () => (p.alive() ? null : 'an exit'),
+    })
     return { name, process: p, url, http: null }
   }
   const httpPort = await freePort()

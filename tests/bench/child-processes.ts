@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream, type WriteStream } from 'node:fs'
-import net from 'node:net'
 import { join } from 'node:path'
 
 export { freePort } from '../support/free-port.ts'
@@ -126,21 +125,4 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
-}
-
-/** Resolves once a TCP connection to 127.0.0.1:port succeeds. */
-export async function waitForTcp(port: number, timeoutMs: number, alive: () => boolean): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (Date.now() < end && alive()) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port }, () => {
-        socket.destroy()
-        resolve(true)
-      })
-      socket.once('error', () => resolve(false))
-    })
-    if (ok) return
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`nothing accepts connections on 127.0.0.1:${port}`)
 }

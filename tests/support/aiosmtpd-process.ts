@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from './free-port.ts'
+import { freePort, waitForListening } from './free-port.ts'
 
 // Debian's interpreter, not whatever `python3` is first on PATH (pyenv and the like lack the module).
 export const PYTHON3 = '/usr/bin/python3'
@@ -57,7 +56,7 @@ async function launch(dir: string, port: number): Promise<AiosmtpdProcess> {
     clearTimeout(timer)
   }
   try {
-    await waitForPort(host, port, () => child.exitCode, 10_000)
+    await waitForListening({ what: 'aiosmtpd', host, port, timeoutMs: 10_000, exited: () => child.exitCode })
   } catch (err) {
     await kill()
     throw new Error(`${(err as Error).message}\n${stderr}`)
@@ -71,33 +70,6 @@ async function launch(dir: string, port: number): Promise<AiosmtpdProcess> {
       rmSync(dir, { recursive: true, force: true })
     },
   }
-}
-
-async function waitForPort(
-  host: string,
-  port: number,
-  exitCode: () => number | null,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs
-  while (performance.now() < deadline) {
-    const code = exitCode()
-    if (code !== null) throw new Error(`aiosmtpd exited with ${code}`)
-    if (await accepts(host, port)) return
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error(`aiosmtpd did not listen on ${host}:${port} within ${timeoutMs} ms`)
-}
-
-function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, host)
-    socket.once('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
 }
 
 export const aiosmtpdInstalled = (): boolean => existsSync(PYTHON3) && existsSync(AIOSMTPD)

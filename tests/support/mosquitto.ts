@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from './free-port.ts'
+import { freePort, waitForListening } from './free-port.ts'
 
 const MOSQUITTO = '/usr/sbin/mosquitto'
 
@@ -44,31 +43,10 @@ export async function startMosquitto(): Promise<RunningMosquitto> {
     rmSync(dir, { recursive: true, force: true })
   }
   try {
-    await waitForPort(port, child, 10_000)
+    await waitForListening({ what: 'mosquitto', port, timeoutMs: 10_000, exited: () => child.exitCode })
   } catch (err) {
     await stop()
     throw new Error(`${(err as Error).message}\n${stderr.join('')}`)
   }
   return { url: `mqtt://127.0.0.1:${port}`, port, stop }
-}
-
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs
-  while (performance.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`mosquitto exited with ${child.exitCode}`)
-    if (await accepts(port)) return
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error(`mosquitto did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`)
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1')
-    socket.once('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
 }
