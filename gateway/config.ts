@@ -57,5 +57,10 @@ export function parseGatewayEnv(env: NodeJS.ProcessEnv): GatewayEnv {
   const parsed = GatewayEnv.safeParse(env)
   if (parsed.success) return parsed.data
   const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
-  throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  throw new Error(configErrorMessage(problems))
+}
+
+/** The words of a configuration refused at start-up: one problem per indented line. */
+export function configErrorMessage(problems: string[]): string {
+  return `invalid configuration:\n  ${problems.join('\n  ')}`
 }

@@ -16,7 +16,7 @@ import { createNotifier, type Notifier } from '../alerting/notify/notifier.ts'
 import type { PushSubscriptions } from '../alerting/notify/push-subscriptions.ts'
 import { FirewatchError } from '../ingest/error-codes.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
-import type { GatewayEnv } from './config.ts'
+import { configErrorMessage, type GatewayEnv } from './config.ts'
 import type { AckLinkService } from './http/ack-link-routes.ts'
 import type { ContactsService } from './http/contacts-routes.ts'
 import type { PushService } from './http/push-routes.ts'
@@ -113,8 +113,7 @@ export function checkSmsTemplates(env: GatewayEnv, site: SiteModel): void {
       `ALIYUN_TEMPLATE_CODE: no template code for ${template} in ${locale} ` +
       `(give ${template}.${locale}=CODE, ${template}=CODE or a default CODE)`,
   )
-  if (problems.length > 0)
-    throw new FirewatchError('FGW_ERR_CONFIG', `invalid configuration:\n  ${problems.join('\n  ')}`)
+  if (problems.length > 0) throw new FirewatchError('FGW_ERR_CONFIG', configErrorMessage(problems))
 }
 
 function pushService(subs: PushSubscriptions, enabled: boolean, dataDir: string): PushService {

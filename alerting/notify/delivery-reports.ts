@@ -80,8 +80,9 @@ export function applyHeldReports(
   for (const held of ctx.held.take(job.channel, providerId)) {
     const current = ctx.outbox.get(job.id)
     if (!current) break
-    if (applyReport(ctx, current, held.report, now) === 'moved-on') movedOn = true
-    ctx.metrics.heldReport(job.channel, 'applied')
+    const outcome = applyReport(ctx, current, held.report, now)
+    if (outcome === 'moved-on') movedOn = true
+    if (outcome !== 'ignored') ctx.metrics.heldReport(job.channel, 'applied')
   }
   return movedOn
 }
@@ -89,13 +90,16 @@ export function applyHeldReports(
 function hold(ctx: NotifyContext, report: DeliveryReport, now: number): void {
   ctx.held.add(report, now)
   ctx.metrics.heldReport(report.channel, 'held')
+  if (ctx.held.count() <= MAX_HELD_REPORTS) return
   const dropped = ctx.held.takeBeyond(MAX_HELD_REPORTS)
   if (dropped.length > 0) lost(ctx, dropped, 'dropped')
 }
 
-/** Reports whose message never turned up: counted, and logged once per batch. */
+/** Reports whose message never turned up: counted (one call per channel), and logged once per batch. */
 function lost(ctx: NotifyContext, reports: HeldReport[], why: 'expired' | 'dropped'): void {
-  for (const { report } of reports) ctx.metrics.heldReport(report.channel, why)
+  const perChannel = new Map<ChannelKind, number>()
+  for (const { report } of reports) perChannel.set(report.channel, (perChannel.get(report.channel) ?? 0) + 1)
+  for (const [channel, n] of perChannel) ctx.metrics.heldReport(channel, why, n)
   const sample = reports
     .slice(0, 10)
     .map(({ report }) => ({ providerId: report.providerId, status: report.status }))

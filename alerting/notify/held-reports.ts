@@ -27,23 +27,17 @@ export class HeldReports {
 
   /** The reports held for a message id, oldest first, removed from the table. */
   take(channel: ChannelKind, providerId: string): HeldReport[] {
-    const rows = this.s.of.all(providerId, channel) as Row[]
-    if (rows.length > 0) this.s.removeOf.run(providerId, channel)
-    return rows.map(fromRow)
+    return oldestFirst(this.s.takeOf.all(providerId, channel) as Row[])
   }
 
   /** Reports received before `before`, removed from the table. */
   takeOlderThan(before: number): HeldReport[] {
-    const rows = this.s.older.all(before) as Row[]
-    if (rows.length > 0) this.s.removeOlder.run(before)
-    return rows.map(fromRow)
+    return oldestFirst(this.s.takeOlder.all(before) as Row[])
   }
 
-  /** The oldest reports beyond the newest `keep`, removed from the table. */
+  /** The oldest reports beyond the newest `keep`, oldest first, removed from the table. */
   takeBeyond(keep: number): HeldReport[] {
-    const rows = this.s.beyond.all(keep) as Row[]
-    for (const row of rows) this.s.remove.run(row.id)
-    return rows.map(fromRow)
+    return oldestFirst(this.s.takeBeyond.all(keep) as Row[])
   }
 
   count(): number {
@@ -61,16 +55,21 @@ function fromRow(row: Row): HeldReport {
   return { id: row.id, report: JSON.parse(row.report) as DeliveryReport, receivedAt: row.received_at }
 }
 
+/** DELETE ... RETURNING gives its rows in no promised order: sorted by id (arrival order). */
+function oldestFirst(rows: Row[]): HeldReport[] {
+  return rows.sort((a, b) => a.id - b.id).map(fromRow)
+}
+
 function statements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql)
   return {
     add: p('INSERT INTO notify_held_reports (channel, provider_id, report, received_at) VALUES (?, ?, ?, ?)'),
-    of: p('SELECT * FROM notify_held_reports WHERE provider_id = ? AND channel = ? ORDER BY id'),
-    removeOf: p('DELETE FROM notify_held_reports WHERE provider_id = ? AND channel = ?'),
-    older: p('SELECT * FROM notify_held_reports WHERE received_at < ? ORDER BY id'),
-    removeOlder: p('DELETE FROM notify_held_reports WHERE received_at < ?'),
-    beyond: p('SELECT * FROM notify_held_reports ORDER BY id DESC LIMIT -1 OFFSET ?'),
-    remove: p('DELETE FROM notify_held_reports WHERE id = ?'),
+    takeOf: p('DELETE FROM notify_held_reports WHERE provider_id = ? AND channel = ? RETURNING *'),
+    takeOlder: p('DELETE FROM notify_held_reports WHERE received_at < ? RETURNING *'),
+    takeBeyond: p(
+      'DELETE FROM notify_held_reports WHERE id IN ' +
+        '(SELECT id FROM notify_held_reports ORDER BY id DESC LIMIT -1 OFFSET ?) RETURNING *',
+    ),
     count: p('SELECT count(*) AS n FROM notify_held_reports'),
   }
 }

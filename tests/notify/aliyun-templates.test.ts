@@ -57,7 +57,6 @@ async function start(templateCode: string) {
 
 describe('Aliyun template codes', () => {
   it('When codes are given by template id, then every id the gateway sends without one is named, per language', () => {
-    expect(TEMPLATE_IDS).toEqual(['FW_ALERT', 'FW_DIGEST', 'FW_ALL_CLEAR', 'FW_NOTICE'])
     const byId = 'FW_ALERT=SMS_1,FW_DIGEST=SMS_2,FW_NOTICE=SMS_4'
     expect(missingAliyunTemplates(byId, TEMPLATE_IDS, ['zh-CN', 'en'])).toEqual([
       { template: 'FW_ALL_CLEAR', locale: 'zh-CN' },
@@ -72,13 +71,13 @@ describe('Aliyun template codes', () => {
 
   it('When a contact reads a language the codes leave out, then the gateway does not start and names the template and language', async () => {
     const zhOnly = TEMPLATE_IDS.map((id, i) => `${id}.zh-CN=SMS_${i + 1}`).join(',')
-    await expect(start(`${zhOnly},FW_ALERT.en=SMS_9`)).rejects.toMatchObject({
-      code: 'FGW_ERR_CONFIG',
-      message: expect.stringMatching(/FW_DIGEST in en[\s\S]*FW_ALL_CLEAR in en[\s\S]*FW_NOTICE in en/),
-    })
-    await expect(start(`${zhOnly},FW_ALERT.en=SMS_9`)).rejects.toThrow(
+    const err = await start(`${zhOnly},FW_ALERT.en=SMS_9`).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'FGW_ERR_CONFIG' })
+    const { message } = err as Error
+    expect(message).toMatch(
       /^invalid configuration:\n {2}ALIYUN_TEMPLATE_CODE: no template code for FW_DIGEST in en/,
     )
+    expect(message).toMatch(/FW_DIGEST in en[\s\S]*FW_ALL_CLEAR in en[\s\S]*FW_NOTICE in en/)
   })
 
   it('When every template has a code in the site language and the contact language (or a default), then the gateway starts', async () => {
