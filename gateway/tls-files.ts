@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { TlsOptions } from 'node:tls'
+import { configErrorMessage } from './config.ts'
 import { type SecurityEnv, tlsConfigured } from './security-config.ts'
 
 export interface TlsFiles {
@@ -39,6 +40,6 @@ function readPem(variable: string, file: string): Buffer {
     if (!pem.includes('-----BEGIN')) throw new Error('not a PEM file')
     return pem
   } catch (err) {
-    throw new Error(`invalid configuration:\n  ${variable}: cannot read ${file}: ${(err as Error).message}`)
+    throw new Error(configErrorMessage([`${variable}: cannot read ${file}: ${(err as Error).message}`]))
   }
 }
