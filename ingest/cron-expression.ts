@@ -56,8 +56,12 @@ export class CronError extends Error {
 
 /** A parsed expression. Build it with readCron (or cronOf after the site file was validated). */
 export class CronSchedule {
+  /** Sorted, for nextAfter's walk through a day. */
   private readonly minutes: number[]
   private readonly hours: number[]
+  /** The same values as sets, for matchesFields (watch look-backs match minute by minute). */
+  private readonly minuteSet: ReadonlySet<number>
+  private readonly hourSet: ReadonlySet<number>
   private readonly monthDays: ReadonlySet<number>
   private readonly months: ReadonlySet<number>
   private readonly weekdays: ReadonlySet<number>
@@ -78,6 +82,8 @@ export class CronSchedule {
     ]
     this.minutes = minute
     this.hours = hour
+    this.minuteSet = new Set(minute)
+    this.hourSet = new Set(hour)
     this.monthDays = new Set(monthDay)
     this.months = new Set(month)
     this.weekdays = new Set(weekday.map((d) => d % 7))
@@ -87,9 +93,7 @@ export class CronSchedule {
   /** True when the expression fires in the local minute with these fields. */
   matchesFields(t: WallFields): boolean {
     return (
-      this.minutes.includes(t.minute) &&
-      this.hours.includes(t.hour) &&
-      this.dayMatches(t.month, t.day, t.weekday)
+      this.minuteSet.has(t.minute) && this.hourSet.has(t.hour) && this.dayMatches(t.month, t.day, t.weekday)
     )
   }
 

@@ -1,4 +1,5 @@
 import { type ScheduledTask, schedule, type TaskContext } from 'node-cron'
+import { CronCursor } from '../../ingest/cron-cursor.ts'
 import { cronOf } from '../../ingest/cron-expression.ts'
 import type { Clock, Logger } from '../deps.ts'
 
@@ -39,9 +40,13 @@ export interface CronJobsDeps {
 export function startCronJobs(jobs: readonly CronJob[], deps: CronJobsDeps): CronJobs {
   // Runs in flight, so that stop() lets them finish before the caller closes the database.
   const running = new Set<Promise<void>>()
-  // `next`: the job's next start (nextAfter), so a local minute repeated by a fall-back change runs
-  // once and one skipped by a spring-forward change runs when it is moved to, as for the windows.
-  const state = jobs.map((job) => ({ job, cron: cronOf(job.cron), next: Number.NaN, busy: false }))
+  // Each job's cursor knows its next start, as for the windows; the first wake-up includes its own
+  // minute (looks back 1 ms before it).
+  const state = jobs.map((job) => ({
+    job,
+    cursor: new CronCursor(cronOf(job.cron), deps.timezone, 1),
+    busy: false,
+  }))
   const call = async (entry: (typeof state)[number]) => {
     entry.busy = true
     try {
@@ -55,11 +60,8 @@ export function startCronJobs(jobs: readonly CronJob[], deps: CronJobsDeps): Cro
   const wake = (context: TaskContext) => {
     const minute = Math.floor(context.date.getTime() / MINUTE_MS) * MINUTE_MS
     for (const entry of state) {
-      if (Number.isNaN(entry.next)) entry.next = entry.cron.nextAfter(minute - 1, deps.timezone)
-      if (entry.next > minute) continue
       // Due (or overdue after a blocked event loop): runs once, then waits for its next start.
-      entry.next = entry.cron.nextAfter(minute, deps.timezone)
-      if (entry.busy) continue
+      if (!entry.cursor.dueOnce(minute) || entry.busy) continue
       const run = call(entry)
       running.add(run)
       void run.finally(() => running.delete(run))

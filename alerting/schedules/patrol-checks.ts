@@ -1,5 +1,6 @@
 import type { Patrol } from '../../ingest/schedule-schema.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
+import { toWall } from '../../ingest/wall-clock.ts'
 import type { AlertSignal, AlertTransition } from '../alert.ts'
 import { isoTime } from '../clock-iso.ts'
 import type { Logger } from '../deps.ts'
@@ -8,7 +9,7 @@ import { CHECK_ID_PREFIX, type PatrolLinks } from './patrol-links.ts'
 import type { PatrolCheckRow, PatrolStore } from './patrol-store.ts'
 import { textsFor } from './schedule-texts.ts'
 import { periodAt } from './watch-periods.ts'
-import { toWall, wallText } from './zone-clock.ts'
+import { wallText } from './zone-clock.ts'
 
 /** The rule of the supervisory alert a missed check raises. */
 export const PATROL_MISSED_RULE = 'duty.patrol_missed'

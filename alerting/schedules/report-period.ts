@@ -1,13 +1,5 @@
-import {
-  DAY_MS,
-  fromWall,
-  parseWall,
-  toWall,
-  wallDate,
-  wallDayStart,
-  wallFields,
-  wallMonthStart,
-} from './zone-clock.ts'
+import { DAY_MS, fromWall, toWall, wallFields } from '../../ingest/wall-clock.ts'
+import { parseWall, wallDate, wallDayStart, wallMonthStart } from './zone-clock.ts'
 
 export type ReportKind = 'daily' | 'monthly'
 

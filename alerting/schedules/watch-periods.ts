@@ -1,6 +1,7 @@
 import { cronOf } from '../../ingest/cron-expression.ts'
 import type { Watch } from '../../ingest/schedule-schema.ts'
-import { DAY_MS, fromWall, parseWall, toWall } from './zone-clock.ts'
+import { DAY_MS, fromWall, toWall } from '../../ingest/wall-clock.ts'
+import { parseWall } from './zone-clock.ts'
 
 const MINUTE_MS = 60_000
 

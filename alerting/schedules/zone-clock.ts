@@ -4,8 +4,6 @@
 
 import { DAY_MS } from '../../ingest/wall-clock.ts'
 
-export { DAY_MS, fromWall, toWall, type WallFields, wallFields } from '../../ingest/wall-clock.ts'
-
 /** Local midnight (wall) of the day holding `wall`. */
 export function wallDayStart(wall: number): number {
   return Math.floor(wall / DAY_MS) * DAY_MS

@@ -1,4 +1,5 @@
-import { type CronSchedule, cronOf } from '../../ingest/cron-expression.ts'
+import { CronCursor } from '../../ingest/cron-cursor.ts'
+import { cronOf } from '../../ingest/cron-expression.ts'
 import type { ScheduledWindow } from '../../ingest/fire-schema.ts'
 
 /** The first tick looks back this far: a restart does not reopen a window opened before it. */
@@ -12,14 +13,13 @@ const FIRST_LOOK_BACK_MS = 1000
  * the ones that have come.
  */
 export class WindowSchedule {
-  private readonly entries: { window: ScheduledWindow; cron: CronSchedule; next: number }[]
-  private started = false
+  private readonly entries: { window: ScheduledWindow; cursor: CronCursor }[]
 
-  constructor(
-    windows: readonly ScheduledWindow[],
-    private readonly timezone: string,
-  ) {
-    this.entries = windows.map((window) => ({ window, cron: cronOf(window.cron), next: Number.NaN }))
+  constructor(windows: readonly ScheduledWindow[], timezone: string) {
+    this.entries = windows.map((window) => ({
+      window,
+      cursor: new CronCursor(cronOf(window.cron), timezone, FIRST_LOOK_BACK_MS),
+    }))
   }
 
   /**
@@ -27,19 +27,9 @@ export class WindowSchedule {
    * `maxCatchUpMs` before now are skipped (a stalled process does not replay a day of windows).
    */
   due(now: number, maxCatchUpMs = 120_000): { window: ScheduledWindow; at: number }[] {
-    if (!this.started) {
-      this.started = true
-      for (const e of this.entries) e.next = e.cron.nextAfter(now - FIRST_LOOK_BACK_MS, this.timezone)
-    }
     const fired: { window: ScheduledWindow; at: number }[] = []
-    for (const e of this.entries) {
-      if (e.next > now) continue
-      if (e.next < now - maxCatchUpMs) e.next = e.cron.nextAfter(now - maxCatchUpMs - 1, this.timezone)
-      while (e.next <= now) {
-        fired.push({ window: e.window, at: e.next })
-        e.next = e.cron.nextAfter(e.next, this.timezone)
-      }
-    }
+    for (const e of this.entries)
+      for (const at of e.cursor.due(now, maxCatchUpMs)) fired.push({ window: e.window, at })
     return fired.sort((a, b) => a.at - b.at)
   }
 }

@@ -1,14 +1,15 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import pino from 'pino'
-import { afterEach, describe, expect, it } from 'vitest'
-import type { AlertLifecycle } from '../../alerting/alert-lifecycle.ts'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createAlertLifecycle } from '../../alerting/alert-lifecycle.ts'
 import { AlertStore } from '../../alerting/alert-store.ts'
-import type { Engine } from '../../alerting/engine.ts'
+import { createEngine } from '../../alerting/engine.ts'
 import { GatewayEnv } from '../../gateway/config.ts'
 import { LiveState } from '../../gateway/live-state.ts'
 import { type LiveEvent, LiveStream } from '../../gateway/live-stream.ts'
-import type { Notifications } from '../../gateway/notify-wiring.ts'
+import { createGatewayMetrics } from '../../gateway/metrics.ts'
+import { createNotifications } from '../../gateway/notify-wiring.ts'
 import { createSchedules } from '../../gateway/schedule-wiring.ts'
 import { NIGHT_WATCH, watchEstate } from '../schedules/watch-estate.ts'
 import { tempDataDir } from '../support/gateway-launcher.ts'
@@ -22,6 +23,7 @@ const utc = (iso: string) => Date.parse(iso)
 let cleanup: (() => void)[] = []
 
 afterEach(() => {
+  vi.useRealTimers()
   for (const c of cleanup.reverse()) c()
   cleanup = []
 })
@@ -38,14 +40,38 @@ function wire() {
     () => liveStream.close(),
     () => store.close(),
   )
+  // The real engine, alert lifecycle and notifications on the temp SQLite store, as gateway.ts wires
+  // them (without the fire layer and MQTT, which the watch does not reach).
+  const log = pino({ level: 'silent' })
+  const notify = createNotifications(env, {
+    store,
+    site,
+    clock,
+    log,
+    metrics: createGatewayMetrics(),
+    acknowledge: (id, actor, note) => lifecycle.acknowledge(id, actor, note),
+  })
+  const lifecycle = createAlertLifecycle({
+    store,
+    site,
+    clock,
+    log,
+    withinTransaction: notify.notifier.withinTransaction,
+    onTransition: (t) => {
+      live.alertChanged(t)
+      liveStream.alertChanged(t)
+      notify.notifier.afterTransition(t)
+    },
+  })
+  const engine = createEngine({ site, clock, emit: (signal) => lifecycle.apply(signal), log })
   const schedules = createSchedules(env, {
     site,
     store,
     clock,
-    log: pino({ level: 'silent' }),
-    engine: { retune: () => {} } as unknown as Engine,
-    lifecycle: { apply: () => null } as unknown as AlertLifecycle,
-    notify: { channels: new Map(), notifier: { pushSubscriptions: undefined } } as unknown as Notifications,
+    log,
+    engine,
+    lifecycle,
+    notify,
     live,
     liveStream,
   })
@@ -105,12 +131,14 @@ describe('a heightened watch on the wall', () => {
     ])
   })
 
-  it('When a building changes with no client connected, then nothing is queued for later', async () => {
+  it('When a building changes with no client connected, then nothing is queued for later', () => {
+    // The stream's frame timer is fake: "nothing later" is checked well past its 5 ms frame.
+    vi.useFakeTimers()
     const { liveStream } = wire()
     liveStream.buildingChanged('tower-a')
     const brigade = wall(liveStream, null)
-    await brigade.next('snapshot')
-    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(brigade.events.splice(0).map((e) => e.event)).toEqual(['snapshot'])
+    vi.advanceTimersByTime(1_000)
     expect(brigade.events).toEqual([])
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { activeWatches } from '../../alerting/schedules/watch-periods.ts'
 import { WindowSchedule } from '../../alerting/windows/window-schedule.ts'
-import { parseSite } from '../../ingest/load-site.ts'
+import { watchEstate } from './watch-estate.ts'
 
 // One cron reader (ingest/cron-expression.ts) for the whole site file: an expression written as a
 // heightened watch's start and as a scheduled test window's start means the same minutes.
@@ -11,20 +11,15 @@ const iso = (ms: number) => new Date(ms).toISOString()
 const MINUTE = 60_000
 
 function site(timezone: string, cron: string) {
-  return parseSite(`
-site: { name: Cron Estate, timezone: ${timezone} }
-buildings:
-  - { id: tower-a, name: Tower A, floors: 20 }
-devices:
-  - { id: smoke-a, building: tower-a, floor: 3, zone: 3-east, kind: smoke_detector, label: Corridor, secret: secret-smoke-a }
-schedules:
-  watches:
-    - { id: w, name: W, cron: "${cron}", hours: 0.5 }
-fire:
+  return watchEstate(
+    timezone,
+    `    - { id: w, name: W, cron: "${cron}", hours: 0.5 }`,
+    `fire:
   windows:
     schedule:
       - { id: t, building: tower-a, reason: test, cron: "${cron}", durationMin: 30 }
-`)
+`,
+  )
 }
 
 /** Virtual time, minute by minute: when the watch starts and when the window schedule fires. */

@@ -1,7 +1,10 @@
 import { parseSite } from '../../ingest/load-site.ts'
 
-/** Two towers with a corridor smoke detector each, in `timezone`, with the given watch list. */
-export function watchEstate(timezone: string, watches: string) {
+/**
+ * Two towers with a corridor smoke detector each, in `timezone`, with the given watch list and
+ * optional further top-level sections (`extra`, YAML at column 0, e.g. a `fire:` block).
+ */
+export function watchEstate(timezone: string, watches: string, extra = '') {
   return parseSite(`
 site: { name: Watch Estate, timezone: ${timezone} }
 buildings:
@@ -13,7 +16,7 @@ devices:
 schedules:
   watches:
 ${watches}
-`)
+${extra}`)
 }
 
 /** Tower A's night watch, 20:00 to 06:00, with a lower smoke pre-alarm threshold. */
