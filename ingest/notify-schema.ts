@@ -163,7 +163,7 @@ function checkLevels(
       }
     })
     for (const building of covered) {
-      const reached = reachedIn(level.targets, contacts, building)
+      const reached = reachedIn(level.targets, (id) => contacts.get(id), building)
       if (reached.length === 0) issue(ctx, at('targets'), `level ${j + 1} reaches nobody in ${building}`)
       const lastFireLevel = j === policy.levels.length - 1 && (policy.classes ?? ['fire']).includes('fire')
       if (lastFireLevel && !reached.some((c) => FIRE_LAST_RESORT_ROLES.includes(c.role))) {
@@ -178,9 +178,13 @@ function checkLevels(
 }
 
 /** Targets of a level that receive alerts of the building. */
-export function reachedIn(targets: readonly string[], contacts: Map<string, Contact>, building: string) {
+export function reachedIn(
+  targets: readonly string[],
+  contact: (id: string) => Contact | undefined,
+  building: string,
+) {
   return targets
-    .map((id) => contacts.get(id))
+    .map(contact)
     .filter((c): c is Contact => c !== undefined && (!c.buildings || c.buildings.includes(building)))
 }
 

@@ -4,6 +4,7 @@ import { digest, isHashedSecret, sameDigest, verifySecret } from './secret-hash.
 /** A well-formed hash (zero salt, zero key) that no password derives; checked for unknown usernames. */
 const UNKNOWN_USER_HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
 
+import type { Contact } from './notify-schema.ts'
 import type { ApiToken, Building, Device, SiteFile } from './site-schema.ts'
 
 /**
@@ -45,6 +46,7 @@ export class SiteModel {
   readonly devices: readonly Device[]
   private readonly buildingById: Map<string, Building>
   private readonly deviceById: Map<string, Device>
+  private readonly contactById: Map<string, Contact>
   private readonly tokenByName: Map<string, ApiToken>
   private readonly tokenByValue: Map<string, ApiToken>
   /** Tokens stored as hashes cannot be looked up by value; a bearer token is tried against each. */
@@ -71,6 +73,7 @@ export class SiteModel {
     this.devices = file.devices
     this.buildingById = new Map(file.buildings.map((b) => [b.id, b]))
     this.deviceById = new Map(file.devices.map((d) => [d.id, d]))
+    this.contactById = new Map(file.contacts.map((c) => [c.id, c]))
     this.tokenByName = new Map(file.apiTokens.map((t) => [t.name, t]))
     const plainTokens = file.apiTokens.filter((t) => !isHashedSecret(t.token))
     this.tokenByValue = new Map(plainTokens.map((t) => [t.token, t]))
@@ -79,6 +82,10 @@ export class SiteModel {
 
   building(id: string): Building | undefined {
     return this.buildingById.get(id)
+  }
+
+  contact(id: string): Contact | undefined {
+    return this.contactById.get(id)
   }
 
   device(id: string): Device | undefined {

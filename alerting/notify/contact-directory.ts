@@ -28,7 +28,6 @@ export interface Recipient {
 
 /** Who gets what, read from the site file (contacts, escalation, notify). */
 export class ContactDirectory {
-  private readonly contacts: Map<string, Contact>
   private readonly policies: readonly EscalationPolicy[]
   readonly settings: NotifySettings
   /**
@@ -40,13 +39,12 @@ export class ContactDirectory {
     private readonly pace: (building: string) => number = () => 1,
   ) {
     void _sameClasses
-    this.contacts = new Map(site.file.contacts.map((c) => [c.id, c]))
     this.policies = site.file.escalation
     this.settings = site.file.notify
   }
 
   contact(id: string): Contact | undefined {
-    return this.contacts.get(id)
+    return this.site.contact(id)
   }
 
   /** The first policy, in file order, that covers the building and the class. */
@@ -66,7 +64,7 @@ export class ContactDirectory {
 
   /** The targets of a level that receive alerts of the building, with their channels. */
   recipients(level: EscalationLevel, building: string): Recipient[] {
-    return reachedIn(level.targets, this.contacts, building).map((contact) => ({
+    return reachedIn(level.targets, (id) => this.site.contact(id), building).map((contact) => ({
       contact,
       channels: channelsOf(level, contact),
       sendOn: level.sendOn,

@@ -76,7 +76,7 @@ async function issue(options: PatrolChecksOptions, patrol: Patrol, now: number):
   store.insert({ id, patrol: patrol.id, building: patrol.building, sent_at: now, due_by: dueBy, contacts })
   const by = wallText(toWall(dueBy, site.timezone)).slice(11)
   for (const contactId of onDuty) {
-    const contact = site.file.contacts.find((c) => c.id === contactId)
+    const contact = site.contact(contactId)
     if (!contact) continue
     const link = options.links.issue(id, contact.id, dueBy)
     const text = textsFor(contact.locale ?? site.locale).patrolCheck(patrol.id, by)
@@ -107,7 +107,7 @@ function missed(
   }
   const texts = textsFor(site.locale)
   const names = onDutyOf(row)
-    .map((id) => site.file.contacts.find((c) => c.id === id)?.name ?? id)
+    .map((id) => site.contact(id)?.name ?? id)
     .join(', ')
   const sent = wallText(toWall(row.sent_at, site.timezone))
   const signal: AlertSignal = {

@@ -27,7 +27,7 @@ export interface ReportDeliveryOptions {
 export function createReportDelivery(options: ReportDeliveryOptions) {
   const { site } = options
   const recipients = site.file.schedules.reports.recipients
-    .map((id) => site.file.contacts.find((c) => c.id === id))
+    .map((id) => site.contact(id))
     .filter((c) => c !== undefined)
 
   async function deliver(kind: ReportKind, now: number): Promise<number> {

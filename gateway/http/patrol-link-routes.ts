@@ -35,12 +35,9 @@ export async function patrolLinkRoutes(
   // The contact's language for a valid link; the browser's, else the site's, for a dead one.
   const localeOf = (request: FastifyRequest, contact?: string): Locale =>
     contact !== undefined
-      ? recipientLocale(
-          site.file.contacts.find((c) => c.id === contact),
-          site.locale,
-        )
+      ? recipientLocale(site.contact(contact), site.locale)
       : (localeFromAcceptLanguage(request.headers['accept-language']) ?? site.locale)
-  const nameOf = (contact: string) => site.file.contacts.find((c) => c.id === contact)?.name ?? contact
+  const nameOf = (contact: string) => site.contact(contact)?.name ?? contact
 
   app.get<TokenRequest>('/patrol/:token', async (request, reply) => {
     const state = options.links.inspect(request.params.token)

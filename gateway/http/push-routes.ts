@@ -108,7 +108,7 @@ export async function pushRoutes(app: FastifyInstance, options: PushOptions): Pr
 
 /** The contact, when the token is an admin's or linked to it (contacts[].apiTokens); else 404. */
 function mayManage(site: SiteModel, principal: TokenPrincipal, contactId: string) {
-  const contact = site.file.contacts.find((c) => c.id === contactId)
+  const contact = site.contact(contactId)
   if (!contact || !mayManageContact(principal, contact)) throw noContact()
   return contact
 }
