@@ -165,8 +165,7 @@ class WriterThread {
     const n = numbers.length / 2
     // Series ids by (device, metric) index pair of this batch: no key string per row.
     const series = new Map<number, number>()
-    const params = this.params
-    let filled = 0
+    const rows = this.rowBatch()
     for (let i = 0; i < n; i++) {
       const d = keys[2 * i]!
       const m = keys[2 * i + 1]!
@@ -182,26 +181,42 @@ class WriterThread {
         id = this.seriesIds.of(devices[d]!, metrics[m]!)
         series.set(pair, id)
       }
-      params[filled++] = ts
-      params[filled++] = id
-      params[filled++] = value
-      if (filled === params.length) {
-        this.insertMany.run(params)
-        filled = 0
-      }
+      rows.add(ts, id, value)
     }
-    // Rows are inserted in order, so a repeated (ts, series) still ends with its last value.
-    for (let k = 0; k < filled; k += 3) this.insert.run(params[k]!, params[k + 1]!, params[k + 2]!)
+    rows.end()
     this.recentRows += n - refused.length
   }
 
   private insertRecords(records: string[], refused: number[]): void {
+    const rows = this.rowBatch()
     records.forEach((record, i) => {
       const row = parseRecord(record)
-      if (row) this.insert.run(row.ts, this.seriesIds.of(row.device, row.metric), row.value)
+      if (row) rows.add(row.ts, this.seriesIds.of(row.device, row.metric), row.value)
       else refused.push(i)
     })
+    rows.end()
     this.recentRows += records.length - refused.length
+  }
+
+  /** Rows go in by the multi-row INSERT when it is full, the rest one by one at `end`. */
+  private rowBatch() {
+    const params = this.params
+    let filled = 0
+    return {
+      add: (ts: number, series: number, value: number) => {
+        params[filled++] = ts
+        params[filled++] = series
+        params[filled++] = value
+        if (filled === params.length) {
+          this.insertMany.run(params)
+          filled = 0
+        }
+      },
+      end: () => {
+        // Rows are inserted in order, so a repeated (ts, series) still ends with its last value.
+        for (let k = 0; k < filled; k += 3) this.insert.run(params[k]!, params[k + 1]!, params[k + 2]!)
+      },
+    }
   }
 
   private prune(prune: Prune): void {
