@@ -1,9 +1,11 @@
 import type { ErrorCode } from './error-codes.ts'
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './json-depth.ts'
 import { parseMetricName } from './metrics-catalog.ts'
 import { EventPayload, fastTelemetry, StatusPayload, TelemetryPayload } from './payload-schemas.ts'
 import { type DeviceEvent, type DeviceStatus, deviceReading, type Reading } from './reading.ts'
 import { SeqWindow } from './seq-window.ts'
 import type { Device } from './site-schema.ts'
+import { describeDeviceValue } from './value-text.ts'
 
 export interface DecoderOptions {
   maxPayloadBytes: number
@@ -54,7 +56,7 @@ export class Decoder {
         if (problems === NONE) problems = []
         problems.push({
           code: 'FGW_ERR_INGEST_BAD_VALUE',
-          detail: `${metric}: ${JSON.stringify(value) ?? 'undefined'}`,
+          detail: `${metric}: ${describeDeviceValue(value)}`,
         })
       } else {
         readings.push(deviceReading(device, metric, name, value, at, receivedAt, seq ?? null))
@@ -107,10 +109,22 @@ export class Decoder {
     if (payload.length > this.options.maxPayloadBytes) {
       return { value: null, problem: tooLarge(payload.length, this.options.maxPayloadBytes) }
     }
+    if (jsonNestsDeeperThan(payload, MAX_JSON_DEPTH)) {
+      return {
+        value: null,
+        problem: {
+          code: 'FGW_ERR_INGEST_TOO_DEEP',
+          detail: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+        },
+      }
+    }
     try {
       return { value: JSON.parse(payload.toString('utf8')), problem: null }
     } catch (err) {
-      return { value: null, problem: { code: 'FGW_ERR_INGEST_NOT_JSON', detail: (err as Error).message } }
+      return {
+        value: null,
+        problem: { code: 'FGW_ERR_INGEST_NOT_JSON', detail: bounded((err as Error).message) },
+      }
     }
   }
 
@@ -126,9 +140,14 @@ function schemaProblem(result: {
 }): Problem {
   const detail = (result.error?.issues ?? [{ path: [], message: 'invalid payload' }])
     .slice(0, 5)
-    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .map((i) => `${i.path.map((key) => bounded(String(key), 40)).join('.') || '(root)'}: ${i.message}`)
     .join('; ')
-  return { code: 'FGW_ERR_INGEST_SCHEMA', detail }
+  return { code: 'FGW_ERR_INGEST_SCHEMA', detail: bounded(detail) }
+}
+
+/** Details may quote the device's own text (keys, parser messages): never more than a line of it. */
+function bounded(text: string, max = 300): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
 }
 
 function skewProblem(ts: number, receivedAt: number): Problem {
