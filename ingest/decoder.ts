@@ -25,6 +25,9 @@ export interface Decoded<T> {
 
 const NONE: Problem[] = []
 
+/** A status payload is one word (`online` / `offline`), bare or as a JSON string. */
+export const MAX_STATUS_BYTES = 64
+
 /** Turns raw device payloads into located, validated domain values (DESIGN.md ingest/decode). */
 export class Decoder {
   private readonly seqs = new SeqWindow()
@@ -87,7 +90,9 @@ export class Decoder {
   }
 
   status(device: Device, payload: Buffer, receivedAt: number): Decoded<DeviceStatus> {
-    if (payload.length > 64) return { value: null, problems: [tooLarge(payload.length, 64)] }
+    if (payload.length > MAX_STATUS_BYTES) {
+      return { value: null, problems: [tooLarge(payload.length, MAX_STATUS_BYTES)] }
+    }
     const parsed = StatusPayload.safeParse(payload.toString('utf8'))
     if (!parsed.success) return { value: null, problems: [schemaProblem(parsed)] }
     const value: DeviceStatus = {
