@@ -29,8 +29,39 @@ export interface SessionGuardDeps {
  * the broker (its login and subscribe checks use it), attached to it once aedes is up.
  */
 export function createSessionGuards(deps: SessionGuardDeps) {
+  const { store, sessions, usePersistence } = sessionState(deps)
+  const sweepNow = () => {
+    sessions.expire()
+    store.sweep()
+  }
+  registerGauges(deps.registry, sessions, store, sweepNow)
+  let sweep: NodeJS.Timeout | null = null
+  return {
+    clientIds: new ClientIdRule(deps.site, (clientId) => sessions.ownerOf(clientId)),
+    sessions,
+    subscriptions: new SubscriptionCap<Client>(deps.hardening.mqtt.maxSubscriptionsPerClient),
+    attach(aedes: Aedes): void {
+      usePersistence((aedes as unknown as { persistence: Persistence }).persistence)
+      reportInflightRefusals(aedes, deps)
+      sweep = setInterval(sweepNow, SWEEP_MS)
+      sweep.unref()
+    },
+    close(): void {
+      if (sweep) clearInterval(sweep)
+    },
+  }
+}
+export type SessionGuards = ReturnType<typeof createSessionGuards>
+
+/** The part of aedes' persistence an ended session's subscriptions are removed from. */
+interface Persistence {
+  cleanSubscriptions(client: { id: string }): Promise<unknown>
+}
+
+/** The sessions and their store; aedes' persistence is bound once the broker has made it. */
+function sessionState(deps: SessionGuardDeps) {
   const { reporter, mqtt } = deps.hardening
-  let persistence: { cleanSubscriptions(client: { id: string }): Promise<unknown> } | null = null
+  let persistence: Persistence | null = null
   const store = new SessionStore({
     maxQueued: mqtt.sessions.maxQueued,
     maxQueueAgeMs: mqtt.sessions.maxQueueAgeMs,
@@ -49,34 +80,24 @@ export function createSessionGuards(deps: SessionGuardDeps) {
     onEnded: (clientId, reason) =>
       reporter.hit(reason === 'expired' ? 'mqtt_session_expired' : 'mqtt_session_evicted', clientId),
   })
-  const sweepNow = () => {
-    sessions.expire()
-    store.sweep()
-  }
-  registerGauges(deps.registry, sessions, store, sweepNow)
-  let sweep: NodeJS.Timeout | null = null
   return {
-    clientIds: new ClientIdRule(deps.site, (clientId) => sessions.ownerOf(clientId)),
+    store,
     sessions,
-    subscriptions: new SubscriptionCap<Client>(mqtt.maxSubscriptionsPerClient),
-    attach(aedes: Aedes): void {
-      const own = (aedes as unknown as { persistence: NonNullable<typeof persistence> }).persistence
+    usePersistence(own: Persistence): void {
       store.install(own)
       persistence = own
-      aedes.on('clientError', (client: Client, err: Error) => {
-        if (!err.message.startsWith(INFLIGHT_EXCEEDED)) return
-        const principal = deps.clients.principalOf(client)
-        reporter.hit('mqtt_inflight_inbound', principal ? loginName(principal) : client.id)
-      })
-      sweep = setInterval(sweepNow, SWEEP_MS)
-      sweep.unref()
-    },
-    close(): void {
-      if (sweep) clearInterval(sweep)
     },
   }
 }
-export type SessionGuards = ReturnType<typeof createSessionGuards>
+
+/** aedes closes a connection over maxInflightInbound itself; this counts and logs it. */
+function reportInflightRefusals(aedes: Aedes, deps: SessionGuardDeps): void {
+  aedes.on('clientError', (client: Client, err: Error) => {
+    if (!err.message.startsWith(INFLIGHT_EXCEEDED)) return
+    const principal = deps.clients.principalOf(client)
+    deps.hardening.reporter.hit('mqtt_inflight_inbound', principal ? loginName(principal) : client.id)
+  })
+}
 
 /** Read at scrape time, after ending what is past its age: the figures are never stale. */
 function registerGauges(
