@@ -95,6 +95,28 @@ describe('Device events and status have budgets', () => {
   })
 })
 
+describe('A Last Will and the status budget', () => {
+  it('When a device that spent its status budget loses its connection, then its Last Will still goes in', async () => {
+    const will = {
+      topic: 'fw/tower-a/ta-32-tank-01/status',
+      payload: Buffer.from('offline'),
+      qos: 1 as const,
+    }
+    const c = await connectClient(gw.mqttUrl, 'ta-32-tank-01', 's3cret-ta-32', { will })
+    open.push(c)
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        c.publishAsync('fw/tower-a/ta-32-tank-01/status', 'online', { qos: 1 }),
+      ),
+    )
+    const refusedBefore = await limitHits('mqtt_status_rate')
+    const before = await accepted()
+    c.stream.destroy()
+    await waitFor(async () => (await accepted()) === before + 1)
+    expect(await limitHits('mqtt_status_rate')).toBe(refusedBefore)
+  })
+})
+
 describe('Subscriptions per connection', () => {
   it('When a connection subscribes to more filters than MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT, then the extra ones get SUBACK 0x80 and are counted; an unsubscribe makes room', async () => {
     const watcher = await connectClient(gw.mqttUrl, 'brigade', 'brigade-token')
