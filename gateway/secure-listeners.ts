@@ -22,7 +22,12 @@ export interface ListenPorts {
   httpsPort: number | null
 }
 
-type Env = SecurityEnv & { MQTT_PORT: number; HTTP_PORT: number; BIND_HOST: string }
+type Env = SecurityEnv & {
+  MQTT_PORT: number
+  HTTP_PORT: number
+  BIND_HOST: string
+  INGEST_MAX_PAYLOAD_BYTES: number
+}
 
 /** The limits and the TLS material, ready before the broker and the HTTP app are built. */
 export function prepareSecurity(

@@ -41,6 +41,33 @@ export const SecurityEnv = z.object({
    */
   MQTT_PUBLISHES_PER_SEC_PER_CLIENT: Count(1, 1_000_000).default(500),
   MQTT_PUBLISHES_PER_SEC_PER_ADDRESS: Count(1, 1_000_000).default(50_000),
+  /**
+   * QoS 2 publishes awaiting PUBREL per connection (aedes maxInflightInbound) and per persistent
+   * session; one more closes the connection. Only the message id is kept meanwhile, not the payload.
+   */
+  MQTT_MAX_INFLIGHT_INBOUND: Count(1, 65_535).default(100),
+  /** Subscriptions one connection may hold; more are refused (SUBACK 0x80). */
+  MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT: Count(1, 10_000).default(100),
+  /**
+   * Persistent (clean=false) sessions kept, connected or parked: in all, and per login (device or
+   * token). When full, the oldest parked session of that login (then of anyone) is ended.
+   */
+  MQTT_MAX_PERSISTENT_SESSIONS: Count(1, 1_000_000).default(1_000),
+  MQTT_MAX_PERSISTENT_SESSIONS_PER_LOGIN: Count(1, 10_000).default(10),
+  /** A parked persistent session (its client gone) ends this long after its client left. */
+  MQTT_SESSION_EXPIRY_SEC: Count(60, 2_592_000).default(86_400),
+  /** Messages queued per persistent session; beyond it the oldest is dropped. */
+  MQTT_SESSION_MAX_QUEUED: Count(1, 100_000).default(100),
+  /** A message queued for a persistent session is dropped once it is this old. */
+  MQTT_SESSION_QUEUE_MAX_AGE_SEC: Count(1, 2_592_000).default(3_600),
+  /**
+   * Per device and minute (burst: a minute's worth): events other than fire_alarm; fire_alarm
+   * repeats (a device's first fire_alarm is always let through, its own budget is never spent
+   * by other events); status messages.
+   */
+  MQTT_EVENTS_PER_MIN_PER_DEVICE: Count(1, 600_000).default(60),
+  MQTT_FIRE_ALARMS_PER_MIN_PER_DEVICE: Count(1, 600_000).default(12),
+  MQTT_STATUS_PER_MIN_PER_DEVICE: Count(1, 600_000).default(30),
   /** Failed logins (per address, and per username from one address) before answers are delayed. */
   LOGIN_FAILURES_BEFORE_BACKOFF: Count(1, 1_000).default(5),
   /** Failed logins before the key is locked out for LOGIN_LOCKOUT_SEC. */
@@ -77,6 +104,9 @@ export function checkSecurityEnv(env: SecurityEnv, ctx: z.RefinementCtx): void {
     problem('TLS_CA_FILE', 'client certificates need TLS_CERT_FILE and TLS_KEY_FILE')
   if (env.MQTT_PLAIN === 'off' && !tls) problem('MQTT_PLAIN', 'off needs TLS_CERT_FILE and TLS_KEY_FILE')
   if (env.HTTP_PLAIN === 'off' && !tls) problem('HTTP_PLAIN', 'off needs TLS_CERT_FILE and TLS_KEY_FILE')
+  if (env.MQTT_MAX_PERSISTENT_SESSIONS_PER_LOGIN > env.MQTT_MAX_PERSISTENT_SESSIONS) {
+    problem('MQTT_MAX_PERSISTENT_SESSIONS_PER_LOGIN', 'must not be more than MQTT_MAX_PERSISTENT_SESSIONS')
+  }
   if (env.LOGIN_FAILURES_BEFORE_LOCKOUT <= env.LOGIN_FAILURES_BEFORE_BACKOFF) {
     problem('LOGIN_FAILURES_BEFORE_LOCKOUT', 'must be more than LOGIN_FAILURES_BEFORE_BACKOFF')
   }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { SecurityEnv } from '../security-config.ts'
+import { DeviceMessageLimits } from './device-message-limits.ts'
 import { createLimitMetrics, type LimitMetrics } from './limit-metrics.ts'
 import { LimitReporter } from './limit-reporter.ts'
 import { LoginGuard } from './login-guard.ts'
@@ -15,6 +16,20 @@ export interface MqttLimits {
   connectsPerClient: RateBuckets<string>
   publishesPerClient: RateBuckets<object>
   publishesPerAddress: RateBuckets<string>
+  /** Per-device budgets of events (fire_alarm apart) and status messages. */
+  deviceMessages: DeviceMessageLimits
+  maxInflightInbound: number
+  maxSubscriptionsPerClient: number
+  sessions: SessionLimits
+}
+
+/** The persistent (clean=false) sessions and what they may keep (README "Limits"). */
+export interface SessionLimits {
+  maxSessions: number
+  maxPerLogin: number
+  expiryMs: number
+  maxQueued: number
+  maxQueueAgeMs: number
 }
 
 export interface HttpLimits {
@@ -34,7 +49,8 @@ export interface Hardening {
 }
 
 export function createHardening(
-  env: SecurityEnv,
+  /** INGEST_MAX_PAYLOAD_BYTES too: an event larger than that is no fire alarm (the decoder refuses it). */
+  env: SecurityEnv & { INGEST_MAX_PAYLOAD_BYTES: number },
   deps: { clock: { now(): number }; log: Logger; registry: Registry },
 ): Hardening {
   const { clock } = deps
@@ -66,6 +82,22 @@ export function createHardening(
         2 * env.MQTT_PUBLISHES_PER_SEC_PER_ADDRESS,
         clock,
       ),
+      deviceMessages: new DeviceMessageLimits({
+        eventsPerMin: env.MQTT_EVENTS_PER_MIN_PER_DEVICE,
+        fireAlarmsPerMin: env.MQTT_FIRE_ALARMS_PER_MIN_PER_DEVICE,
+        statusPerMin: env.MQTT_STATUS_PER_MIN_PER_DEVICE,
+        maxPayloadBytes: env.INGEST_MAX_PAYLOAD_BYTES,
+        clock,
+      }),
+      maxInflightInbound: env.MQTT_MAX_INFLIGHT_INBOUND,
+      maxSubscriptionsPerClient: env.MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT,
+      sessions: {
+        maxSessions: env.MQTT_MAX_PERSISTENT_SESSIONS,
+        maxPerLogin: env.MQTT_MAX_PERSISTENT_SESSIONS_PER_LOGIN,
+        expiryMs: env.MQTT_SESSION_EXPIRY_SEC * 1000,
+        maxQueued: env.MQTT_SESSION_MAX_QUEUED,
+        maxQueueAgeMs: env.MQTT_SESSION_QUEUE_MAX_AGE_SEC * 1000,
+      },
     },
     http: {
       maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
