@@ -1,8 +1,31 @@
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 const Port = z.coerce.number().int().min(0).max(65_535)
 const OnOff = z.enum(['on', 'off'])
 const Count = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
+/** A comma-separated list; blanks around and between the commas are ignored. */
+const CommaList = z
+  .string()
+  .default('')
+  .transform((list) =>
+    list
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== ''),
+  )
+
+/** proxy-addr's names for address ranges, as fastify's trustProxy accepts them. */
+const PROXY_RANGE_NAMES: ReadonlySet<string> = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/** An address, a CIDR block (10.0.0.0/8, fd00::/8), or one of proxy-addr's range names. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return false
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+}
 
 /**
  * TLS and the hardening limits (issue 9). Every variable is optional: with none set the gateway
@@ -50,15 +73,21 @@ export const SecurityEnv = z.object({
   HTTP_MAX_BODY_BYTES: Count(1_024, 16_777_216).default(65_536),
   HTTP_REQUESTS_PER_MIN_PER_ADDRESS: Count(1, 10_000_000).default(1_200),
   /** Comma-separated origins allowed to call the API from a browser; empty = CORS closed. */
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((list) =>
-      list
-        .split(',')
-        .map((o) => o.trim())
-        .filter((o) => o !== ''),
+  CORS_ORIGINS: CommaList,
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (addresses, CIDRs, or loopback / linklocal /
+   * uniquelocal). Empty: the client is the TCP peer, whatever a request's headers say.
+   */
+  HTTP_TRUSTED_PROXIES: CommaList.pipe(
+    z.array(
+      z
+        .string()
+        .refine(
+          isProxyEntry,
+          'expected an IP address, a CIDR block such as 10.0.0.0/8, or loopback, linklocal, uniquelocal',
+        ),
     ),
+  ),
 })
 export type SecurityEnv = z.infer<typeof SecurityEnv>
 

@@ -27,7 +27,7 @@ async function authPlugin(scope: FastifyInstance, opts: AuthOptions): Promise<vo
 
 export interface AuthOptions {
   site: SiteModel
-  /** Failed-login back-off and lockout, shared with MQTT logins (gateway/limits/login-guard.ts). */
+  /** Failed-login back-off and lockout of bearer tokens (its own guard, apart from MQTT logins). */
   guard?: HttpLoginGuard
 }
 

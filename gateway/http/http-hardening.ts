@@ -7,7 +7,7 @@ import type { HttpListeners } from './http-listeners.ts'
 
 export interface HttpHardening {
   limits: Hardening
-  /** Bearer-token failures count into the login guard shared with MQTT. */
+  /** Wrong bearer tokens count into the HTTP login guard (never into the MQTT one). */
   loginGuard: HttpLoginGuard
   /** The servers fastify answers on (HTTPS and/or plain HTTP). */
   listeners?: HttpListeners
@@ -21,13 +21,21 @@ export interface HttpLoginGuard {
   onRefused: (limit: 'http_login_backoff' | 'http_login_lockout', address: string) => void
 }
 
-/** Fastify options that come from the hardening: the body limit and the HTTPS server. */
+/**
+ * Fastify options that come from the hardening: the body limit, the HTTPS server, and the proxies
+ * trusted to name the client. With HTTP_TRUSTED_PROXIES, `request.ip` is the address the nearest
+ * trusted hop puts in X-Forwarded-For (fastify's trustProxy, proxy-addr's rules), so the request
+ * rate and the login guard count each client behind a reverse proxy on its own; without it,
+ * X-Forwarded-For is never believed, whoever sends it.
+ */
 export function hardenedServerOptions(hardening: HttpHardening | undefined) {
   if (!hardening) return {}
   const factory = hardening.listeners?.serverFactory
+  const trusted = hardening.limits.http.trustedProxies
   return {
     bodyLimit: hardening.limits.http.maxBodyBytes,
     ...(factory ? { serverFactory: factory as never } : {}),
+    ...(trusted.length > 0 ? { trustProxy: [...trusted] } : {}),
   }
 }
 
