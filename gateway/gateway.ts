@@ -250,6 +250,7 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
     liveStream: alerting.liveStream,
     webDir: WEB_DIST,
     hardening: security.http,
+    countRefusal: (reason) => base.metrics.httpRefused.labels(reason).inc(),
   })
 }
 

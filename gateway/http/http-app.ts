@@ -10,6 +10,7 @@ import { healthRoutes } from './health-routes.ts'
 import type { HttpDeps } from './http-deps.ts'
 import { handleError, handleNotFound } from './http-errors.ts'
 import { hardenedServerOptions, registerHardening, requestLogSerializers } from './http-hardening.ts'
+import { countNothing } from './http-refusals.ts'
 import { liveRoutes } from './live-routes.ts'
 import { patrolLinkRoutes } from './patrol-link-routes.ts'
 import { pushRoutes } from './push-routes.ts'
@@ -44,6 +45,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     ...hardenedServerOptions(deps.hardening),
   })
   if (deps.hardening) registerHardening(app, deps.hardening)
+  const countRefusal = deps.countRefusal ?? countNothing
   acceptEmptyJson(app)
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)
@@ -76,7 +78,8 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
         readings: deps.readings,
         clock: deps.clock,
       })
-      if (deps.push) await api.register(pushRoutes, { push: deps.push, site: deps.site, clock: deps.clock })
+      if (deps.push)
+        await api.register(pushRoutes, { push: deps.push, site: deps.site, clock: deps.clock, countRefusal })
       if (deps.liveStream) await api.register(liveRoutes, { stream: deps.liveStream })
       if (deps.contacts) await api.register(contactsRoutes, { contacts: deps.contacts })
       if (deps.schedules) await api.register(scheduleRoutes, { schedules: deps.schedules, site: deps.site })

@@ -1,7 +1,7 @@
 import { createECDH, randomBytes } from 'node:crypto'
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { apiClient } from '../support/api-client.ts'
+import { apiClient, metricValue } from '../support/api-client.ts'
 import { startTestGateway, tempDataDir } from '../support/gateway-launcher.ts'
 import { startFixtureReceiver, writeNotifySite } from './notify-fixtures.ts'
 
@@ -10,15 +10,24 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-async function gateway(env: Record<string, string> = {}) {
+async function gateway(env: Record<string, string> = {}, editSite: (yaml: string) => string = (y) => y) {
   const receiver = await startFixtureReceiver()
   cleanups.push(() => receiver.close())
   const siteDir = tempDataDir()
   cleanups.push(() => rmSync(siteDir, { recursive: true, force: true }))
-  const gw = await startTestGateway({ FIREWATCH_SITE: writeNotifySite(siteDir, receiver.url), ...env })
+  const site = writeNotifySite(siteDir, receiver.url)
+  writeFileSync(site, editSite(readFileSync(site, 'utf8')))
+  const gw = await startTestGateway({ FIREWATCH_SITE: site, ...env })
   cleanups.push(() => gw.stop())
   return gw
 }
+
+/** The notify site with the push channel for chen-jie too (the contact linked to mgr-b). */
+const chenJieWithPush = (yaml: string) =>
+  yaml.replace(
+    /(id: chen-jie, [^\n]*?)channels: \[webhook\]/,
+    (_m, head: string) => `${head}channels: [push, webhook]`,
+  )
 
 /** What a browser's PushSubscription.toJSON() gives, with a real P-256 key. */
 function browserSubscription(endpoint = `https://push.example.net/send/${randomBytes(8).toString('hex')}`) {
@@ -66,6 +75,35 @@ describe('Push subscriptions API', () => {
     const second = browserSubscription()
     expect((await mgrA.post('/api/v1/push/subscriptions', { contact: 'li-wei', ...second })).status).toBe(201)
     expect((await del(mgrA, '/api/v1/push/subscriptions', { endpoint: second.endpoint })).status).toBe(204)
+  })
+
+  it("When a manager registers an endpoint that belongs to another manager's contact, then 409 and it stays where it was", async () => {
+    const gw = await gateway({ VAPID_SUBJECT: 'mailto:ops@example.com' }, chenJieWithPush)
+    const mgrA = apiClient(gw.httpUrl, 'manager-a-token')
+    const mgrB = apiClient(gw.httpUrl, 'manager-b-token')
+    const phone = browserSubscription()
+    expect((await mgrA.post('/api/v1/push/subscriptions', { contact: 'li-wei', ...phone })).status).toBe(201)
+
+    // mgr-b knows the endpoint of li-wei's phone and signs it up for its own contact.
+    const taken = await mgrB.post('/api/v1/push/subscriptions', { contact: 'chen-jie', ...phone })
+    expect(taken.status).toBe(409)
+    expect(taken.body).toMatchObject({ error: 'FGW_ERR_PUSH_ENDPOINT_TAKEN', message: expect.any(String) })
+    const metrics = await apiClient(gw.httpUrl).text('/metrics')
+    expect(metricValue(metrics, 'firewatch_http_refused_total{reason="push_endpoint_taken"}')).toBe(1)
+
+    // Still li-wei's: its manager may re-register it (200, same id) and remove it.
+    const again = await mgrA.post('/api/v1/push/subscriptions', { contact: 'li-wei', ...phone })
+    expect(again.status).toBe(200)
+    expect(again.body.contact).toBe('li-wei')
+    // An admin may move it (it may manage both contacts); its own contact's manager then owns it.
+    const admin = apiClient(gw.httpUrl, 'admin-token')
+    const moved = await admin.post('/api/v1/push/subscriptions', { contact: 'chen-jie', ...phone })
+    expect(moved.status).toBe(200)
+    expect(moved.body).toMatchObject({ id: again.body.id, contact: 'chen-jie' })
+    expect((await mgrA.post('/api/v1/push/subscriptions', { contact: 'li-wei', ...phone })).status).toBe(409)
+    expect((await mgrB.post('/api/v1/push/subscriptions', { contact: 'chen-jie', ...phone })).status).toBe(
+      200,
+    )
   })
 
   it('When the body is not a usable subscription, then 400 names the field', async () => {
