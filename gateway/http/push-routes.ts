@@ -19,6 +19,8 @@ export interface PushService {
   get(id: number): StoredSubscription | undefined
   byEndpoint(endpoint: string): StoredSubscription | undefined
   remove(id: number): boolean
+  /** Null when a push may be sent to this endpoint (PUSH_SERVICE_HOSTS); otherwise why not. */
+  endpointRefusal(endpoint: string): string | null
   /** The applicationServerKey for pushManager.subscribe; null when Web Push is not configured. */
   vapidPublicKey(): string | null
 }
@@ -90,6 +92,7 @@ export async function pushRoutes(app: FastifyInstance, options: PushOptions): Pr
       }
       throw new HttpError('FGW_ERR_HTTP_VALIDATION', 400, undefined, [issue])
     }
+    refuseForeignEndpoint(options, body.endpoint)
     refuseTakingOver(options, principal, contact.id, body.endpoint)
     const { subscription, created } = push.add(contact.id, body, principal.name, options.clock.now())
     return reply.code(created ? 201 : 200).send(view(subscription))
@@ -114,6 +117,15 @@ function mayManage(site: SiteModel, principal: TokenPrincipal, contactId: string
   const contact = site.contact(contactId)
   if (!contact || !mayManageContact(principal, contact)) throw noContact()
   return contact
+}
+
+/** An endpoint that is not on a push service (PUSH_SERVICE_HOSTS): 400 naming the field. */
+function refuseForeignEndpoint(options: PushOptions, endpoint: string): void {
+  const refusal = options.push.endpointRefusal(endpoint)
+  if (refusal === null) return
+  options.countRefusal('push_endpoint_host')
+  const issue = { code: 'custom', path: ['endpoint'], message: refusal }
+  throw new HttpError('FGW_ERR_HTTP_VALIDATION', 400, undefined, [issue])
 }
 
 /**

@@ -30,7 +30,9 @@ const chenJieWithPush = (yaml: string) =>
   )
 
 /** What a browser's PushSubscription.toJSON() gives, with a real P-256 key. */
-function browserSubscription(endpoint = `https://push.example.net/send/${randomBytes(8).toString('hex')}`) {
+function browserSubscription(
+  endpoint = `https://fcm.googleapis.com/fcm/send/${randomBytes(8).toString('hex')}`,
+) {
   const p256dh = createECDH('prime256v1').generateKeys().toString('base64url')
   return { endpoint, expirationTime: null, keys: { p256dh, auth: randomBytes(16).toString('base64url') } }
 }
@@ -116,7 +118,7 @@ describe('Push subscriptions API', () => {
         'keys.p256dh',
       ],
       [{ contact: 'li-wei', ...good, keys: { ...good.keys, auth: 'short' } }, 'keys.auth'],
-      [{ contact: 'li-wei', ...good, endpoint: 'http://push.example.net/x' }, 'endpoint'],
+      [{ contact: 'li-wei', ...good, endpoint: 'http://fcm.googleapis.com/x' }, 'endpoint'],
       [{ contact: 'zhang-min', ...good }, 'contact'],
     ]
     for (const [body, field] of cases) {
@@ -127,6 +129,83 @@ describe('Push subscriptions API', () => {
         field,
       ).toContain(field)
     }
+  })
+
+  it('When the endpoint is not on a push service (loopback, private, metadata, other hosts), then 400 names it and nothing is stored', async () => {
+    const gw = await gateway({ VAPID_SUBJECT: 'mailto:ops@example.com' })
+    const mgrA = apiClient(gw.httpUrl, 'manager-a-token')
+    const refused = [
+      `https://127.0.0.1:${new URL(gw.httpUrl).port}/push/x`,
+      'https://localhost/push/x',
+      'https://10.0.0.5/push/x',
+      'https://192.168.1.20/push/x',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://[::1]/push/x',
+      'https://[fd00::5]/push/x',
+      // The URL parser's other spellings of 127.0.0.1, and a user name that looks like a host.
+      'https://2130706433/push/x',
+      'https://0x7f.1/push/x',
+      'https://fcm.googleapis.com@127.0.0.1/push/x',
+      // Look-alikes of the allowed hosts.
+      'https://fcm.googleapis.com.evil.example/fcm/send/x',
+      'https://evilfcm.googleapis.com/fcm/send/x',
+      'https://notify.windows.com/w/?token=x',
+      'https://push.example.net/send/x',
+    ]
+    for (const endpoint of refused) {
+      const res = await mgrA.post('/api/v1/push/subscriptions', {
+        contact: 'li-wei',
+        ...browserSubscription(endpoint),
+      })
+      expect(res.status, endpoint).toBe(400)
+      expect(res.body.error, endpoint).toBe('FGW_ERR_HTTP_VALIDATION')
+      expect(res.body.issues, endpoint).toEqual([
+        {
+          code: 'custom',
+          path: ['endpoint'],
+          message: expect.stringContaining('is not in PUSH_SERVICE_HOSTS'),
+        },
+      ])
+    }
+    const metrics = await apiClient(gw.httpUrl).text('/metrics')
+    expect(metricValue(metrics, 'firewatch_http_refused_total{reason="push_endpoint_host"}')).toBe(
+      refused.length,
+    )
+    // Nothing was stored: removing any of them finds nothing.
+    const gone = await fetch(`${gw.httpUrl}/api/v1/push/subscriptions`, {
+      method: 'DELETE',
+      headers: { authorization: 'Bearer admin-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ endpoint: refused[0] }),
+    })
+    expect(gone.status).toBe(404)
+
+    // The real push services are accepted by default, a WNS region and a trailing-dot spelling too.
+    for (const endpoint of [
+      'https://fcm.googleapis.com/wp/abc',
+      'https://updates.push.services.mozilla.com/wpush/v2/abc',
+      'https://wns2-par02p.notify.windows.com/w/?token=abc',
+      'https://web.push.apple.com/QGx-abc',
+      'https://fcm.googleapis.com./fcm/send/abc',
+    ]) {
+      const res = await mgrA.post('/api/v1/push/subscriptions', {
+        contact: 'li-wei',
+        ...browserSubscription(endpoint),
+      })
+      expect(res.status, endpoint).toBe(201)
+    }
+  })
+
+  it('When PUSH_SERVICE_HOSTS names a local push service, then its endpoints are accepted and others are not', async () => {
+    const gw = await gateway({
+      VAPID_SUBJECT: 'mailto:ops@example.com',
+      PUSH_SERVICE_HOSTS: '127.0.0.1, ::1',
+    })
+    const mgrA = apiClient(gw.httpUrl, 'manager-a-token')
+    const post = (endpoint: string) =>
+      mgrA.post('/api/v1/push/subscriptions', { contact: 'li-wei', ...browserSubscription(endpoint) })
+    expect((await post('https://127.0.0.1:8443/push/one')).status).toBe(201)
+    expect((await post('https://[::1]:8443/push/two')).status).toBe(201)
+    expect((await post('https://fcm.googleapis.com/fcm/send/three')).status).toBe(400)
   })
 
   it('When Web Push is not configured, then the VAPID key route says so', async () => {
