@@ -64,7 +64,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     windows: Boolean(deps.windows),
   })
   if (deps.ackLinks) void app.register(ackLinkRoutes, { links: deps.ackLinks })
-  if (deps.twilioStatus) void app.register(twilioStatusRoutes, { twilio: deps.twilioStatus })
+  if (deps.twilioStatus) void app.register(twilioStatusRoutes, { twilio: deps.twilioStatus, countRefusal })
   if (deps.patrolLinks) void app.register(patrolLinkRoutes, { links: deps.patrolLinks, site: deps.site })
   if (deps.webDir) void app.register(webRoutes, { dir: deps.webDir })
   void app.register(
