@@ -39,16 +39,6 @@ export function hardenedServerOptions(hardening: HttpHardening | undefined) {
   }
 }
 
-/** Fastify's request log line without secrets in the URL (ack-link tokens, token parameters). */
-export const requestLogSerializers = {
-  req: (req: { method?: string; url?: string; hostname?: string; ip?: string }) => ({
-    method: req.method,
-    url: req.url === undefined ? undefined : redactedUrl(req.url),
-    host: req.hostname,
-    remoteAddress: req.ip,
-  }),
-}
-
 /**
  * The wall's policy: scripts and styles only from the gateway itself, no inline script, no
  * framing, nothing fetched from elsewhere. Pages that set their own CSP (the one-tap ack page, no
@@ -125,14 +115,4 @@ function preflight(request: FastifyRequest, reply: FastifyReply, allowed: Readon
     .header('access-control-max-age', '600')
     .header('vary', 'Origin')
     .send()
-}
-
-/**
- * Keeps one-tap link tokens (in the path: `/a/`, `/ack/` of earlier versions, `/patrol/`) and
- * token-like query parameters out of request logs.
- */
-export function redactedUrl(url: string): string {
-  return url
-    .replace(/^\/(a|ack|patrol)\/[^/?]+/, '/$1/[redacted]')
-    .replace(/([?&](?:token|access_token|key|secret|password)=)[^&]*/gi, '$1[redacted]')
 }
