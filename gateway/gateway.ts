@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
 import { type AlertLifecycle, createAlertLifecycle } from '../alerting/alert-lifecycle.ts'
@@ -14,6 +13,7 @@ import { openReadingsStore } from '../ingest/store/open-readings-store.ts'
 import { createFirewatchBroker, type FirewatchBroker } from './broker.ts'
 import { systemClock } from './clock.ts'
 import type { GatewayEnv } from './config.ts'
+import { prepareDataDir } from './data-dir.ts'
 import { createFireWiring } from './fire-wiring.ts'
 import { createHttpApp } from './http/http-app.ts'
 import { LiveState } from './live-state.ts'
@@ -43,7 +43,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   const clock = options.clock ?? systemClock
   const log = options.log ?? createRootLogger(env.LOG_LEVEL)
   const site = loadCheckedSite(env, options, clock)
-  mkdirSync(env.DATA_DIR, { recursive: true })
+  prepareDataDir(env.DATA_DIR, log)
   const metrics = createGatewayMetrics()
   metrics.countBearerChecksFrom(site.bearerChecks)
   const security = prepareSecurity(env, {
