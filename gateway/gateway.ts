@@ -251,6 +251,10 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
     webDir: WEB_DIST,
     hardening: security.http,
     countRefusal: (reason) => base.metrics.httpRefused.labels(reason).inc(),
+    metricsAccess:
+      base.env.METRICS_ACCESS === 'token'
+        ? { mode: 'token', metricsToken: base.env.METRICS_TOKEN ?? null }
+        : { mode: 'open' },
   })
 }
 

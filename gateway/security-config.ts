@@ -75,6 +75,13 @@ export const SecurityEnv = z.object({
   /** Comma-separated origins allowed to call the API from a browser; empty = CORS closed. */
   CORS_ORIGINS: CommaList,
   /**
+   * Who may read /metrics: `open` (anyone who reaches the port, Prometheus's default) or `token`
+   * (a bearer token: METRICS_TOKEN, or an admin's or brigade's API token).
+   */
+  METRICS_ACCESS: z.enum(['open', 'token']).default('open'),
+  /** A bearer token for Prometheus alone, with METRICS_ACCESS=token; long enough not to be guessed. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').max(512).optional(),
+  /**
    * Reverse proxies whose X-Forwarded-For is believed (addresses, CIDRs, or loopback / linklocal /
    * uniquelocal). Empty: the client is the TCP peer, whatever a request's headers say.
    */
@@ -106,6 +113,9 @@ export function checkSecurityEnv(env: SecurityEnv, ctx: z.RefinementCtx): void {
     problem('TLS_CA_FILE', 'client certificates need TLS_CERT_FILE and TLS_KEY_FILE')
   if (env.MQTT_PLAIN === 'off' && !tls) problem('MQTT_PLAIN', 'off needs TLS_CERT_FILE and TLS_KEY_FILE')
   if (env.HTTP_PLAIN === 'off' && !tls) problem('HTTP_PLAIN', 'off needs TLS_CERT_FILE and TLS_KEY_FILE')
+  if (env.METRICS_TOKEN && env.METRICS_ACCESS !== 'token') {
+    problem('METRICS_TOKEN', 'set METRICS_ACCESS=token too, or /metrics stays open to everyone')
+  }
   if (env.LOGIN_FAILURES_BEFORE_LOCKOUT <= env.LOGIN_FAILURES_BEFORE_BACKOFF) {
     problem('LOGIN_FAILURES_BEFORE_LOCKOUT', 'must be more than LOGIN_FAILURES_BEFORE_BACKOFF')
   }

@@ -13,6 +13,7 @@ import { hardenedServerOptions, registerHardening } from './http-hardening.ts'
 import { countNothing } from './http-refusals.ts'
 import { liveRoutes } from './live-routes.ts'
 import { requestLogSerializers } from './log-redaction.ts'
+import { metricsGuard } from './metrics-access.ts'
 import { patrolLinkRoutes } from './patrol-link-routes.ts'
 import { pushRoutes } from './push-routes.ts'
 import { scheduleRoutes } from './schedule-routes.ts'
@@ -54,7 +55,17 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     void reply.header('x-request-id', request.id)
   })
 
-  void app.register(healthRoutes, { registry: deps.registry, ready: deps.ready, clock: deps.clock })
+  void app.register(healthRoutes, {
+    registry: deps.registry,
+    ready: deps.ready,
+    clock: deps.clock,
+    metricsGuard: metricsGuard({
+      access: deps.metricsAccess ?? { mode: 'open' },
+      site: deps.site,
+      guard: deps.hardening?.loginGuard,
+      countRefusal,
+    }),
+  })
   void app.register(docsRoutes, {
     ackLinks: Boolean(deps.ackLinks),
     push: Boolean(deps.push),
