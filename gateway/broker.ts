@@ -11,6 +11,7 @@ import { DeviceTrafficWatchers } from './handlers/device-traffic-watchers.ts'
 import { createAuthenticate } from './handlers/handle-authenticate.ts'
 import { createAuthorizePublish, DROPPED_TOPIC } from './handlers/handle-publish.ts'
 import { createAuthorizeForward, createAuthorizeSubscribe } from './handlers/handle-subscribe.ts'
+import { IngestFailures } from './handlers/ingest-failures.ts'
 import { IngressLimiter } from './handlers/ingress-limiter.ts'
 import type { Hardening } from './limits/hardening.ts'
 import { guardPacketSize } from './limits/packet-size-guard.ts'
@@ -49,6 +50,11 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
       if (err) log.warn({ err, topic }, 'gateway publish failed')
     })
   }
+  const ingestFailures = new IngestFailures({
+    count: () => metrics.readingsRejected.labels('FGW_ERR_INGEST_FAILED').inc(),
+    log,
+    clock: deps.clock,
+  })
   const denied = (action: 'publish' | 'subscribe') => (who: string, topic: string) => {
     metrics.aclDenied.labels(action).inc()
     log.debug({ who, topic, action }, 'topic refused by ACL')
@@ -79,6 +85,7 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
         for (const p of outcome.problems) metrics.readingsRejected.labels(p.code).inc()
       },
       onDenied: denied('publish'),
+      onFailed: (who, topic, error) => ingestFailures.failed(who, topic, error),
       forwardTelemetry: () => watchers.any,
     }),
     authorizeSubscribe: createAuthorizeSubscribe({

@@ -1,9 +1,8 @@
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
-import { type AlertLifecycle, createAlertLifecycle } from '../alerting/alert-lifecycle.ts'
+import { createAlarmPath } from '../alerting/alarm-path.ts'
 import { AlertStore } from '../alerting/alert-store.ts'
 import { checkRuleOverrides } from '../alerting/check-rule-overrides.ts'
-import { createEngine, type Engine } from '../alerting/engine.ts'
 import { checkWatchRules } from '../alerting/schedules/watch-tuning.ts'
 import { Decoder } from '../ingest/decoder.ts'
 import { IngestPipeline, type IngestSink } from '../ingest/ingest-pipeline.ts'
@@ -14,7 +13,6 @@ import { createFirewatchBroker, type FirewatchBroker } from './broker.ts'
 import { systemClock } from './clock.ts'
 import type { GatewayEnv } from './config.ts'
 import { prepareDataDir } from './data-dir.ts'
-import { createFireWiring } from './fire-wiring.ts'
 import { createHttpApp } from './http/http-app.ts'
 import { LiveState } from './live-state.ts'
 import { LiveStream } from './live-stream.ts'
@@ -59,9 +57,9 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     log: log.child({ module: 'storage' }),
     metrics: metrics.storage,
   })
-  // Storage after the engine: the alarm path comes first and never waits for it (DESIGN.md).
+  // Storage after the engine: the alarm path comes first and never waits for it (docs/architecture.md).
   const sinks = [
-    alerting.fireRules.engineSink,
+    alerting.alarm.sink,
     liveSink(alerting.live, alerting.liveStream),
     readings.sink,
     alerting.schedules.sink,
@@ -75,7 +73,14 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     maxMessagesPerSec: env.INGRESS_MAX_MESSAGES_PER_SEC,
     hardening: security.hardening,
   })
-  alerting.attachBroker(broker)
+  alerting.alarm.observe({
+    afterTransition: createAlertPublisher(
+      (topic, payload) => broker.publish(topic, payload, 1),
+      metrics,
+      clock,
+    ),
+  })
+  alerting.alarm.observe(alerting.notify.notifier)
   return serve(base, { alerting, readings, broker, security })
 }
 
@@ -109,106 +114,53 @@ function loadCheckedSite(env: GatewayEnv, options: GatewayOptions, clock: { now(
   return site
 }
 
-/** Parts wired in a circle (each calls the other later, never while being built), filled in as they are. */
-interface Later {
-  lifecycle?: AlertLifecycle
-  rules?: ReturnType<typeof wireRules>
-  broker?: FirewatchBroker
-}
-
-/** The alert store and lifecycle, what follows each transition (live wall, MQTT, notifications), and the rules. */
+/**
+ * The alarm path (alerting/alarm-path.ts) and what hangs off it: the live wall, notifications and
+ * scheduled work. MQTT alert publishing and notification dispatch observe it once the broker exists.
+ */
 function wireAlerting(base: Base) {
   const { env, site, clock, log, metrics } = base
-  const later: Later = {}
   const store = AlertStore.open(join(env.DATA_DIR, 'alerts.db'), { synchronous: env.ALERT_DB_SYNC })
+  const alarm = createAlarmPath({ site, store, clock, log: log.child({ module: 'alerts' }) })
   const live = new LiveState(site, store.active())
-  const liveStream = new LiveStream({
-    live,
-    clock,
-    activeAlerts: () => later.lifecycle!.active(),
-  })
-  const publishAlert = createAlertPublisher(
-    (topic, payload) => later.broker?.publish(topic, payload, 1),
-    metrics,
-    clock,
-  )
-  const notify = wireNotifications(base, store, later)
-
-  const lifecycle = createAlertLifecycle({
-    store,
-    site,
-    clock,
-    log: log.child({ module: 'alerts' }),
-    withinTransaction: notify.notifier.withinTransaction,
-    onTransition: (t) => {
+  live.windowsOf = (building) => alarm.windows.activeIn(building)
+  const liveStream = new LiveStream({ live, clock, activeAlerts: () => alarm.alerts.active() })
+  alarm.observe({
+    afterTransition: (t) => {
       live.alertChanged(t)
       liveStream.alertChanged(t)
-      publishAlert(t)
-      notify.notifier.afterTransition(t)
     },
   })
-  later.lifecycle = lifecycle
-  const rules = wireRules(base, { store, lifecycle, notify, live, liveStream })
-  later.rules = rules
-  live.windowsOf = (b) => rules.fireRules.activeWindows(b)
-  const attachBroker = (broker: FirewatchBroker) => {
-    later.broker = broker
-  }
-  return { store, live, liveStream, notify, lifecycle, ...rules, attachBroker }
-}
-
-/** Notifications: jobs commit in the alert's own transaction (issue 5); links acknowledge through it. */
-function wireNotifications(base: Base, store: AlertStore, later: Later) {
-  return createNotifications(base.env, {
+  const notify = createNotifications(env, {
     store,
-    site: base.site,
-    clock: base.clock,
-    log: base.log,
-    metrics: base.metrics,
-    acknowledge: (id, actor, note) => later.lifecycle!.acknowledge(id, actor, note),
-    pace: (building) => later.rules!.schedules.pace(building),
-  })
-}
-
-/** The rule engine, the fire-aware layer between it and the lifecycle (issue 7), scheduled work (issue 8). */
-function wireRules(
-  base: Base,
-  deps: {
-    store: AlertStore
-    lifecycle: AlertLifecycle
-    notify: ReturnType<typeof createNotifications>
-    live: LiveState
-    liveStream: LiveStream
-  },
-) {
-  const { env, site, clock, log } = base
-  const { store, lifecycle } = deps
-  const fireRules = createFireWiring({
-    site,
-    store,
-    lifecycle,
-    clock,
-    log: log.child({ module: 'fire' }),
-    engine: () => engine,
-  })
-  const engine = createEngine({
     site,
     clock,
-    emit: (s) => fireRules.fire.signal(s),
-    log: log.child({ module: 'engine' }),
+    log,
+    metrics,
+    acknowledge: (id, actor, note) => alarm.alerts.acknowledge(id, actor, note),
+    // Read at escalation time, once the schedules below exist.
+    pace: (building) => schedules.pace(building),
   })
-  restoreEngineState(engine, lifecycle)
-  // Heightened watch, patrol checks, overdue items and reports (issue 8).
-  const schedules = createSchedules(env, { site, clock, log, engine, ...deps })
-  fireRules.fire.restore(lifecycle.active())
-  return { fireRules, engine, schedules }
+  // Heightened watch, patrol checks, overdue items and reports (alerting/schedules/).
+  const schedules = createSchedules(env, {
+    site,
+    clock,
+    log,
+    engine: alarm.engine,
+    store,
+    lifecycle: alarm.alerts,
+    notify,
+    live,
+    liveStream,
+  })
+  return { store, alarm, live, liveStream, notify, schedules }
 }
 
 /** The HTTP API and the listeners; then the timers, and what stops it all in order. */
 async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
   const { env, clock, log, site, metrics } = base
   const { alerting, broker, security } = parts
-  metrics.countActiveAlertsFrom(() => alerting.lifecycle.active())
+  metrics.countActiveAlertsFrom(() => alerting.alarm.alerts.active())
   let listening = false
   const http = createGatewayHttp(base, parts, () => listening)
   const ports = await listenAll(env, security, broker, http)
@@ -216,10 +168,7 @@ async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
   const linkPort = ports.httpPort ?? ports.httpsPort ?? env.HTTP_PORT
   alerting.notify.start(linkPort)
   alerting.schedules.start(linkPort)
-  const ticker = setInterval(() => {
-    alerting.engine.tick(clock.now())
-    alerting.fireRules.tick(clock.now())
-  }, 1000)
+  const ticker = setInterval(() => alerting.alarm.tick(clock.now()), 1000)
   log.info({ ...ports, site: site.name, devices: site.devices.length }, 'gateway started')
   return {
     ...ports,
@@ -237,8 +186,8 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
   const { alerting, readings, security } = parts
   return createHttpApp({
     site: base.site,
-    alerts: alerting.fireRules.alerts,
-    windows: alerting.fireRules.windows,
+    alerts: alerting.alarm.alerts,
+    windows: alerting.alarm.windows,
     live: alerting.live,
     readings: readings.history,
     registry: base.metrics.registry,
@@ -312,9 +261,4 @@ function liveSink(live: LiveState, stream: LiveStream): IngestSink {
       stream.deviceChanged(s.device)
     },
   }
-}
-
-/** Alerts that were active before a restart stay the engine's business: it may clear them. */
-function restoreEngineState(engine: Engine, lifecycle: AlertLifecycle): void {
-  for (const alert of lifecycle.active()) if (alert.device !== null) engine.restore(alert.device, alert.rule)
 }

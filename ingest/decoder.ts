@@ -1,9 +1,11 @@
 import type { ErrorCode } from './error-codes.ts'
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './json-depth.ts'
 import { parseMetricName } from './metrics-catalog.ts'
 import { EventPayload, fastTelemetry, StatusPayload, TelemetryPayload } from './payload-schemas.ts'
 import { type DeviceEvent, type DeviceStatus, deviceReading, type Reading } from './reading.ts'
 import { SeqWindow } from './seq-window.ts'
 import type { Device } from './site-schema.ts'
+import { describeDeviceValue } from './value-text.ts'
 
 export interface DecoderOptions {
   maxPayloadBytes: number
@@ -22,6 +24,9 @@ export interface Decoded<T> {
 }
 
 const NONE: Problem[] = []
+
+/** A status payload is one word (`online` / `offline`), bare or as a JSON string. */
+export const MAX_STATUS_BYTES = 64
 
 /** Turns raw device payloads into located, validated domain values (DESIGN.md ingest/decode). */
 export class Decoder {
@@ -54,7 +59,7 @@ export class Decoder {
         if (problems === NONE) problems = []
         problems.push({
           code: 'FGW_ERR_INGEST_BAD_VALUE',
-          detail: `${metric}: ${JSON.stringify(value) ?? 'undefined'}`,
+          detail: `${metric}: ${describeDeviceValue(value)}`,
         })
       } else {
         readings.push(deviceReading(device, metric, name, value, at, receivedAt, seq ?? null))
@@ -85,7 +90,9 @@ export class Decoder {
   }
 
   status(device: Device, payload: Buffer, receivedAt: number): Decoded<DeviceStatus> {
-    if (payload.length > 64) return { value: null, problems: [tooLarge(payload.length, 64)] }
+    if (payload.length > MAX_STATUS_BYTES) {
+      return { value: null, problems: [tooLarge(payload.length, MAX_STATUS_BYTES)] }
+    }
     const parsed = StatusPayload.safeParse(payload.toString('utf8'))
     if (!parsed.success) return { value: null, problems: [schemaProblem(parsed)] }
     const value: DeviceStatus = {
@@ -107,10 +114,22 @@ export class Decoder {
     if (payload.length > this.options.maxPayloadBytes) {
       return { value: null, problem: tooLarge(payload.length, this.options.maxPayloadBytes) }
     }
+    if (jsonNestsDeeperThan(payload, MAX_JSON_DEPTH)) {
+      return {
+        value: null,
+        problem: {
+          code: 'FGW_ERR_INGEST_TOO_DEEP',
+          detail: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+        },
+      }
+    }
     try {
       return { value: JSON.parse(payload.toString('utf8')), problem: null }
     } catch (err) {
-      return { value: null, problem: { code: 'FGW_ERR_INGEST_NOT_JSON', detail: (err as Error).message } }
+      return {
+        value: null,
+        problem: { code: 'FGW_ERR_INGEST_NOT_JSON', detail: bounded((err as Error).message) },
+      }
     }
   }
 
@@ -126,9 +145,14 @@ function schemaProblem(result: {
 }): Problem {
   const detail = (result.error?.issues ?? [{ path: [], message: 'invalid payload' }])
     .slice(0, 5)
-    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .map((i) => `${i.path.map((key) => bounded(String(key), 40)).join('.') || '(root)'}: ${i.message}`)
     .join('; ')
-  return { code: 'FGW_ERR_INGEST_SCHEMA', detail }
+  return { code: 'FGW_ERR_INGEST_SCHEMA', detail: bounded(detail) }
+}
+
+/** Details may quote the device's own text (keys, parser messages): never more than a line of it. */
+function bounded(text: string, max = 300): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
 }
 
 function skewProblem(ts: number, receivedAt: number): Problem {

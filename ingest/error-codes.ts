@@ -6,6 +6,9 @@ export const ErrorCodes = {
   FGW_ERR_INGEST_UNKNOWN_METRIC: 'metric name is not one of the known metrics',
   FGW_ERR_INGEST_BAD_VALUE: 'metric value is not a finite number',
   FGW_ERR_INGEST_TOO_LARGE: 'payload exceeds the maximum size',
+  FGW_ERR_INGEST_TOO_DEEP: 'payload JSON nests arrays or objects deeper than 8 levels',
+  FGW_ERR_INGEST_FAILED:
+    'the gateway failed on this message; it was dropped and counted, the connection stays up',
   FGW_ERR_INGEST_DUPLICATE: 'seq was already received from this device',
   FGW_ERR_INGEST_SKEW: 'timestamp is too far from the gateway clock',
   FGW_ERR_TOPIC_UNKNOWN: 'topic is not a Firewatch device topic',

@@ -22,6 +22,8 @@ export interface PublishDeps {
   hardening: Hardening
   onOutcome: (device: Device, outcome: IngestOutcome) => void
   onDenied: (who: string, topic: string) => void
+  /** The ingest path threw on one message: it is dropped and answered, nothing else stops. */
+  onFailed: (who: string, topic: string, error: unknown) => void
   /** False while no client subscribes to device traffic: accepted telemetry then stops here. */
   forwardTelemetry: () => boolean
 }
@@ -34,29 +36,84 @@ export interface PublishDeps {
  */
 export function createAuthorizePublish(deps: PublishDeps) {
   return (client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void): void => {
-    const principal = deps.clients.principalOf(client)
-    if (principal?.type !== 'device') {
-      // Tokens never publish; `null` clients are cluster wills, which Firewatch does not use.
-      deps.onDenied(principal?.type === 'token' ? principal.name : 'unknown', packet.topic)
-      drop(packet)
-      callback(null)
-      return
-    }
-    const device = principal.device
-    const admission = admitPublish(deps.hardening, client!, device.id, packet.topic)
-    if ('refused' in admission) {
-      deps.replies.rejected(device, shortTopic(packet.topic), [admission.refused])
-      drop(packet)
-      callback(null)
-      return
-    }
-    if (admission.slowed) deps.replies.rejected(device, shortTopic(packet.topic), [admission.slowed])
-    if (admission.waitMs > 0) {
-      deps.limiter.hold(admission.waitMs, () => authorizeAdmitted(deps, client!, device, packet, callback))
-      return
-    }
-    authorizeAdmitted(deps, client!, device, packet, callback)
+    guarded(deps, null, packet, callback, (done) => authorize(deps, client, packet, done))
   }
+}
+
+type Callback = (error?: Error | null) => void
+
+/**
+ * Runs one step of a message's way in, now or later (held by a rate, deferred to a later turn).
+ * A throw anywhere in it drops that message, answers the device and counts it: one message must
+ * never take the process, and with it every building, down (SECURITY.md, "A compromised device").
+ */
+function guarded(
+  deps: PublishDeps,
+  device: Device | null,
+  packet: PublishPacket,
+  callback: Callback,
+  step: (done: Callback) => void,
+): void {
+  let answered = false
+  const done: Callback = (error) => {
+    answered = true
+    callback(error)
+  }
+  try {
+    step(done)
+  } catch (error) {
+    const topic = shortTopic(packet.topic)
+    deps.onFailed(device?.id ?? 'unknown', topic, error)
+    if (answered) return
+    drop(packet)
+    done(null)
+    if (device) deps.replies.rejected(device, topic, [failedProblem()])
+  }
+}
+
+function authorize(
+  deps: PublishDeps,
+  client: Client | null,
+  packet: PublishPacket,
+  callback: Callback,
+): void {
+  const principal = deps.clients.principalOf(client)
+  if (principal?.type !== 'device') {
+    // Tokens never publish; `null` clients are cluster wills, which Firewatch does not use.
+    deps.onDenied(principal?.type === 'token' ? principal.name : 'unknown', packet.topic)
+    drop(packet)
+    callback(null)
+    return
+  }
+  const device = principal.device
+  guarded(deps, device, packet, callback, (done) => admit(deps, client!, device, packet, done))
+}
+
+/** The per-publish limits: refused, held for a while (slowed down), or on at once. */
+function admit(
+  deps: PublishDeps,
+  client: Client,
+  device: Device,
+  packet: PublishPacket,
+  callback: Callback,
+): void {
+  const admission = admitPublish(deps.hardening, client, device.id, packet.topic)
+  if ('refused' in admission) {
+    deps.replies.rejected(device, shortTopic(packet.topic), [admission.refused])
+    drop(packet)
+    callback(null)
+    return
+  }
+  if (admission.slowed) deps.replies.rejected(device, shortTopic(packet.topic), [admission.slowed])
+  if (admission.waitMs > 0) {
+    deps.limiter.hold(admission.waitMs, () =>
+      guarded(deps, device, packet, callback, (done) =>
+        authorizeAdmitted(deps, client, device, packet, done),
+      ),
+    )
+    return
+  }
+  authorizeAdmitted(deps, client, device, packet, callback)
 }
 
 /** The rest of authorizePublish, once the publish rates let the message in. */
@@ -65,7 +122,7 @@ function authorizeAdmitted(
   client: Client,
   device: Device,
   packet: PublishPacket,
-  callback: (error?: Error | null) => void,
+  callback: Callback,
 ): void {
   const topic = parseDeviceTopic(packet.topic)
   // [FIRE-ACL-1] A device publishes only under its own fw/{b}/{d}/, and never on its error topic.
@@ -83,7 +140,9 @@ function authorizeAdmitted(
   }
   // Events and status are never held back: a fire_alarm must not wait behind telemetry.
   if (topic.kind === 'telemetry' && !deps.limiter.tryTake()) {
-    deps.limiter.enqueue(() => ingest(deps, device, topic.kind, packet, callback))
+    deps.limiter.enqueue(() =>
+      guarded(deps, device, packet, callback, (done) => ingest(deps, device, topic.kind, packet, done)),
+    )
     return
   }
   ingest(deps, device, topic.kind, packet, callback)
@@ -94,7 +153,7 @@ function ingest(
   device: Device,
   kind: DeviceTopicKind,
   packet: PublishPacket,
-  callback: (error?: Error | null) => void,
+  callback: Callback,
 ): void {
   const outcome = deps.ingest.handle(device, kind, packet.payload as Buffer, deps.clock.now())
   deps.onOutcome(device, outcome)
@@ -111,6 +170,10 @@ function isStaleWill(deps: PublishDeps, client: Client, device: Device, packet: 
 function drop(packet: PublishPacket): void {
   packet.topic = DROPPED_TOPIC
   packet.retain = false
+}
+
+function failedProblem(): Problem {
+  return { code: 'FGW_ERR_INGEST_FAILED', detail: 'the gateway failed on this message; it was dropped' }
 }
 
 function forbidden(topic: string, unknown: boolean): Problem {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from '../../alerting/alert.ts'
+import type { WindowService } from '../../alerting/windows/window-service.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { ReadingsHistory } from '../../ingest/store/history-query.ts'
 import type { LiveState } from '../live-state.ts'
@@ -14,7 +15,6 @@ import type { PatrolLinkService } from './patrol-link-routes.ts'
 import type { PushService } from './push-routes.ts'
 import type { ScheduleService } from './schedule-routes.ts'
 import type { TwilioStatusService } from './twilio-status-routes.ts'
-import type { WindowService } from './windows-routes.ts'
 
 export interface AlertListFilter {
   states: readonly AlertState[]

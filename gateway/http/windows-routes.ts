@@ -1,21 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import type { WindowJson } from '../../alerting/windows/window.ts'
 import type { WindowRequest } from '../../alerting/windows/window-keeper.ts'
+import type { WindowService } from '../../alerting/windows/window-service.ts'
 import { canSeeBuilding, type SiteModel } from '../../ingest/site-model.ts'
 import { principalOf, type TokenPrincipal } from './auth.ts'
 import { HttpError, notFound } from './http-errors.ts'
 import { validated, withoutEmpty } from './request-schemas.ts'
 import { WindowBody, WindowsQuery } from './window-schemas.ts'
-
-/** What the windows API needs (gateway/fire-wiring.ts provides it). */
-export interface WindowService {
-  /** In force, still to come, or ended within the last day; newest first. */
-  list(): WindowJson[]
-  get(id: string): WindowJson | undefined
-  open(req: WindowRequest, actor: string): { ok: true; window: WindowJson } | { ok: false; problem: string }
-  /** Closes early; undefined when unknown or already over. */
-  close(id: string): WindowJson | undefined
-}
 
 interface WindowsOptions {
   windows: WindowService

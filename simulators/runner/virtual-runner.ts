@@ -1,10 +1,9 @@
+import { type AlarmPath, createAlarmPath } from '../../alerting/alarm-path.ts'
 import type { Alert, AlertTransition } from '../../alerting/alert.ts'
-import { type AlertLifecycle, createAlertLifecycle } from '../../alerting/alert-lifecycle.ts'
+import type { AlertLifecycle } from '../../alerting/alert-lifecycle.ts'
 import { AlertStore } from '../../alerting/alert-store.ts'
 import type { Logger } from '../../alerting/deps.ts'
-import { createEngine, type Engine } from '../../alerting/engine.ts'
-import type { FireAware } from '../../alerting/fire/fire-aware.ts'
-import { createFireRules } from '../../alerting/fire/fire-setup.ts'
+import type { Engine } from '../../alerting/engine.ts'
 import { Decoder } from '../../ingest/decoder.ts'
 import { IngestPipeline, type IngestSink } from '../../ingest/ingest-pipeline.ts'
 import { canSeeBuilding } from '../../ingest/site-model.ts'
@@ -37,9 +36,10 @@ const TICK_MS = 1_000
 const MAX_ALERTS = 1_000_000
 
 /**
- * Runs a scenario in virtual time through the real ingest path and alerting: every payload goes
- * as a Buffer through Decoder + IngestPipeline into createEngine, whose signals go through
- * createAlertLifecycle into an AlertStore, all on a ManualClock. engine.tick runs every virtual second.
+ * Runs a scenario in virtual time through the real ingest path and the gateway's own alarm path
+ * (alerting/alarm-path.ts): every payload goes as a Buffer through Decoder + IngestPipeline into
+ * the same engine, fire-aware layer and lifecycle, on an AlertStore and a ManualClock. The alarm
+ * path ticks every virtual second, as the gateway's does every real one.
  */
 export async function runScenarioVirtual(
   input: string | LoadedScenario,
@@ -127,7 +127,7 @@ interface Harness {
   notes: string[]
 }
 
-/** The real modules, wired as gateway/gateway.ts wires them (engine first: the alarm path). */
+/** The gateway's alarm path and ingest pipeline, with the run's own counters after them. */
 function createHarness(
   scenario: LoadedScenario,
   clock: ManualClock,
@@ -138,36 +138,12 @@ function createHarness(
   const { site } = scenario
   const notes: string[] = []
   let readings = 0
-  const lifecycle = createAlertLifecycle({
-    store,
-    site,
-    clock,
-    onTransition: () => {},
-    ...(withinTransaction ? { withinTransaction } : {}),
-  })
-  // The fire-aware layer sits between engine and lifecycle, as in the gateway (alerting/fire/).
-  const { fire } = createFireRules({
-    site,
-    store,
-    lifecycle,
-    clock,
-    log: collectErrors(notes),
-    rearmDevice: (device, rule) => engine.rearm(device, rule),
-  })
-  const engine = createEngine({ site, clock, emit: (signal) => fire.signal(signal) })
+  const alarm = createAlarmPath({ site, store, clock, log: collectErrors(notes) })
+  if (withinTransaction) alarm.observe({ withinTransaction })
   const pipeline = new IngestPipeline(
     new Decoder(DECODER),
     [
-      {
-        readingsAccepted: (rs) => {
-          for (const r of rs) engine.reading(r)
-        },
-        eventAccepted: (e) => {
-          if (e.event === 'test') fire.deviceTested(e.device, e.receivedAt)
-          engine.event(e)
-        },
-        statusChanged: (s) => engine.status(s),
-      },
+      alarm.sink,
       {
         readingsAccepted: (rs) => {
           readings += rs.length
@@ -178,14 +154,11 @@ function createHarness(
     ({ sink, error }) => notes.push(`ingest sink ${sink} failed: ${(error as Error).message}`),
   )
   return {
-    engine,
-    lifecycle,
-    tick: (now) => {
-      engine.tick(now)
-      fire.tick(now)
-    },
+    engine: alarm.engine,
+    lifecycle: alarm.alerts,
+    tick: (now) => alarm.tick(now),
     deliver: deliverer(pipeline, clock, notes),
-    act: (a, t) => actOn(lifecycle, fire, scenario, a, t),
+    act: (a, t) => actOn(alarm, scenario, a, t),
     readings: () => readings,
     notes,
   }
@@ -218,13 +191,8 @@ function deliverer(pipeline: IngestPipeline, clock: ManualClock, notes: string[]
 }
 
 /** A person acts on the newest active alert matching, as the HTTP API would let the token. */
-function actOn(
-  lifecycle: AlertLifecycle,
-  fire: FireAware,
-  scenario: LoadedScenario,
-  a: PersonAction,
-  t: number,
-): ActionResult {
+function actOn(alarm: AlarmPath, scenario: LoadedScenario, a: PersonAction, t: number): ActionResult {
+  const lifecycle = alarm.alerts
   const principal = scenario.site.principalForToken(a.token)
   const alert = lifecycle
     .active()
@@ -232,12 +200,9 @@ function actOn(
     .sort((x, y) => (x.openedAt < y.openedAt ? 1 : -1))[0]
   if (!alert)
     return { action: a, at: t, ok: false, alertId: null, detail: `no active alert ${describeMatch(a.match)}` }
+  // Resolving through the alarm path re-arms the rule, as the API does: a condition still present raises again.
   if (a.type === 'ack') lifecycle.acknowledge(alert.id, a.tokenName, a.note)
-  else {
-    lifecycle.resolve(alert.id, a.tokenName, a.note)
-    // As the gateway's API does: resolving re-arms the rule, so a condition still present raises again.
-    fire.resolved(alert)
-  }
+  else lifecycle.resolve(alert.id, a.tokenName, a.note)
   return {
     action: a,
     at: t,

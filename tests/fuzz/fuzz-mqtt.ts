@@ -163,7 +163,7 @@ function oneRawConnection(port: number, bytes: Buffer): Promise<string> {
   })
 }
 
-async function deviceClient(
+export async function deviceClient(
   url: string,
   d: FuzzDevice,
   section: ReturnType<FuzzReport['section']>,
@@ -188,7 +188,7 @@ async function deviceClient(
   return client
 }
 
-function publishOnce(client: MqttClient, topic: string, payload: Buffer): Promise<boolean> {
+export function publishOnce(client: MqttClient, topic: string, payload: Buffer): Promise<boolean> {
   if (!client.connected) return Promise.resolve(false)
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), 15_000)

@@ -1,16 +1,20 @@
 /**
  * `npm run fuzz` (part of `npm test`): a bounded, seeded fuzz run against a real gateway process on
- * loopback. At least 100,000 generated inputs: device payloads, topic names, subscription filters,
- * HTTP requests, and raw malformed MQTT packets on fresh sockets. The gateway must stay up, answer
+ * loopback. At least 100,000 generated inputs of each of three kinds: mixed (device payloads, topic
+ * names, subscription filters, HTTP requests, raw malformed bytes on fresh sockets), deep values
+ * in every field of device messages, and whole MQTT packets with fuzzed fields on logged-in sessions. The gateway must stay up, answer
  * or drop every input with a reason, and still raise a fire alarm afterwards. Prints what it tried
  * and what it found; exits 1 on any finding. FUZZ_SEED and FUZZ_INPUTS change the run.
  */
 import { performance } from 'node:perf_hooks'
 import mqtt from 'mqtt'
+import { metricValue } from '../support/api-client.ts'
 import { spawnTestGateway } from '../support/gateway-launcher.ts'
 import { fuzzHttp } from './fuzz-http.ts'
 import { FuzzInputs } from './fuzz-inputs.ts'
 import { type FuzzDevice, fuzzFilters, fuzzPayloads, fuzzRawPackets, fuzzTopics } from './fuzz-mqtt.ts'
+import { fuzzNestedPayloads } from './fuzz-nested-payloads.ts'
+import { fuzzWholePackets } from './fuzz-packets.ts'
 import { FuzzReport } from './fuzz-report.ts'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_122)
@@ -56,6 +60,16 @@ async function main(): Promise<number> {
     await fuzzFilters(port, Math.round(INPUTS * 0.04), gen, report)
     await fuzzHttp(gw.httpUrl, Math.round(INPUTS * 0.11), 65_536, gen, report)
     await fuzzRawPackets(port, Math.round(INPUTS * 0.05), gen, report)
+    await fuzzNestedPayloads(gw.mqttUrl, PAYLOAD_DEVICES, INPUTS, gen, report, {
+      maxPayloadBytes: 16_384,
+      maxDepth: 8,
+      rejected: async (reason) =>
+        metricValue(
+          await (await fetch(`${gw.httpUrl}/metrics`)).text(),
+          `firewatch_readings_rejected_total{reason="${reason}"}`,
+        ),
+    })
+    await fuzzWholePackets(port, PAYLOAD_DEVICES, INPUTS, gen, report)
     if (!exited) await checkStillServing(gw.mqttUrl, gw.httpUrl, report)
     if (!exited) report.counters(await gatewayCounters(gw.httpUrl))
   } catch (err) {
@@ -65,7 +79,7 @@ async function main(): Promise<number> {
     await gw.stop()
   }
   process.stdout.write(`${report.format(SEED, (performance.now() - started) / 1000)}\n`)
-  if (report.inputs < INPUTS) report.finding(`only ${report.inputs} of ${INPUTS} inputs were tried`)
+  if (report.inputs < 3 * INPUTS) report.finding(`only ${report.inputs} of ${3 * INPUTS} inputs were tried`)
   return report.findings.length === 0 ? 0 : 1
 }
 
