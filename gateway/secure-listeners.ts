@@ -47,8 +47,8 @@ export function prepareSecurity(
     http: {
       limits: hardening,
       loginGuard: {
-        loginGuard: hardening.loginGuard,
-        onLockout: hardening.metrics.lockedOut,
+        loginGuard: hardening.httpLoginGuard,
+        onLockout: () => hardening.metrics.lockedOut('http'),
         onRefused: (limit, address) => hardening.reporter.hit(limit, address),
       },
       listeners,

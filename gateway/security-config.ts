@@ -1,8 +1,31 @@
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 const Port = z.coerce.number().int().min(0).max(65_535)
 const OnOff = z.enum(['on', 'off'])
 const Count = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
+/** A comma-separated list; blanks around and between the commas are ignored. */
+const CommaList = z
+  .string()
+  .default('')
+  .transform((list) =>
+    list
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== ''),
+  )
+
+/** proxy-addr's names for address ranges, as fastify's trustProxy accepts them. */
+const PROXY_RANGE_NAMES: ReadonlySet<string> = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/** An address, a CIDR block (10.0.0.0/8, fd00::/8), or one of proxy-addr's range names. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return false
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+}
 
 /**
  * TLS and the hardening limits (issue 9). Every variable is optional: with none set the gateway
@@ -77,15 +100,28 @@ export const SecurityEnv = z.object({
   HTTP_MAX_BODY_BYTES: Count(1_024, 16_777_216).default(65_536),
   HTTP_REQUESTS_PER_MIN_PER_ADDRESS: Count(1, 10_000_000).default(1_200),
   /** Comma-separated origins allowed to call the API from a browser; empty = CORS closed. */
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((list) =>
-      list
-        .split(',')
-        .map((o) => o.trim())
-        .filter((o) => o !== ''),
+  CORS_ORIGINS: CommaList,
+  /**
+   * Who may read /metrics: `open` (anyone who reaches the port, Prometheus's default) or `token`
+   * (a bearer token: METRICS_TOKEN, or an admin's or brigade's API token).
+   */
+  METRICS_ACCESS: z.enum(['open', 'token']).default('open'),
+  /** A bearer token for Prometheus alone, with METRICS_ACCESS=token; long enough not to be guessed. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').max(512).optional(),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (addresses, CIDRs, or loopback / linklocal /
+   * uniquelocal). Empty: the client is the TCP peer, whatever a request's headers say.
+   */
+  HTTP_TRUSTED_PROXIES: CommaList.pipe(
+    z.array(
+      z
+        .string()
+        .refine(
+          isProxyEntry,
+          'expected an IP address, a CIDR block such as 10.0.0.0/8, or loopback, linklocal, uniquelocal',
+        ),
     ),
+  ),
 })
 export type SecurityEnv = z.infer<typeof SecurityEnv>
 
@@ -106,6 +142,9 @@ export function checkSecurityEnv(env: SecurityEnv, ctx: z.RefinementCtx): void {
   if (env.HTTP_PLAIN === 'off' && !tls) problem('HTTP_PLAIN', 'off needs TLS_CERT_FILE and TLS_KEY_FILE')
   if (env.MQTT_MAX_PERSISTENT_SESSIONS_PER_LOGIN > env.MQTT_MAX_PERSISTENT_SESSIONS) {
     problem('MQTT_MAX_PERSISTENT_SESSIONS_PER_LOGIN', 'must not be more than MQTT_MAX_PERSISTENT_SESSIONS')
+  }
+  if (env.METRICS_TOKEN && env.METRICS_ACCESS !== 'token') {
+    problem('METRICS_TOKEN', 'set METRICS_ACCESS=token too, or /metrics stays open to everyone')
   }
   if (env.LOGIN_FAILURES_BEFORE_LOCKOUT <= env.LOGIN_FAILURES_BEFORE_BACKOFF) {
     problem('LOGIN_FAILURES_BEFORE_LOCKOUT', 'must be more than LOGIN_FAILURES_BEFORE_BACKOFF')

@@ -39,8 +39,11 @@ export const ErrorCodes = {
   FGW_ERR_ACK_LINK_EXPIRED: 'the acknowledgement link has expired',
   FGW_ERR_ACK_LINK_SPENT: 'the acknowledgement link was already used',
   FGW_ERR_TWILIO_SIGNATURE: 'the X-Twilio-Signature does not match the callback URL and parameters',
+  FGW_ERR_TWILIO_MEDIA_TYPE: 'Twilio status callbacks are application/x-www-form-urlencoded',
   FGW_ERR_PUSH_CONTACT: 'the contact is unknown, not linked to this token, or has no push channel',
   FGW_ERR_PUSH_UNAVAILABLE: 'Web Push is not configured on this gateway',
+  FGW_ERR_PUSH_ENDPOINT_TAKEN:
+    'this push endpoint is registered for a contact this token may not manage; it must be removed there first',
   FGW_ERR_LIMIT_PACKET_SIZE: 'MQTT packet exceeds MQTT_MAX_PACKET_BYTES; the connection is closed',
   FGW_ERR_LIMIT_TOPIC: 'topic exceeds MQTT_MAX_TOPIC_LENGTH or MQTT_MAX_TOPIC_LEVELS',
   FGW_ERR_LIMIT_PUBLISH_RATE: 'too many publishes per second from this client or address; message dropped',

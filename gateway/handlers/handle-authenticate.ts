@@ -97,7 +97,7 @@ function passwordLogin(
   login: { address: string; user: string; password: Readonly<Buffer | undefined> },
   done: Done,
 ): void {
-  const { loginGuard, reporter, metrics } = deps.hardening
+  const { mqttLoginGuard: loginGuard, reporter, metrics } = deps.hardening
   const { address, user, password } = login
   const verdict = loginGuard.before(address, user)
   if (verdict.kind === 'locked') {
@@ -114,7 +114,7 @@ function passwordLogin(
           accept(deps, client, principal, done)
           return
         }
-        if (loginGuard.failed(address, user)) metrics.lockedOut()
+        if (loginGuard.failed(address, user)) metrics.lockedOut('mqtt')
         deps.onRefused(user)
         refuse(done, 5)
       },

@@ -36,14 +36,22 @@ export interface HttpLimits {
   maxBodyBytes: number
   requestsPerAddress: RateBuckets<string>
   corsOrigins: readonly string[]
+  /** HTTP_TRUSTED_PROXIES: the hops whose X-Forwarded-For names the client (empty = none). */
+  trustedProxies: readonly string[]
 }
 
 /** Every limit of issue 9, built once from the environment and shared by MQTT and HTTP. */
 export interface Hardening {
   reporter: LimitReporter
   metrics: LimitMetrics
-  /** One guard for MQTT logins and HTTP bearer tokens: failures on either count together. */
-  loginGuard: LoginGuard
+  /**
+   * Failed MQTT logins. Kept apart from the HTTP guard: behind a reverse proxy every HTTP request
+   * comes from the proxy's address, and wrong bearer tokens must never lock devices at that
+   * address out of MQTT (SECURITY.md).
+   */
+  mqttLoginGuard: LoginGuard
+  /** Wrong HTTP bearer tokens, per client address (HTTP_TRUSTED_PROXIES says who that is). */
+  httpLoginGuard: LoginGuard
   mqtt: MqttLimits
   http: HttpLimits
 }
@@ -56,15 +64,18 @@ export function createHardening(
   const { clock } = deps
   const metrics = createLimitMetrics(deps.registry)
   const perMinute = (n: number) => new RateBuckets<string>(n / 60, n, clock)
-  return {
-    metrics,
-    reporter: new LimitReporter({ count: metrics.hit, log: deps.log, clock }),
-    loginGuard: new LoginGuard({
+  const loginGuard = () =>
+    new LoginGuard({
       backoffAfter: env.LOGIN_FAILURES_BEFORE_BACKOFF,
       lockoutAfter: env.LOGIN_FAILURES_BEFORE_LOCKOUT,
       lockoutMs: env.LOGIN_LOCKOUT_SEC * 1000,
       clock,
-    }),
+    })
+  return {
+    metrics,
+    reporter: new LimitReporter({ count: metrics.hit, log: deps.log, clock }),
+    mqttLoginGuard: loginGuard(),
+    httpLoginGuard: loginGuard(),
     mqtt: {
       maxPacketBytes: env.MQTT_MAX_PACKET_BYTES,
       topic: { maxLength: env.MQTT_MAX_TOPIC_LENGTH, maxLevels: env.MQTT_MAX_TOPIC_LEVELS },
@@ -103,6 +114,7 @@ export function createHardening(
       maxBodyBytes: env.HTTP_MAX_BODY_BYTES,
       requestsPerAddress: perMinute(env.HTTP_REQUESTS_PER_MIN_PER_ADDRESS),
       corsOrigins: env.CORS_ORIGINS,
+      trustedProxies: env.HTTP_TRUSTED_PROXIES,
     },
   }
 }
