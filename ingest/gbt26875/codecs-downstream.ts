@@ -73,8 +73,12 @@ export const DOWNSTREAM_CODECS: { [K in DownstreamKind]: ObjectCodec<ObjectTypes
   readUitdTime: reserved,
   initialiseUitd: reserved,
   syncUitdClock: {
-    // 6 bytes (the sample frames) or 7 with a reserved byte first (the Rust implementation).
-    size: (_b, at, end) => (end - at === TIME_TAG_BYTES || end - at === TIME_TAG_BYTES + 1 ? end - at : null),
+    // 6 bytes (the sample frames) or 7 with a reserved byte first (the Rust implementation); the
+    // bytes left, shared by the objects left, tell which.
+    size: (_b, at, end, left) => {
+      const each = (end - at) / left
+      return each === TIME_TAG_BYTES || each === TIME_TAG_BYTES + 1 ? each : null
+    },
     stamped: false,
     read: (b, at, size) =>
       size === TIME_TAG_BYTES

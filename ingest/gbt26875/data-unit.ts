@@ -82,14 +82,14 @@ function readFixed(codec: ObjectCodec<unknown>, size: number, data: Uint8Array, 
 
 function readVariable(
   codec: ObjectCodec<unknown>,
-  sizeOf: (buf: Uint8Array, at: number, end: number) => number | null,
+  sizeOf: (buf: Uint8Array, at: number, end: number, left: number) => number | null,
   data: Uint8Array,
   count: number,
 ) {
   const objects: unknown[] = []
   let at = 2
   for (let i = 0; i < count; i++) {
-    const size = sizeOf(data, at, data.length)
+    const size = sizeOf(data, at, data.length, count - i)
     if (size === null) return `object ${i + 1} of ${count} does not fit in ${data.length} bytes`
     objects.push(codec.read(data, at, size))
     at += size

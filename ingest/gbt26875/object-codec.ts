@@ -2,8 +2,11 @@ import type { PartRef, SystemRef } from './objects.ts'
 
 /** How one kind of information object is read and written (its body; the time tag is handled around it). */
 export interface ObjectCodec<T> {
-  /** Body bytes: fixed, or read from the bytes at `at` (null = the object does not fit before `end`). */
-  size: number | ((buf: Uint8Array, at: number, end: number) => number | null)
+  /**
+   * Body bytes: fixed, or read from the bytes at `at`, knowing that `left` objects (this one
+   * included) share the bytes up to `end` (null = the object does not fit).
+   */
+  size: number | ((buf: Uint8Array, at: number, end: number, left: number) => number | null)
   /** Whether a 6-byte time tag may follow each body (the standard stamps states, values and records). */
   stamped: boolean
   read(buf: Uint8Array, at: number, size: number): T

@@ -35,8 +35,10 @@ const LENGTH_KNOWN_AT = HEADER_BYTES - 1
 /**
  * Cuts a TCP byte stream into frames. Feed it chunks of any size; it never throws. After anything
  * bad it resynchronises on the next '@@': a frame whose length, end marker or checksum is wrong
- * gives up only its first byte, so that a good frame behind a corrupt length is still found.
+ * gives up only its first byte, so that a good frame behind a corrupt length is still found, and a
+ * frame still waiting for its declared length is given up as soon as a whole valid frame follows it.
  * A frame with a good checksum but an unknown command is consumed whole (its framing is sound).
+ * Nothing larger than maxFrameBytes (plus one chunk) is ever buffered.
  */
 export class StreamDecoder {
   private buf: Buffer = EMPTY
@@ -97,9 +99,30 @@ export class StreamDecoder {
       out.push(this.discard('oversize', `header declares ${total} bytes, limit ${this.maxFrameBytes}`, 1))
       return true
     }
-    if (this.buffered < total) return false
+    if (this.buffered < total) return this.skipToWholeFrame(out)
     out.push(this.frameAt(total))
     return true
+  }
+
+  /**
+   * While a frame waits for its declared length, a whole valid frame further on means this one was
+   * cut short (or its length is a lie): give it up now, so that an alarm behind a truncated frame is
+   * not held until enough unrelated bytes arrive to fill the declared length.
+   */
+  private skipToWholeFrame(out: StreamReport[]): boolean {
+    for (
+      let at = this.buf.indexOf(START_PAIR, this.pos + 1);
+      at !== -1;
+      at = this.buf.indexOf(START_PAIR, at + 1)
+    ) {
+      if (this.buf.length - at < LENGTH_KNOWN_AT) return false
+      const total = frameLength(declaredDataLength(this.buf, at))
+      if (total > this.maxFrameBytes || at + total > this.buf.length) continue
+      if (!decodeFrame(this.buf.subarray(at, at + total), this.opts).ok) continue
+      out.push(this.discard('truncated', 'a whole frame follows before this one ended', at - this.pos))
+      return true
+    }
+    return false
   }
 
   private frameAt(total: number): StreamReport {
