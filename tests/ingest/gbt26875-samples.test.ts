@@ -87,7 +87,9 @@ describe('GB/T 26875.3 public samples', () => {
     for (const [name, bytes] of Object.entries(DOC_FRAMES)) {
       const frame = frameOf(bytes)
       const again =
-        frame.data.length === 0 ? encodeFrame(frame) : encodeFrame({ ...frame, data: encodeDataUnit(unitOf(frame.data)) })
+        frame.data.length === 0
+          ? encodeFrame(frame)
+          : encodeFrame({ ...frame, data: encodeDataUnit(unitOf(frame.data)) })
       expect(again.toString('hex'), name).toBe(bytes.toString('hex'))
     }
   })
@@ -135,12 +137,16 @@ describe('GB/T 26875.3 public samples', () => {
     expect(read.command).toBe(Command.request)
     expect(unitOf(read.data)).toEqual({ kind: 'readUitdStatus', objects: [{ reserved: 0 }] })
     expect(frameOf(DOC_FRAMES.uitdStatusResponse).command).toBe(Command.response)
-    expect(unitOf(frameOf(DOC_FRAMES.initialise).data)).toEqual({ kind: 'initialiseUitd', objects: [{ reserved: 0 }] })
+    expect(unitOf(frameOf(DOC_FRAMES.initialise).data)).toEqual({
+      kind: 'initialiseUitd',
+      objects: [{ reserved: 0 }],
+    })
   })
 
   it('When the Go test data units are decoded, then each is the object its test expects, and encodes back', () => {
     const units = Object.fromEntries(Object.entries(GO_DATA_UNITS).map(([k, v]) => [k, unitOf(v)]))
-    const first = (kind: string) => (units[kind] as unknown as { objects: Record<string, unknown>[] }).objects[0]!
+    const first = (kind: string) =>
+      (units[kind] as unknown as { objects: Record<string, unknown>[] }).objects[0]!
     expect(first('systemStatus')).toEqual({ systemType: 1, systemAddress: 2, status: 0x0204, time: GO_TAG })
     expect(first('partStatus')).toMatchObject({
       systemType: 1,
@@ -168,6 +174,8 @@ describe('GB/T 26875.3 public samples', () => {
     expect(first('uitdConfig')).toEqual({ description: '7楼02室会议室烟感', fieldBytes: 30 })
     expect(first('uitdTime')).toEqual({ clock: { ...GO_TAG, second: 5 } })
     for (const [kind, bytes] of Object.entries(GO_DATA_UNITS))
-      expect(Buffer.from(encodeDataUnit(units[kind] as DataUnit)).toString('hex'), kind).toBe(bytes.toString('hex'))
+      expect(Buffer.from(encodeDataUnit(units[kind] as DataUnit)).toString('hex'), kind).toBe(
+        bytes.toString('hex'),
+      )
   })
 })
