@@ -51,12 +51,12 @@ export function timeTagWall(tag: TimeTag): number | null {
 /** Epoch ms of a tag read in the given IANA time zone, or null when the tag is not a valid date. */
 export function timeTagToEpochMs(tag: TimeTag, timeZone: string): number | null {
   const wall = timeTagWall(tag)
-  return wall === null ? null : fromWall(wall, timeZone)
+  return wall === null ? null : wall + zoneOffset(fromWallOffsets, fromWall, wall, timeZone)
 }
 
 /** The tag of an instant in the given time zone (whole seconds). */
 export function epochMsToTimeTag(epochMs: number, timeZone: string): TimeTag {
-  const d = new Date(toWall(epochMs, timeZone))
+  const d = new Date(epochMs + zoneOffset(toWallOffsets, toWall, epochMs, timeZone))
   return {
     second: d.getUTCSeconds(),
     minute: d.getUTCMinutes(),
@@ -65,4 +65,29 @@ export function epochMsToTimeTag(epochMs: number, timeZone: string): TimeTag {
     month: d.getUTCMonth() + 1,
     year: d.getUTCFullYear(),
   }
+}
+
+// Every frame carries tags both ways, and Intl's formatToParts (under toWall / fromWall) costs
+// microseconds a call: the offset of a zone is remembered per minute, which is as often as any
+// zone's offset can change (transitions fall on whole minutes since 1970).
+const MINUTE_MS = 60_000
+const OFFSET_CACHE_MAX = 4_096
+const toWallOffsets = new Map<string, number>()
+const fromWallOffsets = new Map<string, number>()
+
+function zoneOffset(
+  cache: Map<string, number>,
+  convert: (ms: number, tz: string) => number,
+  ms: number,
+  timeZone: string,
+): number {
+  const minute = Math.floor(ms / MINUTE_MS) * MINUTE_MS
+  const key = `${timeZone}|${minute}`
+  let offset = cache.get(key)
+  if (offset === undefined) {
+    offset = convert(minute, timeZone) - minute
+    if (cache.size >= OFFSET_CACHE_MAX) cache.clear()
+    cache.set(key, offset)
+  }
+  return offset
 }

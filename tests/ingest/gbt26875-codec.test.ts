@@ -20,6 +20,25 @@ import { DGIOT_FIRE_FRAME, DOC_FRAMES } from '../fixtures/gbt26875-samples.ts'
 import { FuzzInputs } from '../fuzz/fuzz-inputs.ts'
 import { Gbt26875Gen, KINDS } from '../fuzz/gbt26875-gen.ts'
 
+/** The local date and time of an instant straight from Intl, with no cache in between. */
+function viaIntl(at: number, timeZone: string) {
+  const f = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  })
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, Number(x.value)])) as Record<
+    string,
+    number
+  >
+  return { second: p.second!, minute: p.minute!, hour: p.hour!, day: p.day!, month: p.month!, year: p.year! }
+}
+
 describe('GB/T 26875.3 codec', () => {
   it('When any kind of data unit is generated, then it decodes to the same values and encodes to the same bytes', () => {
     const g = new Gbt26875Gen(new FuzzInputs(26_875))
@@ -102,6 +121,30 @@ describe('GB/T 26875.3 codec', () => {
     expect(timeTagToEpochMs({ ...tag, day: 31 }, 'UTC')).toBeNull()
     expect(timeTagToEpochMs({ ...tag, second: 60 }, 'UTC')).toBeNull()
     expect(timeTagToEpochMs({ ...tag, month: 0 }, 'UTC')).toBeNull()
+  })
+
+  it('When tags are read and written around daylight-saving changes, then the remembered offsets agree with Intl', () => {
+    const berlin = 'Europe/Berlin'
+    // 02:30 does not exist on 2026-03-29: it moves forward by the gap, to 03:30 CEST.
+    const skipped = { second: 0, minute: 30, hour: 2, day: 29, month: 3, year: 2026 }
+    expect(timeTagToEpochMs(skipped, berlin)).toBe(Date.parse('2026-03-29T01:30:00Z'))
+    // 02:30 happens twice on 2026-10-25: the first one, still CEST.
+    const repeated = { second: 0, minute: 30, hour: 2, day: 25, month: 10, year: 2026 }
+    expect(timeTagToEpochMs(repeated, berlin)).toBe(Date.parse('2026-10-25T00:30:00Z'))
+    const r = new FuzzInputs(3)
+    for (let i = 0; i < 3_000; i++) {
+      const zone = r.pick([
+        'Asia/Shanghai',
+        'Europe/Berlin',
+        'America/New_York',
+        'Australia/Lord_Howe',
+        'UTC',
+      ])
+      const at = Date.parse('2024-01-01T00:00:00Z') + r.int(3 * 365) * 86_400_000 + r.int(86_400) * 1000
+      expect(epochMsToTimeTag(at, zone)).toEqual(viaIntl(at, zone))
+      const tag = viaIntl(at, zone)
+      expect(epochMsToTimeTag(timeTagToEpochMs(tag, zone)!, zone)).toEqual(tag)
+    }
   })
 
   it('When a data unit does not add up, then it is refused with "length", and an unknown type stays opaque', () => {
