@@ -1,8 +1,10 @@
 import {
   analogueValue,
   type KnownDataUnit,
+  type ObjectTypes,
   type PartRef,
   partStatus,
+  type SystemRef,
   systemOperation,
   systemStatus,
   type TimeTag,
@@ -47,52 +49,53 @@ const component = (p: PartRef): ComponentRef => ({
   partAddress: p.partAddress,
 })
 
+const system = (o: SystemRef): SystemRef => ({ systemType: o.systemType, systemAddress: o.systemAddress })
+
+type Handler<K extends keyof ObjectTypes> = (o: ObjectTypes[K], ctx: DispatchContext, at: number) => unknown
+
+/** What each kind of object becomes; kinds not here (versions, configuration, clocks) go to `information`. */
+const HANDLERS: { [K in keyof ObjectTypes]?: Handler<K> } = {
+  partStatus: (o, c, at) =>
+    c.sinks.componentStatus?.(
+      c.uitd,
+      component(o),
+      partStatus(o.status),
+      o.description.trimEnd(),
+      at,
+      c.receivedAt,
+    ),
+  partAnalogue: (o, c, at) => {
+    const reading = { quantity: o.quantity, raw: o.raw, ...analogueValue(o.quantity, o.raw) }
+    return c.sinks.analogue?.(c.uitd, component(o), reading, at, c.receivedAt)
+  },
+  systemStatus: (o, c, at) =>
+    c.sinks.systemStatus?.(c.uitd, system(o), systemStatus(o.status), at, c.receivedAt),
+  systemOperation: (o, c, at) => {
+    const record = {
+      of: 'system' as const,
+      system: system(o),
+      operation: systemOperation(o.operation),
+      operator: o.operator,
+    }
+    return c.sinks.operationRecord?.(c.uitd, record, at, c.receivedAt)
+  },
+  uitdOperation: async (o, c, at) => {
+    const operation = uitdOperation(o.operation)
+    await c.sinks.operationRecord?.(c.uitd, { of: 'uitd', operation, operator: o.operator }, at, c.receivedAt)
+    if (operation.patrolAnswer) c.onPatrolAnswer(o.operator)
+  },
+  uitdStatus: (o, c, at) => c.sinks.uitdStatus?.(c.uitd, uitdStatus(o.status), at, c.receivedAt),
+}
+
 /** Hands every object of an upstream data unit to its sink, in order; a sink's throw propagates. */
 export async function dispatchUnit(unit: KnownDataUnit, ctx: DispatchContext): Promise<void> {
-  const { uitd, sinks, receivedAt: rx } = ctx
-  const at = (time: TimeTag | undefined) => (time && timeTagToEpochMs(time, ctx.timeZone)) ?? ctx.frameAt
-  switch (unit.kind) {
-    case 'partStatus':
-      for (const o of unit.objects) {
-        const text = o.description.trimEnd()
-        await sinks.componentStatus?.(uitd, component(o), partStatus(o.status), text, at(o.time), rx)
-      }
-      return
-    case 'partAnalogue':
-      for (const o of unit.objects) {
-        const reading = { quantity: o.quantity, raw: o.raw, ...analogueValue(o.quantity, o.raw) }
-        await sinks.analogue?.(uitd, component(o), reading, at(o.time), rx)
-      }
-      return
-    case 'systemStatus':
-      for (const o of unit.objects) {
-        const system = { systemType: o.systemType, systemAddress: o.systemAddress }
-        await sinks.systemStatus?.(uitd, system, systemStatus(o.status), at(o.time), rx)
-      }
-      return
-    case 'systemOperation':
-      for (const o of unit.objects) {
-        const system = { systemType: o.systemType, systemAddress: o.systemAddress }
-        const record = {
-          of: 'system' as const,
-          system,
-          operation: systemOperation(o.operation),
-          operator: o.operator,
-        }
-        await sinks.operationRecord?.(uitd, record, at(o.time), rx)
-      }
-      return
-    case 'uitdOperation':
-      for (const o of unit.objects) {
-        const operation = uitdOperation(o.operation)
-        await sinks.operationRecord?.(uitd, { of: 'uitd', operation, operator: o.operator }, at(o.time), rx)
-        if (operation.patrolAnswer) ctx.onPatrolAnswer(o.operator)
-      }
-      return
-    case 'uitdStatus':
-      for (const o of unit.objects) await sinks.uitdStatus?.(uitd, uitdStatus(o.status), at(o.time), rx)
-      return
-    default:
-      await sinks.information?.(uitd, unit.kind, unit.objects, rx)
+  const handler = HANDLERS[unit.kind] as Handler<typeof unit.kind> | undefined
+  if (!handler) {
+    await ctx.sinks.information?.(ctx.uitd, unit.kind, unit.objects, ctx.receivedAt)
+    return
+  }
+  for (const o of unit.objects as (ObjectTypes[typeof unit.kind] & { time?: TimeTag })[]) {
+    const at = (o.time && timeTagToEpochMs(o.time, ctx.timeZone)) ?? ctx.frameAt
+    await handler(o, ctx, at)
   }
 }

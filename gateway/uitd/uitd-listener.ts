@@ -2,7 +2,7 @@ import net from 'node:net'
 import tls from 'node:tls'
 import { z } from 'zod'
 import { FirewatchError } from '../../ingest/error-codes.ts'
-import { UitdSettings, type UitdSettingsInput } from './uitd-config.ts'
+import { UitdSettings, type UitdSettingsInput, type UitdSettingsResolved } from './uitd-config.ts'
 import { UitdHub } from './uitd-hub.ts'
 import { type DownlinkResult, UitdMetrics } from './uitd-metrics.ts'
 import { type PatrolStart, Patrols } from './uitd-patrol.ts'
@@ -48,23 +48,56 @@ export async function createUitdListener(options: UitdListenerOptions): Promise<
   const hub = new UitdHub(deps)
   const patrols = new Patrols(hub)
   const sessions = new Set<UitdSession>()
-
-  const accept = (socket: net.Socket) => {
-    if (sessions.size >= settings.maxConnections) {
-      metrics.refuse('max-connections')
-      options.log.warn(
-        { code: 'FGW_ERR_UITD_CONNECTIONS', remoteIp: socket.remoteAddress },
-        'UITD connection refused',
-      )
-      socket.destroy()
-      return
-    }
+  const server = await listen(options, settings, (socket) => {
+    if (sessions.size >= settings.maxConnections) return refuse(socket)
     socket.setNoDelay(true)
     metrics.connections++
     const session = new UitdSession(socket, { ...deps, hub, patrols, allow: options.allow })
     sessions.add(session)
     socket.once('close', () => sessions.delete(session))
+  })
+  const refuse = (socket: net.Socket) => {
+    metrics.refuse('max-connections')
+    options.log.warn(
+      { code: 'FGW_ERR_UITD_CONNECTIONS', remoteIp: socket.remoteAddress },
+      'UITD connection refused',
+    )
+    socket.destroy()
   }
+  return listenerApi({ server, hub, patrols, sessions, metrics })
+}
+
+function listenerApi(parts: {
+  server: net.Server
+  hub: UitdHub
+  patrols: Patrols
+  sessions: Set<UitdSession>
+  metrics: UitdMetrics
+}): UitdListener {
+  const { server, hub, patrols, sessions, metrics } = parts
+  const sessionOf = (id: string) => {
+    const session = hub.states.get(id)?.session
+    return session instanceof UitdSession ? session : null
+  }
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    metrics,
+    connected: () => [...hub.states.values()].filter((s) => s.session).map((s) => s.identity.id),
+    patrol: (id) => patrols.start(id),
+    syncTime: async (id) => (await sessionOf(id)?.syncTime()) ?? 'not-connected',
+    close: async () => {
+      hub.close()
+      for (const session of sessions) session.close('listener closing', true)
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+async function listen(
+  options: UitdListenerOptions,
+  settings: UitdSettingsResolved,
+  accept: (socket: net.Socket) => void,
+): Promise<net.Server> {
   const server = options.tls
     ? tls.createServer({ ...options.tls, rejectUnauthorized: options.tls.requestCert ?? false }, accept)
     : net.createServer(accept)
@@ -78,23 +111,7 @@ export async function createUitdListener(options: UitdListenerOptions): Promise<
     })
   })
   server.on('error', (err) => options.log.warn({ err }, 'UITD listener error'))
-  const port = (server.address() as net.AddressInfo).port
+  const { port } = server.address() as net.AddressInfo
   options.log.info({ port, host: settings.host, tls: Boolean(options.tls) }, 'UITD listener up')
-
-  const sessionOf = (id: string) => {
-    const session = hub.states.get(id)?.session
-    return session instanceof UitdSession ? session : null
-  }
-  return {
-    port,
-    metrics,
-    connected: () => [...hub.states.values()].filter((s) => s.session).map((s) => s.identity.id),
-    patrol: (id) => patrols.start(id),
-    syncTime: async (id) => (await sessionOf(id)?.syncTime()) ?? 'not-connected',
-    close: async () => {
-      hub.close()
-      for (const session of sessions) session.close('listener closing', true)
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
+  return server
 }

@@ -64,12 +64,21 @@ export class UitdMetrics {
   }
 }
 
+type Each = (fn: (uitd: string, c: UitdCounters) => void) => void
+
 /** Registers the UITD metrics on a registry (the gateway's, next to its other metrics). */
 export function registerUitdMetrics(registry: Registry, m: UitdMetrics): void {
-  const each = (fn: (uitd: string, c: UitdCounters) => void) => {
+  const each: Each = (fn) => {
     for (const [uitd, c] of m.perUitd) fn(uitd, c)
   }
-  const perUitd = (name: string, help: string, read: (c: UitdCounters) => number) =>
+  registerCounts(registry, each)
+  registerByLabel(registry, each)
+  registerCommands(registry, each)
+  registerState(registry, m, each)
+}
+
+function registerCounts(registry: Registry, each: Each): void {
+  const count = (name: string, help: string, read: (c: UitdCounters) => number) =>
     new Counter({
       name: `firewatch_uitd_${name}`,
       help,
@@ -80,7 +89,19 @@ export function registerUitdMetrics(registry: Registry, m: UitdMetrics): void {
         each((uitd, c) => this.labels(uitd).inc(read(c)))
       },
     })
-  const perLabel = <K extends string>(
+  count('frames_total', 'Valid GB/T 26875.3 frames received, by UITD', (c) => c.frames)
+  count('heartbeats_total', 'Heartbeats (empty send-data or bare confirm) received', (c) => c.heartbeats)
+  count('confirms_total', 'Confirms (command 3) sent', (c) => c.confirms)
+  count(
+    'duplicates_total',
+    'Retransmitted frames confirmed again and not delivered twice',
+    (c) => c.duplicates,
+  )
+  count('checksum_errors_total', 'Frames whose checksum was wrong', (c) => c.badFrames.get('checksum') ?? 0)
+}
+
+function registerByLabel(registry: Registry, each: Each): void {
+  const byLabel = <K extends string>(
     name: string,
     help: string,
     label: string,
@@ -98,31 +119,12 @@ export function registerUitdMetrics(registry: Registry, m: UitdMetrics): void {
         })
       },
     })
-  perUitd('frames_total', 'Valid GB/T 26875.3 frames received, by UITD', (c) => c.frames)
-  perUitd('heartbeats_total', 'Heartbeats (empty send-data or bare confirm) received', (c) => c.heartbeats)
-  perUitd('confirms_total', 'Confirms (command 3) sent', (c) => c.confirms)
-  perUitd(
-    'duplicates_total',
-    'Retransmitted frames confirmed again and not delivered twice',
-    (c) => c.duplicates,
-  )
-  perUitd('checksum_errors_total', 'Frames whose checksum was wrong', (c) => c.badFrames.get('checksum') ?? 0)
-  perLabel('denials_total', 'Denies (command 6) sent, by reason', 'reason', (c) => c.denials)
-  perLabel('bad_frames_total', 'Bytes that were no valid frame, by reason', 'reason', (c) => c.badFrames)
-  perLabel(
-    'patrols_total',
-    'Patrol checks (查岗), by outcome (answered, missed)',
-    'outcome',
-    (c) => c.patrols,
-  )
-  registerDownlinkAndState(registry, m, each)
+  byLabel('denials_total', 'Denies (command 6) sent, by reason', 'reason', (c) => c.denials)
+  byLabel('bad_frames_total', 'Bytes that were no valid frame, by reason', 'reason', (c) => c.badFrames)
+  byLabel('patrols_total', 'Patrol checks (查岗), by outcome (answered, missed)', 'outcome', (c) => c.patrols)
 }
 
-function registerDownlinkAndState(
-  registry: Registry,
-  m: UitdMetrics,
-  each: (fn: (uitd: string, c: UitdCounters) => void) => void,
-): void {
+function registerCommands(registry: Registry, each: Each): void {
   new Counter({
     name: 'firewatch_uitd_commands_total',
     help: 'Commands sent to UITDs (clock sync, patrol check), by kind and result',
@@ -138,29 +140,25 @@ function registerDownlinkAndState(
       })
     },
   })
-  new Gauge({
-    name: 'firewatch_uitd_last_seen_seconds',
-    help: 'When a valid frame last came from the UITD (Unix seconds)',
-    labelNames: ['uitd'],
-    registers: [registry],
-    collect() {
-      this.reset()
-      each((uitd, c) => {
-        if (c.lastSeenMs > 0) this.labels(uitd).set(c.lastSeenMs / 1000)
-      })
-    },
+}
+
+function registerState(registry: Registry, m: UitdMetrics, each: Each): void {
+  const gauge = (name: string, help: string, set: (g: Gauge, uitd: string, c: UitdCounters) => void) =>
+    new Gauge({
+      name: `firewatch_uitd_${name}`,
+      help,
+      labelNames: ['uitd'],
+      registers: [registry],
+      collect() {
+        this.reset()
+        each((uitd, c) => set(this, uitd, c))
+      },
+    })
+  gauge('last_seen_seconds', 'When a valid frame last came from the UITD (Unix seconds)', (g, uitd, c) => {
+    if (c.lastSeenMs > 0) g.labels(uitd).set(c.lastSeenMs / 1000)
   })
-  new Gauge({
-    name: 'firewatch_uitd_silent',
-    help: '1 while the UITD has been silent past UITD_SILENCE_TIMEOUT_SEC',
-    labelNames: ['uitd'],
-    registers: [registry],
-    collect() {
-      this.reset()
-      each((uitd, c) => {
-        if (uitd !== UNIDENTIFIED) this.labels(uitd).set(c.silent ? 1 : 0)
-      })
-    },
+  gauge('silent', '1 while the UITD has been silent past its silence timeout', (g, uitd, c) => {
+    if (uitd !== UNIDENTIFIED) g.labels(uitd).set(c.silent ? 1 : 0)
   })
   new Gauge({
     name: 'firewatch_uitd_connections',

@@ -1,14 +1,38 @@
+import type { ErrorCode } from '../../ingest/error-codes.ts'
 import {
   type Command,
   type DataUnit,
   encodeDataUnit,
   encodeFrame,
+  type FrameErrorReason,
   type FrameHeader,
   type FrameOptions,
   type TimeTag,
 } from '../../ingest/gbt26875/index.ts'
 
+import type { DenyReason } from './uitd-types.ts'
+
 const NO_DATA = new Uint8Array(0)
+
+/** The error code logged with each deny reason. */
+export const DENY_CODES: Record<DenyReason, ErrorCode> = {
+  checksum: 'FGW_ERR_UITD_CHECKSUM',
+  'unknown-command': 'FGW_ERR_UITD_UNKNOWN_COMMAND',
+  length: 'FGW_ERR_UITD_DATA_UNIT',
+  'unknown-type': 'FGW_ERR_UITD_UNKNOWN_TYPE',
+  'unexpected-command': 'FGW_ERR_UITD_UNEXPECTED',
+  'unexpected-type': 'FGW_ERR_UITD_UNEXPECTED',
+  'not-allowed': 'FGW_ERR_UITD_NOT_ALLOWED',
+  'address-changed': 'FGW_ERR_UITD_ADDRESS_CHANGED',
+  'sink-error': 'FGW_ERR_UITD_SINK',
+}
+
+/** The error code logged with bytes that were no valid frame. */
+export function badBytesCode(reason: FrameErrorReason): ErrorCode {
+  if (reason === 'checksum') return 'FGW_ERR_UITD_CHECKSUM'
+  if (reason === 'unknown-command') return 'FGW_ERR_UITD_UNKNOWN_COMMAND'
+  return 'FGW_ERR_UITD_FRAME'
+}
 
 /** A confirm or deny of a frame: its serial echoed, the addresses swapped, no data (as the samples). */
 export function answerFrame(

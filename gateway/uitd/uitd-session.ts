@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net'
-import type { ErrorCode } from '../../ingest/error-codes.ts'
 import {
   Command,
   decodeDataUnit,
@@ -15,7 +14,7 @@ import { Downlink } from './uitd-downlink.ts'
 import type { HubDeps, SessionHandle, UitdHub, UitdState } from './uitd-hub.ts'
 import { type DownlinkResult, UNIDENTIFIED } from './uitd-metrics.ts'
 import type { Patrols } from './uitd-patrol.ts'
-import { answerFrame, commandFrame, QuietLog } from './uitd-replies.ts'
+import { answerFrame, badBytesCode, commandFrame, DENY_CODES, QuietLog } from './uitd-replies.ts'
 import type { DenyReason, UitdIdentity } from './uitd-types.ts'
 
 export type AllowUitd = (sourceAddress: number, remoteIp: string) => UitdIdentity | null
@@ -24,18 +23,6 @@ export interface SessionDeps extends HubDeps {
   hub: UitdHub
   patrols: Patrols
   allow: AllowUitd
-}
-
-const DENY_CODES: Record<DenyReason, ErrorCode> = {
-  checksum: 'FGW_ERR_UITD_CHECKSUM',
-  'unknown-command': 'FGW_ERR_UITD_UNKNOWN_COMMAND',
-  length: 'FGW_ERR_UITD_DATA_UNIT',
-  'unknown-type': 'FGW_ERR_UITD_UNKNOWN_TYPE',
-  'unexpected-command': 'FGW_ERR_UITD_UNEXPECTED',
-  'unexpected-type': 'FGW_ERR_UITD_UNEXPECTED',
-  'not-allowed': 'FGW_ERR_UITD_NOT_ALLOWED',
-  'address-changed': 'FGW_ERR_UITD_ADDRESS_CHANGED',
-  'sink-error': 'FGW_ERR_UITD_SINK',
 }
 
 /**
@@ -157,12 +144,7 @@ export class UitdSession implements SessionHandle {
   private badBytes(report: Extract<StreamReport, { ok: false }>): void {
     this.deps.metrics.badFrame(this.uitd, report.reason)
     const { reason, detail, bytes } = report
-    const code =
-      reason === 'checksum'
-        ? 'FGW_ERR_UITD_CHECKSUM'
-        : reason === 'unknown-command'
-          ? 'FGW_ERR_UITD_UNKNOWN_COMMAND'
-          : 'FGW_ERR_UITD_FRAME'
+    const code = badBytesCode(reason)
     this.quiet.warn(
       `${this.uitd}:${reason}`,
       { uitd: this.uitd, remoteIp: this.remoteIp, code, reason, detail, bytes },

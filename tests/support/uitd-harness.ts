@@ -38,32 +38,37 @@ export interface UitdHarness {
   stop(): Promise<void>
 }
 
+const SINKS = [
+  'componentStatus',
+  'analogue',
+  'operationRecord',
+  'systemStatus',
+  'uitdStatus',
+  'information',
+  'uitdSeen',
+  'uitdSilent',
+  'patrolAnswered',
+  'patrolMissed',
+  'refused',
+] as const
+
+/** Sinks that record the arguments of every call, by sink. */
+function recordingSinks() {
+  const events = Object.fromEntries(SINKS.map((k) => [k, [] as unknown[][]])) as unknown as UitdEvents
+  const sinks = Object.fromEntries(SINKS.map((k) => [k, (...args: unknown[]) => void events[k].push(args)]))
+  return { events, sinks }
+}
+
+function recordingLog(logs: UitdHarness['logs']) {
+  const at = (level: string) => (obj: object, msg?: string) =>
+    void logs.push({ level, obj: obj as Record<string, unknown>, msg })
+  return { info: at('info'), warn: at('warn'), debug: at('debug') }
+}
+
 /** A real UITD listener on a loopback port, with sinks that record every call. */
 export async function startUitdHarness(overrides: Partial<UitdListenerOptions> = {}): Promise<UitdHarness> {
-  const events = Object.fromEntries(
-    [
-      'componentStatus',
-      'analogue',
-      'operationRecord',
-      'systemStatus',
-      'uitdStatus',
-      'information',
-      'uitdSeen',
-      'uitdSilent',
-      'patrolAnswered',
-      'patrolMissed',
-      'refused',
-    ].map((k) => [k, [] as unknown[][]]),
-  ) as unknown as UitdEvents
-  const sinks = Object.fromEntries(
-    Object.keys(events).map((k) => [
-      k,
-      (...args: unknown[]) => void events[k as keyof UitdEvents].push(args),
-    ]),
-  )
+  const { events, sinks } = recordingSinks()
   const logs: UitdHarness['logs'] = []
-  const logAt = (level: string) => (obj: object, msg?: string) =>
-    void logs.push({ level, obj: obj as Record<string, unknown>, msg })
   const metrics = new UitdMetrics()
   const registry = new Registry()
   registerUitdMetrics(registry, metrics)
@@ -73,7 +78,7 @@ export async function startUitdHarness(overrides: Partial<UitdListenerOptions> =
     port: 0,
     host: '127.0.0.1',
     clock: systemClock,
-    log: { info: logAt('info'), warn: logAt('warn'), debug: logAt('debug') },
+    log: recordingLog(logs),
     allow,
     sinks,
     metrics,
@@ -88,14 +93,7 @@ export async function startUitdHarness(overrides: Partial<UitdListenerOptions> =
     registry,
     metricsText: () => registry.metrics(),
     simulator: async (opts = {}) => {
-      const sim = await UitdSimulator.connect({
-        host: '127.0.0.1',
-        port: listener.port,
-        address: KNOWN_UITD.address,
-        centreAddress: CENTRE,
-        retransmit: { timeoutMs: 2_000, retries: 3 },
-        ...opts,
-      })
+      const sim = await connectSimulator(listener.port, opts)
       simulators.push(sim)
       return sim
     },
@@ -104,6 +102,18 @@ export async function startUitdHarness(overrides: Partial<UitdListenerOptions> =
       await listener.close()
     },
   }
+}
+
+/** A simulated UITD at the known address, talking to the harness's listener. */
+function connectSimulator(port: number, opts: Partial<UitdSimulatorOptions>): Promise<UitdSimulator> {
+  return UitdSimulator.connect({
+    host: '127.0.0.1',
+    port,
+    address: KNOWN_UITD.address,
+    centreAddress: CENTRE,
+    retransmit: { timeoutMs: 2_000, retries: 3 },
+    ...opts,
+  })
 }
 
 /** Polls until the condition holds; fails after `ms` (a bound on the wait, not a timing assertion). */
