@@ -1,4 +1,5 @@
 import net from 'node:net'
+import tls from 'node:tls'
 import {
   Command,
   type DataUnit,
@@ -35,6 +36,8 @@ export interface UitdSimulatorOptions {
   /** 'send-data': an empty send-data frame the centre confirms (the standard's sample); 'confirm': a bare confirm. */
   heartbeat?: { everyMs: number; as?: 'send-data' | 'confirm' }
   record?: FrameRecorder
+  /** Connect over TLS with these options (CA to trust, client certificate); plain TCP when absent. */
+  tls?: tls.ConnectionOptions
 }
 
 /** A frame the centre sent, decoded (the unit is null for a frame with no data). */
@@ -87,10 +90,13 @@ export class UitdSimulator {
 
   static connect(opts: UitdSimulatorOptions): Promise<UitdSimulator> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect(opts.port, opts.host, () => {
+      const ready = () => {
         socket.off('error', reject)
         resolve(new UitdSimulator(socket, opts))
-      })
+      }
+      const socket = opts.tls
+        ? tls.connect({ ...opts.tls, port: opts.port, host: opts.host }, ready)
+        : net.connect(opts.port, opts.host, ready)
       socket.once('error', reject)
     })
   }

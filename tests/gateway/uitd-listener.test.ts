@@ -9,6 +9,7 @@ import {
   timeTagToEpochMs,
 } from '../../ingest/gbt26875/index.ts'
 import { REPORTS } from '../../simulators/uitd/uitd-reports.ts'
+import { createTestCa } from '../support/test-ca.ts'
 import { CENTRE, KNOWN_UITD, startUitdHarness, type UitdHarness, waitFor } from '../support/uitd-harness.ts'
 
 let h: UitdHarness | undefined
@@ -215,5 +216,34 @@ describe('UITD listener', () => {
     expect(text).toMatch(/firewatch_uitd_denials_total\{uitd="ta-uitd-01",reason="unknown-type"\} 1/)
     expect(text).toMatch(/firewatch_uitd_bad_frames_total\{uitd="ta-uitd-01",reason="garbage"\} \d/)
     expect(h.events.componentStatus).toEqual([])
+  })
+
+  it('When the listener runs TLS with client certificates, then a UITD with one is confirmed and one without is not', async () => {
+    const ca = createTestCa()
+    try {
+      h = await startUitdHarness({
+        tls: {
+          key: ca.pem(ca.server.key),
+          cert: ca.pem(ca.server.cert),
+          ca: ca.pem(ca.caFile),
+          requestCert: true,
+        },
+      })
+      const device = ca.client('ta-uitd-01')
+      const trusted = { ca: ca.pem(ca.caFile), servername: 'localhost' }
+      const sim = await h.simulator({
+        tls: { ...trusted, key: ca.pem(device.key), cert: ca.pem(device.cert) },
+      })
+      expect(await sim.send(REPORTS['call-point-fire'](sim.now()))).toMatchObject({ result: 'confirmed' })
+      expect(h.events.componentStatus).toHaveLength(1)
+      const anonymous = await h
+        .simulator({ tls: trusted, retransmit: { timeoutMs: 200, retries: 0 } })
+        .catch(() => null)
+      const outcome = anonymous ? await anonymous.send(REPORTS.fault(anonymous.now())) : { result: 'closed' }
+      expect(['closed', 'unanswered']).toContain(outcome.result)
+      expect(h.events.componentStatus).toHaveLength(1)
+    } finally {
+      ca.remove()
+    }
   })
 })
