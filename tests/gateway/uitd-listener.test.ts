@@ -186,6 +186,14 @@ describe('UITD listener', () => {
     expect(await h.metricsText()).toMatch(/firewatch_uitd_heartbeats_total\{uitd="ta-uitd-01"\} 2/)
   })
 
+  it('When a UITD sends a bare confirm as its heartbeat, then it is counted and confirmed back', async () => {
+    h = await startUitdHarness()
+    const sim = await h.simulator({ heartbeat: { everyMs: 3_600_000, as: 'confirm' } })
+    expect(await sim.heartbeat()).toBeNull()
+    await waitFor('confirm of the heartbeat', () => sim.confirms.get(0) === 1)
+    expect(await h.metricsText()).toMatch(/firewatch_uitd_heartbeats_total\{uitd="ta-uitd-01"\} 1/)
+  })
+
   it('When more connections come than UITD_MAX_CONNECTIONS, then the extra one is closed and counted', async () => {
     h = await startUitdHarness({ maxConnections: 1 })
     const first = await h.simulator()
