@@ -1,12 +1,12 @@
 import type { UitdSettingsResolved } from './uitd-config.ts'
 import { RetransmitWindow } from './uitd-dedup.ts'
-import type { DownlinkResult, UitdMetrics } from './uitd-metrics.ts'
+import type { CloseReason, DownlinkResult, UitdMetrics } from './uitd-metrics.ts'
 import type { UitdIdentity, UitdLog, UitdSinks } from './uitd-types.ts'
 
 /** What the hub needs of a connection. */
 export interface SessionHandle {
   readonly remoteIp: string
-  close(reason: string, now?: boolean): void
+  close(reason: CloseReason, now?: boolean): void
   sendPatrol(byte: number): Promise<DownlinkResult>
 }
 
@@ -71,7 +71,7 @@ export class UitdHub {
     state.identity = identity
     const old = state.session
     state.session = session
-    if (old && old !== session) old.close('replaced by a new connection of the same UITD')
+    if (old && old !== session) old.close('replaced')
     state.silent = false
     this.deps.metrics.of(identity.id).silent = false
     this.notify('uitdSeen', () =>
@@ -106,7 +106,7 @@ export class UitdHub {
       if (state.silenceTimer) clearTimeout(state.silenceTimer)
       if (state.patrolTimer) clearInterval(state.patrolTimer)
       if (state.outstanding) clearTimeout(state.outstanding.timer)
-      state.session?.close('listener closing', true)
+      state.session?.close('listener-closing', true)
     }
   }
 

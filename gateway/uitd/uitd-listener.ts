@@ -87,7 +87,7 @@ function listenerApi(parts: {
     syncTime: async (id) => (await sessionOf(id)?.syncTime()) ?? 'not-connected',
     close: async () => {
       hub.close()
-      for (const session of sessions) session.close('listener closing', true)
+      for (const session of sessions) session.close('listener-closing', true)
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }

@@ -6,6 +6,15 @@ import type { DenyReason } from './uitd-types.ts'
 export const UNIDENTIFIED = 'unidentified'
 
 export type RefusalReason = 'not-allowed' | 'max-connections' | 'identify-timeout'
+/** Why the listener closed a connection; the `reason` label of firewatch_uitd_closed_total. */
+export type CloseReason =
+  | 'idle'
+  | 'identify-timeout'
+  | 'not-allowed'
+  | 'address-changed'
+  | 'replaced'
+  | 'internal-error'
+  | 'listener-closing'
 export type DownlinkKind = 'time-sync' | 'patrol'
 export type DownlinkResult = 'confirmed' | 'denied' | 'unanswered' | 'closed'
 
@@ -32,6 +41,7 @@ const bump = <K>(m: Map<K, number>, k: K, n = 1) => m.set(k, (m.get(k) ?? 0) + n
 export class UitdMetrics {
   readonly perUitd = new Map<string, UitdCounters>()
   readonly refused = new Map<RefusalReason, number>()
+  readonly closes = new Map<CloseReason, number>()
   connections = 0
 
   of(uitd: string): UitdCounters {
@@ -61,6 +71,10 @@ export class UitdMetrics {
 
   refuse(reason: RefusalReason): void {
     bump(this.refused, reason)
+  }
+
+  closed(reason: CloseReason): void {
+    bump(this.closes, reason)
   }
 }
 
@@ -166,6 +180,16 @@ function registerState(registry: Registry, m: UitdMetrics, each: Each): void {
     registers: [registry],
     collect() {
       this.set(m.connections)
+    },
+  })
+  new Counter({
+    name: 'firewatch_uitd_closed_total',
+    help: 'UITD connections the listener closed, by reason (idle, identify-timeout, not-allowed, replaced, ...)',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const [reason, n] of m.closes) this.labels(reason).inc(n)
     },
   })
   new Counter({

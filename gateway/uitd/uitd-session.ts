@@ -12,7 +12,7 @@ import {
 import { dispatchUnit, UPSTREAM_KINDS } from './uitd-dispatch.ts'
 import { Downlink } from './uitd-downlink.ts'
 import type { HubDeps, SessionHandle, UitdHub, UitdState } from './uitd-hub.ts'
-import { type DownlinkResult, UNIDENTIFIED } from './uitd-metrics.ts'
+import { type CloseReason, type DownlinkResult, UNIDENTIFIED } from './uitd-metrics.ts'
 import type { Patrols } from './uitd-patrol.ts'
 import { answerFrame, badBytesCode, commandFrame, DENY_CODES, QuietLog } from './uitd-replies.ts'
 import type { DenyReason, UitdIdentity } from './uitd-types.ts'
@@ -69,9 +69,10 @@ export class UitdSession implements SessionHandle {
   }
 
   /** Ends the connection after what was written (a deny) is sent; `now` drops it at once. */
-  close(reason: string, now = false): void {
+  close(reason: CloseReason, now = false): void {
     if (this.closed) return
     this.closed = true
+    this.deps.metrics.closed(reason)
     this.deps.log.info({ uitd: this.uitd, remoteIp: this.remoteIp, reason }, 'UITD connection closed')
     if (now) {
       this.socket.destroy()
@@ -120,7 +121,7 @@ export class UitdSession implements SessionHandle {
       .then(() => (this.closed ? undefined : this.handle(report)))
       .catch((err) => {
         this.deps.log.warn({ err, uitd: this.uitd }, 'UITD frame handling failed; closing the connection')
-        this.close('internal error')
+        this.close('internal-error')
       })
       .finally(() => {
         if (--this.queued < Math.max(1, max / 2) && this.socket.isPaused()) this.socket.resume()
@@ -133,7 +134,7 @@ export class UitdSession implements SessionHandle {
     if (!this.state && !this.identify(frame)) return
     if (frame.source !== this.address) {
       this.deny(frame, 'address-changed')
-      this.close('source address changed')
+      this.close('address-changed')
       return
     }
     this.deps.hub.seen(this.state!)
@@ -171,7 +172,7 @@ export class UitdSession implements SessionHandle {
         'UITD refused',
       )
       this.deps.hub.notify('refused', () => sinks.refused?.(frame.source, this.remoteIp))
-      this.close('address not allowed')
+      this.close('not-allowed')
       return false
     }
     this.address = frame.source
@@ -279,7 +280,7 @@ export class UitdSession implements SessionHandle {
   private identifyTimedOut(): void {
     if (this.state || this.closed) return
     this.deps.metrics.refuse('identify-timeout')
-    this.close('no valid frame in time')
+    this.close('identify-timeout')
   }
 
   private closedDown(): void {

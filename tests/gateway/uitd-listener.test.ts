@@ -194,6 +194,24 @@ describe('UITD listener', () => {
     expect(await h.metricsText()).toMatch(/firewatch_uitd_heartbeats_total\{uitd="ta-uitd-01"\} 1/)
   })
 
+  it('When connections stay quiet or never send a valid frame, then they are closed and counted by reason', async () => {
+    h = await startUitdHarness({ idleTimeoutMs: 100, identifyTimeoutMs: 60_000 })
+    const quiet = net.connect(h.listener.port, '127.0.0.1')
+    await new Promise((resolve) => quiet.once('close', resolve))
+    expect(await h.metricsText()).toMatch(/firewatch_uitd_closed_total\{reason="idle"\} 1/)
+    await h.stop()
+    h = await startUitdHarness({ idleTimeoutMs: 60_000, identifyTimeoutMs: 100 })
+    const chatty = net.connect(h.listener.port, '127.0.0.1')
+    // Bytes keep the connection from idling, but none is a frame.
+    const timer = setInterval(() => chatty.write('noise'), 20)
+    await new Promise((resolve) => chatty.once('close', resolve))
+    clearInterval(timer)
+    const text = await h.metricsText()
+    expect(text).toMatch(/firewatch_uitd_closed_total\{reason="identify-timeout"\} 1/)
+    expect(text).toMatch(/firewatch_uitd_refused_total\{reason="identify-timeout"\} 1/)
+    expect(text).toMatch(/firewatch_uitd_bad_frames_total\{uitd="unidentified",reason="garbage"\} \d+/)
+  })
+
   it('When more connections come than UITD_MAX_CONNECTIONS, then the extra one is closed and counted', async () => {
     h = await startUitdHarness({ maxConnections: 1 })
     const first = await h.simulator()
