@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { FirewatchBroker } from './broker.ts'
+import { HttpConnectionWatch } from './http/http-connection-gate.ts'
 import type { HttpHardening } from './http/http-hardening.ts'
 import { HttpListeners } from './http/http-listeners.ts'
 import { createHardening, type Hardening } from './limits/hardening.ts'
@@ -35,6 +36,7 @@ export function prepareSecurity(
     host: env.BIND_HOST,
     plainPort: env.HTTP_PLAIN === 'on' ? env.HTTP_PORT : null,
     tls: tls ? { port: env.HTTPS_PORT, cert: tls.cert, key: tls.key } : null,
+    connections: new HttpConnectionWatch(hardening.connections, hardening.reporter),
   })
   return {
     hardening,

@@ -48,6 +48,8 @@ export const ErrorCodes = {
   FGW_ERR_LIMIT_DUPLICATE_LOGIN: 'the device is already connected (MQTT_DUPLICATE_LOGIN)',
   FGW_ERR_HTTP_RATE_LIMITED: 'too many requests from this address; retry after the Retry-After delay',
   FGW_ERR_HTTP_CORS: 'cross-origin requests from this origin are not allowed (CORS_ORIGINS)',
+  FGW_ERR_LIMIT_CONNECTIONS:
+    'too many open connections or live streams from this address (429) or in all (503); retry after the Retry-After delay',
   FGW_ERR_SECRET_ENV: 'a secret refers to an environment variable that is not set',
 } as const
 

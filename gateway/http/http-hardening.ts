@@ -21,13 +21,18 @@ export interface HttpLoginGuard {
   onRefused: (limit: 'http_login_backoff' | 'http_login_lockout', address: string) => void
 }
 
-/** Fastify options that come from the hardening: the body limit and the HTTPS server. */
+/**
+ * Fastify options that come from the hardening: the body limit, and the servers with their
+ * connection caps and timeouts (http-listeners.ts), whose malformed requests are answered there too.
+ */
 export function hardenedServerOptions(hardening: HttpHardening | undefined) {
   if (!hardening) return {}
-  const factory = hardening.listeners?.serverFactory
+  const listeners = hardening.listeners
   return {
     bodyLimit: hardening.limits.http.maxBodyBytes,
-    ...(factory ? { serverFactory: factory as never } : {}),
+    ...(listeners
+      ? { serverFactory: listeners.serverFactory as never, clientErrorHandler: listeners.clientErrorHandler }
+      : {}),
   }
 }
 

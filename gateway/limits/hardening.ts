@@ -1,6 +1,8 @@
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { SecurityEnv } from '../security-config.ts'
+import { type ConnectionLimits, createConnectionLimits } from './connection-limits.ts'
+import { openFileLimit } from './fd-budget.ts'
 import { createLimitMetrics, type LimitMetrics } from './limit-metrics.ts'
 import { LimitReporter } from './limit-reporter.ts'
 import { LoginGuard } from './login-guard.ts'
@@ -31,6 +33,8 @@ export interface Hardening {
   loginGuard: LoginGuard
   mqtt: MqttLimits
   http: HttpLimits
+  /** Connection caps and timeouts of every listener, and the live streams'. */
+  connections: ConnectionLimits
 }
 
 export function createHardening(
@@ -72,5 +76,6 @@ export function createHardening(
       requestsPerAddress: perMinute(env.HTTP_REQUESTS_PER_MIN_PER_ADDRESS),
       corsOrigins: env.CORS_ORIGINS,
     },
+    connections: createConnectionLimits(env, { registry: deps.registry, fdLimit: openFileLimit() }),
   }
 }
