@@ -69,9 +69,11 @@ export async function liveRoutes(app: FastifyInstance, { stream, limits }: LiveO
 
 /**
  * One open stream: its heartbeat, and its end, whoever ends it (the client, a shutdown, a client
- * too slow to keep up). A client that took nothing from the socket between two heartbeats while
- * some waits has stopped reading or vanished: its stream is cut, so that it does not hold a
- * descriptor and a slot of LIVE_MAX_STREAMS for nothing. It would resume with Last-Event-ID.
+ * too slow to keep up). The heartbeat keeps bytes in flight, so that TCP notices a client that
+ * vanished without closing (retransmission timeout, about 15 minutes on Linux). A client that
+ * stays connected but stops reading is cut once the kernel's socket buffers (several MB) are full:
+ * when a heartbeat finds that the socket took nothing since the previous one while some waits, or
+ * when 1 MiB waits. It would resume with Last-Event-ID.
  */
 class LiveConnection {
   unsubscribe = (): void => {}
@@ -94,8 +96,8 @@ class LiveConnection {
   }
 
   send(frame: string): void {
-    if (this.res.writableLength > MAX_BUFFERED_BYTES) this.end(true)
-    else this.write(frame)
+    if (this.res.writableLength <= MAX_BUFFERED_BYTES) this.write(frame)
+    else this.cut()
   }
 
   /** `cut`: the client is not reading; what waits for it would never leave, so the socket is closed at once. */
@@ -110,14 +112,19 @@ class LiveConnection {
     else this.res.end()
   }
 
+  /** The client is not keeping up: counted, and the stream ends at once. */
+  private cut(): void {
+    this.limits?.reporter.hit('live_stream_stalled', this.address)
+    this.end(true)
+  }
+
   private write(chunk: string): void {
     this.res.write(chunk, () => this.flushed++)
   }
 
   private beat(): void {
     if (this.res.writableLength > 0 && this.flushed === this.flushedAtLastBeat) {
-      this.limits?.reporter.hit('live_stream_stalled', this.address)
-      this.end(true)
+      this.cut()
       return
     }
     this.flushedAtLastBeat = this.flushed
