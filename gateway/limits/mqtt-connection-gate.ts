@@ -11,6 +11,7 @@ const CONNECT_TIMEOUT_MESSAGE = 'connect did not arrive in time'
 
 /** A connection that has not logged in yet; released once, at login or at close. */
 interface PendingLogin {
+  socket: Socket
   address: string
   released: boolean
 }
@@ -25,7 +26,10 @@ const REFUSED: Record<'connections' | 'pending', Record<CapVerdict, LimitName>> 
  * accepted, before any MQTT parse: a connection over a cap is closed at once (MQTT has no way to
  * say why before CONNECT) and counted. Until it logs in, a connection also counts against the
  * pending-login caps, so that sockets which never log in can hold at most those, and the rest of
- * MQTT_MAX_CONNECTIONS stays for clients with credentials.
+ * MQTT_MAX_CONNECTIONS stays for clients with credentials. When MQTT_MAX_PENDING_LOGINS is full,
+ * the connection that has waited longest for its login is closed to make room: silent sockets from
+ * many addresses then live only as long as it takes to open as many new ones, while a device's
+ * CONNECT, answered within milliseconds, still gets through.
  */
 export class MqttConnectionGate {
   private readonly listeners: GatedListener[] = []
@@ -33,6 +37,8 @@ export class MqttConnectionGate {
   private readonly pending = new WeakMap<object, PendingLogin>()
   /** TLS sockets are made from the admitted TCP sockets: matched by their peer and local port. */
   private readonly byPeer = new Map<string, PendingLogin>()
+  /** Connections waiting for their login, oldest first. */
+  private readonly waiting = new Set<PendingLogin>()
 
   constructor(
     private readonly limits: ConnectionLimits,
@@ -85,7 +91,8 @@ export class MqttConnectionGate {
     const listener = new GatedListener({
       counter: this.limits.mqtt,
       admitted: (socket, address) => {
-        const verdict = this.limits.pendingLogins.tryOpen(address)
+        let verdict = this.limits.pendingLogins.tryOpen(address)
+        if (verdict === 'total' && this.evictOldest()) verdict = this.limits.pendingLogins.tryOpen(address)
         if (verdict !== null) {
           this.reporter.hit(REFUSED.pending[verdict], address)
           socket.destroy()
@@ -105,10 +112,11 @@ export class MqttConnectionGate {
   }
 
   private startPending(socket: Socket, address: string): void {
-    const login: PendingLogin = { address, released: false }
+    const login: PendingLogin = { socket, address, released: false }
     const key = peerKey(socket)
     this.pending.set(socket, login)
     this.byPeer.set(key, login)
+    this.waiting.add(login)
     socket.once('close', () => {
       this.byPeer.delete(key)
       this.release(login)
@@ -118,7 +126,18 @@ export class MqttConnectionGate {
   private release(login: PendingLogin): void {
     if (login.released) return
     login.released = true
+    this.waiting.delete(login)
     this.limits.pendingLogins.close(login.address)
+  }
+
+  /** Closes the connection that has waited longest for its login; false when there is none. */
+  private evictOldest(): boolean {
+    const oldest = this.waiting.values().next().value
+    if (!oldest) return false
+    this.reporter.hit('mqtt_pending_logins_total', oldest.address, { closed: 'longest waiting' })
+    this.release(oldest)
+    oldest.socket.destroy()
+    return true
   }
 }
 

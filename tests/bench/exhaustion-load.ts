@@ -1,6 +1,6 @@
 import net from 'node:net'
-import type { IClientOptions, MqttClient } from 'mqtt'
-import { clientFrom, type RawMqtt, rawMqtt } from '../support/raw-mqtt.ts'
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import { type RawMqtt, rawMqtt } from '../support/raw-mqtt.ts'
 import type { Device } from './exhaustion-probes.ts'
 
 /** One kind of abuse: started, held for a phase, stopped; `tally` says what it got. */
@@ -75,6 +75,28 @@ export function idleFlood(
   }
 }
 
+/**
+ * An mqtt.js login from `localAddress`. A connection closed at accept (over a cap) ends in 'close'
+ * with no 'error' when reconnecting is off, so 'close' counts as a refusal here.
+ */
+function loginFrom(localAddress: string, port: number, options: IClientOptions): Promise<MqttClient> {
+  const client = new mqtt.MqttClient(() => net.connect({ port, host: '127.0.0.1', localAddress }), {
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+    ...options,
+  })
+  return new Promise((resolve, reject) => {
+    const refuse = (why: Error) => {
+      client.end(true)
+      reject(why)
+    }
+    client.once('connect', () => resolve(client))
+    client.once('error', refuse)
+    client.once('close', () => refuse(new Error('closed before CONNACK')))
+  })
+}
+
 /** mqtt.js clients logged in from `addresses` in turn (a token may log in many times). */
 export function mqttClients(
   port: number,
@@ -92,7 +114,7 @@ export function mqttClients(
       const indexes = Array.from({ length: total }, (_, i) => i)
       await inPool(indexes, 20, async (i) => {
         try {
-          const client = await clientFrom(addresses[i % addresses.length]!, port, options(i))
+          const client = await loginFrom(addresses[i % addresses.length]!, port, options(i))
           ok++
           await afterLogin(client, i)
           if (keep) clients.push(client)

@@ -88,17 +88,18 @@ export function cycleLogins(url: string, devices: readonly Device[], figures: Ph
     while (running) {
       const started = performance.now()
       try {
-        const client = await connectAsync(url, {
-          username: device.id,
-          password: device.secret,
-          clientId: `${device.id}~legit-${n}`,
-          reconnectPeriod: 0,
-          connectTimeout: 5_000,
-        })
+        // allowRetries false: a connection closed at accept (over a cap) is a refusal, not a hang.
+        const options = { username: device.id, password: device.secret, clientId: `${device.id}~legit-${n}` }
+        const client = await connectAsync(
+          url,
+          { ...options, reconnectPeriod: 0, connectTimeout: 5_000 },
+          false,
+        )
         figures.current().loginMs.push(performance.now() - started)
         figures.current().logins++
         const reading = JSON.stringify({ metrics: { battery_pct: 90 } })
-        await client.publishAsync(`fw/${device.building}/${device.id}/telemetry`, reading, { qos: 1 })
+        const sent = client.publishAsync(`fw/${device.building}/${device.id}/telemetry`, reading, { qos: 1 })
+        await Promise.race([sent, sleep(5_000)]).catch(() => {})
         await client.endAsync(true)
       } catch (err) {
         const f = figures.current()
@@ -106,7 +107,7 @@ export function cycleLogins(url: string, devices: readonly Device[], figures: Ph
         const why = (err as Error).message.slice(0, 60)
         f.failures.set(why, (f.failures.get(why) ?? 0) + 1)
       }
-      await new Promise((r) => setTimeout(r, pauseMs))
+      await sleep(pauseMs)
     }
   }
   const loops = devices.map((d, i) => loop(d, i))
@@ -130,7 +131,7 @@ export async function alarmProbe(
   everyMs: number,
 ) {
   const login = (username: string, password: string, clientId: string) =>
-    connectAsync(url, { username, password, clientId, reconnectPeriod: 0, connectTimeout: 10_000 })
+    connectAsync(url, { username, password, clientId, reconnectPeriod: 0, connectTimeout: 10_000 }, false)
   const watcher: MqttClient = await login(token.name, token.token, 'exhaustion-alert-watcher')
   const pending = new Map<number, PhaseFigures>()
   watcher.on('message', (_topic, payload) => {
@@ -174,4 +175,8 @@ export function pollHealth(http: string, figures: PhaseClock) {
     }
   }, 1_000)
   return { stop: () => clearInterval(timer) }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms))
 }
