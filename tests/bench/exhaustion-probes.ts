@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs'
+import { request } from 'node:http'
 import { connectAsync, type MqttClient } from 'mqtt'
 import { statusKb } from './proc-stats.ts'
 
@@ -162,18 +163,22 @@ export async function alarmProbe(
   }
 }
 
-/** GET /healthz from the gateway's own host every second, 2 s allowed for each. */
+/**
+ * GET /healthz from the gateway's own host every second, 2 s allowed for each, each on a new
+ * connection as a container's health check makes it (a pooled one would never need a descriptor).
+ */
 export function pollHealth(http: string, figures: PhaseClock) {
-  const timer = setInterval(async () => {
-    const f = figures.current()
-    try {
-      const res = await fetch(`${http}/healthz`, { signal: AbortSignal.timeout(2_000) })
-      if (res.status === 200) f.health++
+  const check = (f: PhaseFigures) => {
+    const req = request(`${http}/healthz`, { agent: false, timeout: 2_000 }, (res) => {
+      res.resume()
+      if (res.statusCode === 200) f.health++
       else f.healthFailures++
-    } catch {
-      f.healthFailures++
-    }
-  }, 1_000)
+    })
+    req.on('timeout', () => req.destroy(new Error('timeout')))
+    req.on('error', () => f.healthFailures++)
+    req.end()
+  }
+  const timer = setInterval(() => check(figures.current()), 1_000)
   return { stop: () => clearInterval(timer) }
 }
 
