@@ -62,8 +62,9 @@ export class HttpListeners {
       const gate = this.plan.connections.gate(kind, server)
       this.gates.push(gate)
       const bound = await gate.listen(port, this.plan.host)
-      // Node starts checking the header and request timeouts of a server when it listens; the gate
-      // listens in its place.
+      // Node starts checking the header and request timeouts of a server on its 'listening' event;
+      // the gate listens in its place. A Node upgrade that changes this fails the 408 tests of
+      // tests/security/http-connections.test.ts.
       server.emit('listening')
       if (kind === 'https') ports.httpsPort = bound
       else ports.httpPort = bound
