@@ -48,6 +48,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     clock,
     log: log.child({ module: 'limits' }),
     registry: metrics.registry,
+    devices: site.devices.length,
   })
   const base: Base = { env, clock, log, site, metrics }
   const alerting = wireAlerting(base)

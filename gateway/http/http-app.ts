@@ -9,9 +9,9 @@ import { docsRoutes } from './docs-routes.ts'
 import { healthRoutes } from './health-routes.ts'
 import type { HttpDeps } from './http-deps.ts'
 import { handleError, handleNotFound } from './http-errors.ts'
-import { hardenedServerOptions, registerHardening } from './http-hardening.ts'
+import { type HttpHardening, hardenedServerOptions, registerHardening } from './http-hardening.ts'
 import { countNothing } from './http-refusals.ts'
-import { liveRoutes } from './live-routes.ts'
+import { type LiveLimits, liveRoutes } from './live-routes.ts'
 import { requestLogSerializers } from './log-redaction.ts'
 import { metricsGuard } from './metrics-access.ts'
 import { patrolLinkRoutes } from './patrol-link-routes.ts'
@@ -92,7 +92,9 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
       })
       if (deps.push)
         await api.register(pushRoutes, { push: deps.push, site: deps.site, clock: deps.clock, countRefusal })
-      if (deps.liveStream) await api.register(liveRoutes, { stream: deps.liveStream })
+      if (deps.liveStream) {
+        await api.register(liveRoutes, { stream: deps.liveStream, limits: liveLimits(deps.hardening) })
+      }
       if (deps.contacts) await api.register(contactsRoutes, { contacts: deps.contacts })
       if (deps.schedules) await api.register(scheduleRoutes, { schedules: deps.schedules, site: deps.site })
       if (deps.windows) await api.register(windowsRoutes, { windows: deps.windows, site: deps.site })
@@ -114,4 +116,10 @@ function acceptEmptyJson(app: FastifyInstance): void {
     if (text.trim() === '') done(null, undefined)
     else parseJson(request, text, done)
   })
+}
+
+function liveLimits(hardening: HttpHardening | undefined): LiveLimits | undefined {
+  if (!hardening) return undefined
+  const { connections, reporter } = hardening.limits
+  return { streams: connections.live, heartbeatMs: connections.timeouts.liveHeartbeatMs, reporter }
 }

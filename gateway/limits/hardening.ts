@@ -1,7 +1,9 @@
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { SecurityEnv } from '../security-config.ts'
+import { type ConnectionLimits, createConnectionLimits } from './connection-limits.ts'
 import { DeviceMessageLimits } from './device-message-limits.ts'
+import { openFileLimit } from './fd-budget.ts'
 import { createLimitMetrics, type LimitMetrics } from './limit-metrics.ts'
 import { LimitReporter } from './limit-reporter.ts'
 import { LoginGuard } from './login-guard.ts'
@@ -54,6 +56,8 @@ export interface Hardening {
   httpLoginGuard: LoginGuard
   mqtt: MqttLimits
   http: HttpLimits
+  /** Connection caps and timeouts of every listener, and the live streams'. */
+  connections: ConnectionLimits
 }
 
 export function createHardening(
@@ -116,5 +120,6 @@ export function createHardening(
       corsOrigins: env.CORS_ORIGINS,
       trustedProxies: env.HTTP_TRUSTED_PROXIES,
     },
+    connections: createConnectionLimits(env, { registry: deps.registry, fdLimit: openFileLimit() }),
   }
 }
