@@ -98,7 +98,8 @@ function checkedLead(scenario: LoadedScenario, speed: number, maxSkewMs: number)
     throw new SimulatorError('FGW_ERR_SIM_USAGE', `--speed must be a number > 0, not ${speed}`)
   }
   const lead = scenario.durationMs * (1 - 1 / speed)
-  if (Math.abs(lead) / 2 <= maxSkewMs) return lead
+  // A millisecond of slack for float noise: the limit speed the advice names must itself pass.
+  if (Math.abs(lead) / 2 <= maxSkewMs + 1) return lead
   throw new SimulatorError('FGW_ERR_SIM_SKEW', skewAdvice(scenario, speed, maxSkewMs, Math.abs(lead) / 2))
 }
 
@@ -112,7 +113,8 @@ export function skewAdvice(
   maxSkewMs: number,
   driftMs: number,
 ): string {
-  const fastest = Math.floor(100 / (1 - (2 * maxSkewMs) / scenario.durationMs)) / 100
+  // Rounded down to hundredths, after a rounding of the float noise (1 / (1 - 1/3) is 1.4999...).
+  const fastest = Math.floor(Number((100 / (1 - (2 * maxSkewMs) / scenario.durationMs)).toFixed(6))) / 100
   const neededSec = Math.ceil(driftMs / 1000)
   return (
     `--speed ${speed} is too fast for ${scenario.name} (${formatDuration(scenario.durationMs)} long): device ` +
