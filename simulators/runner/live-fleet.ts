@@ -93,7 +93,11 @@ export class LiveFleet {
   /** Records the connection's outages; mqtt.js reconnects it by itself. */
   private watch(id: string, client: MqttClient): void {
     let current: Outage | null = null
-    client.on('error', (err) => this.errors.push(`${id}: ${err.message}`))
+    client.on('error', (err) => {
+      // While the connection is down, each failed reconnect attempt (ECONNREFUSED while the gateway
+      // restarts) is part of the outage, which the report gives as one line.
+      if (current === null) this.errors.push(`${id}: ${err.message}`)
+    })
     client.on('close', () => {
       // Also emitted by every failed reconnect attempt, and by the end of the run or a drop.
       if (current !== null || client.disconnecting || !this.clients.has(id)) return

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runScenarioLive } from '../../simulators/runner/live-runner.ts'
 import { formatReport } from '../../simulators/runner/report.ts'
@@ -31,9 +32,11 @@ describe('live runner and a gateway restart', () => {
     let restart: Promise<void> | null = null
     const restartOnce = (fraction: number) => {
       if (fraction < 0.5 || restart !== null) return
-      // Stopped and started again with the same ports and data directory, as a supervisor would.
+      // Stopped and, a second later, started again with the same ports and data directory, as a
+      // supervisor would: meanwhile the devices' reconnect attempts are refused.
       restart = (async () => {
         await gw!.stop()
+        await sleep(1_000)
         gw = await startTestGateway(env)
       })()
     }
