@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import pino, { type Logger } from 'pino'
+import type { Logger } from 'pino'
 import { createAlarmPath } from '../alerting/alarm-path.ts'
 import { AlertStore } from '../alerting/alert-store.ts'
 import { checkRuleOverrides } from '../alerting/check-rule-overrides.ts'
@@ -19,9 +19,12 @@ import { LiveStream } from './live-stream.ts'
 import { createGatewayMetrics } from './metrics.ts'
 import { checkSmsTemplates, createNotifications } from './notify-wiring.ts'
 import { createAlertPublisher } from './publish-alerts.ts'
+import { createRootLogger } from './root-logger.ts'
 import { createSchedules } from './schedule-wiring.ts'
 import { type ListenPorts, listenAll, prepareSecurity } from './secure-listeners.ts'
 import { WEB_DIST } from './web-dir.ts'
+
+export { createRootLogger } from './root-logger.ts'
 
 /** Ports of the listeners; null for one that is off (MQTT_PLAIN/HTTP_PLAIN=off, no TLS). */
 export interface RunningGateway extends ListenPorts {
@@ -221,22 +224,6 @@ async function stopParts(
   await readings.close()
   await alerting.notify.notifier.stop()
   alerting.store.close()
-}
-
-export function createRootLogger(level: GatewayEnv['LOG_LEVEL']): Logger {
-  return pino({
-    level,
-    redact: [
-      'token',
-      'password',
-      'secret',
-      '*.token',
-      '*.password',
-      '*.secret',
-      'req.headers.authorization',
-      'headers.authorization',
-    ],
-  })
 }
 
 function createIngest(env: GatewayEnv, sinks: IngestSink[], log: Logger): IngestPipeline {

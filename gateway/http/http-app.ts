@@ -16,6 +16,7 @@ import { requestLogSerializers } from './log-redaction.ts'
 import { metricsGuard } from './metrics-access.ts'
 import { patrolLinkRoutes } from './patrol-link-routes.ts'
 import { pushRoutes } from './push-routes.ts'
+import { DebugRequestLog } from './request-log.ts'
 import { scheduleRoutes } from './schedule-routes.ts'
 import { twilioStatusRoutes } from './twilio-status-routes.ts'
 import { webRoutes } from './web-routes.ts'
@@ -42,6 +43,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
   // forceCloseConnections: idle keep-alive and live-stream connections must not hold up a shutdown.
   const app = Fastify({
     loggerInstance: log,
+    logController: new DebugRequestLog(),
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
     ...hardenedServerOptions(deps.hardening),
