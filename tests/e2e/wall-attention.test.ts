@@ -45,7 +45,7 @@ it('When the wall is reloaded, then a bar says the sound is off until a click ar
   expect(await bar(page)).toEqual({
     armed: 'false',
     sounding: '',
-    text: 'ALARM SOUND OFF — click or press a key anywhere to arm it',
+    text: 'ALARM SOUND OFF — click, tap or press a key anywhere to arm it',
   })
   const before = await page.locator('.tile >> nth=0').boundingBox()
   await page.click('.bar h1')

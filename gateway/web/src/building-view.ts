@@ -8,7 +8,7 @@ import { retryDelayMs, secondsUntil } from './backoff.ts'
 import { applyDevice, floorRow } from './building-cells.ts'
 import { h } from './dom.ts'
 import { failureReason } from './failure.ts'
-import { CLASS_KEY, clockTime, STATE_KEY, statusWord, t } from './i18n.ts'
+import { CLASS_KEY, clockTime, currentLocale, STATE_KEY, statusWord, t } from './i18n.ts'
 
 const CLASSES: (AlertClass | '')[] = ['', 'fire', 'warning', 'supervisory', 'fault', 'offline']
 const STATES = ['active', 'open', 'acknowledged', 'resolved', 'all'] as const
@@ -172,9 +172,24 @@ export class BuildingView {
     this.floors.dataset.loaded = rememberedAt === null ? 'fresh' : 'remembered'
   }
 
+  /**
+   * An alert still in the same state keeps its element: a note being typed, or a resolve form
+   * half filled in (or its error and Retry), survive the refreshes other alerts cause.
+   */
   private drawAlerts(alerts: Alert[]): void {
-    this.list.replaceChildren(...alerts.map((a) => alertItem(a, () => void this.refreshAlerts())))
-    if (alerts.length === 0) this.list.append(h('li', { class: 'empty' }, t('alerts.none')))
+    const kept = new Map<string, HTMLElement>()
+    for (const el of this.list.querySelectorAll<HTMLElement>(':scope > li[data-key]'))
+      kept.set(el.dataset.key!, el)
+    const items = alerts.map((a) => {
+      const key = `${a.id}|${a.state}|${currentLocale()}`
+      const item = kept.get(key) ?? alertItem(a, () => void this.refreshAlerts())
+      item.dataset.key = key
+      return item
+    })
+    if (items.length === 0) items.push(h('li', { class: 'empty' }, t('alerts.none')))
+    const same =
+      items.length === this.list.children.length && items.every((el, i) => this.list.children[i] === el)
+    if (!same) this.list.replaceChildren(...items)
   }
 
   /** Back-off as for the live stream; the note counts down, so the wait is never a mystery. */

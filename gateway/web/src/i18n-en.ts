@@ -8,7 +8,7 @@ export const EN = {
   'app.title': 'Firewatch sensor wall',
   'lang.switch': '中文',
   'lang.label': 'Language',
-  'sound.off': 'ALARM SOUND OFF — click or press a key anywhere to arm it',
+  'sound.off': 'ALARM SOUND OFF — click, tap or press a key anywhere to arm it',
   'sound.arm': 'Arm sound',
   'sound.armed': 'Alarm sound armed',
   'sound.sounding': 'Sounding: {what}',

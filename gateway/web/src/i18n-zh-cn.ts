@@ -9,7 +9,7 @@ export const ZH_CN: Record<MessageKey, string> = {
   'app.title': 'Firewatch 消防监控墙',
   'lang.switch': 'English',
   'lang.label': '语言',
-  'sound.off': '报警声未启用——点击页面任意处或按任意键启用',
+  'sound.off': '报警声未启用——点击、轻触页面任意处或按任意键即可启用',
   'sound.arm': '启用报警声',
   'sound.armed': '报警声已启用',
   'sound.sounding': '正在鸣响：{what}',
