@@ -11,15 +11,6 @@ import { noteWithDisposition, resolveForm } from './resolve-form.ts'
  * Resolve asks first (and, for a fire, what it was); a failed request says so beside the buttons.
  */
 export function alertItem(a: Alert, changed: () => void): HTMLElement {
-  const note = h('input', {
-    type: 'text',
-    class: 'ack-note',
-    placeholder: t('note.label'),
-    'aria-label': t('note.label'),
-  })
-  const ackRunner = new ActionRunner('action.failed.ack')
-  const resolveRunner = new ActionRunner('action.failed.resolve')
-  const buttons: HTMLButtonElement[] = []
   const item = h(
     'li',
     { class: `alert ${a.class} ${a.state}`, 'data-alert': a.id, 'data-state': a.state },
@@ -28,34 +19,53 @@ export function alertItem(a: Alert, changed: () => void): HTMLElement {
     h('span', { class: 'alert-where' }, `${floorName(a.floor)} · ${a.zone} · ${clockTime(a.openedAt)}`),
     h('span', { class: 'alert-message' }, alertText(a)),
   )
-  if (a.state === 'open') {
-    const ack = h('button', { type: 'button', class: 'ack' }, t('action.ack'))
-    ack.addEventListener('click', () =>
-      ackRunner.run(ack, () => alertAction(a.id, 'ack', note.value), changed),
-    )
-    buttons.push(ack)
-  }
-  if (a.state !== 'resolved') {
-    const resolve = h('button', { type: 'button', class: 'resolve' }, t('action.resolve'))
-    const slot = h('div', { class: 'resolve-slot' })
-    resolve.addEventListener('click', () => {
-      const form = resolveForm(
-        a.class,
-        (disposition) => {
-          const confirm = form.el.querySelector<HTMLButtonElement>('.resolve-confirm')!
-          const text = noteWithDisposition(note.value, disposition)
-          resolveRunner.run(confirm, () => alertAction(a.id, 'resolve', text), changed)
-        },
-        () => {
-          slot.replaceChildren()
-          resolve.focus()
-        },
-      )
-      slot.replaceChildren(form.el, resolveRunner.error)
-      form.focus()
-    })
-    buttons.push(resolve)
-    item.append(h('span', { class: 'alert-actions' }, note, ...buttons), ackRunner.error, slot)
-  }
+  if (a.state === 'resolved') return item
+  const note = h('input', {
+    type: 'text',
+    class: 'ack-note',
+    placeholder: t('note.label'),
+    'aria-label': t('note.label'),
+  })
+  const ackRunner = new ActionRunner('action.failed.ack')
+  const slot = h('div', { class: 'resolve-slot' })
+  const buttons = [
+    a.state === 'open' ? ackButton(a, note, ackRunner, changed) : null,
+    resolveButton(a, note, slot, changed),
+  ]
+  item.append(h('span', { class: 'alert-actions' }, note, ...buttons), ackRunner.error, slot)
   return item
+}
+
+function ackButton(a: Alert, note: HTMLInputElement, runner: ActionRunner, changed: () => void): HTMLElement {
+  const ack = h('button', { type: 'button', class: 'ack' }, t('action.ack'))
+  ack.addEventListener('click', () => runner.run(ack, () => alertAction(a.id, 'ack', note.value), changed))
+  return ack
+}
+
+/** Resolve opens the confirmation in `slot`; its failure is said under it, with Retry. */
+function resolveButton(
+  a: Alert,
+  note: HTMLInputElement,
+  slot: HTMLElement,
+  changed: () => void,
+): HTMLElement {
+  const resolve = h('button', { type: 'button', class: 'resolve' }, t('action.resolve'))
+  const runner = new ActionRunner('action.failed.resolve')
+  resolve.addEventListener('click', () => {
+    const form = resolveForm(
+      a.class,
+      (disposition) => {
+        const confirm = form.el.querySelector<HTMLButtonElement>('.resolve-confirm')!
+        const text = noteWithDisposition(note.value, disposition)
+        runner.run(confirm, () => alertAction(a.id, 'resolve', text), changed)
+      },
+      () => {
+        slot.replaceChildren()
+        resolve.focus()
+      },
+    )
+    slot.replaceChildren(form.el, runner.error)
+    form.focus()
+  })
+  return resolve
 }

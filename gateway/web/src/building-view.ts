@@ -50,31 +50,14 @@ export class BuildingView {
     private readonly openDevice: (device: string) => void,
     private readonly unauthorized: () => void,
   ) {
-    for (const c of CLASSES)
-      this.cls.append(h('option', { value: c }, c === '' ? t('filter.allClasses') : t(CLASS_KEY[c])))
-    for (const s of STATES) this.state.append(h('option', { value: s }, t(STATE_KEY[s])))
     const backButton = h('button', { type: 'button', class: 'back' }, t('building.back'))
     backButton.addEventListener('click', back)
-    for (const s of [this.cls, this.state]) s.addEventListener('change', () => void this.refreshAlerts())
     // One listener for every cell: cells are redrawn in place by device frames.
     this.floors.addEventListener('click', (e) => {
       const cell = (e.target as HTMLElement).closest<HTMLElement>('.cell')
       if (cell?.dataset.device) this.openDevice(cell.dataset.device)
     })
-    const filters = h(
-      'div',
-      { class: 'filters' },
-      label(t('filter.class'), this.cls),
-      label(t('filter.state'), this.state),
-    )
-    const alerts = h(
-      'aside',
-      { class: 'alerts' },
-      h('h3', {}, t('building.alerts')),
-      filters,
-      this.listNote,
-      this.list,
-    )
+    const alerts = this.alertsAside()
     const head = h('div', { class: 'building-head' }, backButton, this.title, this.note)
     root.replaceChildren(head, this.floors, alerts)
     // Known from the wall at once: the name and status never wait for the network.
@@ -84,6 +67,22 @@ export class BuildingView {
     else this.note.textContent = t('building.loading')
     const alertsSeen = lastAlerts.get(id)
     if (alertsSeen) this.drawAlerts(alertsSeen)
+  }
+
+  /** The building's alerts, with their class and state filters. */
+  private alertsAside(): HTMLElement {
+    for (const c of CLASSES)
+      this.cls.append(h('option', { value: c }, c === '' ? t('filter.allClasses') : t(CLASS_KEY[c])))
+    for (const s of STATES) this.state.append(h('option', { value: s }, t(STATE_KEY[s])))
+    for (const s of [this.cls, this.state]) s.addEventListener('change', () => void this.refreshAlerts())
+    const filters = h(
+      'div',
+      { class: 'filters' },
+      label(t('filter.class'), this.cls),
+      label(t('filter.state'), this.state),
+    )
+    const heading = h('h3', {}, t('building.alerts'))
+    return h('aside', { class: 'alerts' }, heading, filters, this.listNote, this.list)
   }
 
   /** The heading, so that focus follows the reader into the building (keyboard, screen reader). */

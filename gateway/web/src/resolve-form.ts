@@ -38,6 +38,28 @@ export function resolveForm(
   confirm: (disposition: Disposition | null) => void,
   cancel: () => void,
 ): { el: HTMLElement; focus(): void } {
+  const disposition = cls === 'fire' ? dispositionFieldset() : null
+  const yes = h('button', { type: 'button', class: 'resolve-confirm' }, t('action.resolveConfirm'))
+  const no = h('button', { type: 'button', class: 'resolve-cancel' }, t('action.cancel'))
+  yes.addEventListener('click', () => {
+    if (!disposition) return confirm(null)
+    const chosen = disposition.value()
+    if (chosen) confirm(chosen)
+  })
+  no.addEventListener('click', cancel)
+  const el = h(
+    'div',
+    { class: 'resolve-form', role: 'group', 'aria-label': t('action.confirmResolve') },
+    h('p', { class: 'resolve-question' }, t('action.confirmResolve')),
+    disposition?.el ?? null,
+    disposition?.missing ?? null,
+    h('span', { class: 'resolve-buttons' }, yes, no),
+  )
+  return { el, focus: () => (disposition?.el.querySelector('input') ?? yes).focus() }
+}
+
+/** What a fire was: one of four, and for a false alarm its cause. `value()` says when none is chosen. */
+function dispositionFieldset(): { el: HTMLElement; missing: HTMLElement; value(): Disposition | null } {
   const name = `disposition-${++forms}`
   const cause = h('select', { class: 'cause', name: 'cause', 'aria-label': t('cause.label') })
   for (const c of CAUSES) cause.append(h('option', { value: c }, t(CAUSE_KEY[c])))
@@ -45,42 +67,24 @@ export function resolveForm(
   const radios = DISPOSITIONS.map((d) =>
     h('label', {}, h('input', { type: 'radio', name, value: d }), ` ${t(DISPOSITION_KEY[d])}`),
   )
-  const fieldset =
-    cls === 'fire'
-      ? h(
-          'fieldset',
-          { class: 'disposition' },
-          h('legend', {}, t('disposition.label')),
-          ...radios,
-          causeLabel,
-        )
-      : null
+  const el = h(
+    'fieldset',
+    { class: 'disposition' },
+    h('legend', {}, t('disposition.label')),
+    ...radios,
+    causeLabel,
+  )
   const missing = h('p', { class: 'action-error', role: 'alert', hidden: '' }, t('disposition.required'))
-  fieldset?.addEventListener('change', () => {
-    causeLabel.hidden = chosen(fieldset) !== 'false_alarm'
+  el.addEventListener('change', () => {
+    causeLabel.hidden = chosen(el) !== 'false_alarm'
     missing.hidden = true
   })
-  const yes = h('button', { type: 'button', class: 'resolve-confirm' }, t('action.resolveConfirm'))
-  const no = h('button', { type: 'button', class: 'resolve-cancel' }, t('action.cancel'))
-  yes.addEventListener('click', () => {
-    if (!fieldset) return confirm(null)
-    const kind = chosen(fieldset)
-    if (kind === null) {
-      missing.hidden = false
-      return
-    }
-    confirm({ kind, cause: kind === 'false_alarm' ? cause.value : null })
-  })
-  no.addEventListener('click', cancel)
-  const el = h(
-    'div',
-    { class: 'resolve-form', role: 'group', 'aria-label': t('action.confirmResolve') },
-    h('p', { class: 'resolve-question' }, t('action.confirmResolve')),
-    fieldset,
-    missing,
-    h('span', { class: 'resolve-buttons' }, yes, no),
-  )
-  return { el, focus: () => (fieldset?.querySelector('input') ?? yes).focus() }
+  const value = (): Disposition | null => {
+    const kind = chosen(el)
+    missing.hidden = kind !== null
+    return kind === null ? null : { kind, cause: kind === 'false_alarm' ? cause.value : null }
+  }
+  return { el, missing, value }
 }
 
 function chosen(fieldset: HTMLElement): DispositionKind | null {
