@@ -126,7 +126,7 @@ function wireAlerting(base: Base) {
   const { env, site, clock, log, metrics } = base
   const store = AlertStore.open(join(env.DATA_DIR, 'alerts.db'), { synchronous: env.ALERT_DB_SYNC })
   const alarm = createAlarmPath({ site, store, clock, log: log.child({ module: 'alerts' }) })
-  const live = new LiveState(site, store.active())
+  const live = new LiveState(site, store.active(), clock)
   live.windowsOf = (building) => alarm.windows.activeIn(building)
   const liveStream = new LiveStream({ live, clock, activeAlerts: () => alarm.alerts.active() })
   alarm.observe({
@@ -243,6 +243,12 @@ function liveSink(live: LiveState, stream: LiveStream): IngestSink {
         live.readingAccepted(r)
         stream.deviceChanged(r.device)
       }
+    },
+    // An event is a sign of life (as for the offline rule): a device heard only by its events is
+    // not `unknown` on the wall.
+    eventAccepted: (e) => {
+      live.eventAccepted(e)
+      stream.deviceChanged(e.device)
     },
     statusChanged: (s) => {
       live.deviceStatus(s)

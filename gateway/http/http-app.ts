@@ -77,7 +77,10 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     schedules: Boolean(deps.schedules),
     windows: Boolean(deps.windows),
   })
-  if (deps.ackLinks) void app.register(ackLinkRoutes, { links: deps.ackLinks })
+  if (deps.ackLinks) {
+    const history = (id: string) => deps.alerts.history(id)
+    void app.register(ackLinkRoutes, { links: deps.ackLinks, history, clock: deps.clock })
+  }
   if (deps.twilioStatus) void app.register(twilioStatusRoutes, { twilio: deps.twilioStatus, countRefusal })
   if (deps.patrolLinks) void app.register(patrolLinkRoutes, { links: deps.patrolLinks, site: deps.site })
   if (deps.webDir) void app.register(webRoutes, { dir: deps.webDir })
