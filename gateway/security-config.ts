@@ -73,6 +73,11 @@ export const SecurityEnv = z.object({
   /** Subscriptions one connection may hold; more are refused (SUBACK 0x80). */
   MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT: Count(1, 10_000).default(100),
   /**
+   * MQTT connections one API token may hold at once (alert subscribers, recorders): without a cap,
+   * one token could fill MQTT_MAX_CONNECTIONS and keep devices out. Devices hold one each anyway.
+   */
+  MQTT_MAX_CONNECTIONS_PER_TOKEN: Count(1, 10_000).default(16),
+  /**
    * Persistent (clean=false) sessions kept, connected or parked: in all, and per login (device or
    * token). When full, the oldest parked session of that login (then of anyone) is ended.
    */

@@ -42,16 +42,22 @@ export interface Acknowledgement {
 
 // The few lines only this page says, in both languages of the site. Kept here, beside the page,
 // rather than in the notification catalogues: they are not part of any message that is sent.
-const PAGE_TEXT: Record<Locale, { ackedBy: string; nobody: string; ago(min: number): string }> = {
+const PAGE_TEXT: Record<
+  Locale,
+  { ackedBy: string; nobody: string; ago(min: number): string; aside(text: string): string }
+> = {
   en: {
     ackedBy: 'Acknowledged by',
     nobody: 'Nobody has acknowledged it yet.',
     ago: (min) => (min < 1 ? 'just now' : `${min} min ago`),
+    aside: (text) => ` (${text})`,
   },
   'zh-CN': {
     ackedBy: '确认人',
     nobody: '尚无人确认。',
     ago: (min) => (min < 1 ? '刚刚' : `${min} 分钟前`),
+    // Chinese punctuation: full-width parentheses, no space.
+    aside: (text) => `（${text}）`,
   },
 }
 
@@ -100,7 +106,7 @@ function alertDetails(page: AckPage, alert: Alert, site: SiteModel): string {
   const opened =
     page.now === undefined
       ? time(alert.openedAt)
-      : `${time(alert.openedAt)} (${text.ago(Math.floor((page.now - Date.parse(alert.openedAt)) / 60_000))})`
+      : `${time(alert.openedAt)}${text.aside(text.ago(Math.floor((page.now - Date.parse(alert.openedAt)) / 60_000)))}`
   const rows: [string, string][] = [
     [m.fieldClass, m.classNames[alert.class]],
     [m.fieldState, m.stateNames[alert.state]],

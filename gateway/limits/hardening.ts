@@ -22,6 +22,8 @@ export interface MqttLimits {
   deviceMessages: DeviceMessageLimits
   maxInflightInbound: number
   maxSubscriptionsPerClient: number
+  /** Connections one API token may hold at once. */
+  maxConnectionsPerToken: number
   sessions: SessionLimits
 }
 
@@ -106,6 +108,7 @@ export function createHardening(
       }),
       maxInflightInbound: env.MQTT_MAX_INFLIGHT_INBOUND,
       maxSubscriptionsPerClient: env.MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT,
+      maxConnectionsPerToken: env.MQTT_MAX_CONNECTIONS_PER_TOKEN,
       sessions: {
         maxSessions: env.MQTT_MAX_PERSISTENT_SESSIONS,
         maxPerLogin: env.MQTT_MAX_PERSISTENT_SESSIONS_PER_LOGIN,

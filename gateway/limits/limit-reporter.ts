@@ -14,6 +14,7 @@ export type LimitName =
   | 'mqtt_client_id_taken'
   | 'mqtt_inflight_inbound'
   | 'mqtt_subscriptions'
+  | 'mqtt_token_connections'
   | 'mqtt_persistent_sessions'
   | 'mqtt_session_evicted'
   | 'mqtt_session_expired'
