@@ -15,12 +15,36 @@ const LTS_MAJOR = 24
 interface Phase {
   name: string
   npmScript: string
+  /** Passed on to the script (vitest: which test files). */
+  args?: string[]
+  env?: Record<string, string>
 }
+
+/**
+ * The tests whose outcome depends on the time of day: they print or schedule by the site's local
+ * time. Run again at 00:30 and 23:59 site time (tests/support/shifted-clock.mjs), README "Tests at
+ * any hour".
+ */
+const TIME_OF_DAY_TESTS = [
+  'tests/e2e',
+  'tests/i18n',
+  'tests/schedules',
+  'tests/gateway/schedules-api.test.ts',
+]
+
+const atSiteTime = (hhmm: string): Phase => ({
+  name: `vitest at ${hhmm} site time`,
+  npmScript: 'test:unit',
+  args: TIME_OF_DAY_TESTS,
+  env: { FIREWATCH_TEST_SITE_TIME: hhmm },
+})
 
 const PHASES: Phase[] = [
   { name: 'lint', npmScript: 'lint' },
   { name: 'typecheck', npmScript: 'typecheck' },
   { name: 'vitest', npmScript: 'test:unit' },
+  atSiteTime('00:30'),
+  atSiteTime('23:59'),
   { name: 'fuzz', npmScript: 'fuzz' },
 ]
 
@@ -91,12 +115,9 @@ function runSuite(node: NodeRuntime): boolean {
   timed(label, 'better-sqlite3 for this node', () => ensureBetterSqlite3(node))
   for (const phase of PHASES) {
     const started = performance.now()
-    console.log(`\n[test-suite] ${label}: ${phase.name} (npm run ${phase.npmScript})`)
-    const result = spawnSync('npm', ['run', phase.npmScript], {
-      cwd: ROOT,
-      env: envFor(node),
-      stdio: 'inherit',
-    })
+    const args = ['run', phase.npmScript, ...(phase.args ? ['--', ...phase.args] : [])]
+    console.log(`\n[test-suite] ${label}: ${phase.name} (npm ${args.join(' ')})`)
+    const result = spawnSync('npm', args, { cwd: ROOT, env: envFor(node, phase.env), stdio: 'inherit' })
     const ok = result.status === 0
     timings.push({ node: label, phase: phase.name, seconds: seconds(started), ok })
     console.log(`[test-suite] ${label}: ${phase.name} ${ok ? 'passed' : 'FAILED'} in ${seconds(started)}`)

@@ -110,13 +110,16 @@ function remakeFormats(): void {
   dateTimeFormat = makeDateTimeFormat()
 }
 
+// hourCycle 'h23' rather than the `hour12` option set to false: for locales whose default clock is
+// 12-hour (en = en-US) that meant cycle h24 in older engines (Node 20, older browsers): 24:13 for 00:13.
+
 function makeTimeFormat(): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat(locale, {
     timeZone,
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   })
 }
 
@@ -129,7 +132,7 @@ function makeDateTimeFormat(): Intl.DateTimeFormat {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   })
 }
 
