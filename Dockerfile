@@ -1,24 +1,28 @@
 # The gateway: `docker compose up` builds and runs this next to InfluxDB 2.7 (docker-compose.yml).
-# Node 24 (LTS). Two stages: the sensor wall is bundled with the dev dependencies (esbuild); the
-# image keeps only the production ones, so `npm start` (whose prestart bundles the wall) is not
-# used in it: the command runs the gateway directly.
-FROM node:24-slim AS wall
+# Node 24 (LTS), two stages. The first installs every dependency (compiling better-sqlite3 when its
+# prebuilt binary cannot be downloaded), bundles the sensor wall and prunes the dev dependencies;
+# the image copies the result, without a compiler, and runs the gateway directly: node is PID 1 and
+# the wall is not bundled again at each start, as `npm start`'s prestart would do.
+FROM node:24-slim AS build
 WORKDIR /app
+# better-sqlite3 is native: its install downloads a prebuilt binary and, where that download is not
+# reachable (or none exists for this Node), compiles one, which needs python3, make and g++, and the
+# Node headers: those of the image (/usr/local/include/node), not a download.
+ENV npm_config_nodedir=/usr/local
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-# Nothing native is needed to bundle the wall: no install scripts (no better-sqlite3 build).
-RUN npm ci --ignore-scripts --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build:web
+RUN npm run build:web && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
-COPY package.json package-lock.json ./
-# better-sqlite3 downloads its prebuilt binary for linux-x64/arm64 glibc (node:24-slim is glibc);
-# without network access it would need python3, make and g++, which the slim image lacks.
-RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /app/node_modules node_modules
 COPY . .
-COPY --from=wall /app/gateway/web/dist gateway/web/dist
+COPY --from=build /app/gateway/web/dist gateway/web/dist
 ENV DATA_DIR=/data \
     MQTT_PORT=1883 \
     HTTP_PORT=8080 \
