@@ -50,6 +50,9 @@ export async function launchChromium(
     viewport,
     ...place,
   })
+  // Under a shifted test clock (tests/support/shifted-clock.mjs) the page's clock starts where the
+  // test's is (this process's Date is shifted), and runs on from there.
+  if (process.env.FIREWATCH_TEST_SITE_TIME) await context.clock.install({ time: Date.now() })
   return {
     context,
     async close() {

@@ -111,6 +111,9 @@ function remakeFormats(): void {
   dateTimeFormat = makeDateTimeFormat()
 }
 
+// hourCycle 'h23' rather than the `hour12` option set to false: for locales whose default clock is
+// 12-hour (en = en-US) that meant cycle h24 in older engines (Node 20, older browsers): 24:13 for 00:13.
+
 function makeTimeFormat(): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat(locale, {
     timeZone,
