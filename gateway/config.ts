@@ -10,7 +10,7 @@ const Port = z.coerce.number().int().min(0).max(65_535)
  * Environment of the gateway process (CONTRACT.md "Starting the gateway"), with the readings
  * store's (ingest/store/storage-config.ts). Parsed once, in main.ts.
  */
-const GatewayEnvFields = z
+export const GatewayEnvFields = z
   .object({
     /** The site file; unset: the bundled demo site of FIREWATCH_DEMO (see withDefaults). */
     FIREWATCH_SITE: z.string().min(1).optional(),

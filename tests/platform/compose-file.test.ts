@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { GatewayEnv, parseGatewayEnv } from '../../gateway/config.ts'
+import { GatewayEnvFields, parseGatewayEnv } from '../../gateway/config.ts'
 import { ROOT } from '../support/paths.ts'
 
 // docker-compose.yml cannot be run here (no registry for its images; README "Running with
@@ -51,7 +51,7 @@ describe('docker-compose.yml', () => {
 
   it("When the gateway service's environment is read, then the gateway knows every variable and accepts the values", () => {
     const env: Record<string, string> = composeFile().services.gateway.environment
-    const known = new Set(Object.keys(GatewayEnv.shape))
+    const known = new Set(Object.keys(GatewayEnvFields.shape))
     expect(Object.keys(env).filter((name) => !known.has(name))).toEqual([])
     const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, withDefaults(String(v))]))
     // /app in the image is this repository (Dockerfile WORKDIR and COPY . .).
