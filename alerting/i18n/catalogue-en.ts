@@ -57,6 +57,8 @@ export const en: Catalogue = {
   measured: (p) => `${p.value} ${p.unit}${p.channel ? ` on ${p.channel}` : ''}`,
   alertMessage: (p) =>
     `${p.title}: ${p.place}${p.label !== null ? `, ${p.label}` : ''}${p.measured ? ` (${p.measured})` : ''}${p.detail ? ` - ${p.detail}` : ''}`,
+  incidentTitle: (p) => `${p.type}: ${p.place}, ${p.label}`,
+  incidentTitleFloors: (p) => `${p.type}: ${p.building}, floors ${p.floors}`,
   scopeFloors: (p) => `floors ${p.floors.join(',')}`,
   scopeDevices: (p) => `${p.count} ${p.count === 1 ? 'device' : 'devices'}`,
   ellipsis: '...',

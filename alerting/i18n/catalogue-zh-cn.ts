@@ -56,6 +56,8 @@ export const zhCN: Catalogue = {
   measured: (p) => `${p.channel ? `${p.channel}通道 ` : ''}${p.value} ${p.unit}`,
   alertMessage: (p) =>
     `${p.title}：${p.place}${p.label !== null ? `，${p.label}` : ''}${p.measured ? `（${p.measured}）` : ''}${p.detail ? `，${p.detail}` : ''}`,
+  incidentTitle: (p) => `${p.type}：${p.place}，${p.label}`,
+  incidentTitleFloors: (p) => `${p.type}：${p.building}，已涉及 ${p.floors}`,
   scopeFloors: (p) => `涉及 ${p.floors.join(',')}`,
   scopeDevices: (p) => `${p.count}个设备`,
   ellipsis: '…',

@@ -107,6 +107,10 @@ export interface Catalogue {
     measured: string | null
     detail: string | null
   }): string
+  /** An incident's title while it is in one place: its class, where, and its first device's label. */
+  incidentTitle(p: { type: string; place: string; label: string }): string
+  /** An incident's title once it spans several floors: `floors` in the order reached, "12F > 13F". */
+  incidentTitleFloors(p: { type: string; building: string; floors: string }): string
   /** What a building-wide alert covers, in place of a device label: the floors, in order. */
   scopeFloors(p: { floors: string[] }): string
   /** What a zone or floor alert covers, in place of a device label. */

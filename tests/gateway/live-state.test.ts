@@ -46,6 +46,7 @@ function alert(device: string, cls: AlertClass, state: AlertState = 'open', buil
     evidence: [],
     tags: [],
     groupedUnder: null,
+    incident: null,
   }
 }
 

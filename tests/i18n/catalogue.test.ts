@@ -36,6 +36,8 @@ const SAMPLES: { [K in FunctionKey]: Parameters<Catalogue[K]>[0] } = {
     link: 'https://fire.example.com/ack/abc',
   },
   smsAllClear: { type: 'FIRE', place: 'Tower A 12F 12-east', label: 'Kitchen corridor' },
+  incidentTitle: { type: 'Fire', place: 'Tower A 12F 12-east', label: 'Kitchen corridor' },
+  incidentTitleFloors: { type: 'Fire', building: 'Tower A', floors: '12F > 13F' },
   scopeFloors: { floors: ['11F', '12F', '13F'] },
   scopeDevices: { count: 3 },
   allClearType: { type: 'FIRE' },
@@ -56,6 +58,7 @@ const SAME_IN_BOTH = new Set<keyof Catalogue>(['place', 'pushTitle'])
 /** Keys that are not words, or only arrange the (here English) parts they are given. */
 const NOT_WORDS = new Set<keyof Catalogue>([
   'htmlLang',
+  'incidentTitle',
   'ellipsis',
   'place',
   'pushTitle',
