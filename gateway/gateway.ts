@@ -187,6 +187,7 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
   return createHttpApp({
     site: base.site,
     alerts: alerting.alarm.alerts,
+    incidents: { ...alerting.alarm.alerts.incidents, alert: (id: string) => alerting.alarm.alerts.get(id) },
     windows: alerting.alarm.windows,
     live: alerting.live,
     readings: readings.history,

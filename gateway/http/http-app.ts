@@ -10,6 +10,7 @@ import { healthRoutes } from './health-routes.ts'
 import type { HttpDeps } from './http-deps.ts'
 import { handleError, handleNotFound } from './http-errors.ts'
 import { hardenedServerOptions, registerHardening, requestLogSerializers } from './http-hardening.ts'
+import { incidentsRoutes } from './incidents-routes.ts'
 import { liveRoutes } from './live-routes.ts'
 import { patrolLinkRoutes } from './patrol-link-routes.ts'
 import { pushRoutes } from './push-routes.ts'
@@ -56,6 +57,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     ackLinks: Boolean(deps.ackLinks),
     push: Boolean(deps.push),
     live: Boolean(deps.liveStream),
+    incidents: Boolean(deps.incidents),
     contacts: Boolean(deps.contacts),
     twilioStatus: Boolean(deps.twilioStatus),
     schedules: Boolean(deps.schedules),
@@ -69,6 +71,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     async (api) => {
       await api.register(auth, { site: deps.site, guard: deps.hardening?.loginGuard })
       await api.register(alertsRoutes, { alerts: deps.alerts, site: deps.site })
+      if (deps.incidents) await api.register(incidentsRoutes, { incidents: deps.incidents, site: deps.site })
       await api.register(buildingsRoutes, { site: deps.site, live: deps.live })
       await api.register(devicesRoutes, {
         site: deps.site,

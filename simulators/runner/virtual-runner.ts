@@ -71,6 +71,10 @@ export async function runScenarioVirtual(
       met: results.filter((r) => r.met),
       missed: results.filter((r) => !r.met),
       alerts,
+      incidents: harness.lifecycle.incidents.list({
+        states: ['open', 'acknowledged', 'resolved'],
+        limit: MAX_ALERTS,
+      }),
       readings: harness.readings(),
       durationMs: realClock.monotonic() - began,
       actions,
@@ -202,7 +206,17 @@ function actOn(alarm: AlarmPath, scenario: LoadedScenario, a: PersonAction, t: n
     return { action: a, at: t, ok: false, alertId: null, detail: `no active alert ${describeMatch(a.match)}` }
   // Resolving through the alarm path re-arms the rule, as the API does: a condition still present raises again.
   if (a.type === 'ack') lifecycle.acknowledge(alert.id, a.tokenName, a.note)
-  else lifecycle.resolve(alert.id, a.tokenName, a.note)
+  else if (a.type === 'resolve') lifecycle.resolve(alert.id, a.tokenName, a.note)
+  else {
+    const res = { disposition: a.disposition, cause: a.cause, note: a.note }
+    const outcome =
+      alert.incident === null ? undefined : lifecycle.incidents.resolve(alert.incident, a.tokenName, res)
+    if (outcome === undefined || outcome === 'disposition') {
+      const why =
+        outcome === 'disposition' ? 'a fire incident needs a disposition' : 'the alert has no incident'
+      return { action: a, at: t, ok: false, alertId: alert.id, detail: why }
+    }
+  }
   return {
     action: a,
     at: t,
