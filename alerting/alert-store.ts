@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { FirewatchError } from '../ingest/error-codes.ts'
+import { ensurePrivateDir, preparePrivateDatabase } from '../ingest/private-files.ts'
 import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from './alert.ts'
 import { addAlertColumns, migrateAlertTables } from './alert-migrations.ts'
 import {
@@ -110,7 +110,10 @@ export class AlertStore {
   static open(file: string, options: AlertStoreOptions = {}): AlertStore {
     let db: Database.Database | undefined
     try {
-      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+      if (file !== ':memory:') {
+        ensurePrivateDir(dirname(file))
+        preparePrivateDatabase(file)
+      }
       db = new Database(file)
       db.pragma('journal_mode = WAL')
       db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)

@@ -13,6 +13,7 @@ import { createAuthorizePublish, DROPPED_TOPIC } from './handlers/handle-publish
 import { createAuthorizeForward, createAuthorizeSubscribe } from './handlers/handle-subscribe.ts'
 import { IngestFailures } from './handlers/ingest-failures.ts'
 import { IngressLimiter } from './handlers/ingress-limiter.ts'
+import { createSessionGuards } from './handlers/session-guards.ts'
 import type { Hardening } from './limits/hardening.ts'
 import { guardPacketSize } from './limits/packet-size-guard.ts'
 import { remoteAddressOf } from './limits/publish-admission.ts'
@@ -44,6 +45,7 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
   const clients = new ClientRegistry()
   const watchers = new DeviceTrafficWatchers()
   const limiter = new IngressLimiter(deps.maxMessagesPerSec, deps.clock, metrics.countIngressWait)
+  const guards = createSessionGuards({ ...deps, clients, registry: metrics.registry })
   let aedes: Aedes | null = null
   const publish = (topic: string, payload: Buffer, qos: 0 | 1 = 0): void => {
     aedes?.publish({ cmd: 'publish', topic, payload, qos, retain: false, dup: false }, (err) => {
@@ -64,9 +66,12 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
     drainTimeout: 5_000,
     connectTimeout: 10_000,
     maxClientsIdLength: 256,
+    maxInflightInbound: deps.hardening.mqtt.maxInflightInbound,
     authenticate: createAuthenticate({
       site: deps.site,
       clients,
+      clientIds: guards.clientIds,
+      sessions: guards.sessions,
       hardening: deps.hardening,
       onRefused: (username) => {
         metrics.authFailed.inc()
@@ -91,15 +96,21 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
     authorizeSubscribe: createAuthorizeSubscribe({
       clients,
       topicLimits: deps.hardening.mqtt.topic,
+      subscriptions: guards.subscriptions,
       onTooLong: (who, detail) => deps.hardening.reporter.hit('mqtt_topic', who, { detail }),
+      onTooMany: (who) => deps.hardening.reporter.hit('mqtt_subscriptions', who),
       onGranted: (client, filter) => watchers.subscribed(client, filter),
       onDenied: denied('subscribe'),
     }),
     authorizeForward: createAuthorizeForward(clients),
   })
   skipDroppedPackets(aedes)
+  guards.attach(aedes)
   watchConnections(aedes, deps, clients)
-  aedes.on('unsubscribe', (filters: string[], client: Client) => watchers.unsubscribed(client, filters))
+  aedes.on('unsubscribe', (filters: string[], client: Client) => {
+    watchers.unsubscribed(client, filters)
+    guards.subscriptions.released(client, filters)
+  })
   aedes.on('clientDisconnect', (client: Client) => {
     watchers.disconnected(client)
     deps.hardening.mqtt.publishesPerClient.forget(client)
@@ -127,6 +138,7 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
     listenTls: (port, host, tls) => listenOn(createTlsServer(tls, accept), port, host),
     async close() {
       limiter.close()
+      guards.close()
       // aedes first: it disconnects every client, which server.close() would otherwise wait for.
       await new Promise<void>((resolve) => broker.close(() => resolve()))
       await Promise.all(

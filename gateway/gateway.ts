@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
 import { createAlarmPath } from '../alerting/alarm-path.ts'
@@ -13,6 +12,7 @@ import { openReadingsStore } from '../ingest/store/open-readings-store.ts'
 import { createFirewatchBroker, type FirewatchBroker } from './broker.ts'
 import { systemClock } from './clock.ts'
 import type { GatewayEnv } from './config.ts'
+import { prepareDataDir } from './data-dir.ts'
 import { createHttpApp } from './http/http-app.ts'
 import { LiveState } from './live-state.ts'
 import { LiveStream } from './live-stream.ts'
@@ -41,7 +41,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   const clock = options.clock ?? systemClock
   const log = options.log ?? createRootLogger(env.LOG_LEVEL)
   const site = loadCheckedSite(env, options, clock)
-  mkdirSync(env.DATA_DIR, { recursive: true })
+  prepareDataDir(env.DATA_DIR, log)
   const metrics = createGatewayMetrics()
   metrics.countBearerChecksFrom(site.bearerChecks)
   const security = prepareSecurity(env, {
@@ -200,6 +200,11 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
     liveStream: alerting.liveStream,
     webDir: WEB_DIST,
     hardening: security.http,
+    countRefusal: (reason) => base.metrics.httpRefused.labels(reason).inc(),
+    metricsAccess:
+      base.env.METRICS_ACCESS === 'token'
+        ? { mode: 'token', metricsToken: base.env.METRICS_TOKEN ?? null }
+        : { mode: 'open' },
   })
 }
 

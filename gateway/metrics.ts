@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { BearerCheckCounts } from '../ingest/site-model.ts'
 import type { DelayReason } from './handlers/ingress-limiter.ts'
+import { HTTP_REFUSALS } from './http/http-refusals.ts'
 import { createNotifyMetrics } from './notify-metrics.ts'
 
 /** Every Prometheus metric the gateway exports, created once and handed to the modules that count. */
@@ -98,6 +99,7 @@ export function createGatewayMetrics() {
     countBearerChecksFrom(source: Readonly<BearerCheckCounts>): void {
       bearerChecks = source
     },
+    httpRefused: httpRefusals(registry),
     publishToAlert: new Histogram({
       name: 'firewatch_publish_to_alert_seconds',
       help: 'From receipt of the device message to the committed and published alert transition',
@@ -108,6 +110,18 @@ export function createGatewayMetrics() {
     notify: createNotifyMetrics(registry),
   }
   return m
+}
+
+/** Every reason starts at 0, so that a dashboard (and a test) sees the series before the first refusal. */
+function httpRefusals(registry: Registry) {
+  const counter = new Counter({
+    name: 'firewatch_http_refused_total',
+    help: 'HTTP requests refused for a security reason other than a limit, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  })
+  for (const reason of HTTP_REFUSALS) counter.labels(reason).inc(0)
+  return counter
 }
 
 /** A counter kept as a plain running total elsewhere and handed to prom-client at scrape time. */

@@ -7,6 +7,7 @@ import type { ChannelMarks } from '../alerting/notify/channel-marks.ts'
 import {
   createChannels,
   missingAliyunTemplates,
+  PushServiceHosts,
   twilioDeliveryReport,
   vapidPublicKey,
   verifyTwilioSignature,
@@ -74,7 +75,7 @@ export function createNotifications(env: GatewayEnv, deps: NotifyWiringDeps): No
     ...(deps.pace ? { pace: deps.pace } : {}),
   })
   deps.metrics.notify.countPendingFrom(() => notifier.outbox.pendingCount())
-  const push = pushService(notifier.pushSubscriptions, channels.has('push'), env.DATA_DIR)
+  const push = pushService(notifier.pushSubscriptions, channels.has('push'), env)
   const log = deps.log.child({ module: 'notify' })
   const twilio =
     env.SMS_PROVIDER === 'twilio' && statusCallbackUrl
@@ -116,14 +117,16 @@ export function checkSmsTemplates(env: GatewayEnv, site: SiteModel): void {
   if (problems.length > 0) throw new FirewatchError('FGW_ERR_CONFIG', configErrorMessage(problems))
 }
 
-function pushService(subs: PushSubscriptions, enabled: boolean, dataDir: string): PushService {
+function pushService(subs: PushSubscriptions, enabled: boolean, env: GatewayEnv): PushService {
+  const hosts = new PushServiceHosts(env.PUSH_SERVICE_HOSTS)
   return {
     add: (contact, sub, by, at) => subs.add(contact, sub, by, at),
     get: (id) => subs.get(id),
     byEndpoint: (endpoint) => subs.byEndpoint(endpoint),
     remove: (id) => subs.remove(id),
+    endpointRefusal: (endpoint) => hosts.refusal(endpoint),
     // The push channel generated and keeps the pair in DATA_DIR (channels/vapid-keys.ts).
-    vapidPublicKey: () => (enabled ? vapidPublicKey(dataDir) : null),
+    vapidPublicKey: () => (enabled ? vapidPublicKey(env.DATA_DIR) : null),
   }
 }
 

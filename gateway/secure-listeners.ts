@@ -22,7 +22,12 @@ export interface ListenPorts {
   httpsPort: number | null
 }
 
-type Env = SecurityEnv & { MQTT_PORT: number; HTTP_PORT: number; BIND_HOST: string }
+type Env = SecurityEnv & {
+  MQTT_PORT: number
+  HTTP_PORT: number
+  BIND_HOST: string
+  INGEST_MAX_PAYLOAD_BYTES: number
+}
 
 /** The limits and the TLS material, ready before the broker and the HTTP app are built. */
 export function prepareSecurity(
@@ -42,8 +47,8 @@ export function prepareSecurity(
     http: {
       limits: hardening,
       loginGuard: {
-        loginGuard: hardening.loginGuard,
-        onLockout: hardening.metrics.lockedOut,
+        loginGuard: hardening.httpLoginGuard,
+        onLockout: () => hardening.metrics.lockedOut('http'),
         onRefused: (limit, address) => hardening.reporter.hit(limit, address),
       },
       listeners,

@@ -1,8 +1,31 @@
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 const Port = z.coerce.number().int().min(0).max(65_535)
 const OnOff = z.enum(['on', 'off'])
 const Count = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
+/** A comma-separated list; blanks around and between the commas are ignored. */
+const CommaList = z
+  .string()
+  .default('')
+  .transform((list) =>
+    list
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== ''),
+  )
+
+/** proxy-addr's names for address ranges, as fastify's trustProxy accepts them. */
+const PROXY_RANGE_NAMES: ReadonlySet<string> = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/** An address, a CIDR block (10.0.0.0/8, fd00::/8), or one of proxy-addr's range names. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return false
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+}
 
 /**
  * TLS and the hardening limits (issue 9). Every variable is optional: with none set the gateway
@@ -41,6 +64,33 @@ export const SecurityEnv = z.object({
    */
   MQTT_PUBLISHES_PER_SEC_PER_CLIENT: Count(1, 1_000_000).default(500),
   MQTT_PUBLISHES_PER_SEC_PER_ADDRESS: Count(1, 1_000_000).default(50_000),
+  /**
+   * QoS 2 publishes awaiting PUBREL per connection (aedes maxInflightInbound) and per persistent
+   * session; one more closes the connection. Only the message id is kept meanwhile, not the payload.
+   */
+  MQTT_MAX_INFLIGHT_INBOUND: Count(1, 65_535).default(100),
+  /** Subscriptions one connection may hold; more are refused (SUBACK 0x80). */
+  MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT: Count(1, 10_000).default(100),
+  /**
+   * Persistent (clean=false) sessions kept, connected or parked: in all, and per login (device or
+   * token). When full, the oldest parked session of that login (then of anyone) is ended.
+   */
+  MQTT_MAX_PERSISTENT_SESSIONS: Count(1, 1_000_000).default(1_000),
+  MQTT_MAX_PERSISTENT_SESSIONS_PER_LOGIN: Count(1, 10_000).default(10),
+  /** A parked persistent session (its client gone) ends this long after its client left. */
+  MQTT_SESSION_EXPIRY_SEC: Count(60, 2_592_000).default(86_400),
+  /** Messages queued per persistent session; beyond it the oldest is dropped. */
+  MQTT_SESSION_MAX_QUEUED: Count(1, 100_000).default(100),
+  /** A message queued for a persistent session is dropped once it is this old. */
+  MQTT_SESSION_QUEUE_MAX_AGE_SEC: Count(1, 2_592_000).default(3_600),
+  /**
+   * Per device and minute (burst: a minute's worth): events other than fire_alarm; fire_alarm
+   * repeats (a device's first fire_alarm is always let through, its own budget is never spent
+   * by other events); status messages.
+   */
+  MQTT_EVENTS_PER_MIN_PER_DEVICE: Count(1, 600_000).default(60),
+  MQTT_FIRE_ALARMS_PER_MIN_PER_DEVICE: Count(1, 600_000).default(12),
+  MQTT_STATUS_PER_MIN_PER_DEVICE: Count(1, 600_000).default(30),
   /** Failed logins (per address, and per username from one address) before answers are delayed. */
   LOGIN_FAILURES_BEFORE_BACKOFF: Count(1, 1_000).default(5),
   /** Failed logins before the key is locked out for LOGIN_LOCKOUT_SEC. */
@@ -50,15 +100,28 @@ export const SecurityEnv = z.object({
   HTTP_MAX_BODY_BYTES: Count(1_024, 16_777_216).default(65_536),
   HTTP_REQUESTS_PER_MIN_PER_ADDRESS: Count(1, 10_000_000).default(1_200),
   /** Comma-separated origins allowed to call the API from a browser; empty = CORS closed. */
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((list) =>
-      list
-        .split(',')
-        .map((o) => o.trim())
-        .filter((o) => o !== ''),
+  CORS_ORIGINS: CommaList,
+  /**
+   * Who may read /metrics: `open` (anyone who reaches the port, Prometheus's default) or `token`
+   * (a bearer token: METRICS_TOKEN, or an admin's or brigade's API token).
+   */
+  METRICS_ACCESS: z.enum(['open', 'token']).default('open'),
+  /** A bearer token for Prometheus alone, with METRICS_ACCESS=token; long enough not to be guessed. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').max(512).optional(),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (addresses, CIDRs, or loopback / linklocal /
+   * uniquelocal). Empty: the client is the TCP peer, whatever a request's headers say.
+   */
+  HTTP_TRUSTED_PROXIES: CommaList.pipe(
+    z.array(
+      z
+        .string()
+        .refine(
+          isProxyEntry,
+          'expected an IP address, a CIDR block such as 10.0.0.0/8, or loopback, linklocal, uniquelocal',
+        ),
     ),
+  ),
 })
 export type SecurityEnv = z.infer<typeof SecurityEnv>
 
@@ -77,6 +140,12 @@ export function checkSecurityEnv(env: SecurityEnv, ctx: z.RefinementCtx): void {
     problem('TLS_CA_FILE', 'client certificates need TLS_CERT_FILE and TLS_KEY_FILE')
   if (env.MQTT_PLAIN === 'off' && !tls) problem('MQTT_PLAIN', 'off needs TLS_CERT_FILE and TLS_KEY_FILE')
   if (env.HTTP_PLAIN === 'off' && !tls) problem('HTTP_PLAIN', 'off needs TLS_CERT_FILE and TLS_KEY_FILE')
+  if (env.MQTT_MAX_PERSISTENT_SESSIONS_PER_LOGIN > env.MQTT_MAX_PERSISTENT_SESSIONS) {
+    problem('MQTT_MAX_PERSISTENT_SESSIONS_PER_LOGIN', 'must not be more than MQTT_MAX_PERSISTENT_SESSIONS')
+  }
+  if (env.METRICS_TOKEN && env.METRICS_ACCESS !== 'token') {
+    problem('METRICS_TOKEN', 'set METRICS_ACCESS=token too, or /metrics stays open to everyone')
+  }
   if (env.LOGIN_FAILURES_BEFORE_LOCKOUT <= env.LOGIN_FAILURES_BEFORE_BACKOFF) {
     problem('LOGIN_FAILURES_BEFORE_LOCKOUT', 'must be more than LOGIN_FAILURES_BEFORE_BACKOFF')
   }

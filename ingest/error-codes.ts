@@ -39,8 +39,11 @@ export const ErrorCodes = {
   FGW_ERR_ACK_LINK_EXPIRED: 'the acknowledgement link has expired',
   FGW_ERR_ACK_LINK_SPENT: 'the acknowledgement link was already used',
   FGW_ERR_TWILIO_SIGNATURE: 'the X-Twilio-Signature does not match the callback URL and parameters',
+  FGW_ERR_TWILIO_MEDIA_TYPE: 'Twilio status callbacks are application/x-www-form-urlencoded',
   FGW_ERR_PUSH_CONTACT: 'the contact is unknown, not linked to this token, or has no push channel',
   FGW_ERR_PUSH_UNAVAILABLE: 'Web Push is not configured on this gateway',
+  FGW_ERR_PUSH_ENDPOINT_TAKEN:
+    'this push endpoint is registered for a contact this token may not manage; it must be removed there first',
   FGW_ERR_LIMIT_PACKET_SIZE: 'MQTT packet exceeds MQTT_MAX_PACKET_BYTES; the connection is closed',
   FGW_ERR_LIMIT_TOPIC: 'topic exceeds MQTT_MAX_TOPIC_LENGTH or MQTT_MAX_TOPIC_LEVELS',
   FGW_ERR_LIMIT_PUBLISH_RATE: 'too many publishes per second from this client or address; message dropped',
@@ -49,6 +52,19 @@ export const ErrorCodes = {
   FGW_ERR_LIMIT_CONNECT_RATE: 'too many connects from this client or address; CONNACK 3',
   FGW_ERR_LIMIT_LOGIN_LOCKOUT: 'too many failed logins; CONNACK 3 until the lockout ends',
   FGW_ERR_LIMIT_DUPLICATE_LOGIN: 'the device is already connected (MQTT_DUPLICATE_LOGIN)',
+  FGW_ERR_LIMIT_CLIENT_ID:
+    "the client id is in another login's namespace, or held by another login's connection or session; CONNACK 2",
+  FGW_ERR_LIMIT_INFLIGHT:
+    'too many QoS 2 publishes awaiting PUBREL (MQTT_MAX_INFLIGHT_INBOUND); the connection is closed',
+  FGW_ERR_LIMIT_SUBSCRIPTIONS:
+    'too many subscriptions on this connection (MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT); SUBACK 0x80',
+  FGW_ERR_LIMIT_SESSIONS: 'no room for another persistent session (MQTT_MAX_PERSISTENT_SESSIONS); CONNACK 3',
+  FGW_ERR_LIMIT_EVENT_RATE:
+    'too many events from this device (MQTT_EVENTS_PER_MIN_PER_DEVICE); event dropped',
+  FGW_ERR_LIMIT_FIRE_ALARM_REPEAT:
+    'fire_alarm repeated faster than MQTT_FIRE_ALARMS_PER_MIN_PER_DEVICE; the repeat is dropped, the alarm already went in',
+  FGW_ERR_LIMIT_STATUS_RATE:
+    'too many status messages from this device (MQTT_STATUS_PER_MIN_PER_DEVICE); dropped',
   FGW_ERR_HTTP_RATE_LIMITED: 'too many requests from this address; retry after the Retry-After delay',
   FGW_ERR_HTTP_CORS: 'cross-origin requests from this origin are not allowed (CORS_ORIGINS)',
   FGW_ERR_SECRET_ENV: 'a secret refers to an environment variable that is not set',

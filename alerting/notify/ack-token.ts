@@ -36,7 +36,7 @@ export type VerifiedToken = { ok: true; claims: AckClaims } | { ok: false; reaso
 export function loadOrCreateAckKey(dataDir: string): Buffer {
   const file = join(dataDir, KEY_FILE)
   try {
-    mkdirSync(dataDir, { recursive: true })
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
     const existing = readKey(file)
     if (existing) return existing
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`

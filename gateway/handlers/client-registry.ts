@@ -8,9 +8,15 @@ import type { Principal } from '../../ingest/site-model.ts'
 export class ClientRegistry {
   private readonly principals = new WeakMap<Client, Principal>()
   private readonly deviceConnections = new Map<string, Client>()
+  /**
+   * Each device's newest accepted login. With the same client id aedes closes the old connection
+   * before it announces the new one, so only this tells that old connection's Last Will is stale.
+   */
+  private readonly latestLogins = new Map<string, WeakRef<Client>>()
 
   authenticated(client: Client, principal: Principal): void {
     this.principals.set(client, principal)
+    if (principal.type === 'device') this.latestLogins.set(principal.device.id, new WeakRef(client))
   }
 
   principalOf(client: Client | null): Principal | undefined {
@@ -41,9 +47,11 @@ export class ClientRegistry {
     return current !== undefined && !current.closed
   }
 
-  /** True when the device has a live connection other than `client`. */
+  /** True when the device has a live connection, or a login under way, other than `client`. */
   hasNewerConnection(deviceId: string, client: Client): boolean {
     const current = this.deviceConnections.get(deviceId)
-    return current !== undefined && current !== client
+    if (current !== undefined && current !== client) return true
+    const latest = this.latestLogins.get(deviceId)?.deref()
+    return latest !== undefined && latest !== client && !latest.closed
   }
 }

@@ -3,11 +3,15 @@ import type { Principal, SiteModel } from '../../ingest/site-model.ts'
 import type { Hardening } from '../limits/hardening.ts'
 import { remoteAddressOf } from '../limits/publish-admission.ts'
 import { type ClientCertificate, clientCertificateOf } from './client-certificate.ts'
+import { type ClientIdRule, loginKey, loginName } from './client-id-rule.ts'
 import type { ClientRegistry } from './client-registry.ts'
+import type { PersistentSessions } from './persistent-sessions.ts'
 
 export interface AuthenticateDeps {
   site: SiteModel
   clients: ClientRegistry
+  clientIds: ClientIdRule
+  sessions: PersistentSessions
   hardening: Hardening
   onRefused: (username: string) => void
 }
@@ -21,7 +25,7 @@ const MESSAGES = { 2: 'identifier rejected', 3: 'server unavailable', 5: 'not au
 
 /**
  * [MQTT-3.2.2-5] 5 = not authorised (bad credentials); 3 = server unavailable (a limit: try
- * later); 2 = identifier rejected (client id too long).
+ * later); 2 = identifier rejected (client id too long, or another login's: client-id-rule.ts).
  */
 function refuse(done: Done, returnCode: 2 | 3 | 5): void {
   const message = MESSAGES[returnCode]
@@ -93,7 +97,7 @@ function passwordLogin(
   login: { address: string; user: string; password: Readonly<Buffer | undefined> },
   done: Done,
 ): void {
-  const { loginGuard, reporter, metrics } = deps.hardening
+  const { mqttLoginGuard: loginGuard, reporter, metrics } = deps.hardening
   const { address, user, password } = login
   const verdict = loginGuard.before(address, user)
   if (verdict.kind === 'locked') {
@@ -110,7 +114,7 @@ function passwordLogin(
           accept(deps, client, principal, done)
           return
         }
-        if (loginGuard.failed(address, user)) metrics.lockedOut()
+        if (loginGuard.failed(address, user)) metrics.lockedOut('mqtt')
         deps.onRefused(user)
         refuse(done, 5)
       },
@@ -121,16 +125,40 @@ function passwordLogin(
   else check()
 }
 
+/**
+ * Valid credentials; what is left is whether this login may use this client id (refused before
+ * aedes would close the connection that uses it and publish that one's Last Will), the duplicate
+ * login policy, and room for a persistent session.
+ */
 function accept(deps: AuthenticateDeps, client: Client, principal: Principal, done: Done): void {
+  const { reporter } = deps.hardening
+  const login = loginKey(principal)
+  const refusal = deps.clientIds.check(client.id, login)
+  if (refusal) {
+    reporter.hit(refusal, loginName(principal), { clientId: client.id.slice(0, 64) })
+    refuse(done, 2)
+    return
+  }
   if (
     principal.type === 'device' &&
     deps.hardening.mqtt.duplicateLogin === 'refuse' &&
     deps.clients.hasLiveConnection(principal.device.id)
   ) {
-    deps.hardening.reporter.hit('mqtt_duplicate_login', principal.device.id, { policy: 'refuse' })
+    reporter.hit('mqtt_duplicate_login', principal.device.id, { policy: 'refuse' })
     refuse(done, 3)
     return
   }
-  deps.clients.authenticated(client, principal)
-  done(null, true)
+  // Claimed at once, before anything asynchronous: a second login with the id is refused meanwhile.
+  deps.clientIds.claim(client.id, login, client)
+  deps.sessions.admit(client, login, principal).then(
+    (admitted) => {
+      if (admitted) {
+        deps.clients.authenticated(client, principal)
+        return done(null, true)
+      }
+      reporter.hit('mqtt_persistent_sessions', loginName(principal))
+      refuse(done, 3)
+    },
+    () => refuse(done, 3),
+  )
 }

@@ -3,6 +3,7 @@ import type { Problem } from '../../ingest/decoder.ts'
 import type { IngestOutcome, IngestPipeline } from '../../ingest/ingest-pipeline.ts'
 import type { Device } from '../../ingest/site-schema.ts'
 import { type DeviceTopicKind, parseDeviceTopic } from '../../ingest/topics.ts'
+import type { DeviceMessageRefusal } from '../limits/device-message-limits.ts'
 import type { Hardening } from '../limits/hardening.ts'
 import { admitPublish } from '../limits/publish-admission.ts'
 import { shortTopic } from '../limits/topic-limits.ts'
@@ -138,6 +139,14 @@ function authorizeAdmitted(
     callback(null)
     return
   }
+  const overBudget = deviceMessageRefusal(deps.hardening, client, device, topic.kind, packet)
+  if (overBudget) {
+    deps.hardening.reporter.hit(overBudget.limit, device.id)
+    deps.replies.rejected(device, packet.topic, [overBudget.problem])
+    drop(packet)
+    callback(null)
+    return
+  }
   // Events and status are never held back: a fire_alarm must not wait behind telemetry.
   if (topic.kind === 'telemetry' && !deps.limiter.tryTake()) {
     deps.limiter.enqueue(() =>
@@ -167,10 +176,31 @@ function isStaleWill(deps: PublishDeps, client: Client, device: Device, packet: 
   return deps.clients.hasNewerConnection(device.id, client) && String(packet.payload).includes('offline')
 }
 
+/**
+ * Events and status messages over the device's budget (DeviceMessageLimits). A Last Will is the
+ * broker's report of a lost connection, once per connection: it never counts.
+ */
+function deviceMessageRefusal(
+  hardening: Hardening,
+  client: Client,
+  device: Device,
+  kind: DeviceTopicKind,
+  packet: PublishPacket,
+): DeviceMessageRefusal | null {
+  const limits = hardening.mqtt.deviceMessages
+  if (kind === 'event') return limits.event(device.id, packet.payload as Buffer)
+  if (kind !== 'status' || (client as { will?: unknown }).will === packet) return null
+  return limits.status(device.id)
+}
+
+/** The payload goes at once: aedes may keep the packet a while (a QoS 2 id awaiting PUBREL). */
 function drop(packet: PublishPacket): void {
   packet.topic = DROPPED_TOPIC
   packet.retain = false
+  packet.payload = EMPTY
 }
+
+const EMPTY = Buffer.alloc(0)
 
 function failedProblem(): Problem {
   return { code: 'FGW_ERR_INGEST_FAILED', detail: 'the gateway failed on this message; it was dropped' }

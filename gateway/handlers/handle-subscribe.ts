@@ -2,14 +2,19 @@ import type { AedesPublishPacket, Client, Subscription } from 'aedes'
 import type { Principal } from '../../ingest/site-model.ts'
 import { canSeeBuilding } from '../../ingest/site-model.ts'
 import { deviceTopic, parseAlertsTopic } from '../../ingest/topics.ts'
+import type { SubscriptionCap } from '../limits/subscription-cap.ts'
 import { type TopicLimitOptions, topicProblem } from '../limits/topic-limits.ts'
 import type { ClientRegistry } from './client-registry.ts'
 
 export interface SubscribeDeps {
   clients: ClientRegistry
   topicLimits: TopicLimitOptions
+  /** MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT: told of granted filters; unsubscribes release them. */
+  subscriptions: SubscriptionCap<Client>
   /** A filter beyond the topic limits: refused (0x80) like an ACL refusal, and reported. */
   onTooLong: (who: string, detail: string) => void
+  /** One filter more than the connection may hold: refused (0x80), and reported. */
+  onTooMany: (who: string) => void
   /** Told of every granted token subscription. */
   onGranted: (client: Client, filter: string) => void
   onDenied: (who: string, topic: string) => void
@@ -34,24 +39,41 @@ export function createAuthorizeSubscribe(deps: SubscribeDeps) {
       callback(null, null)
       return
     }
-    if (principal && maySubscribe(principal, sub.topic)) {
-      if (principal.type === 'token') deps.onGranted(client, sub.topic)
-      callback(null, sub)
+    if (!principal || !maySubscribe(principal, sub.topic)) {
+      deps.onDenied(principalName(principal), sub.topic)
+      callback(null, null)
       return
     }
-    deps.onDenied(principalName(principal), sub.topic)
-    callback(null, null)
+    if (!deps.subscriptions.admit(client, sub.topic)) {
+      deps.onTooMany(principalName(principal))
+      callback(null, null)
+      return
+    }
+    if (principal.type === 'token') deps.onGranted(client, sub.topic)
+    callback(null, sub)
   }
 }
 
-/** aedes `authorizeForward`: managers on fw/+/alerts receive only their own buildings' alerts. */
+/**
+ * aedes `authorizeForward`, for every message to every client, also for the messages queued for
+ * a persistent session when its client comes back: what the client's own login may receive now,
+ * whatever subscription the message came by (managers on fw/+/alerts get only their buildings').
+ */
 export function createAuthorizeForward(clients: ClientRegistry) {
-  return (client: Client, packet: AedesPublishPacket): AedesPublishPacket | null => {
-    const principal = clients.principalOf(client)
-    if (principal?.type !== 'token' || principal.buildings === null) return packet
-    const building = parseAlertsTopic(packet.topic)
-    return building !== null && building !== '+' && principal.buildings.has(building) ? packet : null
+  return (client: Client, packet: AedesPublishPacket): AedesPublishPacket | null =>
+    mayReceive(clients.principalOf(client), packet.topic) ? packet : null
+}
+
+/** The subscribe ACL (maySubscribe) applied to one message's topic. */
+export function mayReceive(principal: Principal | undefined, topic: string): boolean {
+  if (!principal) return false
+  if (principal.type === 'device') {
+    const d = principal.device
+    return topic === deviceTopic(d.building, d.id, 'error')
   }
+  const building = parseAlertsTopic(topic)
+  if (building !== null) return building !== '+' && canSeeBuilding(principal, building)
+  return principal.role !== 'manager' && topic.startsWith('fw/')
 }
 
 function maySubscribe(principal: Principal, topic: string): boolean {

@@ -27,7 +27,7 @@ async function authPlugin(scope: FastifyInstance, opts: AuthOptions): Promise<vo
 
 export interface AuthOptions {
   site: SiteModel
-  /** Failed-login back-off and lockout, shared with MQTT logins (gateway/limits/login-guard.ts). */
+  /** Failed-login back-off and lockout of bearer tokens (its own guard, apart from MQTT logins). */
   guard?: HttpLoginGuard
 }
 
@@ -40,15 +40,25 @@ export const auth = Object.assign(authPlugin, {
 
 /** Hashed tokens are checked with scrypt: a wrong guess counts as a failed login of its address. */
 async function principalFromHeader(opts: AuthOptions, request: FastifyRequest): Promise<TokenPrincipal> {
+  const token = bearerTokenOf(request)
+  refuseWhileGuarded(opts.guard, request.ip)
+  const principal = await opts.site.principalForBearer(token)
+  if (principal?.type === 'token') return principal
+  throw wrongToken(opts.guard, request.ip)
+}
+
+/** The token of `Authorization: Bearer <token>`; 401 when there is none. */
+export function bearerTokenOf(request: FastifyRequest): string {
   const header = request.headers.authorization
   const token = header ? BEARER.exec(header)?.[1] : undefined
   if (!token) throw unauthorized()
-  const guard = opts.guard
-  if (guard) refuseWhileGuarded(guard, request.ip)
-  const principal = await opts.site.principalForBearer(token)
-  if (principal?.type === 'token') return principal
-  if (guard?.loginGuard.failed(request.ip, '')) guard.onLockout()
-  throw unauthorized()
+  return token
+}
+
+/** A token that matched nothing: a failed login of the client address (it may start a lockout); 401. */
+export function wrongToken(guard: HttpLoginGuard | undefined, address: string): HttpError {
+  if (guard?.loginGuard.failed(address, '')) guard.onLockout()
+  return unauthorized()
 }
 
 /**
@@ -61,7 +71,9 @@ async function principalFromHeader(opts: AuthOptions, request: FastifyRequest): 
  * each guess, and the token would still be checked when the wait ended. Parallel guesses would
  * still cost one scrypt each, and an honest client would see a slow 401 with no reason given.
  */
-function refuseWhileGuarded({ loginGuard, onRefused }: HttpLoginGuard, address: string): void {
+export function refuseWhileGuarded(guard: HttpLoginGuard | undefined, address: string): void {
+  if (!guard) return
+  const { loginGuard, onRefused } = guard
   const verdict = loginGuard.before(address, '')
   if (verdict.kind === 'locked') {
     onRefused('http_login_lockout', address)

@@ -1,16 +1,21 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Registry } from 'prom-client'
 
 interface HealthOptions {
   registry: Registry
   ready: () => boolean
   clock: { now(): number }
+  /** Who may read /metrics (METRICS_ACCESS, gateway/http/metrics-access.ts). */
+  metricsGuard: (request: FastifyRequest) => Promise<void>
 }
 
-/** Unauthenticated: load balancers, orchestrators and Prometheus scrape these. */
+/**
+ * Load balancers and orchestrators probe /healthz without a token; Prometheus scrapes /metrics,
+ * with a bearer token when METRICS_ACCESS=token.
+ */
 export async function healthRoutes(
   app: FastifyInstance,
-  { registry, ready, clock }: HealthOptions,
+  { registry, ready, clock, metricsGuard }: HealthOptions,
 ): Promise<void> {
   app.get('/healthz', async (_request, reply) => {
     const up = ready()
@@ -19,7 +24,7 @@ export async function healthRoutes(
     return { status: up ? 'ok' : 'unavailable', time: clock.now() }
   })
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { preHandler: metricsGuard }, async (_request, reply) => {
     void reply.type(registry.contentType)
     return registry.metrics()
   })

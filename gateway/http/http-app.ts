@@ -9,9 +9,12 @@ import { docsRoutes } from './docs-routes.ts'
 import { healthRoutes } from './health-routes.ts'
 import type { HttpDeps } from './http-deps.ts'
 import { handleError, handleNotFound } from './http-errors.ts'
-import { hardenedServerOptions, registerHardening, requestLogSerializers } from './http-hardening.ts'
+import { hardenedServerOptions, registerHardening } from './http-hardening.ts'
+import { countNothing } from './http-refusals.ts'
 import { incidentsRoutes } from './incidents-routes.ts'
 import { liveRoutes } from './live-routes.ts'
+import { requestLogSerializers } from './log-redaction.ts'
+import { metricsGuard } from './metrics-access.ts'
 import { patrolLinkRoutes } from './patrol-link-routes.ts'
 import { pushRoutes } from './push-routes.ts'
 import { scheduleRoutes } from './schedule-routes.ts'
@@ -45,6 +48,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     ...hardenedServerOptions(deps.hardening),
   })
   if (deps.hardening) registerHardening(app, deps.hardening)
+  const countRefusal = deps.countRefusal ?? countNothing
   acceptEmptyJson(app)
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)
@@ -52,7 +56,17 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     void reply.header('x-request-id', request.id)
   })
 
-  void app.register(healthRoutes, { registry: deps.registry, ready: deps.ready, clock: deps.clock })
+  void app.register(healthRoutes, {
+    registry: deps.registry,
+    ready: deps.ready,
+    clock: deps.clock,
+    metricsGuard: metricsGuard({
+      access: deps.metricsAccess ?? { mode: 'open' },
+      site: deps.site,
+      guard: deps.hardening?.loginGuard,
+      countRefusal,
+    }),
+  })
   void app.register(docsRoutes, {
     ackLinks: Boolean(deps.ackLinks),
     push: Boolean(deps.push),
@@ -64,7 +78,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     windows: Boolean(deps.windows),
   })
   if (deps.ackLinks) void app.register(ackLinkRoutes, { links: deps.ackLinks })
-  if (deps.twilioStatus) void app.register(twilioStatusRoutes, { twilio: deps.twilioStatus })
+  if (deps.twilioStatus) void app.register(twilioStatusRoutes, { twilio: deps.twilioStatus, countRefusal })
   if (deps.patrolLinks) void app.register(patrolLinkRoutes, { links: deps.patrolLinks, site: deps.site })
   if (deps.webDir) void app.register(webRoutes, { dir: deps.webDir })
   void app.register(
@@ -79,7 +93,8 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
         readings: deps.readings,
         clock: deps.clock,
       })
-      if (deps.push) await api.register(pushRoutes, { push: deps.push, site: deps.site, clock: deps.clock })
+      if (deps.push)
+        await api.register(pushRoutes, { push: deps.push, site: deps.site, clock: deps.clock, countRefusal })
       if (deps.liveStream) await api.register(liveRoutes, { stream: deps.liveStream })
       if (deps.contacts) await api.register(contactsRoutes, { contacts: deps.contacts })
       if (deps.schedules) await api.register(scheduleRoutes, { schedules: deps.schedules, site: deps.site })

@@ -11,6 +11,8 @@ import type { LiveStream } from '../live-stream.ts'
 import type { AckLinkService } from './ack-link-routes.ts'
 import type { ContactsService } from './contacts-routes.ts'
 import type { HttpHardening } from './http-hardening.ts'
+import type { CountRefusal } from './http-refusals.ts'
+import type { MetricsAccess } from './metrics-access.ts'
 import type { PatrolLinkService } from './patrol-link-routes.ts'
 import type { PushService } from './push-routes.ts'
 import type { ScheduleService } from './schedule-routes.ts'
@@ -82,4 +84,8 @@ export interface HttpDeps {
   windows?: WindowService
   /** Issue 9: limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts). */
   hardening?: HttpHardening
+  /** Counts security refusals in firewatch_http_refused_total; nothing is counted when absent. */
+  countRefusal?: CountRefusal
+  /** Who may read /metrics (METRICS_ACCESS); open when absent. */
+  metricsAccess?: MetricsAccess
 }

@@ -7,7 +7,7 @@ import type { HttpListeners } from './http-listeners.ts'
 
 export interface HttpHardening {
   limits: Hardening
-  /** Bearer-token failures count into the login guard shared with MQTT. */
+  /** Wrong bearer tokens count into the HTTP login guard (never into the MQTT one). */
   loginGuard: HttpLoginGuard
   /** The servers fastify answers on (HTTPS and/or plain HTTP). */
   listeners?: HttpListeners
@@ -21,24 +21,22 @@ export interface HttpLoginGuard {
   onRefused: (limit: 'http_login_backoff' | 'http_login_lockout', address: string) => void
 }
 
-/** Fastify options that come from the hardening: the body limit and the HTTPS server. */
+/**
+ * Fastify options that come from the hardening: the body limit, the HTTPS server, and the proxies
+ * trusted to name the client. With HTTP_TRUSTED_PROXIES, `request.ip` is the address the nearest
+ * trusted hop puts in X-Forwarded-For (fastify's trustProxy, proxy-addr's rules), so the request
+ * rate and the login guard count each client behind a reverse proxy on its own; without it,
+ * X-Forwarded-For is never believed, whoever sends it.
+ */
 export function hardenedServerOptions(hardening: HttpHardening | undefined) {
   if (!hardening) return {}
   const factory = hardening.listeners?.serverFactory
+  const trusted = hardening.limits.http.trustedProxies
   return {
     bodyLimit: hardening.limits.http.maxBodyBytes,
     ...(factory ? { serverFactory: factory as never } : {}),
+    ...(trusted.length > 0 ? { trustProxy: [...trusted] } : {}),
   }
-}
-
-/** Fastify's request log line without secrets in the URL (ack-link tokens, token parameters). */
-export const requestLogSerializers = {
-  req: (req: { method?: string; url?: string; hostname?: string; ip?: string }) => ({
-    method: req.method,
-    url: req.url === undefined ? undefined : redactedUrl(req.url),
-    host: req.hostname,
-    remoteAddress: req.ip,
-  }),
 }
 
 /**
@@ -117,14 +115,4 @@ function preflight(request: FastifyRequest, reply: FastifyReply, allowed: Readon
     .header('access-control-max-age', '600')
     .header('vary', 'Origin')
     .send()
-}
-
-/**
- * Keeps one-tap link tokens (in the path: `/a/`, `/ack/` of earlier versions, `/patrol/`) and
- * token-like query parameters out of request logs.
- */
-export function redactedUrl(url: string): string {
-  return url
-    .replace(/^\/(a|ack|patrol)\/[^/?]+/, '/$1/[redacted]')
-    .replace(/([?&](?:token|access_token|key|secret|password)=)[^&]*/gi, '$1[redacted]')
 }

@@ -154,6 +154,10 @@ export function twilioStatusPaths(): object {
           '204': { description: 'recorded' },
           ...invalid,
           '403': { description: 'the signature does not match', ...errorBody },
+          '415': {
+            description: 'FGW_ERR_TWILIO_MEDIA_TYPE: the body is not application/x-www-form-urlencoded',
+            ...errorBody,
+          },
         },
       },
     },

@@ -99,8 +99,18 @@ function servicePaths(): object {
     },
     '/metrics': {
       get: {
-        summary: 'Prometheus metrics',
-        responses: { '200': { description: 'Prometheus text', content: text } },
+        summary:
+          'Prometheus metrics; with METRICS_ACCESS=token only for a bearer token (METRICS_TOKEN, or an admin or brigade token)',
+        security: [{}, { bearer: [] }],
+        responses: {
+          '200': { description: 'Prometheus text', content: text },
+          '401': { $ref: '#/components/responses/Unauthorized' },
+          '403': {
+            description: 'FGW_ERR_HTTP_FORBIDDEN: a token whose role may not read site-wide figures',
+            ...json(ref('Error')),
+          },
+          '429': { $ref: '#/components/responses/TooManyRequests' },
+        },
       },
     },
     '/docs': {

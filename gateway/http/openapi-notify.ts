@@ -99,6 +99,11 @@ export function pushPaths(): object {
             description: 'the endpoint was already stored; replaced',
             ...json(ref('PushSubscription')),
           },
+          '409': {
+            description:
+              'FGW_ERR_PUSH_ENDPOINT_TAKEN: the endpoint is registered for a contact this token may not manage',
+            ...json(ref('Error')),
+          },
           ...invalid,
           ...failures,
           ...notFound,

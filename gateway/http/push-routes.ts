@@ -5,6 +5,7 @@ import type { PushSubscriptionJson, StoredSubscription } from '../../alerting/no
 import type { SiteModel } from '../../ingest/site-model.ts'
 import { principalOf, type TokenPrincipal } from './auth.ts'
 import { HttpError } from './http-errors.ts'
+import type { CountRefusal } from './http-refusals.ts'
 import { validated } from './request-schemas.ts'
 
 /** What the push routes need (structural: the notifier's subscription store and the VAPID key). */
@@ -18,6 +19,8 @@ export interface PushService {
   get(id: number): StoredSubscription | undefined
   byEndpoint(endpoint: string): StoredSubscription | undefined
   remove(id: number): boolean
+  /** Null when a push may be sent to this endpoint (PUSH_SERVICE_HOSTS); otherwise why not. */
+  endpointRefusal(endpoint: string): string | null
   /** The applicationServerKey for pushManager.subscribe; null when Web Push is not configured. */
   vapidPublicKey(): string | null
 }
@@ -58,6 +61,7 @@ interface PushOptions {
   push: PushService
   site: SiteModel
   clock: { now(): number }
+  countRefusal: CountRefusal
 }
 
 const unavailable = () => new HttpError('FGW_ERR_PUSH_UNAVAILABLE', 404)
@@ -88,6 +92,8 @@ export async function pushRoutes(app: FastifyInstance, options: PushOptions): Pr
       }
       throw new HttpError('FGW_ERR_HTTP_VALIDATION', 400, undefined, [issue])
     }
+    refuseForeignEndpoint(options, body.endpoint)
+    refuseTakingOver(options, principal, contact.id, body.endpoint)
     const { subscription, created } = push.add(contact.id, body, principal.name, options.clock.now())
     return reply.code(created ? 201 : 200).send(view(subscription))
   })
@@ -111,6 +117,36 @@ function mayManage(site: SiteModel, principal: TokenPrincipal, contactId: string
   const contact = site.contact(contactId)
   if (!contact || !mayManageContact(principal, contact)) throw noContact()
   return contact
+}
+
+/** An endpoint that is not on a push service (PUSH_SERVICE_HOSTS): 400 naming the field. */
+function refuseForeignEndpoint(options: PushOptions, endpoint: string): void {
+  const refusal = options.push.endpointRefusal(endpoint)
+  if (refusal === null) return
+  options.countRefusal('push_endpoint_host')
+  const issue = { code: 'custom', path: ['endpoint'], message: refusal }
+  throw new HttpError('FGW_ERR_HTTP_VALIDATION', 400, undefined, [issue])
+}
+
+/**
+ * Registering an endpoint again moves it to the contact of the new registration (a browser signed
+ * up for someone else). That is refused with 409 when the token may not manage the contact the
+ * endpoint belongs to now: otherwise a manager who learnt the endpoint of another contact's phone
+ * could take its alarms. Subscriptions stay keyed by endpoint alone, since one browser receives
+ * one push per message whichever contact it was for; the owner (or an admin) removes it first.
+ */
+function refuseTakingOver(
+  options: PushOptions,
+  principal: TokenPrincipal,
+  contactId: string,
+  endpoint: string,
+): void {
+  const owner = options.push.byEndpoint(endpoint)?.contact
+  if (owner === undefined || owner === contactId || principal.role === 'admin') return
+  const ownerContact = options.site.contact(owner)
+  if (ownerContact && mayManageContact(principal, ownerContact)) return
+  options.countRefusal('push_endpoint_taken')
+  throw new HttpError('FGW_ERR_PUSH_ENDPOINT_TAKEN', 409)
 }
 
 function mayManageContact(principal: TokenPrincipal, contact: { apiTokens: string[] }): boolean {

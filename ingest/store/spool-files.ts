@@ -11,6 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
+import { PRIVATE_FILE_MODE } from '../private-files.ts'
 
 // The file-level work of spool.ts: segment names, the cursor file, reading whole lines.
 
@@ -51,7 +52,7 @@ export function readCursor(dir: string): SpoolCursor | null {
 /** Not fsynced: a cursor lost in a crash only makes a few batches be written twice. */
 export function saveCursor(dir: string, cursor: SpoolCursor): void {
   const tmp = join(dir, 'cursor.json.tmp')
-  writeFileSync(tmp, JSON.stringify(cursor))
+  writeFileSync(tmp, JSON.stringify(cursor), { mode: PRIVATE_FILE_MODE })
   renameSync(tmp, join(dir, 'cursor.json'))
 }
 

@@ -1,15 +1,6 @@
-import {
-  closeSync,
-  fsync,
-  fsyncSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs'
+import { closeSync, fsync, fsyncSync, ftruncateSync, openSync, rmSync, statSync, writeSync } from 'node:fs'
 import type { Logger } from 'pino'
+import { ensureOwnPrivateDir, PRIVATE_FILE_MODE } from '../private-files.ts'
 import {
   cutTornLine,
   listSegments,
@@ -62,7 +53,7 @@ export class Spool {
 
   private constructor(private readonly opts: SpoolOptions) {
     this.segmentBytes = opts.segmentBytes ?? Math.min(64 * 1024 * 1024, Math.ceil(opts.maxBytes / 4))
-    mkdirSync(opts.dir, { recursive: true })
+    ensureOwnPrivateDir(opts.dir)
     this.recover()
     this.syncTimer = opts.fsync === 'interval' ? setInterval(() => this.syncInBackground(), 1000) : null
     this.syncTimer?.unref()
@@ -189,7 +180,7 @@ export class Spool {
     this.sync()
     if (this.writeFd !== null) closeSync(this.writeFd)
     const id = (this.segments.at(-1) ?? this.cursor.segment - 1) + 1
-    this.writeFd = openSync(segmentFile(this.opts.dir, id), 'a')
+    this.writeFd = openSync(segmentFile(this.opts.dir, id), 'a', PRIVATE_FILE_MODE)
     this.segments.push(id)
     this.sizes.set(id, 0)
     if (this.segments.length === 1) this.cursor = { segment: id, offset: 0 }

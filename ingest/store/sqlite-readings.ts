@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import type { Logger } from 'pino'
 import type { Clock } from '../deps.ts'
+import { preparePrivateDatabase } from '../private-files.ts'
 import type { Reading } from '../reading.ts'
 import { type HistoryPoint, type HistoryRequest, type HistoryStore, metricFilter } from './history-query.ts'
 import type { ReadingsBackend, WriteOutcome } from './readings-backend.ts'
@@ -44,6 +45,7 @@ export class SqliteReadings implements ReadingsBackend, HistoryStore {
   }
 
   static open(opts: SqliteReadingsOptions): SqliteReadings {
+    preparePrivateDatabase(opts.file)
     const db = new Database(opts.file)
     db.pragma('journal_mode = WAL')
     // Created here, before the writer thread opens the file, so that queries never meet a missing table.

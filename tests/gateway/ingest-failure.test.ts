@@ -44,7 +44,10 @@ beforeAll(async () => {
     clock,
     log,
     maxMessagesPerSec: 20_000,
-    hardening: createHardening(SecurityEnv.parse({}), { clock, log, registry: metrics.registry }),
+    hardening: createHardening(
+      { ...SecurityEnv.parse({}), INGEST_MAX_PAYLOAD_BYTES: 16_384 },
+      { clock, log, registry: metrics.registry },
+    ),
   })
   port = await broker.listen(0, '127.0.0.1')
 })

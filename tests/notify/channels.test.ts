@@ -36,6 +36,12 @@ describe('ChannelsEnv', () => {
       SMS_PROVIDER: 'none',
       TWILIO_BASE_URL: 'https://api.twilio.com',
       ALIYUN_ENDPOINT: 'https://dysmsapi.aliyuncs.com',
+      PUSH_SERVICE_HOSTS: [
+        'fcm.googleapis.com',
+        'updates.push.services.mozilla.com',
+        '*.notify.windows.com',
+        'web.push.apple.com',
+      ],
       WEBHOOK_TIMEOUT_MS: 5000,
     })
   })
@@ -57,10 +63,12 @@ describe('ChannelsEnv', () => {
       TWILIO_FROM: '15005550006',
       VAPID_SUBJECT: 'ops@example.com',
       ALIYUN_TEMPLATE_CODE: 'SMS_1;FW_DIGEST=SMS_2',
+      PUSH_SERVICE_HOSTS: 'fcm.googleapis.com, https://evil.example/',
       WEBHOOK_TIMEOUT_MS: '10',
     })
     expect(bad.error?.issues.map((i) => i.path.join('.')).sort()).toEqual([
       'ALIYUN_TEMPLATE_CODE',
+      'PUSH_SERVICE_HOSTS.1',
       'SMS_PROVIDER',
       'TWILIO_FROM',
       'VAPID_SUBJECT',
@@ -97,6 +105,8 @@ describe('createChannels', () => {
         TWILIO_FROM: TWILIO.from,
         TWILIO_BASE_URL: twilio.baseUrl,
         VAPID_SUBJECT: 'mailto:ops@firewatch.example',
+        // The local push service listens on loopback, which only an explicit entry allows.
+        PUSH_SERVICE_HOSTS: '127.0.0.1',
         WEBHOOK_TIMEOUT_MS: '1500',
       })
       const log = collectingLog()

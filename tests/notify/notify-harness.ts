@@ -89,7 +89,8 @@ export async function createNotifyHarness(
     TWILIO_AUTH_TOKEN: TWILIO.authToken,
     TWILIO_FROM: TWILIO.from,
     TWILIO_BASE_URL: sms.baseUrl,
-    ...(push ? { VAPID_SUBJECT: 'mailto:ops@firewatch.test' } : {}),
+    // The local push service listens on loopback, which only an explicit entry allows.
+    ...(push ? { VAPID_SUBJECT: 'mailto:ops@firewatch.test', PUSH_SERVICE_HOSTS: '127.0.0.1' } : {}),
   })
   const pushAgent = push ? { pushAgent: new Agent({ ca: push.ca }) } : {}
   const channels = createChannels(env, { dataDir: dir, clock, log, ...pushAgent })

@@ -269,6 +269,67 @@ describe('Twilio status callbacks that overtake the answer to the send', () => {
   })
 })
 
+describe('Twilio status callbacks with bodies Twilio never sends', () => {
+  it('When a callback is not form-encoded (JSON, text, no type), then 415 FGW_ERR_TWILIO_MEDIA_TYPE, whatever its signature; never a 500', async () => {
+    const { gw } = await gateway()
+    const sid = `SM${'6b'.repeat(16)}`
+    const fields = { MessageSid: sid, MessageStatus: 'delivered' }
+    const signed = signLikeTwilio(TWILIO.authToken, CALLBACK_URL, fields)
+    const bodies: [string | undefined, string][] = [
+      ['application/json', JSON.stringify({ ...fields, ErrorCode: 30005, Extra: { nested: [1, 2] } })],
+      ['application/json', JSON.stringify(fields)],
+      ['application/json', '[1, 2, 3]'],
+      ['application/json', '{"MessageSid": '],
+      ['text/plain', new URLSearchParams(fields).toString()],
+      [
+        'multipart/form-data; boundary=x',
+        '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--',
+      ],
+      [undefined, new URLSearchParams(fields).toString()],
+    ]
+    for (const signature of [signed, 'not-a-signature']) {
+      for (const [type, body] of bodies) {
+        const res = await fetch(`${gw.httpUrl}/twilio/status`, {
+          method: 'POST',
+          headers: { 'x-twilio-signature': signature, ...(type ? { 'content-type': type } : {}) },
+          body: type ? body : new Blob([body]),
+        })
+        const answer = (await res.json()) as { error: string; message: string }
+        expect(res.status, `${type} ${body}`).toBe(415)
+        expect(answer).toMatchObject({
+          error: 'FGW_ERR_TWILIO_MEDIA_TYPE',
+          message: 'Twilio status callbacks are application/x-www-form-urlencoded',
+        })
+      }
+    }
+    const metrics = await apiClient(gw.httpUrl).text('/metrics')
+    expect(metricValue(metrics, 'firewatch_http_refused_total{reason="twilio_media_type"}')).toBe(
+      2 * bodies.length,
+    )
+
+    // Form-encoded but odd: a bad signature is 403, a signed one without the fields is 400.
+    const odd = new URLSearchParams([
+      ['MessageSid', sid],
+      ['MessageSid', 'again'],
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+    ])
+    const forged = await fetch(`${gw.httpUrl}/twilio/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signed },
+      body: odd,
+    })
+    expect(forged.status).toBe(403)
+    expect(
+      metricValue(
+        await apiClient(gw.httpUrl).text('/metrics'),
+        'firewatch_http_refused_total{reason="twilio_signature"}',
+      ),
+    ).toBe(1)
+    expect((await postStatus(gw, { MessageSid: 'SMnot-a-sid' })).status).toBe(400)
+  })
+})
+
 describe('Held Twilio status callbacks across a restart', () => {
   it('When a report came before the SID and the gateway restarts, then the send after the restart still gets it', async () => {
     const setup = await gateway()

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Channel } from '../../alerting/notify/channel.ts'
+import { ChannelsEnv } from '../../alerting/notify/channels/channels-config.ts'
+import { PushServiceHosts } from '../../alerting/notify/channels/push-service-hosts.ts'
 import { pushTopic } from '../../alerting/notify/channels/push-subscription.ts'
 import {
   loadVapidKeys,
@@ -23,11 +25,19 @@ let agent: Agent
 let dataDir: string
 let vapid: VapidKeys
 
-function channelFor(clock: { now(): number } = systemClock, withAgent = true): Channel {
+// The local push service listens on loopback: allowed explicitly, as PUSH_SERVICE_HOSTS=127.0.0.1 does.
+const LOCAL_PUSH_SERVICE = new PushServiceHosts(['127.0.0.1'])
+
+function channelFor(
+  clock: { now(): number } = systemClock,
+  withAgent = true,
+  serviceHosts = LOCAL_PUSH_SERVICE,
+): Channel {
   return createWebPushChannel({
     vapid,
     subject: 'mailto:ops@firewatch.example',
     clock,
+    serviceHosts,
     ...(withAgent ? { agent } : {}),
   })
 }
@@ -143,6 +153,7 @@ describe('Web Push channel', () => {
       vapid: { publicKey: vapid.publicKey, privateKey: other.privateKey },
       subject: 'mailto:ops@firewatch.example',
       clock: systemClock,
+      serviceHosts: LOCAL_PUSH_SERVICE,
       agent,
     })
     expect(await forged.send({ address: json }, messageFor())).toMatchObject({ outcome: 'permanent' })
@@ -177,6 +188,18 @@ describe('Web Push channel', () => {
     for (const address of ['not json', JSON.stringify(badKey), JSON.stringify(http)]) {
       expect(await channelFor().send({ address }, messageFor())).toMatchObject({ outcome: 'permanent' })
     }
+    expect(peer.deliveries).toHaveLength(0)
+    expect(peer.refusals).toHaveLength(0)
+  })
+
+  it('When the endpoint is not on PUSH_SERVICE_HOSTS (the defaults: no loopback), then it is permanent and nothing is sent', async () => {
+    const { json } = peer.subscribe(vapid.publicKey)
+    const defaults = new PushServiceHosts(ChannelsEnv.parse({}).PUSH_SERVICE_HOSTS)
+    const result = await channelFor(systemClock, true, defaults).send({ address: json }, messageFor())
+    expect(result).toEqual({
+      outcome: 'permanent',
+      reason: 'push service host 127.0.0.1 is not in PUSH_SERVICE_HOSTS',
+    })
     expect(peer.deliveries).toHaveLength(0)
     expect(peer.refusals).toHaveLength(0)
   })

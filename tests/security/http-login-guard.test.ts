@@ -155,7 +155,7 @@ describe('Failed bearer tokens from one address', () => {
     const locked = await buildings(from, 'brigade-token')
     expect(locked.status).toBe(429)
     expect(locked.body.error).toBe('FGW_ERR_LIMIT_LOGIN_LOCKOUT')
-    expect(await metric('firewatch_login_lockouts_total')).toBeGreaterThanOrEqual(1)
+    expect(await metric('firewatch_login_lockouts_total{guard="http"}')).toBeGreaterThanOrEqual(1)
     // Every unchecked refusal is counted by its limit: 4 in back-off, 2 locked out.
     expect((await refusedBy('http_login_backoff')) - backoffBefore).toBe(4)
     expect((await refusedBy('http_login_lockout')) - lockoutBefore).toBe(2)

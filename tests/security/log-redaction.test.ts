@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiClient } from '../support/api-client.ts'
@@ -64,5 +65,58 @@ describe('Nothing secret is logged', () => {
     ]) {
       expect(log, `the log contains ${secret}`).not.toContain(secret)
     }
+  })
+})
+
+/** GET of a path exactly as written (fetch would normalise `/./`, `..` and backslashes away). */
+function rawGet(baseUrl: string, path: string): Promise<number> {
+  const { hostname, port } = new URL(baseUrl)
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method: 'GET' }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+describe('Encoded link paths are redacted too', () => {
+  it('When a link token comes in a percent-encoded, re-cased or re-slashed path, then the debug log never holds it', async () => {
+    const encoded = await spawnTestGateway({ LOG_LEVEL: 'debug' })
+    const lines: string[] = []
+    encoded.child.stdout!.on('data', (c: Buffer) => lines.push(c.toString()))
+    const token = (n: number) => `EncodedSentinel${n}x7Qp`
+    const paths = [
+      `/%61/${token(1)}`,
+      `/%2561/${token(2)}`,
+      `/a%2F${token(3)}`,
+      `/A/${token(4)}`,
+      `//a/${token(5)}`,
+      `/./a/${token(6)}`,
+      `/%61ck/${token(7)}`,
+      `/ACK/${token(8)}`,
+      `/patro%6C/${token(9)}`,
+      `/x/../a/${token(10)}`,
+      `/a;v=1/${token(11)}`,
+      `/%2F%61%2F${token(12)}`,
+      `/a/${token(13)}/more?x=1`,
+      `/api/v1/alerts?%74oken=${token(14)}`,
+      `/api/v1/alerts?Access%5FToken=${token(15)}&state=open`,
+    ]
+    try {
+      for (const path of paths) expect(await rawGet(encoded.httpUrl, path), path).toBeLessThan(500)
+      // One request the log must show as it came, to prove that the requests above were logged.
+      expect(await rawGet(encoded.httpUrl, '/healthz?probe=EncodedProbeSeen')).toBe(200)
+    } finally {
+      await encoded.stop()
+    }
+    const log = lines.join('')
+    expect(log).toContain('EncodedProbeSeen')
+    expect(log).toContain('/a/[redacted]')
+    expect(log).toContain('/ack/[redacted]')
+    expect(log).toContain('/patrol/[redacted]')
+    for (let n = 1; n <= paths.length; n++)
+      expect(log, `the log contains ${token(n)}`).not.toContain(token(n))
   })
 })

@@ -62,7 +62,7 @@ describe('Login storm', () => {
     expect(lockedOut).toBeGreaterThanOrEqual(30)
     expect(refusedNotAuthorised + lockedOut).toBe(60)
     const metrics = await apiClient(gw.httpUrl).text('/metrics')
-    expect(metricValue(metrics, 'firewatch_login_lockouts_total')).toBeGreaterThanOrEqual(1)
+    expect(metricValue(metrics, 'firewatch_login_lockouts_total{guard="mqtt"}')).toBeGreaterThanOrEqual(1)
     expect(metricValue(metrics, 'firewatch_limit_hits_total{limit="mqtt_login_lockout"}')).toBe(lockedOut)
 
     // Locked out means not even the right password is checked from that address...

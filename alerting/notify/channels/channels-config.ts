@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_PUSH_SERVICE_HOSTS, isPushServiceHostEntry } from './push-service-hosts.ts'
 
 const Text = z.string().min(1)
 const Url = z.url({ protocol: /^https?$/ })
@@ -37,6 +38,26 @@ export const ChannelsEnv = z.object({
     .string()
     .regex(/^(mailto:[^@\s]+@[^@\s]+|https:\/\/\S+)$/, 'expected mailto:address or an https: URL')
     .optional(),
+  /**
+   * Hosts a push subscription's endpoint may name, comma-separated: `host`, `*.domain` (any host
+   * under it) or an IP address. The gateway POSTs to the endpoint, so nothing else is accepted.
+   */
+  PUSH_SERVICE_HOSTS: z
+    .string()
+    .default(DEFAULT_PUSH_SERVICE_HOSTS.join(','))
+    .transform((list) =>
+      list
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== ''),
+    )
+    .pipe(
+      z
+        .array(
+          z.string().refine(isPushServiceHostEntry, 'expected host.name, *.domain.name or an IP address'),
+        )
+        .min(1, 'name at least one push service host'),
+    ),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 })
 export type ChannelsEnv = z.infer<typeof ChannelsEnv>

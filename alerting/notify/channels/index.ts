@@ -4,6 +4,7 @@ import type { Clock, Logger } from '../../deps.ts'
 import type { Channel, ChannelKind } from '../channel.ts'
 import { createAliyunProvider } from './aliyun-sms.ts'
 import { type ChannelsEnv, missingChannelFields } from './channels-config.ts'
+import { PushServiceHosts } from './push-service-hosts.ts'
 import { createSmsChannel } from './sms-channel.ts'
 import type { SmsProvider } from './sms-provider.ts'
 import { createTwilioProvider } from './twilio-sms.ts'
@@ -13,6 +14,7 @@ import { createWebhookChannel } from './webhook-channel.ts'
 
 export { type MissingTemplate, missingAliyunTemplates } from './aliyun-sms.ts'
 export { ChannelsEnv, ChannelsEnvChecked, checkChannelsEnv } from './channels-config.ts'
+export { PushServiceHosts } from './push-service-hosts.ts'
 export type { TwilioParams } from './twilio-signature.ts'
 export { verifyTwilioSignature } from './twilio-signature.ts'
 export { TwilioStatusForm, twilioDeliveryReport } from './twilio-status.ts'
@@ -50,7 +52,13 @@ export function createChannels(config: ChannelsEnv, deps: ChannelDeps): Map<Chan
     const agent = deps.pushAgent ? { agent: deps.pushAgent } : {}
     channels.set(
       'push',
-      createWebPushChannel({ vapid, subject: config.VAPID_SUBJECT, clock: deps.clock, ...agent }),
+      createWebPushChannel({
+        vapid,
+        subject: config.VAPID_SUBJECT,
+        clock: deps.clock,
+        serviceHosts: new PushServiceHosts(config.PUSH_SERVICE_HOSTS),
+        ...agent,
+      }),
     )
   }
   const fetchOption = deps.fetch ? { fetch: deps.fetch } : {}

@@ -26,7 +26,7 @@ const KeyFile = z.object({
 export function loadVapidKeys(dataDir: string, log?: Logger): VapidKeys {
   const path = join(dataDir, VAPID_KEYS_FILE)
   try {
-    mkdirSync(dataDir, { recursive: true })
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
     if (!exists(path) && createKeyFile(path)) log?.info({ path }, 'VAPID keys generated')
     const mode = statSync(path).mode & 0o777
     if (mode !== 0o600) {

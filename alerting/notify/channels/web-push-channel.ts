@@ -10,6 +10,7 @@ import {
   retryResult,
   transportFailure,
 } from './http-outcome.ts'
+import type { PushServiceHosts } from './push-service-hosts.ts'
 import { type PushSubscription, parseSubscription, pushTopic } from './push-subscription.ts'
 import type { VapidKeys } from './vapid-keys.ts'
 
@@ -18,6 +19,8 @@ export interface WebPushOptions {
   /** mailto: or https: contact of the operator, sent in every VAPID token (RFC 8292 §2.1). */
   subject: string
   clock: Clock
+  /** PUSH_SERVICE_HOSTS: an endpoint anywhere else is never sent to (it may predate the list). */
+  serviceHosts: PushServiceHosts
   /** Seconds a push service keeps an undelivered message; an alarm older than that is noise. */
   ttlSec?: number
   timeoutMs?: number
@@ -39,6 +42,8 @@ export function createWebPushChannel(options: WebPushOptions): Channel {
     async send(to, message): Promise<SendResult> {
       const subscription = parseSubscription(to.address)
       if ('invalid' in subscription) return { outcome: 'permanent', reason: subscription.invalid }
+      const refusal = options.serviceHosts.refusal(subscription.endpoint)
+      if (refusal !== null) return { outcome: 'permanent', reason: refusal }
       try {
         const answer = await webpush.sendNotification(
           subscription,
