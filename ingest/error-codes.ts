@@ -67,7 +67,20 @@ export const ErrorCodes = {
     'too many status messages from this device (MQTT_STATUS_PER_MIN_PER_DEVICE); dropped',
   FGW_ERR_HTTP_RATE_LIMITED: 'too many requests from this address; retry after the Retry-After delay',
   FGW_ERR_HTTP_CORS: 'cross-origin requests from this origin are not allowed (CORS_ORIGINS)',
+  FGW_ERR_LIMIT_CONNECTIONS:
+    'too many open connections or live streams from this address (429) or in all (503); retry after the Retry-After delay',
   FGW_ERR_SECRET_ENV: 'a secret refers to an environment variable that is not set',
+  FGW_ERR_UITD_CHECKSUM: 'GB/T 26875.3 frame checksum is wrong; the UITD is denied (command 6)',
+  FGW_ERR_UITD_FRAME:
+    'GB/T 26875.3 bytes that are no frame: garbage, wrong end marker, over UITD_MAX_FRAME_BYTES or cut short',
+  FGW_ERR_UITD_UNKNOWN_COMMAND: 'GB/T 26875.3 command byte is reserved or user-defined; the UITD is denied',
+  FGW_ERR_UITD_DATA_UNIT: 'GB/T 26875.3 application data unit does not add up; the UITD is denied',
+  FGW_ERR_UITD_UNKNOWN_TYPE: 'GB/T 26875.3 data unit type Firewatch does not take; the UITD is denied',
+  FGW_ERR_UITD_UNEXPECTED: 'a UITD sent a command or data type only a monitoring centre sends; it is denied',
+  FGW_ERR_UITD_NOT_ALLOWED: 'UITD source address is not in the site; denied and disconnected',
+  FGW_ERR_UITD_ADDRESS_CHANGED: 'a UITD connection changed its source address; denied and disconnected',
+  FGW_ERR_UITD_SINK: 'a UITD frame could not be handed on; the UITD is denied and will retransmit',
+  FGW_ERR_UITD_CONNECTIONS: 'UITD_MAX_CONNECTIONS reached; the connection is closed',
 } as const
 
 export type ErrorCode = keyof typeof ErrorCodes

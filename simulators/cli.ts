@@ -9,6 +9,7 @@ import { delegateCommand } from './commands/delegate-command.ts'
 import { loadCommand } from './commands/load-command.ts'
 import { recordCommand } from './commands/record-command.ts'
 import { replayCommand } from './commands/replay-command.ts'
+import { uitdCommand } from './commands/uitd-command.ts'
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
   run: {
@@ -22,6 +23,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   record: { summary: 'record live MQTT traffic to a JSON-lines file', run: (a) => recordCommand(a) },
   replay: { summary: 'publish a recording again, as the original devices', run: (a) => replayCommand(a) },
   load: { summary: 'generate device load (telemetry and timed fire alarms)', run: (a) => loadCommand(a) },
+  uitd: {
+    summary: 'a GB/T 26875.3 user information transmission device (fire panel link) over TCP',
+    run: (a) => uitdCommand(a),
+  },
 }
 
 function usage(): string {

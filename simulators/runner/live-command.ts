@@ -7,17 +7,23 @@ import { ProgressBar } from './progress-bar.ts'
 import { formatReport } from './report.ts'
 
 export const LIVE_USAGE = `usage: firewatch-sim live <scenario.yaml> --mqtt URL --http URL --token TOKEN
-         [--speed N] [--max-skew DURATION] [--alerts]
+         [--speed N] [--max-skew DURATION] [--site SITE.yaml] [--alerts]
 
 Plays a scenario against a running gateway: one MQTT connection per simulated device (its id and
 secret from the scenario's site file, a retained "offline" Last Will), expectations checked through
-the HTTP API with TOKEN (brigade or admin, to see every building).
+the HTTP API with TOKEN (brigade or admin, to see every building). A connection the gateway drops
+(a restart) is made again and the run goes on; the report says when and for how long.
 
-  --speed N          scenario seconds per real second (default 1). Device timestamps follow the
-                     scenario timeline, so hold times hold; the gateway's own timers (offline by
-                     silence or Last Will grace) are not sped up.
-  --max-skew D       the gateway's INGEST_MAX_SKEW_MS as a duration (default 5m); at speed N a
-                     scenario may last at most 2 x D x N / (N - 1)
+  --speed N          scenario seconds per real second (default 1), e.g. 10 or 60. Device timestamps
+                     follow the scenario timeline, so hold times hold; the gateway's own timers
+                     (offline by silence or Last Will grace) are not sped up.
+  --max-skew D       the gateway's INGEST_MAX_SKEW_MS as a duration (default 5m). Device timestamps
+                     drift from the gateway clock by up to half of (1 - 1/N) of the scenario, which
+                     must stay within D: scenarios up to 2 x D long (10m) run at any --speed; a
+                     longer one needs a lower --speed, or a gateway started with a larger
+                     INGEST_MAX_SKEW_MS and the same --max-skew (the error says which values fit)
+  --site SITE.yaml   play on this site file instead of the scenario's own (same device ids), e.g.
+                     gateway/demo-site.zh-CN.yaml
   --alerts           also list every alert of the run
   --help             this text
 
@@ -38,7 +44,7 @@ export async function liveCommand(argv: string[], io: CommandIo = processIo): Pr
     return EXIT.ok
   }
   try {
-    const scenario = loadScenario(options.file)
+    const scenario = loadScenario(options.file, { site: options.site })
     const bar = new ProgressBar(io.stderr)
     bar.start(`${scenario.name} (live x${options.speed})`)
     const result = await runScenarioLive(scenario, { ...options, onProgress: (f) => bar.update(f) })
@@ -60,6 +66,7 @@ function check(argv: string[]) {
       token: { type: 'string' },
       speed: { type: 'string' },
       'max-skew': { type: 'string' },
+      site: { type: 'string' },
       alerts: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -71,9 +78,11 @@ function check(argv: string[]) {
   }
   const speed = values.speed === undefined ? 1 : Number(values.speed)
   if (!(speed > 0) || !Number.isFinite(speed))
-    throw new Error(`--speed must be a number > 0, not ${values.speed}`)
+    throw new Error(`--speed must be a number > 0 such as 10, not ${JSON.stringify(values.speed)}`)
   const maxSkewMs = values['max-skew'] === undefined ? 300_000 : parseDuration(values['max-skew'])
-  if (maxSkewMs === null || maxSkewMs <= 0) throw new Error(`--max-skew must be a duration such as 5m`)
+  if (maxSkewMs === null || maxSkewMs <= 0)
+    throw new Error(`--max-skew must be a duration such as 5m, not ${JSON.stringify(values['max-skew'])}`)
+  if (values.site === '') throw new Error('--site must name a site file')
   return {
     file: positionals[0]!,
     mqttUrl: values.mqtt!,
@@ -81,6 +90,7 @@ function check(argv: string[]) {
     token: values.token!,
     speed,
     maxSkewMs,
+    site: values.site,
     alerts: values.alerts === true,
   }
 }

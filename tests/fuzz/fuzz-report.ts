@@ -57,10 +57,12 @@ export class FuzzReport {
       for (const [k, v] of [...s.notes].sort((a, b) => b[1] - a[1]))
         lines.push(`      ${String(v).padStart(7)}  (${k})`)
     }
-    lines.push(
-      '  (device told …) = answers on fw/{b}/{d}/error, rate-limited per device and code; the counters see all:',
-    )
-    for (const c of this.counterLines) lines.push(`      ${c}`)
+    if (this.counterLines.length > 0) {
+      lines.push(
+        '  (device told …) = answers on fw/{b}/{d}/error, rate-limited per device and code; the counters see all:',
+      )
+      for (const c of this.counterLines) lines.push(`      ${c}`)
+    }
     lines.push(this.findings.length === 0 ? 'findings: none' : `findings (${this.findings.length}):`)
     for (const f of this.findings) lines.push(`  - ${f}`)
     return lines.join('\n')

@@ -2,14 +2,17 @@
  * `npm run fuzz` (part of `npm test`): a bounded, seeded fuzz run against a real gateway process on
  * loopback. At least 100,000 generated inputs of each of three kinds: mixed (device payloads, topic
  * names, subscription filters, HTTP requests, raw malformed bytes on fresh sockets), deep values
- * in every field of device messages, and whole MQTT packets with fuzzed fields on logged-in sessions. The gateway must stay up, answer
- * or drop every input with a reason, and still raise a fire alarm afterwards. Prints what it tried
- * and what it found; exits 1 on any finding. FUZZ_SEED and FUZZ_INPUTS change the run.
+ * in every field of device messages, and whole MQTT packets with fuzzed fields on logged-in
+ * sessions. The gateway must stay up, answer or drop every input with a reason, and still raise a
+ * fire alarm afterwards. Then, in process, at least 100,000 streams through the GB/T 26875.3 decoder
+ * (fuzz-gbt26875.ts). Prints what it tried and what it found; exits 1 on any finding. FUZZ_SEED,
+ * FUZZ_INPUTS and FUZZ_GBT26875_INPUTS change the run.
  */
 import { performance } from 'node:perf_hooks'
 import mqtt from 'mqtt'
 import { metricValue } from '../support/api-client.ts'
 import { spawnTestGateway } from '../support/gateway-launcher.ts'
+import { GBT26875_FUZZ_INPUTS, runGbt26875Fuzz } from './fuzz-gbt26875.ts'
 import { fuzzHttp } from './fuzz-http.ts'
 import { FuzzInputs } from './fuzz-inputs.ts'
 import { type FuzzDevice, fuzzFilters, fuzzPayloads, fuzzRawPackets, fuzzTopics } from './fuzz-mqtt.ts'
@@ -84,7 +87,14 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`${report.format(SEED, (performance.now() - started) / 1000)}\n`)
   if (report.inputs < 3 * INPUTS) report.finding(`only ${report.inputs} of ${3 * INPUTS} inputs were tried`)
-  return report.findings.length === 0 ? 0 : 1
+  return [gbt26875Fuzz(), report.findings.length === 0].every(Boolean) ? 0 : 1
+}
+
+/** The GB/T 26875.3 decoder fuzz (in process, no gateway needed, run whatever the gateway fuzz found): true when it found nothing. */
+function gbt26875Fuzz(): boolean {
+  const gbt = runGbt26875Fuzz(SEED, GBT26875_FUZZ_INPUTS)
+  process.stdout.write(`${gbt.text}\n`)
+  return gbt.findings.length === 0
 }
 
 /** After the storm: health is green, and a fire alarm still becomes an open fire alert. */

@@ -50,6 +50,7 @@ export const STATUS_KEY: Record<WallStatus, MessageKey> = {
   yellow: 'status.yellow',
   grey: 'status.grey',
   green: 'status.green',
+  unknown: 'status.unknown',
 }
 export const CLASS_KEY: Record<AlertClass, MessageKey> = {
   fire: 'class.fire',
@@ -116,7 +117,8 @@ function makeTimeFormat(): Intl.DateTimeFormat {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
+    // Not `hour12: false`, which some engines render as 24:05:00 after midnight.
+    hourCycle: 'h23',
   })
 }
 
@@ -129,7 +131,7 @@ function makeDateTimeFormat(): Intl.DateTimeFormat {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   })
 }
 
