@@ -5,12 +5,10 @@ import type { AlertRecord } from '../alert-record.ts'
 import { acknowledgeAlert, resolveAlert, SYSTEM_ACTOR, type TransitionContext } from '../alert-transitions.ts'
 import { isoTime } from '../clock-iso.ts'
 import type { Disposition, IncidentTransition } from './incident.ts'
-import { moreSevere } from './incident.ts'
 import { IncidentBatch } from './incident-batch.ts'
-import { deviceKey, fireKey, groupKeyOf, MATERIAL_RULES } from './incident-grouping.ts'
+import { IncidentMembership } from './incident-membership.ts'
 import { type IncidentRecord, incidentJson } from './incident-record.ts'
 import type { IncidentStore } from './incident-store.ts'
-import { incidentTitle } from './incident-title.ts'
 
 export interface IncidentKeeperDeps {
   incidents: IncidentStore
@@ -38,7 +36,11 @@ export interface Followed {
  * incident is never resolved while any member is active (docs/rules.md, "Incidents").
  */
 export class IncidentKeeper {
-  constructor(private readonly deps: IncidentKeeperDeps) {}
+  private readonly members: IncidentMembership
+
+  constructor(private readonly deps: IncidentKeeperDeps) {
+    this.members = new IncidentMembership(deps)
+  }
 
   get store(): IncidentStore {
     return this.deps.incidents
@@ -79,7 +81,7 @@ export class IncidentKeeper {
     const disposition = res.disposition && dispositionOf(res.disposition, res, actor, now)
     this.close(inc, batch, actor, now, disposition, res.note)
     const ended: AlertTransition[] = []
-    for (const m of this.activeMembers(ctx, inc.id)) {
+    for (const m of this.members.activeMembers(ctx, inc.id)) {
       const outcome = resolveAlert(ctx, m.id, actor, res.note ?? `resolved with incident ${inc.id}`)
       if (outcome.transition) ended.push(outcome.transition)
     }
@@ -91,7 +93,7 @@ export class IncidentKeeper {
     const batch = new IncidentBatch()
     for (const alert of ctx.store.active()) {
       const record = ctx.store.findRecord(alert.id)
-      if (record && record.incidentId === null) this.file(ctx, batch, record, ctx.now())
+      if (record && record.incidentId === null) this.members.file(ctx, batch, record, ctx.now())
     }
     return this.finish(ctx, batch, [])
   }
@@ -108,10 +110,10 @@ export class IncidentKeeper {
     if (!alert) return
     switch (t.action) {
       case 'opened':
-        this.file(ctx, batch, alert, t.at)
+        this.members.file(ctx, batch, alert, t.at)
         break
       case 'grouped':
-        this.regroup(ctx, batch, alert, t.at)
+        this.members.regroup(ctx, batch, alert, t.at)
         break
       case 'acknowledged':
         this.memberAcknowledged(ctx, batch, alert, t)
@@ -124,136 +126,6 @@ export class IncidentKeeper {
         break
     }
     t.alert.incident = alert.incidentId
-  }
-
-  private file(ctx: TransitionContext, batch: IncidentBatch, alert: AlertRecord, at: number): void {
-    const target = this.targetOf(ctx, alert)
-    if (!target) {
-      this.open(ctx, batch, alert, at)
-      return
-    }
-    this.join(ctx, batch, target, alert, at)
-    // A device's pre-alarm incident becomes part of its building's fire.
-    const own = alert.class === 'fire' && this.deps.incidents.activeByKey(deviceKey(alert.device))
-    if (own && own.id !== target.id) this.merge(ctx, batch, own, target, at)
-  }
-
-  private targetOf(ctx: TransitionContext, alert: AlertRecord): IncidentRecord | undefined {
-    const { incidents, settings } = this.deps
-    const head = alert.groupedUnder === null ? undefined : ctx.store.findRecord(alert.groupedUnder)
-    const headIncident = head?.incidentId ? incidents.get(head.incidentId) : undefined
-    if (headIncident && headIncident.state !== 'resolved') return headIncident
-    const key = groupKeyOf(alert, settings)
-    const found = incidents.activeByKey(key)
-    if (found || key !== fireKey(alert.building) || !settings.deviceTogether) return found
-    // The first fire of a building whose device already has an incident (its pre-alarm): that
-    // incident becomes the building's fire.
-    const own = incidents.activeByKey(deviceKey(alert.device))
-    if (own) own.groupKey = key
-    return own
-  }
-
-  private open(ctx: TransitionContext, batch: IncidentBatch, alert: AlertRecord, at: number): void {
-    const inc: IncidentRecord = {
-      id: this.deps.nextId(at),
-      building: alert.building,
-      class: alert.class,
-      state: 'open',
-      groupKey: groupKeyOf(alert, this.deps.settings),
-      openedAt: at,
-      acknowledgedAt: null,
-      acknowledgedBy: null,
-      resolvedAt: null,
-      resolvedBy: null,
-      floors: [alert.floor],
-      title: '',
-      disposition: null,
-      mergedInto: null,
-      updatedAt: at,
-    }
-    inc.title = incidentTitle(ctx.site, inc, alert)
-    this.deps.incidents.insert(inc)
-    this.setIncident(ctx, alert, inc.id)
-    this.timeline(inc.id, at, 'opened', SYSTEM_ACTOR, alert, alert.rule)
-    batch.touch(inc.id, { action: 'opened', actor: SYSTEM_ACTOR, at, alert: alert.id, material: false })
-  }
-
-  private join(
-    ctx: TransitionContext,
-    batch: IncidentBatch,
-    inc: IncidentRecord,
-    alert: AlertRecord,
-    at: number,
-  ): void {
-    this.setIncident(ctx, alert, inc.id)
-    this.timeline(inc.id, at, 'member_added', SYSTEM_ACTOR, alert, alert.rule)
-    let action: 'member_added' | 'floor_reached' | 'class_changed' = 'member_added'
-    let material = MATERIAL_RULES.has(alert.rule)
-    if (!inc.floors.includes(alert.floor)) {
-      inc.floors = [...inc.floors, alert.floor]
-      this.timeline(inc.id, at, 'floor_reached', SYSTEM_ACTOR, alert, null)
-      action = 'floor_reached'
-      material ||= inc.class === 'fire' || alert.class === 'fire'
-    }
-    const cls = moreSevere(inc.class, alert.class)
-    if (cls !== inc.class) {
-      this.timeline(inc.id, at, 'class_changed', SYSTEM_ACTOR, alert, `${inc.class} > ${cls}`)
-      inc.class = cls
-      action = 'class_changed'
-      material = true
-    }
-    const first = ctx.store.incidentMembers(inc.id)[0] ?? alert
-    inc.title = incidentTitle(ctx.site, inc, first)
-    inc.updatedAt = at
-    this.deps.incidents.update(inc)
-    batch.touch(inc.id, { action, actor: SYSTEM_ACTOR, at, alert: alert.id, material })
-    // An incident someone has taken stays taken: its new members are acknowledged with it.
-    if (inc.state === 'acknowledged' && alert.state === 'open') {
-      const who = inc.acknowledgedBy ?? SYSTEM_ACTOR
-      const outcome = acknowledgeAlert(ctx, alert.id, SYSTEM_ACTOR, `with incident ${inc.id} (${who})`)
-      if (outcome.transition) batch.alerts.push(outcome.transition)
-    }
-  }
-
-  /** Storm control put an alert under a head in another incident: it moves there. */
-  private regroup(ctx: TransitionContext, batch: IncidentBatch, alert: AlertRecord, at: number): void {
-    const head = alert.groupedUnder === null ? undefined : ctx.store.findRecord(alert.groupedUnder)
-    const target = head?.incidentId ? this.deps.incidents.get(head.incidentId) : undefined
-    if (!target || target.state === 'resolved' || target.id === alert.incidentId) return
-    const from = alert.incidentId
-    this.join(ctx, batch, target, alert, at)
-    const left = from === null ? undefined : this.deps.incidents.get(from)
-    if (left && left.state !== 'resolved' && this.activeMembers(ctx, left.id).length === 0) {
-      this.mergeClosed(batch, left, target, at)
-    }
-  }
-
-  /** Moves every active member of `from` into `into`, then closes `from` as merged. */
-  private merge(
-    ctx: TransitionContext,
-    batch: IncidentBatch,
-    from: IncidentRecord,
-    into: IncidentRecord,
-    at: number,
-  ): void {
-    for (const m of this.activeMembers(ctx, from.id)) this.join(ctx, batch, into, m, at)
-    this.mergeClosed(batch, from, into, at)
-  }
-
-  /** A merged incident is over without an all-clear: its situation goes on in `into`. */
-  private mergeClosed(batch: IncidentBatch, from: IncidentRecord, into: IncidentRecord, at: number): void {
-    this.deps.incidents.update({
-      ...from,
-      state: 'resolved',
-      resolvedAt: at,
-      resolvedBy: SYSTEM_ACTOR,
-      mergedInto: into.id,
-      updatedAt: at,
-    })
-    this.timeline(from.id, at, 'merged', SYSTEM_ACTOR, null, `merged into ${into.id}`)
-    this.timeline(into.id, at, 'merged', SYSTEM_ACTOR, null, `${from.id} merged into it`)
-    batch.touch(from.id, { action: 'merged', actor: SYSTEM_ACTOR, at, alert: null, material: false })
-    batch.touch(into.id, { action: 'merged', actor: SYSTEM_ACTOR, at, alert: null, material: false })
   }
 
   private memberAcknowledged(
@@ -283,7 +155,7 @@ export class IncidentKeeper {
       acknowledgedBy: actor,
       updatedAt: at,
     })
-    this.timeline(inc.id, at, 'acknowledged', actor, null, note)
+    this.members.timeline(inc.id, at, 'acknowledged', actor, null, note)
     batch.touch(inc.id, { action: 'acknowledged', actor, at, alert: null, material: false })
     for (const m of ctx.store.incidentMembers(inc.id)) {
       if (m.state !== 'open') continue
@@ -299,7 +171,7 @@ export class IncidentKeeper {
     t: AlertTransition,
   ): void {
     const inc = alert.incidentId ? this.deps.incidents.get(alert.incidentId) : undefined
-    if (!inc || inc.state === 'resolved' || this.activeMembers(ctx, inc.id).length > 0) return
+    if (!inc || inc.state === 'resolved' || this.members.activeMembers(ctx, inc.id).length > 0) return
     const person = t.actor !== SYSTEM_ACTOR
     const kind = alert.tags.includes('test') ? 'test' : person ? 'unknown' : null
     const disposition = kind && dispositionOf(kind, { cause: null, note: null }, t.actor, t.at)
@@ -323,35 +195,8 @@ export class IncidentKeeper {
       updatedAt: at,
     })
     const said = [disposition?.kind, disposition?.cause, note].filter((x) => x).join('; ')
-    this.timeline(inc.id, at, 'resolved', actor, null, said || null)
+    this.members.timeline(inc.id, at, 'resolved', actor, null, said || null)
     batch.touch(inc.id, { action: 'resolved', actor, at, alert: null, material: false })
-  }
-
-  private activeMembers(ctx: TransitionContext, id: string): AlertRecord[] {
-    return ctx.store.incidentMembers(id).filter((m) => m.state !== 'resolved')
-  }
-
-  private setIncident(ctx: TransitionContext, alert: AlertRecord, id: string): void {
-    alert.incidentId = id
-    ctx.store.update(alert)
-  }
-
-  private timeline(
-    id: string,
-    at: number,
-    action: Parameters<IncidentBatch['touch']>[1]['action'],
-    actor: string,
-    alert: AlertRecord | null,
-    note: string | null,
-  ): void {
-    this.deps.incidents.appendTimeline(id, {
-      at,
-      action,
-      actor,
-      alert: alert?.id ?? null,
-      floor: alert?.floor ?? null,
-      note,
-    })
   }
 
   /** A repeated request (same actor, same note) adds its note once. */
@@ -359,7 +204,7 @@ export class IncidentKeeper {
     if (note === null) return
     const last = this.deps.incidents.timeline(inc.id).at(-1)
     if (last && last.actor === actor && last.note === note) return
-    this.timeline(inc.id, at, 'note', actor, null, note)
+    this.members.timeline(inc.id, at, 'note', actor, null, note)
   }
 
   private finish(ctx: TransitionContext, batch: IncidentBatch, ts: readonly AlertTransition[]): Followed {
