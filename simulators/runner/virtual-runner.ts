@@ -41,7 +41,7 @@ export interface RunParticipant {
   observer?: TransitionObserver
   /** After the alarm path's tick, every virtual second (e.g. escalation in virtual time). */
   tick?(now: number): void
-  /** Once the timeline is over, before the run's store closes. */
+  /** Once the timeline is over and its expectations are evaluated, before the run's store closes. */
   finish?(): void
 }
 
@@ -68,13 +68,14 @@ export async function runScenarioVirtual(
   try {
     const harness = createHarness(scenario, clock, store, options)
     const actions = play(scenario, clock, harness, options.onProgress)
-    harness.finish()
     const alerts = harness.lifecycle.list({ states: ['open', 'acknowledged', 'resolved'], limit: MAX_ALERTS })
     const timeOf = (alert: Alert, field: AlertTimeField) => {
       const iso = alert[field]
       return iso === null ? null : epochOf(iso) - origin
     }
     const results = evaluateExpectations(scenario.expectations, alerts, timeOf)
+    // After the expectations: they speak of the timeline, not of what a participant does after it.
+    harness.finish()
     return {
       scenario,
       mode: 'virtual',
