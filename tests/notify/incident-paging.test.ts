@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { OutboxJob } from '../../alerting/notify/outbox-store.ts'
+import { deviceSignal } from '../alerting/fixtures/alert-test-site.ts'
 import {
   createNotifyHarness,
   type Endpoints,
@@ -162,6 +163,24 @@ describe('Updates when an incident grows', () => {
     ])
     expect(h.lifecycle.incidents.timeline(warning.incident!).map((e) => e.note)).toContain(
       'class warning > fire: paging follows the fire policy',
+    )
+  })
+})
+
+describe('Test windows', () => {
+  it('When a detector under test raises a fire alarm, then its test incident is recorded and noted, never paged', async () => {
+    h = await createNotifyHarness(site)
+    h.alarm.fire.deviceTested('ta-12-smoke-01', h.clock.now())
+    h.alarm.fire.signal(deviceSignal(h.site, 'raise', 'ta-12-smoke-01', 'fire', 'smoke.alarm', h.clock.now()))
+    const [alert] = h.lifecycle.active()
+    expect(alert).toMatchObject({ rule: 'smoke.alarm', tags: ['test'] })
+    await h.dispatch()
+    h.advance(3_600_000)
+    expect(h.escalate()).toBe(0)
+    expect(h.incidentJobs(alert!.incident!)).toEqual([])
+    expect(h.webhook.deliveries).toEqual([])
+    expect(h.lifecycle.incidents.timeline(alert!.incident!)).toContainEqual(
+      expect.objectContaining({ action: 'notified', note: 'not paged: a test window' }),
     )
   })
 })
