@@ -167,6 +167,23 @@ describe('Updates when an incident grows', () => {
   })
 })
 
+describe('A class upgrade after escalation', () => {
+  it('When the warning reached the deputy (its second level) before it became a fire, then the deputy gets an update, not a first page', async () => {
+    h = await createNotifyHarness(site)
+    const warning = h.raise('ta-12-smoke-01', 'warning', 'smoke.prealarm')
+    await h.dispatch()
+    h.advance(600_000)
+    expect(h.escalate()).toBe(1)
+    await h.dispatch()
+    h.raise('ta-12-smoke-01', 'fire', 'smoke.alarm')
+    await h.dispatch()
+    const jobs = h.incidentJobs(warning.incident!)
+    expect(steps(jobs, 'zhang-min')).toEqual(['alert webhook:1:0', 'update webhook:update:0'])
+    expect(steps(jobs, 'li-wei')).toEqual(['alert webhook:0:0', 'update webhook:update:0'])
+    expect(to('zhang-min').map((d) => d.body.text.split(':')[0])).toEqual(['WARNING', 'UPDATE FIRE'])
+  })
+})
+
 describe('Test windows', () => {
   it('When a detector under test raises a fire alarm, then its test incident is recorded and noted, never paged', async () => {
     h = await createNotifyHarness(site)
