@@ -2,6 +2,7 @@ import type { Incident } from '../incidents/incident.ts'
 import type { ChannelKind } from './channel.ts'
 import { type NotifyContext, noteIncident, noteNotified } from './notify-context.ts'
 import { allClearKey, usable } from './outbox-enqueue.ts'
+import type { NewJob } from './outbox-store.ts'
 
 /**
  * When an incident is resolved (inside the resolving transaction): one all-clear per person told
@@ -28,29 +29,38 @@ export function enqueueAllClear(ctx: NotifyContext, incident: Incident, lead: st
       noteNotified(ctx, lead, `all-clear: no working channel for ${told.contact}`, now)
       continue
     }
-    const added = ctx.outbox.insert({
-      job_key: allClearKey(incident.id, told.contact, channel),
-      kind: 'all_clear',
-      alert_id: lead,
-      incident_id: incident.id,
-      class: incident.class,
-      contact: told.contact,
-      channel,
-      level: 0,
-      repeat: 0,
-      // Never ahead of alarms still waiting to go out.
-      urgent: 0,
-      state: 'pending',
-      created_at: now,
-      due_at: now,
-      digest_id: null,
-    })
-    if (!added) continue
+    if (!ctx.outbox.insert(allClearJob(incident, lead, told.contact, channel, now))) continue
     queued.push(`${channel} to ${told.contact}`)
     noteNotified(ctx, lead, `all-clear queued: ${channel} to ${told.contact}`, now)
   }
   if (queued.length > 0) noteIncident(ctx, incident.id, 'notified', `all-clear: ${queued.join(', ')}`, now)
   return queued.length
+}
+
+function allClearJob(
+  incident: Incident,
+  lead: string,
+  contact: string,
+  channel: ChannelKind,
+  now: number,
+): NewJob {
+  return {
+    job_key: allClearKey(incident.id, contact, channel),
+    kind: 'all_clear',
+    alert_id: lead,
+    incident_id: incident.id,
+    class: incident.class,
+    contact,
+    channel,
+    level: 0,
+    repeat: 0,
+    // Never ahead of alarms still waiting to go out.
+    urgent: 0,
+    state: 'pending',
+    created_at: now,
+    due_at: now,
+    digest_id: null,
+  }
 }
 
 function channelFor(ctx: NotifyContext, contactId: string, used: ChannelKind): ChannelKind | undefined {

@@ -29,9 +29,9 @@ export type Prepared =
 export function prepareJob(ctx: NotifyContext, links: AckLinks, job: OutboxJob): Prepared {
   const alert = ctx.alerts.get(job.alert_id)
   if (!alert) return { action: 'fail', reason: 'the alert no longer exists' }
-  const now = job.incident_id === null ? undefined : incidentNow(ctx, job.incident_id)
-  if (job.incident_id !== null && !now) return { action: 'fail', reason: 'the incident no longer exists' }
-  const stale = now ? staleIncidentJob(ctx, job, now) : staleAlertJob(job, alert)
+  const current = job.incident_id === null ? undefined : incidentNow(ctx, job.incident_id)
+  if (job.incident_id !== null && !current) return { action: 'fail', reason: 'the incident no longer exists' }
+  const stale = current ? staleIncidentJob(ctx, job, current) : staleAlertJob(job, alert)
   if (stale !== null) return { action: 'cancel', reason: stale }
   const contact = ctx.directory.contact(job.contact)
   if (!contact) return { action: 'fail', reason: `contact ${job.contact} is no longer in the site file` }
@@ -40,8 +40,8 @@ export function prepareJob(ctx: NotifyContext, links: AckLinks, job: OutboxJob):
     if (job.delivered_to && job.delivered_to !== '[]') return { action: 'delivered' }
     return { action: 'next-channel', reason: `no ${job.channel} address for ${contact.id}` }
   }
-  const message = now
-    ? incidentMessage(ctx, links, job, contact, alert, now)
+  const message = current
+    ? incidentMessage(ctx, links, job, contact, alert, current)
     : messageOf(ctx, links, job, contact, alert)
   return { action: 'send', message, targets, contact, alert }
 }
@@ -51,8 +51,8 @@ export function prepareJob(ctx: NotifyContext, links: AckLinks, job: OutboxJob):
  * transaction; this closes the gap): a page needs its incident open, an update needs it not yet
  * over, and a person who was never told of it (their page was cancelled) gets no update.
  */
-function staleIncidentJob(ctx: NotifyContext, job: OutboxJob, now: IncidentNow): string | null {
-  const { state } = now.incident
+function staleIncidentJob(ctx: NotifyContext, job: OutboxJob, current: IncidentNow): string | null {
+  const { state } = current.incident
   if (job.kind === 'alert' && state !== 'open') return `incident ${state}`
   if (job.kind !== 'update') return null
   if (state === 'resolved') return 'incident resolved'
@@ -74,12 +74,12 @@ function incidentMessage(
   job: OutboxJob,
   contact: Contact,
   lead: Alert,
-  now: IncidentNow,
+  current: IncidentNow,
 ): NotificationMessage {
   const site = ctx.directory.site
   const locale = recipientLocale(contact, site.locale)
-  const { incident } = now
-  const first = now.members[0] ?? ctx.alerts.findRecord(lead.id)!
+  const { incident } = current
+  const first = current.members[0] ?? ctx.alerts.findRecord(lead.id)!
   const input = { key: job.job_key, incident, lead, first, site, locale }
   if (job.kind === 'all_clear') return incidentAllClearNotification(input)
   const ackUrl = links.issueForIncident(incident.id, lead.id, contact.id)

@@ -20,7 +20,8 @@ const MAX_NOTE = 1000
 
 /**
  * `GET /a/<token>` shows the incident (or, for links of older versions, the alert) and a button;
- * `POST /a/<token>` acknowledges as the contact the link was sent to, the whole incident at once. No API token: the signed, single-use, expiring token is the credential.
+ * `POST /a/<token>` acknowledges the whole incident as the contact the link was sent to. No API
+ * token: the signed, single-use, expiring token is the credential.
  * A valid link's pages speak the contact's language (its own, else the site's); a dead link's
  * page, which cannot tell whose it was, the browser's (Accept-Language), else the site's.
  */
