@@ -144,6 +144,7 @@ function wireAlerting(base: Base) {
     log,
     metrics,
     acknowledge: (id, actor, note) => alarm.alerts.acknowledge(id, actor, note),
+    acknowledgeIncident: (id, actor, note) => alarm.alerts.incidents.acknowledge(id, actor, note),
     // Read at escalation time, once the schedules below exist.
     pace: (building) => schedules.pace(building),
   })

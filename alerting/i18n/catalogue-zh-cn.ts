@@ -67,6 +67,9 @@ export const zhCN: Catalogue = {
   },
   smsAllClear: (p) => `已解除：${p.type}，${p.place}${p.label === null ? '' : `，${p.label}`}。`,
   allClearType: (p) => `${p.type}已解除`,
+  smsUpdate: (p) => `更新：${p.type}，${p.title}。确认：${p.link}`,
+  updateType: (p) => `${p.type}更新`,
+  incidentPlace: (p) => `${p.building} ${p.floors}`,
   pushTitle: (p) => `${p.type} - ${p.building}`,
   digestHeader: (p) =>
     `Firewatch 汇总：暂缓发送 ${p.count} 条警情（每 ${p.minutes} 分钟最多 ${p.max} 条消息）`,
@@ -98,6 +101,10 @@ export const zhCN: Catalogue = {
   fieldDevice: '设备',
   fieldOpened: '发生时间',
   fieldAcknowledged: '确认时间',
+  fieldIncident: '事件',
+  fieldFloors: '涉及楼层',
+  fieldAlerts: '警情数',
+  fieldAcknowledgedBy: '确认人',
   httpErrors: {
     FGW_ERR_HTTP_VALIDATION: '请求未通过校验',
     FGW_ERR_HTTP_UNAUTHORIZED: '缺少或无效的访问令牌（Bearer）',

@@ -1,7 +1,24 @@
+import type Database from 'better-sqlite3'
 import { ALERT_CLASSES, ALERT_STATES } from '../alert.ts'
 import { INCIDENT_ACTIONS } from './incident.ts'
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ')
+
+/** The timeline table under `name` (a migration builds the new shape beside the old one). */
+function timelineTableSql(name: string): string {
+  return `
+CREATE TABLE IF NOT EXISTS ${name} (
+  seq INTEGER PRIMARY KEY,
+  incident_id TEXT NOT NULL REFERENCES incidents (id),
+  at INTEGER NOT NULL,
+  action TEXT NOT NULL CHECK (action IN (${list(INCIDENT_ACTIONS)})),
+  actor TEXT NOT NULL,
+  alert_id TEXT,
+  floor INTEGER,
+  note TEXT
+) STRICT;
+`
+}
 
 /**
  * Incidents live in the alert store's SQLite file: an incident changes in the same transaction as
@@ -34,17 +51,31 @@ CREATE UNIQUE INDEX IF NOT EXISTS incidents_one_active ON incidents (group_key) 
 CREATE INDEX IF NOT EXISTS incidents_newest ON incidents (opened_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS incidents_state_newest ON incidents (state, opened_at DESC, id DESC);
 
-CREATE TABLE IF NOT EXISTS incident_timeline (
-  seq INTEGER PRIMARY KEY,
-  incident_id TEXT NOT NULL REFERENCES incidents (id),
-  at INTEGER NOT NULL,
-  action TEXT NOT NULL CHECK (action IN (${list(INCIDENT_ACTIONS)})),
-  actor TEXT NOT NULL,
-  alert_id TEXT,
-  floor INTEGER,
-  note TEXT
-) STRICT;
-
+${timelineTableSql('incident_timeline')}
 CREATE INDEX IF NOT EXISTS incident_timeline_by_incident ON incident_timeline (incident_id, seq);
 CREATE INDEX IF NOT EXISTS alerts_by_incident ON alerts (incident_id, opened_at, id);
 `
+
+/**
+ * SQLite cannot change a CHECK constraint in place: when INCIDENT_ACTIONS gained an action (the
+ * paging ones, `notified` and `escalated`), a file written before still refuses it. The timeline
+ * is then rebuilt once, in one transaction, keeping every row and its seq.
+ */
+export function migrateIncidentTimeline(db: Database.Database): void {
+  const row = db
+    .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'incident_timeline'")
+    .get() as { sql: string } | undefined
+  if (!row || INCIDENT_ACTIONS.every((action) => row.sql.includes(`'${action}'`))) return
+  db.transaction(() => {
+    db.exec(timelineTableSql('incident_timeline_next'))
+    db.exec(
+      'INSERT INTO incident_timeline_next SELECT seq, incident_id, at, action, actor, alert_id, floor, note ' +
+        'FROM incident_timeline',
+    )
+    db.exec('DROP TABLE incident_timeline')
+    db.exec('ALTER TABLE incident_timeline_next RENAME TO incident_timeline')
+    db.exec(
+      'CREATE INDEX IF NOT EXISTS incident_timeline_by_incident ON incident_timeline (incident_id, seq)',
+    )
+  }).immediate()
+}

@@ -38,6 +38,9 @@ export const INCIDENT_ACTIONS = [
   // Another incident of the same situation was folded into this one (storm control grouped it).
   'merged',
   'note',
+  // Paging (alerting/notify/): who was paged, updated or sent the all-clear, and each escalation step.
+  'notified',
+  'escalated',
 ] as const
 export type IncidentAction = (typeof INCIDENT_ACTIONS)[number]
 
