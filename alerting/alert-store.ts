@@ -14,7 +14,7 @@ import {
   recordFromRow,
 } from './alert-record.ts'
 import { ALERT_TABLES_SQL } from './alert-tables.ts'
-import { INCIDENT_TABLES_SQL } from './incidents/incident-tables.ts'
+import { INCIDENT_TABLES_SQL, migrateIncidentTimeline } from './incidents/incident-tables.ts'
 
 export interface AlertFilter {
   /** 'active' from the API becomes ['open','acknowledged']; 'all' is all three. */
@@ -124,6 +124,7 @@ export class AlertStore {
       addAlertColumns(db)
       migrateAlertTables(db)
       db.exec(INCIDENT_TABLES_SQL)
+      migrateIncidentTimeline(db)
       return new AlertStore(db)
     } catch (err) {
       db?.close()

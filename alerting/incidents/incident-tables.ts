@@ -50,6 +50,8 @@ CREATE TABLE IF NOT EXISTS incidents (
 CREATE UNIQUE INDEX IF NOT EXISTS incidents_one_active ON incidents (group_key) WHERE state <> 'resolved';
 CREATE INDEX IF NOT EXISTS incidents_newest ON incidents (opened_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS incidents_state_newest ON incidents (state, opened_at DESC, id DESC);
+-- The all-clear of an incident also reaches those told of the incidents merged into it.
+CREATE INDEX IF NOT EXISTS incidents_by_merged_into ON incidents (merged_into) WHERE merged_into IS NOT NULL;
 
 ${timelineTableSql('incident_timeline')}
 CREATE INDEX IF NOT EXISTS incident_timeline_by_incident ON incident_timeline (incident_id, seq);

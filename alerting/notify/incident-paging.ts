@@ -20,6 +20,9 @@ export function planIncident(ctx: NotifyContext, t: IncidentTransition, started:
   const now = ctx.clock.now()
   if (isTest(ctx, incident.id)) {
     if (t.action === 'opened') noteIncident(ctx, incident.id, 'notified', 'not paged: a test window', now)
+    // Each member's own history says so too, where a reader of the alert looks.
+    if (t.alert !== null)
+      noteNotified(ctx, t.alert, 'not notified: raised inside a test or maintenance window', now)
     return 0
   }
   if (incident.state === 'resolved') return settle(ctx, incident, now)

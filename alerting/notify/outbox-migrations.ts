@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3'
-import { migrateIncidentTimeline } from '../incidents/incident-tables.ts'
 import {
   JOB_KINDS,
   notifyJobsTableSql,
@@ -9,14 +8,13 @@ import {
 
 /**
  * Brings the notification tables of a file written by an older gateway to the current shape, once,
- * keeping every row: notify_jobs (rebuilt), the ack-link tables (a column added), and the incident
- * timeline (its CHECK learns the notification actions). Runs after OUTBOX_TABLES_SQL.
+ * keeping every row: notify_jobs (rebuilt) and the ack-link tables (a column added). Runs after
+ * OUTBOX_TABLES_SQL. (The incident timeline is migrated with the alert tables, alert-store.ts.)
  */
 export function migrateNotifyTables(db: Database.Database): void {
   migrateOutboxTables(db)
   addColumn(db, 'ack_links_issued', 'incident_id', 'TEXT')
   addColumn(db, 'ack_links_spent', 'incident_id', 'TEXT')
-  migrateIncidentTimeline(db)
   db.exec(OUTBOX_INCIDENT_INDEXES_SQL)
 }
 

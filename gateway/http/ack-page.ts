@@ -91,7 +91,7 @@ export function renderAckPage(page: AckPage, site: SiteModel): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>${escapeHtml(page.title)} - Firewatch</title><style>${STYLE}</style></head><body>` +
     `<h1>${escapeHtml(page.title)}</h1>${page.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}` +
-    `${incident}${alert}${form}</body></html>`
+    `${alert}${incident}${form}</body></html>`
   )
 }
 
@@ -146,7 +146,7 @@ function acknowledgedBy(page: AckPage, time: (iso: string) => string): string {
   return `<p class="acks"><strong>${escapeHtml(text.ackedBy)}</strong></p><ul class="acks">${items.join('')}</ul>`
 }
 
-/** The incident above its lead alert: what and where (its title), floors, alerts, who took it. */
+/** The incident under its lead alert: the situation as a whole (its title), floors in order, its alerts. */
 function incidentDetails(page: AckPage & { incident: AckIncident }, site: SiteModel): string {
   const { locale, alert } = page
   const { incident, acknowledgedBy } = page.incident
@@ -162,7 +162,9 @@ function incidentDetails(page: AckPage & { incident: AckIncident }, site: SiteMo
     [m.fieldAlerts, String(incident.alerts.length)],
     [m.fieldOpened, formatDateTime(incident.openedAt, site.timezone, locale)],
   ]
-  if (acknowledgedBy.length > 0) rows.push([m.fieldAcknowledgedBy, acknowledgedBy.join(', ')])
+  // The page lists who acknowledged, with notes, under the alert; without that list, here.
+  if (acknowledgedBy.length > 0 && page.acknowledgements === undefined)
+    rows.push([m.fieldAcknowledgedBy, acknowledgedBy.join(', ')])
   const dl = rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')
   return `<dl>${dl}</dl>`
 }
