@@ -18,7 +18,7 @@ import { LiveState } from './live-state.ts'
 import { LiveStream } from './live-stream.ts'
 import { createGatewayMetrics } from './metrics.ts'
 import { checkSmsTemplates, createNotifications } from './notify-wiring.ts'
-import { createAlertPublisher } from './publish-alerts.ts'
+import { createFeedPublisher } from './publish-alerts.ts'
 import { createRootLogger } from './root-logger.ts'
 import { createSchedules } from './schedule-wiring.ts'
 import { type ListenPorts, listenAll, prepareSecurity } from './secure-listeners.ts'
@@ -77,13 +77,9 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     maxMessagesPerSec: env.INGRESS_MAX_MESSAGES_PER_SEC,
     hardening: security.hardening,
   })
-  alerting.alarm.observe({
-    afterTransition: createAlertPublisher(
-      (topic, payload) => broker.publish(topic, payload, 1),
-      metrics,
-      clock,
-    ),
-  })
+  alerting.alarm.observe(
+    createFeedPublisher((topic, payload) => broker.publish(topic, payload, 1), metrics, clock),
+  )
   alerting.alarm.observe(alerting.notify.notifier)
   return serve(base, { alerting, readings, broker, security })
 }
@@ -128,12 +124,18 @@ function wireAlerting(base: Base) {
   const alarm = createAlarmPath({ site, store, clock, log: log.child({ module: 'alerts' }) })
   const live = new LiveState(site, store.active(), clock)
   live.windowsOf = (building) => alarm.windows.activeIn(building)
-  const liveStream = new LiveStream({ live, clock, activeAlerts: () => alarm.alerts.active() })
+  const liveStream = new LiveStream({
+    live,
+    clock,
+    activeAlerts: () => alarm.alerts.active(),
+    activeIncidents: () => alarm.alerts.incidents.active(),
+  })
   alarm.observe({
     afterTransition: (t) => {
       live.alertChanged(t)
       liveStream.alertChanged(t)
     },
+    afterIncident: (t) => liveStream.incidentChanged(t),
   })
   const notify = createNotifications(env, {
     store,
@@ -142,6 +144,7 @@ function wireAlerting(base: Base) {
     log,
     metrics,
     acknowledge: (id, actor, note) => alarm.alerts.acknowledge(id, actor, note),
+    acknowledgeIncident: (id, actor, note) => alarm.alerts.incidents.acknowledge(id, actor, note),
     // Read at escalation time, once the schedules below exist.
     pace: (building) => schedules.pace(building),
   })
@@ -191,6 +194,7 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
   return createHttpApp({
     site: base.site,
     alerts: alerting.alarm.alerts,
+    incidents: { ...alerting.alarm.alerts.incidents, alert: (id: string) => alerting.alarm.alerts.get(id) },
     windows: alerting.alarm.windows,
     live: alerting.live,
     readings: readings.history,
