@@ -33,7 +33,7 @@ export interface PublishDeps {
  * aedes `authorizePublish`. Ingest happens here, before aedes writes the QoS 1 PUBACK (aedes 1.x
  * acknowledges before broker.publish), so no PUBACK reaches a device before its reading is queued.
  * Refused publishes are acknowledged and dropped: MQTT 3.1.1 can only refuse by disconnecting,
- * and CONTRACT.md keeps the connection up.
+ * and the device's connection stays up (docs/protocol.md, "Topics").
  */
 export function createAuthorizePublish(deps: PublishDeps) {
   return (client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void): void => {
