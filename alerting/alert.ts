@@ -80,7 +80,7 @@ export interface Alert {
   acknowledgedAt: string | null
   resolvedAt: string | null
   message: string
-  /** Extensions beyond the contract. */
+  /** Added to the first version of the Alert (docs/protocol.md, "The Alert"). */
   latched: boolean
   /** How many times the condition was reported while this alert was active. */
   repeats: number
