@@ -46,7 +46,7 @@ type Callback = (error?: Error | null) => void
 /**
  * Runs one step of a message's way in, now or later (held by a rate, deferred to a later turn).
  * A throw anywhere in it drops that message, answers the device and counts it: one message must
- * never take the process, and with it every building, down (SECURITY.md, "A compromised device").
+ * never take the process, and with it every building, down (SECURITY.md, "Denial of service").
  */
 function guarded(
   deps: PublishDeps,

@@ -22,8 +22,8 @@ const REFUSED: Record<'connections' | 'pending', Record<CapVerdict, LimitName>> 
 }
 
 /**
- * The MQTT listeners' connection caps (README "Security: limits"), applied when a TCP connection is
- * accepted, before any MQTT parse: a connection over a cap is closed at once (MQTT has no way to
+ * The MQTT listeners' connection caps (README "Connections and their timeouts"), applied when a TCP
+ * connection is accepted, before any MQTT parse: a connection over a cap is closed at once (MQTT has no way to
  * say why before CONNECT) and counted. Until it logs in, a connection also counts against the
  * pending-login caps, so that sockets which never log in can hold at most those, and the rest of
  * MQTT_MAX_CONNECTIONS stays for clients with credentials. When MQTT_MAX_PENDING_LOGINS is full,
