@@ -60,7 +60,7 @@ export interface HttpDeps {
   /** History of a device's readings (GET /api/v1/devices/{id}/readings). */
   readings: ReadingsHistory
   registry: Registry
-  /** True once the broker and the HTTP server accept connections (CONTRACT.md /healthz). */
+  /** True once the broker and the HTTP server accept connections (/healthz, docs/protocol.md). */
   ready: () => boolean
   log: Logger
   clock: { now(): number }
@@ -82,7 +82,7 @@ export interface HttpDeps {
   patrolLinks?: PatrolLinkService
   /** Test and maintenance windows (`/api/v1/windows`); not served when absent. */
   windows?: WindowService
-  /** Issue 9: limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts). */
+  /** Limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts; README "Security"). */
   hardening?: HttpHardening
   /** Counts security refusals in firewatch_http_refused_total; nothing is counted when absent. */
   countRefusal?: CountRefusal
