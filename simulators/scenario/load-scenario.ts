@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { checkRuleOverrides } from '../../alerting/check-rule-overrides.ts'
 import { loadSite } from '../../ingest/load-site.ts'
 import { SiteModel } from '../../ingest/site-model.ts'
-import { SiteFile } from '../../ingest/site-schema.ts'
+import { isSensor, SiteFile } from '../../ingest/site-schema.ts'
 import { loadYamlFile, parseYamlText, YamlFileError } from '../../ingest/yaml-file.ts'
 import { defaultModelOf, MODELS } from '../models/model-catalog.ts'
 import { seedOf } from '../models/prng.ts'
@@ -117,7 +117,8 @@ function resolveDevices(raw: RawScenario, site: SiteModel, issue: IssueSink): Sc
     if (sd) out.push(sd)
   })
   if (raw.background === 'all') {
-    for (const device of site.devices) {
+    // Panel components report through their UITD (timeline `panel` steps), never over MQTT.
+    for (const device of site.sensors) {
       if (listed.has(device.id) || device.disabled) continue
       const model = defaultModelOf(device.kind)
       const params = withHeartbeat(model.params.parse({}) as Record<string, unknown>, device.heartbeatSec, {})
@@ -131,6 +132,10 @@ function resolveDevice(d: RawDevice, seed: number, site: SiteModel, issue: Issue
   const device = site.device(d.id)
   if (!device) {
     issue(['id'], `no device ${d.id} in the site`)
+    return null
+  }
+  if (!isSensor(device)) {
+    issue(['id'], `${d.id} is a panel component: its UITD reports it (timeline \`do: panel\`), not a model`)
     return null
   }
   const model = d.model === undefined ? defaultModelOf(device.kind) : MODELS[d.model]

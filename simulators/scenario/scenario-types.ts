@@ -1,5 +1,5 @@
 import type { SiteModel } from '../../ingest/site-model.ts'
-import type { Device } from '../../ingest/site-schema.ts'
+import type { SensorDevice } from '../../ingest/site-schema.ts'
 import type { ModelEvent, ModelSpec } from '../models/device-model.ts'
 import type { OverlayStep } from '../models/metric-overlays.ts'
 import type { ConnectionStep } from '../models/sim-device.ts'
@@ -25,7 +25,7 @@ export interface LoadedScenario {
 }
 
 export interface ScenarioDevice {
-  device: Device
+  device: SensorDevice
   model: ModelSpec
   /** Parsed model parameters, defaults filled in. */
   params: Record<string, unknown>
@@ -42,7 +42,7 @@ export type StepAction =
 
 export interface TimelineStep {
   at: number
-  devices: Device[]
+  devices: SensorDevice[]
   action: StepAction
   /** `do` as written, for reports. */
   label: string
