@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import { ChannelsEnv, checkChannelsEnv } from '../alerting/notify/channels/index.ts'
 import { checkStorageEnv, StorageEnv } from '../ingest/store/storage-config.ts'
-import { checkSecurityEnv, SecurityEnv } from './security-config.ts'
+import { checkSecurityEnv, SecurityEnv, tlsConfigured } from './security-config.ts'
+import { UitdEnv } from './uitd/uitd-config.ts'
 
 const Port = z.coerce.number().int().min(0).max(65_535)
 
@@ -47,10 +48,16 @@ export const GatewayEnv = z
     ...StorageEnv.shape,
     ...ChannelsEnv.shape,
     ...SecurityEnv.shape,
+    // The GB/T 26875.3 receiver for fire panels (gateway/uitd/): off unless UITD_ENABLED=on.
+    ...UitdEnv.shape,
   })
   .superRefine(checkStorageEnv)
   .superRefine(checkChannelsEnv)
   .superRefine(checkSecurityEnv)
+  .superRefine((env, ctx) => {
+    if (env.UITD_TLS === 'on' && !tlsConfigured(env))
+      ctx.addIssue({ code: 'custom', path: ['UITD_TLS'], message: 'on needs TLS_CERT_FILE and TLS_KEY_FILE' })
+  })
 export type GatewayEnv = z.infer<typeof GatewayEnv>
 
 export function parseGatewayEnv(env: NodeJS.ProcessEnv): GatewayEnv {

@@ -1,8 +1,10 @@
 import type { Alert, AlertClass, AlertState, AlertTransition } from '../alerting/alert.ts'
 import type { WindowJson } from '../alerting/windows/window.ts'
+import type { PanelBits, PanelStatus } from '../ingest/panel/panel-status.ts'
 import type { DeviceStatus, Reading } from '../ingest/reading.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import type { Building, Device } from '../ingest/site-schema.ts'
+import type { UitdBadge } from './uitd-view.ts'
 
 /** Wall colours (DESIGN.md "Signal classes"), worst last so that a larger rank wins. */
 export const WALL_STATUSES = ['green', 'grey', 'yellow', 'red'] as const
@@ -38,13 +40,23 @@ export interface DeviceView {
   zone: string
   floor: number
   status: WallStatus
+  /** Disabled in the site file, or (a panel component) disabled at its panel (屏蔽). */
   disabled: boolean
+  /** A fire panel's component: what it is, its UITD and the status bits set in its latest report. */
+  panel?: PanelView
   /** null until the gateway has heard from the device (status topic, connection or reading). */
   online: boolean | null
   /** Gateway receipt time of the last reading or `online` status, epoch ms. */
   lastSeenAt: number | null
   latest: Record<string, LatestValue>
   activeAlerts: ActiveAlertRef[]
+}
+
+export interface PanelView {
+  component: string
+  uitd: string
+  /** Set bits of the latest report (fire, fault, disabled, ...); [] before any. */
+  state: (keyof PanelBits)[]
 }
 
 export interface BuildingCounts {
@@ -65,6 +77,8 @@ export interface BuildingSummary {
   windows?: WindowJson[]
   /** The heightened watch on now (alerting/schedules), or null. */
   watch: BuildingWatch | null
+  /** The building's fire panel links (GB/T 26875.3 UITDs); absent when the site has none. */
+  uitds?: UitdBadge[]
 }
 
 /** The active heightened watch of a building, as the wall and GET /api/v1/buildings show it. */
@@ -101,6 +115,8 @@ interface DeviceEntry {
   online: boolean | null
   lastSeenAt: number | null
   alerts: Map<string, ActiveAlertRef>
+  /** Panel components: the bits set in the latest report. */
+  panelState: (keyof PanelBits)[] | null
 }
 
 /** 12F above ground, B1 for the first basement. */
@@ -131,6 +147,8 @@ export class LiveState {
   watchOf: (building: string) => BuildingWatch | null = () => null
   /** Set by the fire layer (gateway/gateway.ts): the windows in force, shown on tiles and in the API. */
   windowsOf: ((building: string) => WindowJson[]) | null = null
+  /** Set by the UITD receiver (gateway/uitd-wiring.ts): the building's fire panel links. */
+  uitdsOf: ((building: string) => UitdBadge[]) | null = null
 
   constructor(
     private readonly site: SiteModel,
@@ -147,6 +165,7 @@ export class LiveState {
         online: null,
         lastSeenAt: null,
         alerts: new Map(),
+        panelState: null,
       }
       this.entries.set(device.id, entry)
       this.byBuilding.get(device.building)?.push(entry)
@@ -178,6 +197,16 @@ export class LiveState {
     if (!entry) return
     entry.online = s.status === 'online'
     if (entry.online && (entry.lastSeenAt === null || s.at > entry.lastSeenAt)) entry.lastSeenAt = s.at
+  }
+
+  /** A panel component's report: its bits (a disabled one turns grey). True when it is a site device. */
+  panelStatus(s: PanelStatus): boolean {
+    const entry = s.declared ? this.entries.get(s.device) : undefined
+    if (!entry) return false
+    entry.panelState = (Object.keys(s.bits) as (keyof PanelBits)[]).filter((b) => s.bits[b])
+    entry.online = true
+    if (entry.lastSeenAt === null || s.receivedAt > entry.lastSeenAt) entry.lastSeenAt = s.receivedAt
+    return true
   }
 
   siteInfo(): SiteInfo {
@@ -231,7 +260,7 @@ export class LiveState {
     let worst = statusOfAlerts(own.values(), false)
     counts.alerts = own.size
     for (const entry of this.byBuilding.get(b.id) ?? []) {
-      const s = statusOfAlerts(entry.alerts.values(), entry.device.disabled)
+      const s = statusOfAlerts(entry.alerts.values(), disabledNow(entry))
       counts[s]++
       counts.alerts += entry.alerts.size
       if (RANK[s] > RANK[worst]) worst = s
@@ -244,11 +273,14 @@ export class LiveState {
       watch: this.watchOf(b.id),
     }
     if (this.windowsOf) summary.windows = this.windowsOf(b.id)
+    const uitds = this.uitdsOf?.(b.id) ?? []
+    if (uitds.length > 0) summary.uitds = uitds
     return summary
   }
 
   private view(entry: DeviceEntry): DeviceView {
     const d = entry.device
+    const disabled = disabledNow(entry)
     return {
       id: d.id,
       building: d.building,
@@ -256,8 +288,11 @@ export class LiveState {
       label: d.label,
       zone: d.zone,
       floor: d.floor,
-      status: statusOfAlerts(entry.alerts.values(), d.disabled),
-      disabled: d.disabled,
+      status: statusOfAlerts(entry.alerts.values(), disabled),
+      disabled,
+      ...(d.kind === 'panel_component'
+        ? { panel: { component: d.component, uitd: d.panel.uitd, state: entry.panelState ?? [] } }
+        : {}),
       online: entry.online,
       lastSeenAt: entry.lastSeenAt,
       latest: Object.fromEntries([...entry.latest].map(([m, v]) => [m, { value: v.value, ts: v.ts }])),
@@ -272,4 +307,9 @@ function floorsTopDown(b: Building): number[] {
   for (let f = b.floors; f >= 1; f--) floors.push(f)
   for (let f = -1; f >= -b.basements; f--) floors.push(f)
   return floors
+}
+
+/** Disabled in the site file, or at its fire panel (屏蔽) by its latest report. */
+function disabledNow(entry: DeviceEntry): boolean {
+  return entry.device.disabled || (entry.panelState?.includes('disabled') ?? false)
 }

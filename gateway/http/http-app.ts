@@ -18,6 +18,7 @@ import { patrolLinkRoutes } from './patrol-link-routes.ts'
 import { pushRoutes } from './push-routes.ts'
 import { scheduleRoutes } from './schedule-routes.ts'
 import { twilioStatusRoutes } from './twilio-status-routes.ts'
+import { uitdsRoutes } from './uitds-routes.ts'
 import { webRoutes } from './web-routes.ts'
 import { windowsRoutes } from './windows-routes.ts'
 
@@ -74,6 +75,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     twilioStatus: Boolean(deps.twilioStatus),
     schedules: Boolean(deps.schedules),
     windows: Boolean(deps.windows),
+    uitds: Boolean(deps.uitds),
   })
   if (deps.ackLinks) void app.register(ackLinkRoutes, { links: deps.ackLinks })
   if (deps.twilioStatus) void app.register(twilioStatusRoutes, { twilio: deps.twilioStatus, countRefusal })
@@ -96,6 +98,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
       if (deps.contacts) await api.register(contactsRoutes, { contacts: deps.contacts })
       if (deps.schedules) await api.register(scheduleRoutes, { schedules: deps.schedules, site: deps.site })
       if (deps.windows) await api.register(windowsRoutes, { windows: deps.windows, site: deps.site })
+      if (deps.uitds) await api.register(uitdsRoutes, { uitds: deps.uitds, site: deps.site })
     },
     { prefix: '/api/v1' },
   )
