@@ -196,7 +196,7 @@ describe('Patrol checks (查岗) through the gateway', () => {
           (a) => a.rule === 'uitd.patrol_missed' && a.message.includes('not answered'),
         )
         return found.length > 0 ? found : null
-      }, 10_000)
+      }, 15_000)
       expect(alert).toMatchObject({
         class: 'supervisory',
         device: 'ta-uitd-01',
