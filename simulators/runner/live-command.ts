@@ -7,12 +7,14 @@ import { ProgressBar } from './progress-bar.ts'
 import { formatReport } from './report.ts'
 
 export const LIVE_USAGE = `usage: firewatch-sim live <scenario.yaml> --mqtt URL --http URL --token TOKEN
-         [--speed N] [--max-skew DURATION] [--alerts]
+         [--uitd HOST:PORT] [--speed N] [--max-skew DURATION] [--alerts]
 
 Plays a scenario against a running gateway: one MQTT connection per simulated device (its id and
 secret from the scenario's site file, a retained "offline" Last Will), expectations checked through
 the HTTP API with TOKEN (brigade or admin, to see every building).
 
+  --uitd HOST:PORT   the gateway's GB/T 26875.3 port (UITD_ENABLED=on), for fire panel steps: one
+                     simulated UITD per UITD of the site, at its address
   --speed N          scenario seconds per real second (default 1). Device timestamps follow the
                      scenario timeline, so hold times hold; the gateway's own timers (offline by
                      silence or Last Will grace) are not sped up.
@@ -60,6 +62,7 @@ function check(argv: string[]) {
       token: { type: 'string' },
       speed: { type: 'string' },
       'max-skew': { type: 'string' },
+      uitd: { type: 'string' },
       alerts: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -74,7 +77,9 @@ function check(argv: string[]) {
     throw new Error(`--speed must be a number > 0, not ${values.speed}`)
   const maxSkewMs = values['max-skew'] === undefined ? 300_000 : parseDuration(values['max-skew'])
   if (maxSkewMs === null || maxSkewMs <= 0) throw new Error(`--max-skew must be a duration such as 5m`)
+  const uitd = values.uitd === undefined ? undefined : hostPort(values.uitd)
   return {
+    uitd,
     file: positionals[0]!,
     mqttUrl: values.mqtt!,
     httpUrl: values.http!.replace(/\/+$/, ''),
@@ -83,4 +88,12 @@ function check(argv: string[]) {
     maxSkewMs,
     alerts: values.alerts === true,
   }
+}
+
+function hostPort(text: string): { host: string; port: number } {
+  const cut = text.lastIndexOf(':')
+  const port = Number(text.slice(cut + 1))
+  if (cut <= 0 || !Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new Error(`--uitd must be HOST:PORT, not ${text}`)
+  return { host: text.slice(0, cut).replace(/^\[(.*)\]$/, '$1'), port }
 }

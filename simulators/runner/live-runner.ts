@@ -8,6 +8,7 @@ import { type AlertTimeField, evaluateExpectations, matchesAlert } from './expec
 import { LiveApi } from './live-api.ts'
 import { epochOf, type RealClock, realClock } from './live-clock.ts'
 import { LiveFleet } from './live-fleet.ts'
+import { LiveUitds } from './live-uitds.ts'
 import type { ActionResult, ProgressListener, RunResult } from './run-result.ts'
 import { ScenarioPlayer } from './scenario-player.ts'
 import { SimulatorError } from './simulator-errors.ts'
@@ -19,6 +20,8 @@ export interface LiveOptions {
   token: string
   /** Scenario seconds per real second (default 1). */
   speed?: number
+  /** The gateway's GB/T 26875.3 port, for scenarios with fire panel steps (UITD_ENABLED=on). */
+  uitd?: { host: string; port: number }
   /** The gateway's INGEST_MAX_SKEW_MS (default 300000): device ts must stay within it. */
   maxSkewMs?: number
   /** Real ms to wait after the last message before reading the alerts (default 500). */
@@ -51,20 +54,29 @@ export async function runScenarioLive(
   const lead = checkedLead(scenario, speed, options.maxSkewMs ?? 300_000)
   const began = clock.monotonic()
   const api = new LiveApi(options.httpUrl, options.token)
+  const panels = scenario.timeline.some((s) => s.action.type === 'panel')
+  if (panels && !options.uitd)
+    throw new SimulatorError(
+      'FGW_ERR_SIM_USAGE',
+      `${scenario.name} has fire panel steps: give the gateway's UITD port`,
+    )
   const notes = await preflight(scenario, api, speed)
   const fleet = new LiveFleet(options.mqttUrl)
+  const uitds = new LiveUitds(options.uitd ?? null, scenario.site.timezone)
   try {
     await fleet.connectAll(scenario.devices.map((d) => d.device))
     const wallStart = clock.wall()
     const timing: Timing = { origin: Math.round(wallStart - lead / 2), wallStart, speed }
-    const actions = await play(scenario, fleet, api, timing, clock, options.onProgress)
+    const actions = await play(scenario, { fleet, uitds }, api, timing, clock, options.onProgress)
     await fleet.flush()
+    await uitds.flush()
     await sleep(options.settleMs ?? 500)
     const alerts = await api.alerts({ state: 'all', since: Math.min(timing.origin, wallStart) - 1_000 })
     const timeOf = await timeMapping(api, alerts, timing)
     const slack = (options.toleranceMs ?? 250) * speed
     const results = evaluateExpectations(scenario.expectations, alerts, timeOf, slack)
     for (const e of fleet.errors.slice(0, 20)) notes.push(`mqtt: ${e}`)
+    for (const e of uitds.errors.slice(0, 20)) notes.push(`uitd: ${e}`)
     return {
       scenario,
       mode: 'live',
@@ -79,6 +91,7 @@ export async function runScenarioLive(
     }
   } finally {
     await fleet.close()
+    await uitds.close()
   }
 }
 
@@ -103,7 +116,7 @@ function checkedLead(scenario: LoadedScenario, speed: number, maxSkewMs: number)
 /** The timeline paced in real time / speed: messages over MQTT, people through the API. */
 async function play(
   scenario: LoadedScenario,
-  fleet: LiveFleet,
+  { fleet, uitds }: { fleet: LiveFleet; uitds: LiveUitds },
   api: LiveApi,
   timing: Timing,
   clock: RealClock,
@@ -119,6 +132,8 @@ async function play(
   for (const m of player.start()) await fleet.send(m)
   for (let batch = player.next(); batch !== null; batch = player.next()) {
     await until(batch.t)
+    // Panel reports carry the scenario timeline's time, as device payloads carry their ts.
+    for (const p of batch.panel) uitds.send(p.report, timing.origin + p.t)
     for (const m of batch.messages) await fleet.send(m)
     for (const a of batch.actions) actions.push(await act(api, scenario, a, batch.t))
     onProgress?.(batch.t / scenario.durationMs)
@@ -191,6 +206,13 @@ async function act(
   }
 }
 
+/** Rules the gateway times on its own clock: offline by silence, the UITD's link and patrol checks. */
+const GATEWAY_TIMED_RULES: ReadonlySet<string> = new Set([
+  'device.offline',
+  'uitd.offline',
+  'uitd.patrol_missed',
+])
+
 interface Timing {
   origin: number
   wallStart: number
@@ -206,7 +228,7 @@ interface Timing {
 async function timeMapping(api: LiveApi, alerts: readonly Alert[], timing: Timing) {
   const byPerson = new Set<string>()
   for (const a of alerts) {
-    if (a.state !== 'resolved' || a.rule === 'device.offline') continue
+    if (a.state !== 'resolved' || GATEWAY_TIMED_RULES.has(a.rule)) continue
     const { history } = await api.alert(a.id)
     if (history.some((h) => h.action === 'resolved')) byPerson.add(a.id)
   }
@@ -215,7 +237,7 @@ async function timeMapping(api: LiveApi, alerts: readonly Alert[], timing: Timin
     if (iso === null) return null
     const ms = epochOf(iso)
     const gatewayTimed =
-      alert.rule === 'device.offline' ||
+      GATEWAY_TIMED_RULES.has(alert.rule) ||
       field === 'acknowledgedAt' ||
       (field === 'resolvedAt' && byPerson.has(alert.id))
     return Math.round(gatewayTimed ? (ms - timing.wallStart) * timing.speed : ms - timing.origin)

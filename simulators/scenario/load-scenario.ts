@@ -53,7 +53,9 @@ export function scenarioSchema(file: string, baseDir: string) {
     const devices = resolveDevices(raw, site, issue)
     const byId = new Map(devices.map((d) => [d.device.id, d]))
     const broken = new Set(raw.devices.map((d) => d.id).filter((id) => !byId.has(id)))
-    const timeline = raw.timeline.flatMap((s, i) => resolveStep(s, i, byId, raw.duration, issue, broken))
+    const timeline = raw.timeline.flatMap((s, i) =>
+      resolveStep(s, i, byId, raw.duration, issue, broken, site),
+    )
     // Stable: steps given for the same time keep their written order.
     timeline.sort((a, b) => a.at - b.at)
     const actions = raw.actions.flatMap((a, i) => resolveAction(a, i, site, raw.duration, issue) ?? [])
