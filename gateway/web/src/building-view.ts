@@ -1,9 +1,10 @@
 import type { Alert, AlertClass } from '../../../alerting/alert.ts'
-import type { BuildingDetail, DeviceView, FloorView } from '../../live-state.ts'
+import type { BuildingDetail, BuildingSummary, DeviceView, FloorView } from '../../live-state.ts'
 import { alertText, learnDeviceLabel } from './alert-text.ts'
 import { alertAction, buildingDetail, listAlerts } from './api.ts'
 import { h } from './dom.ts'
 import { CLASS_KEY, classWord, clockTime, floorName, STATE_KEY, statusWord, t } from './i18n.ts'
+import { renderUitds } from './uitd-section.ts'
 import { cellText, formatValue } from './values.ts'
 
 const CLASSES: (AlertClass | '')[] = ['', 'fire', 'warning', 'supervisory', 'fault', 'offline']
@@ -16,6 +17,7 @@ export class BuildingView {
   private readonly list = h('ol', { class: 'alert-list' })
   private readonly floors = h('div', { class: 'floors' })
   private readonly title = h('h2', {})
+  private readonly uitds = h('div', { class: 'uitds' })
   /** Device id → its cell, so that a frame finds its cells without searching the page. */
   private readonly cells = new Map<string, HTMLElement>()
   private requests = 0
@@ -44,7 +46,8 @@ export class BuildingView {
       label(t('filter.state'), this.state),
     )
     const alerts = h('aside', { class: 'alerts' }, h('h3', {}, t('building.alerts')), filters, this.list)
-    root.replaceChildren(h('div', { class: 'building-head' }, backButton, this.title), this.floors, alerts)
+    const head = h('div', { class: 'building-head' }, backButton, this.title, this.uitds)
+    root.replaceChildren(head, this.floors, alerts)
   }
 
   async load(): Promise<void> {
@@ -53,6 +56,7 @@ export class BuildingView {
       for (const z of f.zones) for (const d of z.devices) learnDeviceLabel(d.id, d.label)
     this.title.textContent = `${detail.name} — ${statusWord(detail.status)}`
     this.title.className = `status-${detail.status}`
+    renderUitds(this.uitds, detail.uitds)
     this.floors.replaceChildren(...floorsWithDevices(detail).map(floorRow))
     this.cells.clear()
     for (const cell of this.floors.querySelectorAll<HTMLElement>('.cell'))
@@ -67,6 +71,11 @@ export class BuildingView {
       const cell = this.cells.get(d.id)
       if (cell) applyDevice(cell, d)
     }
+  }
+
+  /** A new summary of the building (live stream): its fire panel links may have changed. */
+  summaryChanged(summary: BuildingSummary | undefined): void {
+    if (summary?.id === this.id) renderUitds(this.uitds, summary.uitds)
   }
 
   async refreshAlerts(): Promise<void> {

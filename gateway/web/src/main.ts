@@ -70,6 +70,7 @@ function draw(): void {
     eventLog.render()
   }
   if (current) {
+    if (dirty.buildings) current.summaryChanged(store.buildings.get(current.id))
     current.devicesChanged(dirty.devices.values())
     if (dirty.alertBuildings.has(current.id)) void current.refreshAlerts().catch(handleError)
   }
