@@ -1,6 +1,5 @@
-import { once } from 'node:events'
-import { createServer, type Server, type Socket } from 'node:net'
-import { createServer as createTlsServer, type TlsOptions } from 'node:tls'
+import type { Socket } from 'node:net'
+import type { TlsOptions } from 'node:tls'
 import { Aedes, type Client } from 'aedes'
 import type { Logger } from 'pino'
 import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
@@ -15,6 +14,7 @@ import { IngestFailures } from './handlers/ingest-failures.ts'
 import { IngressLimiter } from './handlers/ingress-limiter.ts'
 import { createSessionGuards } from './handlers/session-guards.ts'
 import type { Hardening } from './limits/hardening.ts'
+import { MqttConnectionGate } from './limits/mqtt-connection-gate.ts'
 import { guardPacketSize } from './limits/packet-size-guard.ts'
 import { remoteAddressOf } from './limits/publish-admission.ts'
 import type { GatewayMetrics } from './metrics.ts'
@@ -64,7 +64,7 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
   aedes = await Aedes.createBroker({
     // A frozen subscriber must not stall delivery for everybody (aedes docs on `concurrency`).
     drainTimeout: 5_000,
-    connectTimeout: 10_000,
+    connectTimeout: deps.hardening.connections.timeouts.mqttConnectMs,
     maxClientsIdLength: 256,
     maxInflightInbound: deps.hardening.mqtt.maxInflightInbound,
     authenticate: createAuthenticate({
@@ -116,34 +116,27 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
     deps.hardening.mqtt.publishesPerClient.forget(client)
   })
   const broker = aedes
+  // Connection caps are applied at TCP accept, before aedes reads a byte (SECURITY.md).
+  const gate = new MqttConnectionGate(deps.hardening.connections, deps.hardening.reporter)
+  gate.watch(broker)
   const accept = (conn: Socket) => {
     const client = broker.handle(conn)
     guardPacketSize(client, deps.hardening.mqtt.maxPacketBytes, (bytes) =>
       deps.hardening.reporter.hit('mqtt_packet_size', remoteAddressOf(client), { bytes }),
     )
   }
-  const servers: Server[] = []
-  const listenOn = async (server: Server, port: number, host: string) => {
-    servers.push(server)
-    server.listen(port, host)
-    await once(server, 'listening')
-    const address = server.address()
-    return typeof address === 'object' && address ? address.port : port
-  }
   return {
     aedes: broker,
     publish,
-    listen: (port, host) => listenOn(createServer(accept), port, host),
+    listen: (port, host) => gate.plain(accept).listen(port, host),
     // A failed handshake (no or untrusted certificate under TLS_CLIENT_CERT=required) only closes that socket.
-    listenTls: (port, host, tls) => listenOn(createTlsServer(tls, accept), port, host),
+    listenTls: (port, host, tls) => gate.tls(tls, accept).listen(port, host),
     async close() {
       limiter.close()
       guards.close()
-      // aedes first: it disconnects every client, which server.close() would otherwise wait for.
+      // aedes first: it disconnects every client; the gate then closes what never logged in.
       await new Promise<void>((resolve) => broker.close(() => resolve()))
-      await Promise.all(
-        servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
-      )
+      await gate.close()
     },
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import pino, { type Logger } from 'pino'
+import type { Logger } from 'pino'
 import { createAlarmPath } from '../alerting/alarm-path.ts'
 import { AlertStore } from '../alerting/alert-store.ts'
 import { checkRuleOverrides } from '../alerting/check-rule-overrides.ts'
@@ -19,10 +19,13 @@ import { LiveStream } from './live-stream.ts'
 import { createGatewayMetrics } from './metrics.ts'
 import { checkSmsTemplates, createNotifications } from './notify-wiring.ts'
 import { createAlertPublisher } from './publish-alerts.ts'
+import { createRootLogger } from './root-logger.ts'
 import { createSchedules } from './schedule-wiring.ts'
 import { type ListenPorts, listenAll, prepareSecurity } from './secure-listeners.ts'
 import { startUitdReceiver, type UitdReceiver } from './uitd-wiring.ts'
 import { WEB_DIST } from './web-dir.ts'
+
+export { createRootLogger } from './root-logger.ts'
 
 /** Ports of the listeners; null for one that is off (MQTT_PLAIN/HTTP_PLAIN=off, no TLS). */
 export interface RunningGateway extends ListenPorts {
@@ -51,6 +54,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     clock,
     log: log.child({ module: 'limits' }),
     registry: metrics.registry,
+    devices: site.devices.length,
   })
   const base: Base = { env, clock, log, site, metrics }
   const alerting = wireAlerting(base)
@@ -97,6 +101,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     changed: (building) => alerting.liveStream.buildingChanged(building),
   })
   alerting.live.uitdsOf = (building) => uitd.badges(building)
+  alerting.live.uitdHeard = (id) => uitd.heard(id)
   return serve(base, { alerting, readings, broker, security, uitd })
 }
 
@@ -139,7 +144,7 @@ function wireAlerting(base: Base) {
   const { env, site, clock, log, metrics } = base
   const store = AlertStore.open(join(env.DATA_DIR, 'alerts.db'), { synchronous: env.ALERT_DB_SYNC })
   const alarm = createAlarmPath({ site, store, clock, log: log.child({ module: 'alerts' }) })
-  const live = new LiveState(site, store.active())
+  const live = new LiveState(site, store.active(), clock)
   live.windowsOf = (building) => alarm.windows.activeIn(building)
   const liveStream = new LiveStream({ live, clock, activeAlerts: () => alarm.alerts.active() })
   alarm.observe({
@@ -243,22 +248,6 @@ async function stopParts(
   alerting.store.close()
 }
 
-export function createRootLogger(level: GatewayEnv['LOG_LEVEL']): Logger {
-  return pino({
-    level,
-    redact: [
-      'token',
-      'password',
-      'secret',
-      '*.token',
-      '*.password',
-      '*.secret',
-      'req.headers.authorization',
-      'headers.authorization',
-    ],
-  })
-}
-
 function createIngest(env: GatewayEnv, sinks: IngestSink[], log: Logger): IngestPipeline {
   const decoder = new Decoder({
     maxPayloadBytes: env.INGEST_MAX_PAYLOAD_BYTES,
@@ -276,6 +265,12 @@ function liveSink(live: LiveState, stream: LiveStream): IngestSink {
         live.readingAccepted(r)
         stream.deviceChanged(r.device)
       }
+    },
+    // An event is a sign of life (as for the offline rule): a device heard only by its events is
+    // not `unknown` on the wall.
+    eventAccepted: (e) => {
+      live.eventAccepted(e)
+      stream.deviceChanged(e.device)
     },
     statusChanged: (s) => {
       live.deviceStatus(s)

@@ -1,119 +1,52 @@
-import type { Alert, AlertClass, AlertState, AlertTransition } from '../alerting/alert.ts'
+import type { Alert, AlertTransition } from '../alerting/alert.ts'
 import type { WindowJson } from '../alerting/windows/window.ts'
 import type { PanelBits, PanelStatus } from '../ingest/panel/panel-status.ts'
-import type { DeviceStatus, Reading } from '../ingest/reading.ts'
+import type { DeviceEvent, DeviceStatus, Reading } from '../ingest/reading.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import type { Building, Device } from '../ingest/site-schema.ts'
+import {
+  deviceStatus,
+  heardRecently,
+  silenceAllowedMs,
+  statusOfAlerts,
+  type WallStatus,
+  worseOf,
+} from './live-status.ts'
+import type {
+  ActiveAlertRef,
+  BuildingCounts,
+  BuildingDetail,
+  BuildingSummary,
+  BuildingWatch,
+  DeviceView,
+  FloorView,
+  LatestValue,
+  SiteInfo,
+} from './live-views.ts'
 import type { UitdBadge } from './uitd-view.ts'
 
-/** Wall colours (DESIGN.md "Signal classes"), worst last so that a larger rank wins. */
-export const WALL_STATUSES = ['green', 'grey', 'yellow', 'red'] as const
-export type WallStatus = (typeof WALL_STATUSES)[number]
-
-const RANK: Record<WallStatus, number> = { green: 0, grey: 1, yellow: 2, red: 3 }
-const CLASS_STATUS: Record<AlertClass, WallStatus> = {
-  fire: 'red',
-  warning: 'yellow',
-  supervisory: 'yellow',
-  fault: 'yellow',
-  offline: 'grey',
-}
-
-export interface ActiveAlertRef {
-  id: string
-  class: AlertClass
-  rule: string
-  state: AlertState
-}
-
-export interface LatestValue {
-  value: number
-  /** Measurement time, epoch ms. */
-  ts: number
-}
-
-export interface DeviceView {
-  id: string
-  building: string
-  kind: Device['kind']
-  label: string
-  zone: string
-  floor: number
-  status: WallStatus
-  /** Disabled in the site file, or (a panel component) disabled at its panel (屏蔽). */
-  disabled: boolean
-  /** A fire panel's component: what it is, its UITD and the status bits set in its latest report. */
-  panel?: PanelView
-  /** null until the gateway has heard from the device (status topic, connection or reading). */
-  online: boolean | null
-  /** Gateway receipt time of the last reading or `online` status, epoch ms. */
-  lastSeenAt: number | null
-  latest: Record<string, LatestValue>
-  activeAlerts: ActiveAlertRef[]
-}
-
-export interface PanelView {
-  component: string
-  uitd: string
-  /** Set bits of the latest report (fire, fault, disabled, ...); [] before any. */
-  state: (keyof PanelBits)[]
-}
-
-export interface BuildingCounts {
-  red: number
-  yellow: number
-  grey: number
-  green: number
-  /** Active alerts of the building, including building-level ones. */
-  alerts: number
-}
-
-export interface BuildingSummary {
-  id: string
-  name: string
-  status: WallStatus
-  counts: BuildingCounts
-  /** Test / maintenance windows in force (issue 7); absent while no fire layer sets `windowsOf`. */
-  windows?: WindowJson[]
-  /** The heightened watch on now (alerting/schedules), or null. */
-  watch: BuildingWatch | null
-  /** The building's fire panel links (GB/T 26875.3 UITDs); absent when the site has none. */
-  uitds?: UitdBadge[]
-}
-
-/** The active heightened watch of a building, as the wall and GET /api/v1/buildings show it. */
-export interface BuildingWatch {
-  /** Ids and names of the watches on now (several may overlap). */
-  ids: string[]
-  names: string[]
-  since: string
-  until: string
-}
-
-export interface FloorView {
-  floor: number
-  label: string
-  zones: { zone: string; devices: DeviceView[] }[]
-}
-
-/** What the wall needs of the site itself: times are shown in the site's zone, not the browser's. */
-export interface SiteInfo {
-  name: string
-  /** IANA zone of the site file, e.g. Asia/Shanghai. */
-  timezone: string
-  /** The site's default language (site file `site.locale`); the wall follows the browser's. */
-  locale: string
-}
-
-export interface BuildingDetail extends BuildingSummary {
-  floors: FloorView[]
-}
+export { STATUS_RANK, statusOfAlerts, WALL_STATUSES, type WallStatus } from './live-status.ts'
+export type {
+  ActiveAlertRef,
+  BuildingCounts,
+  BuildingDetail,
+  BuildingSummary,
+  BuildingWatch,
+  DeviceView,
+  FloorView,
+  LatestValue,
+  PanelView,
+  SiteInfo,
+} from './live-views.ts'
 
 interface DeviceEntry {
   device: Device
   latest: Map<string, LatestValue>
   online: boolean | null
   lastSeenAt: number | null
+  silenceMs: number
+  /** Whether the last frame showed the device as heard from: the sweep reports the changes. */
+  shownHeard: boolean
   alerts: Map<string, ActiveAlertRef>
   /** Panel components: the bits set in the latest report. */
   panelState: (keyof PanelBits)[] | null
@@ -122,15 +55,6 @@ interface DeviceEntry {
 /** 12F above ground, B1 for the first basement. */
 export function floorLabel(floor: number): string {
   return floor < 0 ? `B${-floor}` : `${floor}F`
-}
-
-export function statusOfAlerts(alerts: Iterable<ActiveAlertRef>, disabled: boolean): WallStatus {
-  let worst: WallStatus = disabled ? 'grey' : 'green'
-  for (const a of alerts) {
-    const s = CLASS_STATUS[a.class]
-    if (RANK[s] > RANK[worst]) worst = s
-  }
-  return worst
 }
 
 /**
@@ -149,10 +73,14 @@ export class LiveState {
   windowsOf: ((building: string) => WindowJson[]) | null = null
   /** Set by the UITD receiver (gateway/uitd-wiring.ts): the building's fire panel links. */
   uitdsOf: ((building: string) => UitdBadge[]) | null = null
+  /** Set by the UITD receiver: whether a UITD is heard now (its components' word is current). */
+  uitdHeard: (uitd: string) => boolean = () => false
 
   constructor(
     private readonly site: SiteModel,
     active: Alert[],
+    /** Statuses age: a device heard 10 minutes ago with a 1-minute heartbeat is no longer green. */
+    private readonly clock: { now(): number },
   ) {
     for (const b of site.buildings) {
       this.byBuilding.set(b.id, [])
@@ -164,6 +92,8 @@ export class LiveState {
         latest: new Map(),
         online: null,
         lastSeenAt: null,
+        silenceMs: silenceAllowedMs(device),
+        shownHeard: false,
         alerts: new Map(),
         panelState: null,
       }
@@ -184,8 +114,45 @@ export class LiveState {
       slot.value = r.value
       slot.ts = r.ts
     }
+    this.seen(entry, r.receivedAt)
+  }
+
+  /** A device event (fire alarm, fault, test…) is a sign of life too, as for the offline rule. */
+  eventAccepted(e: DeviceEvent): void {
+    const entry = this.entries.get(e.device)
+    if (entry) this.seen(entry, e.receivedAt)
+  }
+
+  /** A panel component's report: its bits (a disabled one turns grey). True when it is a site device. */
+  panelStatus(s: PanelStatus): boolean {
+    const entry = s.declared ? this.entries.get(s.device) : undefined
+    if (!entry) return false
+    entry.panelState = (Object.keys(s.bits) as (keyof PanelBits)[]).filter((b) => s.bits[b])
+    this.seen(entry, s.receivedAt)
+    return true
+  }
+
+  private seen(entry: DeviceEntry, at: number): void {
     entry.online = true
-    if (entry.lastSeenAt === null || r.receivedAt > entry.lastSeenAt) entry.lastSeenAt = r.receivedAt
+    entry.shownHeard = true
+    if (entry.lastSeenAt === null || at > entry.lastSeenAt) entry.lastSeenAt = at
+  }
+
+  /**
+   * Devices that went silent (or were heard again) since the last call: their status changed with
+   * no message at all, so the live stream must be told. One pass over the site, run about once a
+   * second (gateway/live-stream.ts).
+   */
+  freshnessChanges(): string[] {
+    const now = this.clock.now()
+    const changed: string[] = []
+    for (const [id, entry] of this.entries) {
+      const heard = this.heard(entry, now)
+      if (heard === entry.shownHeard) continue
+      entry.shownHeard = heard
+      changed.push(id)
+    }
+    return changed
   }
 
   alertChanged(t: AlertTransition): void {
@@ -195,18 +162,8 @@ export class LiveState {
   deviceStatus(s: DeviceStatus): void {
     const entry = this.entries.get(s.device)
     if (!entry) return
-    entry.online = s.status === 'online'
-    if (entry.online && (entry.lastSeenAt === null || s.at > entry.lastSeenAt)) entry.lastSeenAt = s.at
-  }
-
-  /** A panel component's report: its bits (a disabled one turns grey). True when it is a site device. */
-  panelStatus(s: PanelStatus): boolean {
-    const entry = s.declared ? this.entries.get(s.device) : undefined
-    if (!entry) return false
-    entry.panelState = (Object.keys(s.bits) as (keyof PanelBits)[]).filter((b) => s.bits[b])
-    entry.online = true
-    if (entry.lastSeenAt === null || s.receivedAt > entry.lastSeenAt) entry.lastSeenAt = s.receivedAt
-    return true
+    if (s.status === 'online') this.seen(entry, s.at)
+    else entry.online = false
   }
 
   siteInfo(): SiteInfo {
@@ -255,15 +212,19 @@ export class LiveState {
   }
 
   private summary(b: Building): BuildingSummary {
-    const counts: BuildingCounts = { red: 0, yellow: 0, grey: 0, green: 0, alerts: 0 }
+    const counts: BuildingCounts = { red: 0, yellow: 0, grey: 0, green: 0, unknown: 0, alerts: 0 }
     const own = this.buildingAlerts.get(b.id) ?? new Map<string, ActiveAlertRef>()
-    let worst = statusOfAlerts(own.values(), false)
+    const devices = this.byBuilding.get(b.id) ?? []
+    // A building with nothing to report is not known to be normal either.
+    let worst: WallStatus =
+      devices.length === 0 && own.size === 0 ? 'unknown' : statusOfAlerts(own.values(), false)
     counts.alerts = own.size
-    for (const entry of this.byBuilding.get(b.id) ?? []) {
-      const s = statusOfAlerts(entry.alerts.values(), disabledNow(entry))
+    const now = this.clock.now()
+    for (const entry of devices) {
+      const s = this.statusOf(entry, now)
       counts[s]++
       counts.alerts += entry.alerts.size
-      if (RANK[s] > RANK[worst]) worst = s
+      worst = worseOf(worst, s)
     }
     const summary: BuildingSummary = {
       id: b.id,
@@ -278,9 +239,19 @@ export class LiveState {
     return summary
   }
 
+  private statusOf(entry: DeviceEntry, now: number): WallStatus {
+    return deviceStatus(entry.alerts.values(), disabledNow(entry), this.heard(entry, now))
+  }
+
+  /** A sensor is heard while its last word is recent; a panel component while its UITD is heard. */
+  private heard(entry: DeviceEntry, now: number): boolean {
+    const d = entry.device
+    if (d.kind === 'panel_component') return this.uitdHeard(d.panel.uitd)
+    return heardRecently(entry, entry.silenceMs, now)
+  }
+
   private view(entry: DeviceEntry): DeviceView {
     const d = entry.device
-    const disabled = disabledNow(entry)
     return {
       id: d.id,
       building: d.building,
@@ -288,13 +259,14 @@ export class LiveState {
       label: d.label,
       zone: d.zone,
       floor: d.floor,
-      status: statusOfAlerts(entry.alerts.values(), disabled),
-      disabled,
+      status: this.statusOf(entry, this.clock.now()),
+      disabled: disabledNow(entry),
       ...(d.kind === 'panel_component'
         ? { panel: { component: d.component, uitd: d.panel.uitd, state: entry.panelState ?? [] } }
         : {}),
       online: entry.online,
       lastSeenAt: entry.lastSeenAt,
+      silenceAllowedMs: entry.silenceMs,
       latest: Object.fromEntries([...entry.latest].map(([m, v]) => [m, { value: v.value, ts: v.ts }])),
       activeAlerts: [...entry.alerts.values()].map((a) => ({ ...a })),
     }

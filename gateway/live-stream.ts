@@ -25,6 +25,8 @@ export interface LiveStreamOptions {
   replayLimit?: number
   /** Device frames are batched: at most one per interval, 100 ms = 10 frames per second. */
   frameMs?: number
+  /** How often devices are checked for going silent (turning `unknown` with no message at all). */
+  sweepMs?: number
 }
 
 interface LogEntry {
@@ -71,11 +73,24 @@ export class LiveStream {
    */
   private lastId: number
   private timer: ReturnType<typeof setTimeout> | null = null
+  private sweeper: ReturnType<typeof setInterval> | null = null
 
   constructor(private readonly options: LiveStreamOptions) {
     this.replayLimit = options.replayLimit ?? 10_000
     this.frameMs = options.frameMs ?? 100
     this.lastId = options.clock.now()
+  }
+
+  /**
+   * A device that stops reporting sends nothing: once its silence passes what its heartbeat allows,
+   * its status turns `unknown` and the next frame must say so. Started with the first subscriber.
+   */
+  private startSweeping(): void {
+    if (this.sweeper !== null) return
+    this.sweeper = setInterval(() => {
+      for (const id of this.options.live.freshnessChanges()) this.deviceChanged(id)
+    }, this.options.sweepMs ?? 1000)
+    this.sweeper.unref?.()
   }
 
   alertChanged(t: AlertTransition): void {
@@ -123,12 +138,14 @@ export class LiveStream {
     if (replay === null) subscriber.send(this.snapshot(subscriber.scope))
     else this.replay(subscriber, replay)
     this.subscribers.add(subscriber)
+    this.startSweeping()
     return () => this.subscribers.delete(subscriber)
   }
 
   /**
    * The missed transitions, then one devices frame with the current colours and counts: the frames
-   * sent while the client was away are not replayed, and a resolved fire must not stay red.
+   * sent while the client was away are not replayed, and a resolved fire must not stay red. Sent
+   * even when no transition was missed: devices may have reported or fallen silent meanwhile.
    */
   private replay(subscriber: LiveSubscriber, entries: LogEntry[]): void {
     const devices = new Map<string, DeviceView>()
@@ -140,7 +157,6 @@ export class LiveStream {
       const view = device === null ? undefined : this.options.live.device(device)
       if (view) devices.set(view.id, view)
     }
-    if (entries.length === 0) return
     const buildings = this.summaries(subscriber.scope)
     const data: DevicesEventData = { devices: [...devices.values()], buildings }
     subscriber.send({ event: 'devices', data })
@@ -148,7 +164,9 @@ export class LiveStream {
 
   close(): void {
     if (this.timer) clearTimeout(this.timer)
+    if (this.sweeper) clearInterval(this.sweeper)
     this.timer = null
+    this.sweeper = null
     this.subscribers.clear()
   }
 

@@ -1,6 +1,8 @@
 import { YamlFileError } from '../ingest/yaml-file.ts'
 import { parseGatewayEnv } from './config.ts'
-import { createRootLogger, startGateway } from './gateway.ts'
+import { startGateway } from './gateway.ts'
+import { createRootLogger } from './root-logger.ts'
+import { startBanner } from './start-banner.ts'
 
 // The only module that reads process.env (STYLE.md §4). Exit 78 (EX_CONFIG) on bad configuration.
 async function main(): Promise<void> {
@@ -11,7 +13,13 @@ async function main(): Promise<void> {
     console.error((err as Error).message)
     process.exit(78)
   }
-  const log = createRootLogger(env.LOG_LEVEL)
+  // A person at a terminal reads lines and a banner; a pipe or a log collector gets JSON lines.
+  const terminal = process.stdout.isTTY === true
+  const pretty = env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT === 'auto' && terminal)
+  const log = createRootLogger(
+    env.LOG_LEVEL,
+    pretty ? { pretty: { out: process.stdout, colours: terminal } } : {},
+  )
   process.on('uncaughtException', (err) => {
     log.fatal({ err }, 'uncaught exception: exiting so that the supervisor restarts the gateway')
     process.exit(1)
@@ -20,6 +28,7 @@ async function main(): Promise<void> {
     console.error(err instanceof YamlFileError ? `invalid site file ${err.message}` : err.message)
     process.exit(78)
   })
+  if (terminal) process.stdout.write(startBanner({ env, ports: gateway, site: gateway.site, colours: true }))
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down')
     const forced = setTimeout(() => process.exit(1), 10_000)

@@ -2,8 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { FirewatchBroker } from './broker.ts'
+import { HttpConnectionWatch } from './http/http-connection-gate.ts'
 import type { HttpHardening } from './http/http-hardening.ts'
 import { HttpListeners } from './http/http-listeners.ts'
+import type { ConnectionCaps } from './limits/fd-budget.ts'
 import { createHardening, type Hardening } from './limits/hardening.ts'
 import type { SecurityEnv } from './security-config.ts'
 import { mqttTlsOptions, readTlsFiles, type TlsFiles } from './tls-files.ts'
@@ -32,14 +34,16 @@ type Env = SecurityEnv & {
 /** The limits and the TLS material, ready before the broker and the HTTP app are built. */
 export function prepareSecurity(
   env: Env,
-  deps: { clock: { now(): number }; log: Logger; registry: Registry },
+  deps: { clock: { now(): number }; log: Logger; registry: Registry; devices: number },
 ): Security {
   const tls = readTlsFiles(env)
   const hardening = createHardening(env, deps)
+  logConnectionCaps(hardening.connections.caps, deps)
   const listeners = new HttpListeners({
     host: env.BIND_HOST,
     plainPort: env.HTTP_PLAIN === 'on' ? env.HTTP_PORT : null,
     tls: tls ? { port: env.HTTPS_PORT, cert: tls.cert, key: tls.key } : null,
+    connections: new HttpConnectionWatch(hardening.connections, hardening.reporter),
   })
   return {
     hardening,
@@ -70,4 +74,15 @@ export async function listenAll(
     : null
   const { httpPort, httpsPort } = await security.http.listeners!.listen(http)
   return { mqttPort, mqttTlsPort, httpPort, httpsPort }
+}
+
+/** The caps in force, and a warning when the site has more devices than MQTT may connect. */
+function logConnectionCaps(caps: ConnectionCaps, deps: { log: Logger; devices: number }): void {
+  deps.log.info(caps, 'connection caps')
+  if (deps.devices > caps.mqtt.total) {
+    deps.log.warn(
+      { devices: deps.devices, mqttMaxConnections: caps.mqtt.total, fdLimit: caps.fdLimit },
+      'the site has more devices than MQTT_MAX_CONNECTIONS: raise the open-file limit (SECURITY.md "File descriptors")',
+    )
+  }
 }

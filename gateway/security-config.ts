@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { connectionProblems, openFileLimit } from './limits/fd-budget.ts'
 
 const Port = z.coerce.number().int().min(0).max(65_535)
 const OnOff = z.enum(['on', 'off'])
@@ -72,6 +73,11 @@ export const SecurityEnv = z.object({
   /** Subscriptions one connection may hold; more are refused (SUBACK 0x80). */
   MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT: Count(1, 10_000).default(100),
   /**
+   * MQTT connections one API token may hold at once (alert subscribers, recorders): without a cap,
+   * one token could fill MQTT_MAX_CONNECTIONS and keep devices out. Devices hold one each anyway.
+   */
+  MQTT_MAX_CONNECTIONS_PER_TOKEN: Count(1, 10_000).default(16),
+  /**
    * Persistent (clean=false) sessions kept, connected or parked: in all, and per login (device or
    * token). When full, the oldest parked session of that login (then of anyone) is ended.
    */
@@ -99,6 +105,40 @@ export const SecurityEnv = z.object({
 
   HTTP_MAX_BODY_BYTES: Count(1_024, 16_777_216).default(65_536),
   HTTP_REQUESTS_PER_MIN_PER_ADDRESS: Count(1, 10_000_000).default(1_200),
+
+  // Connections and their timeouts (SECURITY.md "File descriptors"): every open connection holds a
+  // file descriptor, and the process has a fixed number of them.
+  /** Open HTTP and HTTPS connections in all (the gateway's own host may add its per-address share). */
+  HTTP_MAX_CONNECTIONS: Count(8, 100_000).default(256),
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: Count(1, 100_000).default(32),
+  /** From the first byte of a connection (or of a keep-alive request) to the end of its headers. */
+  HTTP_HEADERS_TIMEOUT_MS: Count(500, 600_000).default(10_000),
+  /** From the first byte of a request to the end of its body. */
+  HTTP_REQUEST_TIMEOUT_MS: Count(500, 3_600_000).default(30_000),
+  /** How long a keep-alive connection may wait for its next request. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Count(100, 600_000).default(5_000),
+  /** A connection in the middle of a request or response that moves no byte for this long is closed. */
+  HTTP_IDLE_TIMEOUT_MS: Count(500, 3_600_000).default(30_000),
+  /** A TLS client (MQTT or HTTPS) must finish its handshake within this. */
+  TLS_HANDSHAKE_TIMEOUT_MS: Count(500, 120_000).default(10_000),
+  /** Unset: from the open-file limit (gateway/limits/fd-budget.ts), at most 50,000. */
+  MQTT_MAX_CONNECTIONS: Count(16, 1_000_000).optional(),
+  /** High enough for a couple of thousand devices behind one NAT address. */
+  MQTT_MAX_CONNECTIONS_PER_ADDRESS: Count(1, 1_000_000).default(2_000),
+  /**
+   * Connections that have not logged in yet (TLS handshake, waiting for or checking CONNECT). Unset:
+   * half of MQTT_MAX_CONNECTIONS, at most 1,024, so that the other half is kept for clients that
+   * logged in and no flood of silent sockets can take it.
+   */
+  MQTT_MAX_PENDING_LOGINS: Count(1, 100_000).optional(),
+  MQTT_MAX_PENDING_LOGINS_PER_ADDRESS: Count(1, 100_000).default(64),
+  /** A connection that sends no CONNECT within this is closed. */
+  MQTT_CONNECT_TIMEOUT_MS: Count(500, 120_000).default(10_000),
+  /** Concurrent live streams (GET /api/v1/live) in all and per address; each is an HTTP connection too. */
+  LIVE_MAX_STREAMS: Count(1, 100_000).default(128),
+  LIVE_MAX_STREAMS_PER_ADDRESS: Count(1, 100_000).default(16),
+  /** A comment line on every live stream this often; a stream whose client took nothing since the last one is closed. */
+  LIVE_HEARTBEAT_SEC: Count(1, 300).default(15),
   /** Comma-separated origins allowed to call the API from a browser; empty = CORS closed. */
   CORS_ORIGINS: CommaList,
   /**
@@ -149,6 +189,7 @@ export function checkSecurityEnv(env: SecurityEnv, ctx: z.RefinementCtx): void {
   if (env.LOGIN_FAILURES_BEFORE_LOCKOUT <= env.LOGIN_FAILURES_BEFORE_BACKOFF) {
     problem('LOGIN_FAILURES_BEFORE_LOCKOUT', 'must be more than LOGIN_FAILURES_BEFORE_BACKOFF')
   }
+  for (const [name, message] of connectionProblems(env, openFileLimit())) problem(name, message)
 }
 
 export function tlsConfigured(env: SecurityEnv): boolean {

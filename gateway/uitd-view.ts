@@ -50,6 +50,7 @@ export interface OperationView extends Omit<PanelOperationRow, 'at'> {
 export interface UitdLinkState {
   connected: boolean
   silent: boolean
+  heardSinceStart: boolean
   remoteIp: string | null
 }
 

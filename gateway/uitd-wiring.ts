@@ -39,6 +39,8 @@ export interface UitdReceiver {
   listener: UitdListener | null
   views(buildings: ReadonlySet<string> | null): UitdView[]
   badges(building: string): UitdBadge[]
+  /** Heard since start-up and not silent now: its panel components' word is current. */
+  heard(uitd: string): boolean
   stop(): Promise<void>
 }
 
@@ -92,6 +94,10 @@ function receiverApi(
     listener,
     views: (buildings) => uitdViews(src, buildings),
     badges: (building) => uitdViews(src, new Set([building])).map(uitdBadge),
+    heard: (id) => {
+      const link = src.link(id)
+      return src.receiver && link.heardSinceStart && !link.silent
+    },
     stop,
   }
 }
@@ -194,6 +200,7 @@ class ReceiverState {
       link: (id) => ({
         connected: listener?.connected().includes(id) ?? false,
         silent: this.silent.has(id),
+        heardSinceStart: this.heard.has(id),
         remoteIp: this.heard.get(id) || null,
       }),
       components: (id) => this.directory.componentsOf(id).length,

@@ -67,6 +67,8 @@ export const ErrorCodes = {
     'too many status messages from this device (MQTT_STATUS_PER_MIN_PER_DEVICE); dropped',
   FGW_ERR_HTTP_RATE_LIMITED: 'too many requests from this address; retry after the Retry-After delay',
   FGW_ERR_HTTP_CORS: 'cross-origin requests from this origin are not allowed (CORS_ORIGINS)',
+  FGW_ERR_LIMIT_CONNECTIONS:
+    'too many open connections or live streams from this address (429) or in all (503); retry after the Retry-After delay',
   FGW_ERR_SECRET_ENV: 'a secret refers to an environment variable that is not set',
   FGW_ERR_UITD_CHECKSUM: 'GB/T 26875.3 frame checksum is wrong; the UITD is denied (command 6)',
   FGW_ERR_UITD_FRAME:

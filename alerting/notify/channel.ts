@@ -32,6 +32,8 @@ export interface Destination {
   address: string
   /** Per-destination secret where the channel needs one (webhook HMAC key). */
   secret?: string
+  /** The contact's name, for whoever shows the message (the `log` SMS provider); never sent. */
+  name?: string
 }
 
 export type SendResult =

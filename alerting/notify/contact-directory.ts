@@ -88,7 +88,7 @@ export class ContactDirectory {
  * notices of scheduled work, which have no directory.
  */
 export function contactAddress(contact: Contact, channel: ChannelKind): Destination | null {
-  if (channel === 'sms') return contact.phone ? { address: contact.phone } : null
+  if (channel === 'sms') return contact.phone ? { address: contact.phone, name: contact.name } : null
   if (channel === 'webhook') {
     return contact.webhook ? { address: contact.webhook.url, secret: contact.webhook.secret } : null
   }

@@ -14,9 +14,30 @@ export class ClientRegistry {
    */
   private readonly latestLogins = new Map<string, WeakRef<Client>>()
 
+  /** Each API token's accepted logins, connected or about to be. */
+  private readonly tokenLogins = new Map<string, Set<Client>>()
+
   authenticated(client: Client, principal: Principal): void {
     this.principals.set(client, principal)
     if (principal.type === 'device') this.latestLogins.set(principal.device.id, new WeakRef(client))
+    else this.loginsOf(principal.name).add(client)
+  }
+
+  /** A token's logins still open. Closed ones are dropped here, whenever and however they ended. */
+  openTokenLogins(token: string): number {
+    const logins = this.loginsOf(token)
+    for (const client of logins) if (client.closed) logins.delete(client)
+    if (logins.size === 0) this.tokenLogins.delete(token)
+    return logins.size
+  }
+
+  private loginsOf(token: string): Set<Client> {
+    let logins = this.tokenLogins.get(token)
+    if (!logins) {
+      logins = new Set()
+      this.tokenLogins.set(token, logins)
+    }
+    return logins
   }
 
   principalOf(client: Client | null): Principal | undefined {

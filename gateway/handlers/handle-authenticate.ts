@@ -139,6 +139,15 @@ function accept(deps: AuthenticateDeps, client: Client, principal: Principal, do
     refuse(done, 2)
     return
   }
+  // A token may not fill the broker: the devices' connections are what the site is for.
+  if (
+    principal.type === 'token' &&
+    deps.clients.openTokenLogins(principal.name) >= deps.hardening.mqtt.maxConnectionsPerToken
+  ) {
+    reporter.hit('mqtt_token_connections', principal.name)
+    refuse(done, 3)
+    return
+  }
   if (
     principal.type === 'device' &&
     deps.hardening.mqtt.duplicateLogin === 'refuse' &&

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AlertHistoryEntry } from '../../alerting/alert.ts'
 import { type Locale, localeFromAcceptLanguage } from '../../alerting/i18n/locale.ts'
 import { messagesFor } from '../../alerting/i18n/messages.ts'
 import type { AckLinkState, AckLinkUse } from '../../alerting/notify/ack-links.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
-import { ACK_PAGE_HEADERS, type AckPage, renderAckPage } from './ack-page.ts'
+import { ACK_PAGE_HEADERS, type Acknowledgement, type AckPage, renderAckPage } from './ack-page.ts'
 import { acceptFormBodies } from './form-body.ts'
 
 /** What the link routes need of the notifier (structural: gateway/http never builds it). */
@@ -16,6 +17,13 @@ export interface AckLinkService {
 
 type TokenRequest = { Params: { token: string } }
 
+interface AckLinkOptions {
+  links: AckLinkService
+  /** An alert's history, for "acknowledged by …" on the page; left out when absent. */
+  history?: (alertId: string) => AlertHistoryEntry[]
+  clock?: { now(): number }
+}
+
 const MAX_NOTE = 1000
 
 /**
@@ -24,19 +32,29 @@ const MAX_NOTE = 1000
  * A valid link's pages speak the contact's language (its own, else the site's); a dead link's
  * page, which cannot tell whose it was, the browser's (Accept-Language), else the site's.
  */
-export async function ackLinkRoutes(app: FastifyInstance, options: { links: AckLinkService }): Promise<void> {
+export async function ackLinkRoutes(app: FastifyInstance, options: AckLinkOptions): Promise<void> {
   const { site } = options.links
   acceptFormBodies(app)
+  const send = (reply: FastifyReply, [status, page]: [number, AckPage]): FastifyReply => {
+    const { alert } = page
+    const extra: Partial<AckPage> = {}
+    if (alert && options.history) extra.acknowledgements = acknowledgements(options.history(alert.id), site)
+    if (options.clock) extra.now = options.clock.now()
+    return reply
+      .code(status)
+      .headers(ACK_PAGE_HEADERS)
+      .send(renderAckPage({ ...page, ...extra }, site))
+  }
 
   // `/a/` for the short links sent now, `/ack/` for links sent by earlier versions.
   for (const path of ['/a/:token', '/ack/:token']) {
     app.get<TokenRequest>(path, async (request, reply) => {
       const state = options.links.inspect(request.params.token)
-      return send(reply, pageOfState(state, browserLocale(request, site)), site)
+      return send(reply, pageOfState(state, browserLocale(request, site)))
     })
     app.post<TokenRequest>(path, async (request, reply) => {
       const result = options.links.use(request.params.token, noteOf(request.body))
-      return send(reply, pageOfUse(result, browserLocale(request, site)), site)
+      return send(reply, pageOfUse(result, browserLocale(request, site)))
     })
   }
 }
@@ -89,6 +107,20 @@ function closedPage(status: 'spent' | 'expired' | 'invalid', locale: Locale): [n
   return [404, { locale, title: m.ackInvalidTitle, lines: [m.ackInvalidLine] }]
 }
 
-function send(reply: FastifyReply, [status, page]: [number, AckPage], site: SiteModel): FastifyReply {
-  return reply.code(status).headers(ACK_PAGE_HEADERS).send(renderAckPage(page, site))
+/**
+ * The people who have taken the alert: the acknowledgement, and everyone who acknowledged it again
+ * with a note (the alert records those as notes). Contacts by name, desks by their token's name.
+ */
+function acknowledgements(history: AlertHistoryEntry[], site: SiteModel): Acknowledgement[] {
+  const acked = history.findIndex((e) => e.action === 'acknowledged')
+  if (acked < 0) return []
+  return history
+    .slice(acked)
+    .filter((e) => e.action === 'acknowledged' || (e.action === 'note' && e.actor !== 'system'))
+    .map((e) => ({ by: actorName(e.actor, site), at: e.at, note: e.note }))
+}
+
+function actorName(actor: string, site: SiteModel): string {
+  const contact = actor.startsWith('contact:') ? site.contact(actor.slice('contact:'.length)) : undefined
+  return contact?.name ?? actor
 }

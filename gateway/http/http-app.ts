@@ -9,13 +9,14 @@ import { docsRoutes } from './docs-routes.ts'
 import { healthRoutes } from './health-routes.ts'
 import type { HttpDeps } from './http-deps.ts'
 import { handleError, handleNotFound } from './http-errors.ts'
-import { hardenedServerOptions, registerHardening } from './http-hardening.ts'
+import { type HttpHardening, hardenedServerOptions, registerHardening } from './http-hardening.ts'
 import { countNothing } from './http-refusals.ts'
-import { liveRoutes } from './live-routes.ts'
+import { type LiveLimits, liveRoutes } from './live-routes.ts'
 import { requestLogSerializers } from './log-redaction.ts'
 import { metricsGuard } from './metrics-access.ts'
 import { patrolLinkRoutes } from './patrol-link-routes.ts'
 import { pushRoutes } from './push-routes.ts'
+import { DebugRequestLog } from './request-log.ts'
 import { scheduleRoutes } from './schedule-routes.ts'
 import { twilioStatusRoutes } from './twilio-status-routes.ts'
 import { uitdsRoutes } from './uitds-routes.ts'
@@ -43,6 +44,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
   // forceCloseConnections: idle keep-alive and live-stream connections must not hold up a shutdown.
   const app = Fastify({
     loggerInstance: log,
+    logController: new DebugRequestLog(),
     bodyLimit: BODY_LIMIT,
     forceCloseConnections: true,
     ...hardenedServerOptions(deps.hardening),
@@ -77,7 +79,10 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     windows: Boolean(deps.windows),
     uitds: Boolean(deps.uitds),
   })
-  if (deps.ackLinks) void app.register(ackLinkRoutes, { links: deps.ackLinks })
+  if (deps.ackLinks) {
+    const history = (id: string) => deps.alerts.history(id)
+    void app.register(ackLinkRoutes, { links: deps.ackLinks, history, clock: deps.clock })
+  }
   if (deps.twilioStatus) void app.register(twilioStatusRoutes, { twilio: deps.twilioStatus, countRefusal })
   if (deps.patrolLinks) void app.register(patrolLinkRoutes, { links: deps.patrolLinks, site: deps.site })
   if (deps.webDir) void app.register(webRoutes, { dir: deps.webDir })
@@ -94,7 +99,9 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
       })
       if (deps.push)
         await api.register(pushRoutes, { push: deps.push, site: deps.site, clock: deps.clock, countRefusal })
-      if (deps.liveStream) await api.register(liveRoutes, { stream: deps.liveStream })
+      if (deps.liveStream) {
+        await api.register(liveRoutes, { stream: deps.liveStream, limits: liveLimits(deps.hardening) })
+      }
       if (deps.contacts) await api.register(contactsRoutes, { contacts: deps.contacts })
       if (deps.schedules) await api.register(scheduleRoutes, { schedules: deps.schedules, site: deps.site })
       if (deps.windows) await api.register(windowsRoutes, { windows: deps.windows, site: deps.site })
@@ -117,4 +124,10 @@ function acceptEmptyJson(app: FastifyInstance): void {
     if (text.trim() === '') done(null, undefined)
     else parseJson(request, text, done)
   })
+}
+
+function liveLimits(hardening: HttpHardening | undefined): LiveLimits | undefined {
+  if (!hardening) return undefined
+  const { connections, reporter } = hardening.limits
+  return { streams: connections.live, heartbeatMs: connections.timeouts.liveHeartbeatMs, reporter }
 }

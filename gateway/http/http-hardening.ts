@@ -22,19 +22,22 @@ export interface HttpLoginGuard {
 }
 
 /**
- * Fastify options that come from the hardening: the body limit, the HTTPS server, and the proxies
- * trusted to name the client. With HTTP_TRUSTED_PROXIES, `request.ip` is the address the nearest
- * trusted hop puts in X-Forwarded-For (fastify's trustProxy, proxy-addr's rules), so the request
- * rate and the login guard count each client behind a reverse proxy on its own; without it,
- * X-Forwarded-For is never believed, whoever sends it.
+ * Fastify options that come from the hardening: the body limit, the servers with their connection
+ * caps and timeouts (http-listeners.ts, whose malformed requests are answered there too), and the
+ * proxies trusted to name the client. With HTTP_TRUSTED_PROXIES, `request.ip` is the address the
+ * nearest trusted hop puts in X-Forwarded-For (fastify's trustProxy, proxy-addr's rules), so the
+ * request rate and the login guard count each client behind a reverse proxy on its own; without
+ * it, X-Forwarded-For is never believed, whoever sends it.
  */
 export function hardenedServerOptions(hardening: HttpHardening | undefined) {
   if (!hardening) return {}
-  const factory = hardening.listeners?.serverFactory
+  const listeners = hardening.listeners
   const trusted = hardening.limits.http.trustedProxies
   return {
     bodyLimit: hardening.limits.http.maxBodyBytes,
-    ...(factory ? { serverFactory: factory as never } : {}),
+    ...(listeners
+      ? { serverFactory: listeners.serverFactory as never, clientErrorHandler: listeners.clientErrorHandler }
+      : {}),
     ...(trusted.length > 0 ? { trustProxy: [...trusted] } : {}),
   }
 }

@@ -22,6 +22,11 @@ export function livePaths(): object {
             content: { 'text/event-stream': { schema: { type: 'string' } } },
           },
           ...AUTH_FAILURES,
+          '503': {
+            description:
+              'FGW_ERR_LIMIT_CONNECTIONS: LIVE_MAX_STREAMS streams are open; retry after Retry-After ' +
+              '(a 429 with the same code: LIVE_MAX_STREAMS_PER_ADDRESS from this address)',
+          },
         },
       },
     },

@@ -62,7 +62,11 @@ const ActiveAlertRef = object({
 const WallStatus = {
   type: 'string',
   enum: [...WALL_STATUSES],
-  description: 'red = active fire alert; yellow = warning, supervisory or fault; grey = offline or disabled',
+  description:
+    'red = active fire alert; yellow = warning, supervisory or fault; grey = offline or disabled; ' +
+    'unknown = no alert, but no recent word either (never heard from, or silent for longer than ' +
+    'heartbeatSec x offlineAfterMissed): never green without data. A building is unknown while any ' +
+    'device is unknown and none is worse, or when it has no device at all',
 }
 
 const BuildingCounts = object({
@@ -70,6 +74,7 @@ const BuildingCounts = object({
   yellow: int,
   grey: int,
   green: int,
+  unknown: { ...int, description: 'devices with no recent word (never heard, or silent too long)' },
   alerts: { ...int, description: 'active alerts, including building-level ones' },
 })
 
@@ -107,8 +112,12 @@ const Device = object({
   disabled: { type: 'boolean' },
   online: nullable('boolean', { description: 'null until the gateway has heard from the device' }),
   lastSeenAt: nullable('integer', {
-    description: 'receipt time of the last reading or online status, epoch ms',
+    description: 'receipt time of the last reading, event or online status, epoch ms',
   }),
+  silenceAllowedMs: {
+    ...int,
+    description: 'heartbeatSec x offlineAfterMissed: with no alert, a device silent for longer is unknown',
+  },
   latest: { type: 'object', additionalProperties: ref('LatestValue'), description: 'by metric name' },
   activeAlerts: { type: 'array', items: ref('ActiveAlertRef') },
 })

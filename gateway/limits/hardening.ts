@@ -1,7 +1,9 @@
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { SecurityEnv } from '../security-config.ts'
+import { type ConnectionLimits, createConnectionLimits } from './connection-limits.ts'
 import { DeviceMessageLimits } from './device-message-limits.ts'
+import { openFileLimit } from './fd-budget.ts'
 import { createLimitMetrics, type LimitMetrics } from './limit-metrics.ts'
 import { LimitReporter } from './limit-reporter.ts'
 import { LoginGuard } from './login-guard.ts'
@@ -20,6 +22,8 @@ export interface MqttLimits {
   deviceMessages: DeviceMessageLimits
   maxInflightInbound: number
   maxSubscriptionsPerClient: number
+  /** Connections one API token may hold at once. */
+  maxConnectionsPerToken: number
   sessions: SessionLimits
 }
 
@@ -54,6 +58,8 @@ export interface Hardening {
   httpLoginGuard: LoginGuard
   mqtt: MqttLimits
   http: HttpLimits
+  /** Connection caps and timeouts of every listener, and the live streams'. */
+  connections: ConnectionLimits
 }
 
 export function createHardening(
@@ -102,6 +108,7 @@ export function createHardening(
       }),
       maxInflightInbound: env.MQTT_MAX_INFLIGHT_INBOUND,
       maxSubscriptionsPerClient: env.MQTT_MAX_SUBSCRIPTIONS_PER_CLIENT,
+      maxConnectionsPerToken: env.MQTT_MAX_CONNECTIONS_PER_TOKEN,
       sessions: {
         maxSessions: env.MQTT_MAX_PERSISTENT_SESSIONS,
         maxPerLogin: env.MQTT_MAX_PERSISTENT_SESSIONS_PER_LOGIN,
@@ -116,5 +123,6 @@ export function createHardening(
       corsOrigins: env.CORS_ORIGINS,
       trustedProxies: env.HTTP_TRUSTED_PROXIES,
     },
+    connections: createConnectionLimits(env, { registry: deps.registry, fdLimit: openFileLimit() }),
   }
 }

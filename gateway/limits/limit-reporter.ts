@@ -14,6 +14,7 @@ export type LimitName =
   | 'mqtt_client_id_taken'
   | 'mqtt_inflight_inbound'
   | 'mqtt_subscriptions'
+  | 'mqtt_token_connections'
   | 'mqtt_persistent_sessions'
   | 'mqtt_session_evicted'
   | 'mqtt_session_expired'
@@ -25,6 +26,20 @@ export type LimitName =
   | 'http_request_rate'
   | 'http_login_backoff'
   | 'http_login_lockout'
+  | 'http_connections_address'
+  | 'http_connections_total'
+  | 'http_request_timeout'
+  | 'http_idle_timeout'
+  | 'http_keep_alive_timeout'
+  | 'tls_handshake_timeout'
+  | 'mqtt_connections_address'
+  | 'mqtt_connections_total'
+  | 'mqtt_pending_logins_address'
+  | 'mqtt_pending_logins_total'
+  | 'mqtt_connect_timeout'
+  | 'live_streams_address'
+  | 'live_streams_total'
+  | 'live_stream_stalled'
 
 const QUIET_MS = 60_000
 const MAX_KEYS = 10_000
@@ -44,6 +59,11 @@ export class LimitReporter {
       clock: { now(): number }
     },
   ) {}
+
+  /** Counted, never logged: for what happens all the time in normal use (a keep-alive connection expiring). */
+  count(limit: LimitName): void {
+    this.deps.count(limit)
+  }
 
   hit(limit: LimitName, client: string, detail: Record<string, unknown> = {}): void {
     this.deps.count(limit)

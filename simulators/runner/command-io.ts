@@ -31,7 +31,9 @@ export function failure(err: unknown, io: CommandIo): number {
   }
   if (err instanceof SimulatorError) {
     io.stderr.write(`${err.code}: ${err.message}\n`)
-    return err.code === 'FGW_ERR_SIM_USAGE' ? EXIT.usage : EXIT.unavailable
+    // A speed too fast for the skew window is a matter of the command's flags, like a bad value.
+    const usage = err.code === 'FGW_ERR_SIM_USAGE' || err.code === 'FGW_ERR_SIM_SKEW'
+    return usage ? EXIT.usage : EXIT.unavailable
   }
   io.stderr.write(`internal error: ${(err as Error).stack ?? String(err)}\n`)
   return EXIT.internal

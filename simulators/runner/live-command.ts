@@ -7,19 +7,25 @@ import { ProgressBar } from './progress-bar.ts'
 import { formatReport } from './report.ts'
 
 export const LIVE_USAGE = `usage: firewatch-sim live <scenario.yaml> --mqtt URL --http URL --token TOKEN
-         [--uitd HOST:PORT] [--speed N] [--max-skew DURATION] [--alerts]
+         [--uitd HOST:PORT] [--speed N] [--max-skew DURATION] [--site SITE.yaml] [--alerts]
 
 Plays a scenario against a running gateway: one MQTT connection per simulated device (its id and
 secret from the scenario's site file, a retained "offline" Last Will), expectations checked through
-the HTTP API with TOKEN (brigade or admin, to see every building).
+the HTTP API with TOKEN (brigade or admin, to see every building). A connection the gateway drops
+(a restart) is made again and the run goes on; the report says when and for how long.
 
   --uitd HOST:PORT   the gateway's GB/T 26875.3 port (UITD_ENABLED=on), for fire panel steps: one
                      simulated UITD per UITD of the site, at its address
-  --speed N          scenario seconds per real second (default 1). Device timestamps follow the
-                     scenario timeline, so hold times hold; the gateway's own timers (offline by
-                     silence or Last Will grace) are not sped up.
-  --max-skew D       the gateway's INGEST_MAX_SKEW_MS as a duration (default 5m); at speed N a
-                     scenario may last at most 2 x D x N / (N - 1)
+  --speed N          scenario seconds per real second (default 1), e.g. 10 or 60. Device timestamps
+                     follow the scenario timeline, so hold times hold; the gateway's own timers
+                     (offline by silence or Last Will grace) are not sped up.
+  --max-skew D       the gateway's INGEST_MAX_SKEW_MS as a duration (default 5m). Device timestamps
+                     drift from the gateway clock by up to half of (1 - 1/N) of the scenario, which
+                     must stay within D: scenarios up to 2 x D long (10m) run at any --speed; a
+                     longer one needs a lower --speed, or a gateway started with a larger
+                     INGEST_MAX_SKEW_MS and the same --max-skew (the error says which values fit)
+  --site SITE.yaml   play on this site file instead of the scenario's own (same device ids), e.g.
+                     gateway/demo-site.zh-CN.yaml
   --alerts           also list every alert of the run
   --help             this text
 
@@ -40,7 +46,7 @@ export async function liveCommand(argv: string[], io: CommandIo = processIo): Pr
     return EXIT.ok
   }
   try {
-    const scenario = loadScenario(options.file)
+    const scenario = loadScenario(options.file, { site: options.site })
     const bar = new ProgressBar(io.stderr)
     bar.start(`${scenario.name} (live x${options.speed})`)
     const result = await runScenarioLive(scenario, { ...options, onProgress: (f) => bar.update(f) })
@@ -63,6 +69,7 @@ function check(argv: string[]) {
       speed: { type: 'string' },
       'max-skew': { type: 'string' },
       uitd: { type: 'string' },
+      site: { type: 'string' },
       alerts: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -74,9 +81,11 @@ function check(argv: string[]) {
   }
   const speed = values.speed === undefined ? 1 : Number(values.speed)
   if (!(speed > 0) || !Number.isFinite(speed))
-    throw new Error(`--speed must be a number > 0, not ${values.speed}`)
+    throw new Error(`--speed must be a number > 0 such as 10, not ${JSON.stringify(values.speed)}`)
   const maxSkewMs = values['max-skew'] === undefined ? 300_000 : parseDuration(values['max-skew'])
-  if (maxSkewMs === null || maxSkewMs <= 0) throw new Error(`--max-skew must be a duration such as 5m`)
+  if (maxSkewMs === null || maxSkewMs <= 0)
+    throw new Error(`--max-skew must be a duration such as 5m, not ${JSON.stringify(values['max-skew'])}`)
+  if (values.site === '') throw new Error('--site must name a site file')
   const uitd = values.uitd === undefined ? undefined : hostPort(values.uitd)
   return {
     uitd,
@@ -86,6 +95,7 @@ function check(argv: string[]) {
     token: values.token!,
     speed,
     maxSkewMs,
+    site: values.site,
     alerts: values.alerts === true,
   }
 }

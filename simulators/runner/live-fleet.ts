@@ -5,20 +5,45 @@ import type { SimMessage } from '../models/sim-device.ts'
 import { SimulatorError } from './simulator-errors.ts'
 
 const CONNECT_TIMEOUT_MS = 10_000
+/**
+ * A connection the gateway dropped (a restart, a network blip) is tried again this often. The
+ * device's QoS 1 publishes meanwhile wait in mqtt.js's store and go out once it is back.
+ */
+const RECONNECT_PERIOD_MS = 500
+/** How long a timeline disconnect waits for the device's earlier publishes. */
+const DROP_FLUSH_MS = 60_000
+/** How long the end of a run waits for publishes still unacknowledged (the gateway may be down). */
+const CLOSE_FLUSH_MS = 5_000
+
+/** A time a device's connection to the gateway was lost without the timeline asking for it. */
+export interface Outage {
+  device: string
+  /** Milliseconds on the fleet's monotonic clock. */
+  lostAt: number
+  /** When it was connected again; null while it is still down. */
+  backAt: number | null
+}
 
 /**
  * One real MQTT connection per simulated device (CONTRACT.md: username = device id, password =
  * its secret), each with a retained `offline` Last Will on its status topic. A lost connection is
  * simulated by destroying the socket without DISCONNECT, so the broker publishes the will itself.
+ * A connection lost otherwise (the gateway restarting during a run) reconnects by itself; each
+ * such outage is kept in `outages` for the run's report.
  */
 export class LiveFleet {
   /** Readings (metric values) in telemetry the broker acknowledged. */
   readings = 0
   readonly errors: string[] = []
+  readonly outages: Outage[] = []
   private readonly clients = new Map<string, MqttClient>()
   private readonly pending = new Set<Promise<void>>()
 
-  constructor(private readonly url: string) {}
+  /** `monotonic`: real milliseconds, for the outages (the runner's clock). */
+  constructor(
+    private readonly url: string,
+    private readonly monotonic: () => number,
+  ) {}
 
   async connectAll(devices: readonly SensorDevice[], concurrency = 16): Promise<void> {
     let next = 0
@@ -31,22 +56,28 @@ export class LiveFleet {
   async connect(device: SensorDevice): Promise<void> {
     if (this.clients.has(device.id)) return
     try {
-      const client = await mqtt.connectAsync(this.url, {
-        clientId: `fw-sim-${device.id}`,
-        username: device.id,
-        password: device.secret,
-        clean: true,
-        protocolVersion: 4,
-        reconnectPeriod: 0,
-        connectTimeout: CONNECT_TIMEOUT_MS,
-        will: {
-          topic: deviceTopic(device.building, device.id, 'status'),
-          payload: Buffer.from('offline'),
-          qos: 1,
-          retain: true,
+      // No retries for the first connection (allowRetries false): an unreachable gateway or a
+      // refused login ends the run at once; only a connection that worked is tried again.
+      const client = await mqtt.connectAsync(
+        this.url,
+        {
+          clientId: `fw-sim-${device.id}`,
+          username: device.id,
+          password: device.secret,
+          clean: true,
+          protocolVersion: 4,
+          reconnectPeriod: RECONNECT_PERIOD_MS,
+          connectTimeout: CONNECT_TIMEOUT_MS,
+          will: {
+            topic: deviceTopic(device.building, device.id, 'status'),
+            payload: Buffer.from('offline'),
+            qos: 1,
+            retain: true,
+          },
         },
-      })
-      client.on('error', (err) => this.errors.push(`${device.id}: ${err.message}`))
+        false,
+      )
+      this.watch(device.id, client)
       this.clients.set(device.id, client)
     } catch (err) {
       throw new SimulatorError(
@@ -57,6 +88,27 @@ export class LiveFleet {
         },
       )
     }
+  }
+
+  /** Records the connection's outages; mqtt.js reconnects it by itself. */
+  private watch(id: string, client: MqttClient): void {
+    let current: Outage | null = null
+    client.on('error', (err) => {
+      // While the connection is down, each failed reconnect attempt (ECONNREFUSED while the gateway
+      // restarts) is part of the outage, which the report gives as one line.
+      if (current === null) this.errors.push(`${id}: ${err.message}`)
+    })
+    client.on('close', () => {
+      // Also emitted by every failed reconnect attempt, and by the end of the run or a drop.
+      if (current !== null || client.disconnecting || !this.clients.has(id)) return
+      current = { device: id, lostAt: this.monotonic(), backAt: null }
+      this.outages.push(current)
+    })
+    client.on('connect', () => {
+      if (current === null) return
+      current.backAt = this.monotonic()
+      current = null
+    })
   }
 
   /** Carries out one message; resolves once a connect is done (publishes are tracked, see flush). */
@@ -80,17 +132,37 @@ export class LiveFleet {
     }
   }
 
-  /** Waits until every publish so far is acknowledged (QoS 1) or failed. */
-  async flush(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending])
+  /**
+   * Waits until every publish so far is acknowledged (QoS 1) or failed, or `timeoutMs` passed
+   * (a gateway that never came back); resolves with the number still unacknowledged.
+   */
+  async flush(timeoutMs = Number.POSITIVE_INFINITY): Promise<number> {
+    let timer: NodeJS.Timeout | undefined
+    const expired = new Promise<'expired'>((resolve) => {
+      if (Number.isFinite(timeoutMs)) timer = setTimeout(() => resolve('expired'), timeoutMs)
+    })
+    try {
+      while (this.pending.size > 0) {
+        if ((await Promise.race([Promise.all([...this.pending]), expired])) === 'expired') break
+      }
+    } finally {
+      clearTimeout(timer)
+    }
+    return this.pending.size
+  }
+
+  /** Devices whose connection is down right now (lost, not yet back). */
+  stillDown(): number {
+    return this.outages.filter((o) => o.backAt === null).length
   }
 
   /** Ends every connection cleanly (DISCONNECT: no Last Will). */
   async close(): Promise<void> {
-    await this.flush().catch(() => {})
+    await this.flush(CLOSE_FLUSH_MS).catch(() => 0)
     const clients = [...this.clients.values()]
     this.clients.clear()
-    await Promise.all(clients.map((c) => c.endAsync().catch(() => {})))
+    // Forced for a connection that is down: a clean end would wait for a broker that is not there.
+    await Promise.all(clients.map((c) => c.endAsync(!c.connected).catch(() => {})))
   }
 
   private publish(
@@ -121,8 +193,8 @@ export class LiveFleet {
     const client = this.clients.get(device.id)
     if (!client) return
     this.clients.delete(device.id)
-    // Whatever the device sent before it went away must arrive first.
-    await this.flush()
+    // Whatever the device sent before it went away must arrive first (bounded: the gateway may be down).
+    await this.flush(DROP_FLUSH_MS)
     if (will) client.end(true)
     else await client.endAsync()
   }

@@ -8,6 +8,7 @@ import { type AlertTimeField, evaluateExpectations, matchesAlert } from './expec
 import { LiveApi } from './live-api.ts'
 import { epochOf, type RealClock, realClock } from './live-clock.ts'
 import { LiveFleet } from './live-fleet.ts'
+import { outageNotes, whenReachable } from './live-outages.ts'
 import { LiveUitds } from './live-uitds.ts'
 import type { ActionResult, ProgressListener, RunResult } from './run-result.ts'
 import { ScenarioPlayer } from './scenario-player.ts'
@@ -61,20 +62,25 @@ export async function runScenarioLive(
       `${scenario.name} has fire panel steps: give the gateway's UITD port`,
     )
   const notes = await preflight(scenario, api, speed)
-  const fleet = new LiveFleet(options.mqttUrl)
+  const fleet = new LiveFleet(options.mqttUrl, () => clock.monotonic())
   const uitds = new LiveUitds(options.uitd ?? null, scenario.site.timezone)
   try {
     await fleet.connectAll(scenario.devices.map((d) => d.device))
     const wallStart = clock.wall()
-    const timing: Timing = { origin: Math.round(wallStart - lead / 2), wallStart, speed }
+    const origin = Math.round(wallStart - lead / 2)
+    const timing: Timing = { origin, wallStart, speed, monoStart: clock.monotonic() }
     const actions = await play(scenario, { fleet, uitds }, api, timing, clock, options.onProgress)
-    await fleet.flush()
+    const unacknowledged = await fleet.flush(FLUSH_MS)
     await uitds.flush()
     await sleep(options.settleMs ?? 500)
-    const alerts = await api.alerts({ state: 'all', since: Math.min(timing.origin, wallStart) - 1_000 })
+    // The gateway may still be restarting if it went down near the end of the run.
+    const since = Math.min(timing.origin, wallStart) - 1_000
+    const alerts = await whenReachable(() => api.alerts({ state: 'all', since }))
     const timeOf = await timeMapping(api, alerts, timing)
     const slack = (options.toleranceMs ?? 250) * speed
     const results = evaluateExpectations(scenario.expectations, alerts, timeOf, slack)
+    notes.push(...outageNotes(fleet.outages, timing, clock.monotonic()))
+    if (unacknowledged > 0) notes.push(`${unacknowledged} messages were never acknowledged by the gateway`)
     for (const e of fleet.errors.slice(0, 20)) notes.push(`mqtt: ${e}`)
     for (const e of uitds.errors.slice(0, 20)) notes.push(`uitd: ${e}`)
     return {
@@ -97,19 +103,38 @@ export async function runScenarioLive(
 
 /**
  * How far device ts run ahead of the wall clock by the end: (1 - 1/speed) of the scenario.
- * Refused when half of it (the ts start half behind) would leave the gateway's skew window.
+ * Refused when half of it (the ts start half behind) would leave the gateway's skew window, with
+ * what would fit said in the command's flags.
  */
 function checkedLead(scenario: LoadedScenario, speed: number, maxSkewMs: number): number {
   if (!(speed > 0) || !Number.isFinite(speed)) {
-    throw new SimulatorError('FGW_ERR_SIM_USAGE', `speed must be a number > 0, not ${speed}`)
+    throw new SimulatorError('FGW_ERR_SIM_USAGE', `--speed must be a number > 0, not ${speed}`)
   }
   const lead = scenario.durationMs * (1 - 1 / speed)
-  if (Math.abs(lead) / 2 <= maxSkewMs) return lead
-  throw new SimulatorError(
-    'FGW_ERR_SIM_SKEW',
-    `${scenario.name}: at speed ${speed} device timestamps would drift ${formatDuration(Math.abs(lead) / 2)} ` +
-      `from the gateway clock, beyond its skew window of ${formatDuration(maxSkewMs)}; lower the speed ` +
-      'or start the gateway with a larger INGEST_MAX_SKEW_MS (and pass it as maxSkewMs)',
+  // A millisecond of slack for float noise: the limit speed the advice names must itself pass.
+  if (Math.abs(lead) / 2 <= maxSkewMs + 1) return lead
+  throw new SimulatorError('FGW_ERR_SIM_SKEW', skewAdvice(scenario, speed, maxSkewMs, Math.abs(lead) / 2))
+}
+
+/**
+ * Why a speed does not fit, and the two ways out: the fastest speed that fits the gateway's skew
+ * window (any speed does for scenarios up to twice the window), or a wider window for this speed.
+ */
+export function skewAdvice(
+  scenario: LoadedScenario,
+  speed: number,
+  maxSkewMs: number,
+  driftMs: number,
+): string {
+  // Rounded down to hundredths, after a rounding of the float noise (1 / (1 - 1/3) is 1.4999...).
+  const fastest = Math.floor(Number((100 / (1 - (2 * maxSkewMs) / scenario.durationMs)).toFixed(6))) / 100
+  const neededSec = Math.ceil(driftMs / 1000)
+  return (
+    `--speed ${speed} is too fast for ${scenario.name} (${formatDuration(scenario.durationMs)} long): device ` +
+    `timestamps follow the scenario, so they would run up to ${formatDuration(driftMs)} off the gateway ` +
+    `clock, beyond --max-skew ${formatDuration(maxSkewMs)} (the gateway's INGEST_MAX_SKEW_MS). ` +
+    `Use --speed ${fastest} or less, or start the gateway with INGEST_MAX_SKEW_MS=${neededSec * 1000} ` +
+    `and add --max-skew ${neededSec}s. Scenarios up to ${formatDuration(2 * maxSkewMs)} run at any --speed.`
   )
 }
 
@@ -122,9 +147,8 @@ async function play(
   clock: RealClock,
   onProgress: ProgressListener | undefined,
 ): Promise<ActionResult[]> {
-  const monoStart = clock.monotonic()
   const until = async (t: number) => {
-    const wait = monoStart + t / timing.speed - clock.monotonic()
+    const wait = timing.monoStart + t / timing.speed - clock.monotonic()
     if (wait > 1) await sleep(wait)
   }
   const player = new ScenarioPlayer(scenario, timing.origin)
@@ -217,7 +241,12 @@ interface Timing {
   origin: number
   wallStart: number
   speed: number
+  /** The monotonic clock when the timeline started (pacing and outage times). */
+  monoStart: number
 }
+
+/** How long the end of a run waits for publishes the gateway has not acknowledged yet. */
+const FLUSH_MS = 60_000
 
 /**
  * Scenario time of an alert instant. Instants the gateway took from a device's ts (readings and

@@ -7,14 +7,16 @@ import { ProgressBar } from './progress-bar.ts'
 import { formatReport } from './report.ts'
 import { runScenarioVirtual } from './virtual-runner.ts'
 
-export const RUN_USAGE = `usage: firewatch-sim run <scenario.yaml | directory>... [--alerts] [--quiet]
+export const RUN_USAGE = `usage: firewatch-sim run <scenario.yaml | directory>... [--site SITE.yaml] [--alerts] [--quiet]
 
 Runs scenarios in virtual time through the real decoder, rule engine and alert lifecycle, and
 prints one report per scenario. A directory stands for every *.yaml in it.
 
-  --alerts   also list every alert of each run
-  --quiet    print only the verdict line of each scenario
-  --help     this text
+  --site SITE.yaml   play on this site file instead of each scenario's own (same device ids),
+                     e.g. gateway/demo-site.zh-CN.yaml
+  --alerts           also list every alert of each run
+  --quiet            print only the verdict line of each scenario
+  --help             this text
 
 exit status: 0 all expectations met, 1 some missed, 64 bad arguments, 65 invalid scenario file`
 
@@ -39,7 +41,7 @@ export async function runCommand(argv: string[], io: CommandIo = processIo): Pro
     const files = parsed.positionals.flatMap(expand)
     let missed = 0
     for (const file of files) {
-      const scenario = loadScenario(file)
+      const scenario = loadScenario(file, { site: parsed.values.site })
       const bar = new ProgressBar(io.stderr)
       bar.start(scenario.name)
       const result = await runScenarioVirtual(scenario, { onProgress: (f) => bar.update(f) })
@@ -61,6 +63,7 @@ function parse(argv: string[]) {
     args: argv,
     allowPositionals: true,
     options: {
+      site: { type: 'string' },
       alerts: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },

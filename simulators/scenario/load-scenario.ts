@@ -12,13 +12,22 @@ import { type IssueSink, resolveStep } from './resolve-steps.ts'
 import { type RawDevice, RawScenario } from './scenario-schema.ts'
 import type { LoadedScenario, ScenarioDevice } from './scenario-types.ts'
 
+export interface ScenarioOptions {
+  /**
+   * Another site file to play the scenario on instead of its own `site:` (e.g. the Chinese demo
+   * site, which has the same ids as the English one); every reference is checked against it.
+   */
+  site?: string | undefined
+}
+
 /**
  * Reads and validates a scenario file. Every problem names the file, the line and the field
  * (`kitchen-fire.yaml:23 timeline[4].over: ...`), as site files do; a bad site file referenced
  * by the scenario is reported with its own file and line.
  */
-export function loadScenario(file: string): LoadedScenario {
-  return loadYamlFile(file, scenarioSchema(file, dirname(resolve(file))))
+export function loadScenario(file: string, options: ScenarioOptions = {}): LoadedScenario {
+  const site = options.site === undefined ? undefined : resolve(options.site)
+  return loadYamlFile(file, scenarioSchema(file, dirname(resolve(file)), site))
 }
 
 /** Same, from text; a relative site path is taken from baseDir. */
@@ -40,15 +49,18 @@ export function scenarioFromObject(
   )
 }
 
-/** The scenario schema with its site references resolved (used through parseYamlText for lines). */
-export function scenarioSchema(file: string, baseDir: string) {
+/**
+ * The scenario schema with its site references resolved (used through parseYamlText for lines);
+ * `siteFile` replaces the scenario's own site.
+ */
+export function scenarioSchema(file: string, baseDir: string, siteFile?: string) {
   return RawScenario.transform((raw, ctx): LoadedScenario => {
     let failed = false
     const issue: IssueSink = (path, message) => {
       failed = true
       ctx.addIssue({ code: 'custom', path, message })
     }
-    const site = resolveSite(raw.site, baseDir, issue)
+    const site = resolveSite(siteFile ?? raw.site, baseDir, issue)
     if (site === null) return z.NEVER
     const devices = resolveDevices(raw, site, issue)
     const byId = new Map(devices.map((d) => [d.device.id, d]))

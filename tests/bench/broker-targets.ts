@@ -37,8 +37,19 @@ export function unavailable(name: TargetName, repoRoot: string): string | null {
   return null
 }
 
+/** For the gateway: more variables, and an open-file limit to start it under (`ulimit -n`). */
+export interface GatewayExtras {
+  env?: Record<string, string>
+  fdLimit?: number
+}
+
 /** Starts a fresh broker process of the given kind; `label` names its log file. */
-export async function startTarget(name: TargetName, ctx: BenchContext, label: string): Promise<Target> {
+export async function startTarget(
+  name: TargetName,
+  ctx: BenchContext,
+  label: string,
+  extras: GatewayExtras = {},
+): Promise<Target> {
   const port = await freePort()
   const url = `mqtt://127.0.0.1:${port}`
   if (name === 'aedes' || name === 'aedes-echo') {
@@ -71,8 +82,13 @@ export async function startTarget(name: TargetName, ctx: BenchContext, label: st
   const dataDir = join(ctx.dir, `${label}-data`)
   mkdirSync(dataDir, { recursive: true })
   const http = `http://127.0.0.1:${httpPort}`
-  // node --import tsx rather than npx: the pid we measure is then the gateway itself.
-  const p = ctx.group.spawn(label, process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+  // node --import tsx rather than npx: the pid we measure is then the gateway itself (sh execs it).
+  const node = [process.execPath, '--import', 'tsx', 'gateway/main.ts']
+  const [command, ...args] =
+    extras.fdLimit === undefined
+      ? node
+      : ['sh', '-c', `ulimit -n ${extras.fdLimit} && exec "$0" "$@"`, ...node]
+  const p = ctx.group.spawn(label, command!, args, {
     cwd: ctx.repoRoot,
     env: {
       ...process.env,
@@ -84,6 +100,7 @@ export async function startTarget(name: TargetName, ctx: BenchContext, label: st
       LOG_LEVEL: 'warn',
       // Links in notifications (the notify bench's webhooks) point back at this gateway.
       PUBLIC_URL: http,
+      ...extras.env,
     },
   })
   await waitForHealthy(http, START_TIMEOUT_MS, p)

@@ -37,7 +37,7 @@ function siteTime(iso: string, locale: string): string {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   } as const
   return new Intl.DateTimeFormat(locale, format).format(new Date(iso))
 }

@@ -30,8 +30,14 @@ function reading(device: string, metric: string, value: number, ts: number): Rea
   return { ...base, metric, family, channel, value, ts, receivedAt: ts + 5, seq: null }
 }
 
+/** Devices that have reported lately: only these may be green. */
+function hearFrom(...devices: string[]): void {
+  for (const d of devices) h.live.readingAccepted(reading(d, 'battery_pct', 97, T0))
+}
+
 describe('GET /api/v1/buildings', () => {
   it('When alerts of every class are active, then buildings are red, yellow, grey and green', async () => {
+    hearFrom('ta-12-smoke-01', 'ta-b1-elec-01', 'td-02-smoke-01')
     const res = await get('/api/v1/buildings')
     expect(res.statusCode).toBe(200)
     const list: BuildingSummary[] = res.json().buildings
@@ -45,10 +51,40 @@ describe('GET /api/v1/buildings', () => {
       id: 'tower-a',
       name: 'Tower A',
       status: 'red',
-      counts: { red: 1, yellow: 1, grey: 0, green: 1, alerts: 2 },
+      counts: { red: 1, yellow: 1, grey: 0, green: 1, unknown: 0, alerts: 2 },
       watch: null,
     })
-    expect(list[3]?.counts).toEqual({ red: 0, yellow: 0, grey: 0, green: 1, alerts: 0 })
+    expect(list[3]?.counts).toEqual({ red: 0, yellow: 0, grey: 0, green: 1, unknown: 0, alerts: 0 })
+  })
+
+  it('When a building’s devices have not reported, then it is unknown, never green, and counts them', async () => {
+    const list: BuildingSummary[] = (await get('/api/v1/buildings')).json().buildings
+    // Alerts still decide: tower-a is red though its switchboard has never reported.
+    expect(statuses(list)).toMatchObject({ 'tower-a': 'red', 'tower-d': 'unknown' })
+    expect(list.find((b) => b.id === 'tower-a')?.counts).toMatchObject({ red: 1, unknown: 1 })
+    expect(list.find((b) => b.id === 'tower-d')?.counts).toEqual({
+      red: 0,
+      yellow: 0,
+      grey: 0,
+      green: 0,
+      unknown: 1,
+      alerts: 0,
+    })
+    const detail: BuildingDetail = (await get('/api/v1/buildings/tower-d')).json()
+    expect(detail.status).toBe('unknown')
+    expect(detail.floors.flatMap((f) => f.zones).flatMap((z) => z.devices)[0]).toMatchObject({
+      id: 'td-02-smoke-01',
+      status: 'unknown',
+      lastSeenAt: null,
+      silenceAllowedMs: 180_000,
+    })
+
+    hearFrom('td-02-smoke-01')
+    const after: BuildingSummary[] = (await get('/api/v1/buildings')).json().buildings
+    expect(after.find((b) => b.id === 'tower-d')).toMatchObject({
+      status: 'green',
+      counts: { green: 1, unknown: 0 },
+    })
   })
 
   it('When a manager lists buildings, then only their own come back; admin sees all', async () => {
@@ -59,6 +95,7 @@ describe('GET /api/v1/buildings', () => {
   })
 
   it('When the fire alert is resolved over the API, then the building turns from red to yellow', async () => {
+    hearFrom('ta-12-smoke-01', 'ta-b1-elec-01')
     await h.app.inject({ method: 'POST', url: `/api/v1/alerts/${fireA.id}/resolve`, headers: BRIGADE })
     const list: BuildingSummary[] = (await get('/api/v1/buildings')).json().buildings
     expect(list[0]).toMatchObject({ status: 'yellow', counts: { red: 0, yellow: 1, green: 2, alerts: 1 } })
@@ -78,6 +115,7 @@ describe('GET /api/v1/buildings', () => {
 describe('GET /api/v1/buildings/:id', () => {
   it('When a building is asked for, then floors run top to bottom with zones, devices and latest values', async () => {
     h.live.readingAccepted(reading('ta-12-smoke-01', 'smoke_dbm', 0.31, T0 + 10))
+    hearFrom('ta-b1-elec-01')
     const res = await get('/api/v1/buildings/tower-a', MANAGER_A)
     expect(res.statusCode).toBe(200)
     const detail: BuildingDetail = res.json()

@@ -69,8 +69,9 @@ export async function createHarness(): Promise<Harness> {
   let live: LiveState | undefined
   const logs: string[] = []
   const lifecycle = createAlertLifecycle({ store, site, clock, onTransition: (t) => live?.alertChanged(t) })
-  live = new LiveState(site, lifecycle.active())
-  const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) })
+  live = new LiveState(site, lifecycle.active(), clock)
+  // Debug: the per-request lines (fastify's, at debug in the gateway) are what redaction is tested on.
+  const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) })
   const readings = SqliteReadings.open({ file: join(dir, 'readings.db'), retentionDays: 7, clock, log })
   const registry = new Registry()
   new Counter({ name: 'firewatch_test_requests_total', help: 'test counter', registers: [registry] }).inc(3)

@@ -144,6 +144,19 @@ describe('errors and logging', () => {
       expect(all).not.toContain(secret)
     expect(all).toContain('[redacted]')
   })
+
+  it('When requests succeed, then their lines are logged at debug, so info shows alerts and notifications, not polling', async () => {
+    await h.app.inject({ method: 'GET', url: '/api/v1/buildings', headers: BRIGADE })
+    await h.app.inject({ method: 'GET', url: '/no-such-page' })
+    const perRequest = logLines().filter((l) =>
+      ['incoming request', 'request completed'].includes(l.msg as string),
+    )
+    expect(
+      perRequest.filter((l) => (l.res as { statusCode?: number } | undefined)?.statusCode === 404),
+    ).not.toEqual([])
+    expect(new Set(perRequest.map((l) => l.msg))).toEqual(new Set(['incoming request', 'request completed']))
+    expect(perRequest.filter((l) => l.level !== 20)).toEqual([])
+  })
 })
 
 describe('a real listening server', () => {

@@ -40,8 +40,9 @@ function transition(n: number, building: string, device: string): AlertTransitio
 }
 
 function streamWith(count: number, replayLimit: number): LiveStream {
-  const live = new LiveState(site, [])
-  const stream = new LiveStream({ live, clock: { now: () => BOOT }, activeAlerts: () => [], replayLimit })
+  const clock = { now: () => BOOT }
+  const live = new LiveState(site, [], clock)
+  const stream = new LiveStream({ live, clock, activeAlerts: () => [], replayLimit })
   for (let n = 1; n <= count; n++) {
     const [b, d] = n % 2 === 0 ? ['tower-b', 'tb-03-smoke-01'] : ['tower-a', 'ta-12-smoke-01']
     stream.alertChanged(transition(n, b, d))
@@ -70,8 +71,13 @@ describe('LiveStream replay log', () => {
     expect(frame.buildings.map((b) => b.id)).toEqual(['tower-a'])
   })
 
-  it('When the client is up to date, then nothing is replayed and no snapshot is sent', () => {
-    expect(collect(streamWith(6, 4), null, BOOT + 6)).toEqual([])
+  it('When the client is up to date, then nothing is replayed and no snapshot is sent, only the current building summaries', () => {
+    // Devices may have reported, or fallen silent (unknown), while the client was away.
+    const got = collect(streamWith(6, 4), null, BOOT + 6)
+    expect(got.map((e) => e.event)).toEqual(['devices'])
+    const frame = got[0]!.data as DevicesEventData
+    expect(frame.devices).toEqual([])
+    expect(frame.buildings.map((b) => b.id)).toEqual(['tower-a', 'tower-b'])
   })
 
   it('When the id has left the bounded log, then the client gets a snapshot instead', () => {
@@ -94,8 +100,9 @@ describe('LiveStream device frames', () => {
   })
 
   it('When devices change every 5 ms, then each 100 ms window goes out as one frame with the latest value of every device in scope', () => {
-    const live = new LiveState(site, [])
-    const stream = new LiveStream({ live, clock: { now: () => BOOT }, activeAlerts: () => [] })
+    const clock = { now: () => BOOT }
+    const live = new LiveState(site, [], clock)
+    const stream = new LiveStream({ live, clock, activeAlerts: () => [] })
     const frames: DevicesEventData[] = []
     stream.subscribe(
       {
@@ -122,6 +129,46 @@ describe('LiveStream device frames', () => {
     // Once the devices are quiet, no further (empty) frame goes out.
     vi.advanceTimersByTime(1_000)
     expect(frames).toHaveLength(5)
+    stream.close()
+  })
+})
+
+describe('LiveStream silence sweep', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('When a device falls silent past its heartbeat, then a frame says it is unknown with no message from it', () => {
+    let now = BOOT
+    const clock = { now: () => now }
+    const live = new LiveState(site, [], clock)
+    const stream = new LiveStream({ live, clock, activeAlerts: () => [], sweepMs: 1000 })
+    const frames: DevicesEventData[] = []
+    stream.subscribe(
+      { scope: null, send: (e) => e.event === 'devices' && frames.push(e.data as DevicesEventData) },
+      null,
+    )
+    live.readingAccepted(reading('tb-03-smoke-01', 0.01, BOOT))
+    stream.deviceChanged('tb-03-smoke-01')
+    vi.advanceTimersByTime(1000)
+    expect(frames.map((f) => f.devices.map((d) => [d.id, d.status]))).toEqual([[['tb-03-smoke-01', 'green']]])
+    // 60 s heartbeat x 3 missed (the site defaults): still green at 180 s, unknown after.
+    now = BOOT + 180_000
+    vi.advanceTimersByTime(1000)
+    expect(frames).toHaveLength(1)
+    now = BOOT + 181_000
+    vi.advanceTimersByTime(1100)
+    expect(frames).toHaveLength(2)
+    expect(frames[1]!.devices.map((d) => [d.id, d.status])).toEqual([['tb-03-smoke-01', 'unknown']])
+    expect(frames[1]!.buildings.map((b) => [b.id, b.status, b.counts.unknown])).toEqual([
+      ['tower-b', 'unknown', 2],
+    ])
+    // Said once: the next sweeps find nothing new.
+    vi.advanceTimersByTime(5000)
+    expect(frames).toHaveLength(2)
     stream.close()
   })
 })

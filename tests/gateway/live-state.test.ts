@@ -19,6 +19,23 @@ devices:
   - { id: b-2-1, building: tower-b, floor: 2, zone: 2-east, kind: smoke_detector, label: "2F", secret: secret-6, disabled: true }
 `)
 
+/** The test's clock: readings below are stamped around 0..2020 ms, all well inside any heartbeat. */
+let now = 0
+const clock = { now: () => now }
+
+function liveState(active: Alert[] = []): LiveState {
+  now = 0
+  return new LiveState(site, active, clock)
+}
+
+/** Every device of the site says `online` now: what a wall sees once the site is up and reporting. */
+function heardFromAll(live: LiveState): LiveState {
+  for (const d of site.devices) {
+    live.deviceStatus({ device: d.id, building: d.building, status: 'online', source: 'connection', at: now })
+  }
+  return live
+}
+
 let seq = 0
 function alert(device: string, cls: AlertClass, state: AlertState = 'open', building = 'tower-a'): Alert {
   seq++
@@ -72,15 +89,12 @@ describe('device colours', () => {
     [['offline'], 'grey'],
     [[], 'green'],
   ] as [AlertClass[], string][])('When a device has active %j alerts, then it is %s', (classes, colour) => {
-    const live = new LiveState(
-      site,
-      classes.map((c) => alert('a-3-1', c)),
-    )
+    const live = heardFromAll(liveState(classes.map((c) => alert('a-3-1', c))))
     expect(statusOf(live, 'a-3-1')).toBe(colour)
   })
 
   it('When a device is disabled, then it is grey unless an alert ranks higher', () => {
-    const live = new LiveState(site, [])
+    const live = liveState()
     expect(statusOf(live, 'b-2-1')).toBe('grey')
     live.alertChanged(transition(alert('b-2-1', 'fault', 'open', 'tower-b')))
     expect(statusOf(live, 'b-2-1')).toBe('yellow')
@@ -88,7 +102,7 @@ describe('device colours', () => {
 
   it('When an alert is acknowledged, then it stays active; when resolved, then it is removed', () => {
     const fire = alert('a-3-1', 'fire')
-    const live = new LiveState(site, [fire])
+    const live = heardFromAll(liveState([fire]))
     live.alertChanged(transition({ ...fire, state: 'acknowledged' }))
     expect(live.device('a-3-1')?.activeAlerts).toEqual([
       { id: fire.id, class: 'fire', rule: 'rule.fire', state: 'acknowledged' },
@@ -100,51 +114,49 @@ describe('device colours', () => {
   })
 
   it('When resolved alerts are in the start-up list, then they are not tracked', () => {
-    const live = new LiveState(site, [alert('a-3-1', 'fire', 'resolved')])
+    const live = heardFromAll(liveState([alert('a-3-1', 'fire', 'resolved')]))
     expect(statusOf(live, 'a-3-1')).toBe('green')
   })
 })
 
 describe('buildings', () => {
   it('When devices differ, then the building takes the worst status and counts each colour', () => {
-    const live = new LiveState(site, [
-      alert('a-3-1', 'warning'),
-      alert('a-3-1', 'fault'),
-      alert('a-3-2', 'offline'),
-    ])
+    const live = heardFromAll(
+      liveState([alert('a-3-1', 'warning'), alert('a-3-1', 'fault'), alert('a-3-2', 'offline')]),
+    )
     expect(live.buildingSummaries(null)).toEqual([
       {
         id: 'tower-a',
         name: 'Tower A',
         status: 'yellow',
-        counts: { red: 0, yellow: 1, grey: 1, green: 2, alerts: 3 },
+        counts: { red: 0, yellow: 1, grey: 1, green: 2, unknown: 0, alerts: 3 },
         watch: null,
       },
       {
         id: 'tower-b',
         name: 'Tower B',
         status: 'grey',
-        counts: { red: 0, yellow: 0, grey: 1, green: 1, alerts: 0 },
+        counts: { red: 0, yellow: 0, grey: 1, green: 1, unknown: 0, alerts: 0 },
         watch: null,
       },
     ])
   })
 
   it('When an alert names no device of the site, then it still colours and counts for its building', () => {
-    const live = new LiveState(site, [])
+    const live = heardFromAll(liveState())
     live.alertChanged(transition(alert('tower-b', 'fire', 'open', 'tower-b')))
     const b = live.buildingSummaries(null)[1]
     expect(b).toMatchObject({ status: 'red', counts: { red: 0, grey: 1, green: 1, alerts: 1 } })
   })
 
   it('When a scope is given, then only buildings in it are listed', () => {
-    const live = new LiveState(site, [])
+    const live = liveState()
     expect(live.buildingSummaries(new Set(['tower-b'])).map((b) => b.id)).toEqual(['tower-b'])
     expect(live.buildingSummaries(new Set())).toEqual([])
   })
 
   it('When a building is detailed, then every floor appears top to bottom with zones in site order', () => {
-    const detail = new LiveState(site, [alert('a-b2-1', 'supervisory')]).buildingDetail('tower-a')!
+    const detail = liveState([alert('a-b2-1', 'supervisory')]).buildingDetail('tower-a')!
     expect(detail.floors.map((f) => [f.floor, f.label])).toEqual([
       [4, '4F'],
       [3, '3F'],
@@ -164,7 +176,7 @@ describe('buildings', () => {
   })
 
   it('When an unknown building is detailed, then undefined', () => {
-    expect(new LiveState(site, []).buildingDetail('tower-z')).toBeUndefined()
+    expect(liveState().buildingDetail('tower-z')).toBeUndefined()
   })
 
   it('When floors are labelled, then basements read B1, B2', () => {
@@ -174,7 +186,7 @@ describe('buildings', () => {
 
 describe('latest values and presence', () => {
   it('When readings arrive, then the newest value per metric is kept, even if an older one arrives late', () => {
-    const live = new LiveState(site, [])
+    const live = liveState()
     live.readingAccepted(reading('a-3-1', 'smoke_dbm', 0.1, 1000, 1010))
     live.readingAccepted(reading('a-3-1', 'battery_pct', 90, 1500, 1510))
     live.readingAccepted(reading('a-3-1', 'smoke_dbm', 0.2, 2000, 2010))
@@ -186,7 +198,7 @@ describe('latest values and presence', () => {
   })
 
   it('When a view is read, then later readings do not change it (it is a copy)', () => {
-    const live = new LiveState(site, [])
+    const live = liveState()
     live.readingAccepted(reading('a-3-1', 'smoke_dbm', 0.1, 1000))
     const before = live.device('a-3-1')!
     live.readingAccepted(reading('a-3-1', 'smoke_dbm', 0.3, 2000))
@@ -194,7 +206,7 @@ describe('latest values and presence', () => {
   })
 
   it('When a device reports offline then online, then presence follows and lastSeenAt moves on online only', () => {
-    const live = new LiveState(site, [])
+    const live = liveState()
     expect(live.device('a-3-1')).toMatchObject({ online: null, lastSeenAt: null })
     live.deviceStatus({
       device: 'a-3-1',
@@ -222,7 +234,7 @@ describe('latest values and presence', () => {
   })
 
   it('When input names unknown devices, then it is ignored', () => {
-    const live = new LiveState(site, [])
+    const live = heardFromAll(liveState())
     live.readingAccepted(reading('a-3-1', 'smoke_dbm', 0.1, 1000))
     live.readingAccepted({ ...reading('a-3-1', 'smoke_dbm', 0.1, 1000), device: 'ghost' })
     live.deviceStatus({ device: 'ghost', building: 'tower-a', status: 'online', source: 'connection', at: 1 })
@@ -233,8 +245,105 @@ describe('latest values and presence', () => {
 
   it('When readings arrive out of order, then the newest value per metric wins', () => {
     // Speed of readingAccepted is measured by the benchmarks (tests/bench), not asserted here.
-    const live = new LiveState(site, [])
+    const live = liveState()
     for (const ts of [5, 9, 7, 1]) live.readingAccepted(reading('a-3-1', 'smoke_dbm', ts / 100, ts))
     expect(live.device('a-3-1')?.latest.smoke_dbm).toEqual({ value: 0.09, ts: 9 })
+  })
+})
+
+describe('unknown: no data is not normal', () => {
+  const quiet = parseSite(`
+site: { name: Quiet, timezone: Asia/Shanghai }
+buildings:
+  - { id: tower-q, name: Tower Q, floors: 3 }
+  - { id: annex, name: Annex, floors: 1 }
+devices:
+  - { id: q-1, building: tower-q, floor: 1, zone: 1-east, kind: smoke_detector, label: "1F", secret: secret-q1, heartbeatSec: 10, offlineAfterMissed: 2 }
+  - { id: q-2, building: tower-q, floor: 2, zone: 2-east, kind: smoke_detector, label: "2F", secret: secret-q2 }
+`)
+  const quietState = () => {
+    now = 0
+    return new LiveState(quiet, [], clock)
+  }
+  const summary = (live: LiveState, id: string) => live.buildingSummaries(null).find((b) => b.id === id)
+
+  it('When no device has ever reported, then every device and building is unknown, never green', () => {
+    const live = liveState()
+    expect(site.devices.filter((d) => !d.disabled).map((d) => statusOf(live, d.id))).toEqual(
+      Array(5).fill('unknown'),
+    )
+    expect(live.buildingSummaries(null)[0]).toMatchObject({
+      status: 'unknown',
+      counts: { red: 0, yellow: 0, grey: 0, green: 0, unknown: 4, alerts: 0 },
+    })
+    // tower-b: its one enabled device has not reported; the disabled one is grey, which ranks higher.
+    expect(live.buildingSummaries(null)[1]).toMatchObject({ status: 'grey', counts: { grey: 1, unknown: 1 } })
+  })
+
+  it('When one device reports, then it is green and its building counts the others as unknown', () => {
+    const live = liveState()
+    live.readingAccepted(reading('a-3-1', 'smoke_dbm', 0.01, 0))
+    expect(statusOf(live, 'a-3-1')).toBe('green')
+    expect(live.buildingSummaries(null)[0]).toMatchObject({
+      status: 'unknown',
+      counts: { green: 1, unknown: 3 },
+    })
+    heardFromAll(live)
+    expect(live.buildingSummaries(null)[0]).toMatchObject({
+      status: 'green',
+      counts: { green: 4, unknown: 0 },
+    })
+  })
+
+  it('When an alert is active on a device never heard from, then the alert decides its colour', () => {
+    const live = liveState([alert('a-3-1', 'fire')])
+    expect(statusOf(live, 'a-3-1')).toBe('red')
+    expect(live.buildingSummaries(null)[0]?.status).toBe('red')
+  })
+
+  it('When a device is silent for longer than heartbeatSec x offlineAfterMissed, then it turns unknown, and the sweep reports it once', () => {
+    const live = quietState()
+    live.deviceStatus({ device: 'q-1', building: 'tower-q', status: 'online', source: 'connection', at: 0 })
+    live.readingAccepted(readingOf(quiet.device('q-2')!, 'smoke_dbm', 0.01, 0))
+    expect(live.device('q-1')).toMatchObject({ status: 'green', silenceAllowedMs: 20_000 })
+    // q-2 has the site defaults: 60 s heartbeat, 3 missed.
+    expect(live.device('q-2')?.silenceAllowedMs).toBe(180_000)
+    expect(live.freshnessChanges()).toEqual([])
+    now = 20_000
+    expect(statusOf(live, 'q-1')).toBe('green')
+    now = 20_001
+    expect(statusOf(live, 'q-1')).toBe('unknown')
+    expect(summary(live, 'tower-q')).toMatchObject({ status: 'unknown', counts: { green: 1, unknown: 1 } })
+    expect(live.freshnessChanges()).toEqual(['q-1'])
+    expect(live.freshnessChanges()).toEqual([])
+    // Heard again: green at once (the reading's own frame carries it), nothing left for the sweep.
+    live.eventAccepted({
+      device: 'q-1',
+      building: 'tower-q',
+      floor: 1,
+      zone: '1-east',
+      event: 'test',
+      detail: null,
+      ts: now,
+      receivedAt: now,
+    })
+    expect(statusOf(live, 'q-1')).toBe('green')
+    expect(live.freshnessChanges()).toEqual([])
+  })
+
+  it('When a device says it is offline, then it is unknown until it is back (the offline alert follows after its grace)', () => {
+    const live = quietState()
+    const status = (s: 'online' | 'offline', at: number) =>
+      live.deviceStatus({ device: 'q-1', building: 'tower-q', status: s, source: 'status-topic', at })
+    status('online', 0)
+    expect(statusOf(live, 'q-1')).toBe('green')
+    status('offline', 10)
+    expect(statusOf(live, 'q-1')).toBe('unknown')
+    status('online', 20)
+    expect(statusOf(live, 'q-1')).toBe('green')
+  })
+
+  it('When a building has no devices, then it is unknown, not green', () => {
+    expect(summary(quietState(), 'annex')).toMatchObject({ status: 'unknown', counts: { unknown: 0 } })
   })
 })

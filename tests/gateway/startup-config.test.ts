@@ -89,6 +89,19 @@ describe('Start-up configuration', () => {
     expect(stderr).not.toContain('FW_ALERT')
   })
 
+  it('When a connection cap or timeout is out of range or does not fit the open-file limit, then start-up stops with exit 78 naming it', async () => {
+    const tooShort = await start({ HTTP_HEADERS_TIMEOUT_MS: '5' })
+    expect(tooShort.code).toBe(78)
+    expect(tooShort.stderr).toContain('HTTP_HEADERS_TIMEOUT_MS')
+    const order = await start({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })
+    expect(order.code).toBe(78)
+    expect(order.stderr).toContain('HTTP_REQUEST_TIMEOUT_MS: must be at least HTTP_HEADERS_TIMEOUT_MS')
+    // More MQTT connections than this process may open files.
+    const tooMany = await start({ MQTT_MAX_CONNECTIONS: '1000000' })
+    expect(tooMany.code).toBe(78)
+    expect(tooMany.stderr).toMatch(/MQTT_MAX_CONNECTIONS: 1000000 does not fit in the open-file limit of \d+/)
+  })
+
   it('When the site file does not exist, then start-up stops saying so', async () => {
     const { code, stderr } = await start({ FIREWATCH_SITE: '/nonexistent/site.yaml' })
     expect(code).toBe(78)

@@ -32,8 +32,8 @@ function wire() {
   const dataDir = tempDataDir()
   const env = GatewayEnv.parse({ DATA_DIR: dataDir })
   const store = AlertStore.open(join(dataDir, 'alerts.db'))
-  const live = new LiveState(site, [])
   const clock = { now: () => utc('2026-11-22T11:00:00Z') }
+  const live = new LiveState(site, [], clock)
   const liveStream = new LiveStream({ live, clock, activeAlerts: () => [], frameMs: 5 })
   cleanup.push(
     () => rmSync(dataDir, { recursive: true, force: true }),

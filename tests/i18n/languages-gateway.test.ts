@@ -72,14 +72,18 @@ describe('Languages on a Chinese site', () => {
     expect(zh).toContain('<h1>确认警情</h1>')
     expect(zh).toContain('<dt>楼层</dt><dd>负一层</dd>')
     expect(zh).toContain('<dt>类别</dt><dd>火警</dd>')
-    expect(zh).toMatch(/<dt>发生时间<\/dt><dd>\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d（GMT\+8）<\/dd>/)
+    expect(zh).toMatch(
+      /<dt>发生时间<\/dt><dd>\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d（GMT\+8）（(刚刚|\d+ 分钟前)）<\/dd>/,
+    )
     expect(zh).toContain('<button type="submit">确认</button>')
     const en = await (await fetch(pageUrl(toTom))).text()
     expect(en).toContain('<html lang="en">')
     expect(en).toContain('<h1>Acknowledge alert</h1>')
     expect(en).toContain('<dt>Floor</dt><dd>B1</dd>')
     expect(en).toContain('Fire alarm (device): 金茂大厦A座 B1 车库东区, 地下车库东侧通道')
-    expect(en).toMatch(/<dt>Opened<\/dt><dd>\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d GMT\+8<\/dd>/)
+    expect(en).toMatch(
+      /<dt>Opened<\/dt><dd>\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d GMT\+8 \((just now|\d+ min ago)\)<\/dd>/,
+    )
   })
 
   it("When the links are used, then the answers are in each contact's language, and a dead link in the browser's", async () => {

@@ -128,4 +128,21 @@ describe('daily and monthly reports of a month replayed in virtual time (Europe/
     expect(zh).toContain('<td>故障</td><td class="n">2</td>')
     expect(zh).not.toContain('Monthly')
   })
+
+  it('When the report is rendered as HTML, then its times are site-local (Europe/Berlin) in the page language, not UTC', () => {
+    const r = work.reports.build('monthly', 'tower-a', '2026-10', NOV_2)
+    // asOf is the end of October, 1 Nov 00:00 CET (a midnight: 00, never 24); press-1's fault opened
+    // 9 Oct 09:00 CEST. The JSON keeps the UTC ISO times.
+    expect([r.asOf, r.openFaults[0]?.openedAt]).toEqual([
+      '2026-10-31T23:00:00.000Z',
+      '2026-10-09T07:00:00.000Z',
+    ])
+    const en = renderReportHtml(r)
+    expect(en).toContain('Generated: 1 Nov 2026, 00:00:00 CET</p>')
+    expect(en).toContain('<td>9 Oct 2026, 09:00:00 CEST</td>')
+    const zh = renderReportHtml({ ...r, locale: 'zh-CN' })
+    expect(zh).toContain('生成时间: 2026年11月1日 00:00:00（GMT+1）</p>')
+    expect(zh).toContain('<td>2026年10月9日 09:00:00（GMT+2）</td>')
+    for (const html of [en, zh]) expect(html).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/)
+  })
 })

@@ -52,6 +52,21 @@ describe('live runner', () => {
     expect(key(live)).toEqual(key(virtual))
   }, 30_000)
 
+  it('When the quick start fire (five minutes) runs at speed 60 on a fresh gateway, then it is accepted and every expectation is met', async () => {
+    const fresh = await startTestGateway({ FIREWATCH_SITE: join(ROOT, 'gateway/demo-site.yaml') })
+    try {
+      const live = await runScenarioLive(join(ROOT, 'simulators/scenarios/first-fire.yaml'), {
+        mqttUrl: fresh.mqttUrl,
+        httpUrl: fresh.httpUrl,
+        token: 'brigade-token',
+        speed: 60,
+      })
+      expect(live.missed, formatReport(live)).toEqual([])
+    } finally {
+      await fresh.stop()
+    }
+  }, 30_000)
+
   it('When the speed would push device timestamps out of the gateway skew window, then the run is refused before it starts', async () => {
     await expect(
       runScenarioLive(join(ROOT, 'simulators/scenarios/quiet-day.yaml'), {

@@ -116,11 +116,13 @@ describe('replay into Mosquitto', () => {
       const expected = original.ts - RECORDED[i]!.wall + got[i]!.wall
       expect(Math.abs(sent.ts - expected)).toBeLessThan(1_000)
     }
-    // Recorded: 2 s from first to last message; at speed 4 the replay takes 0.5 s.
+    // Recorded: 2 s from first to last message; at speed 4 the replay takes 0.5 s. The bounds tell
+    // paced from unpaced (a few ms) and from speed 1 (2 s) with room for a busy machine's timers:
+    // the first message may go out late while the later ones keep to the replay's own schedule.
     const span = got.at(-1)!.at - got[0]!.at
-    expect(span).toBeGreaterThanOrEqual(480)
-    expect(span).toBeLessThan(2_500)
-    expect(got[3]!.at - got[0]!.at).toBeGreaterThanOrEqual(190)
+    expect(span).toBeGreaterThanOrEqual(400)
+    expect(span).toBeLessThan(2_000)
+    expect(got[3]!.at - got[0]!.at).toBeGreaterThanOrEqual(150)
     const summary = JSON.parse(stdout)
     expect(summary).toMatchObject({ total: 6, published: 6, failed: 0, skipped: {}, interrupted: false })
     expect(summary.byKind).toMatchObject({ telemetry: 3, event: 1, status: 1, alerts: 1 })

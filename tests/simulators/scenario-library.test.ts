@@ -7,6 +7,8 @@ import { loadScenario } from '../../simulators/scenario/load-scenario.ts'
 import { ROOT } from '../support/paths.ts'
 
 const DIR = join(ROOT, 'simulators/scenarios')
+/** The bundled Chinese demo: the English demo's ids with Chinese names (FIREWATCH_DEMO=zh-CN). */
+const ZH_DEMO = join(ROOT, 'gateway/demo-site.zh-CN.yaml')
 const FILES = readdirSync(DIR)
   .filter((f) => f.endsWith('.yaml'))
   .sort()
@@ -35,6 +37,21 @@ describe('scenario library', () => {
         report,
       ).toBe(true)
       expect(result.readings).toBeGreaterThan(1000)
+    })
+  }
+
+  for (const file of FILES) {
+    it(`When ${file} runs on the Chinese demo site in virtual time, then every expectation is met as on the English one`, async () => {
+      const scenario = loadScenario(join(DIR, file), { site: ZH_DEMO })
+      expect(scenario.site.locale).toBe('zh-CN')
+      const result = await runScenarioVirtual(scenario)
+      const report = formatReport(result)
+      expect(result.missed, report).toEqual([])
+      expect(result.notes, report).toEqual([])
+      expect(
+        result.actions.every((a) => a.ok),
+        report,
+      ).toBe(true)
     })
   }
 })

@@ -84,6 +84,31 @@ describe('firewatch-sim run / live commands', () => {
     expect(await liveCommand([scenario('burst-pipe'), ...args], speed.io)).toBe(64)
   })
 
+  it('When --speed is too fast for a long scenario, then live exits 64 before connecting and says which --speed or --max-skew fits, in flag terms', async () => {
+    const c = captured()
+    const args = ['--mqtt', 'mqtt://127.0.0.1:1', '--http', 'http://127.0.0.1:1', '--token', 'brigade-token']
+    expect(await liveCommand([scenario('kitchen-fire-spread'), ...args, '--speed', '10'], c.io)).toBe(64)
+    expect(c.err()).toBe(
+      'FGW_ERR_SIM_SKEW: --speed 10 is too fast for kitchen-fire-spread (30m00s long): device timestamps ' +
+        'follow the scenario, so they would run up to 13m30s off the gateway clock, beyond --max-skew 5m00s ' +
+        "(the gateway's INGEST_MAX_SKEW_MS). Use --speed 1.5 or less, or start the gateway with " +
+        'INGEST_MAX_SKEW_MS=810000 and add --max-skew 810s. Scenarios up to 10m00s run at any --speed.\n',
+    )
+    // The advice holds: the speed it names, or the skew it names, are accepted (the run then stops
+    // at the unreachable gateway, exit 69, not at the speed check).
+    for (const fits of [
+      ['--speed', '1.5'],
+      ['--speed', '10', '--max-skew', '810s'],
+    ]) {
+      const ok = captured()
+      expect(await liveCommand([scenario('kitchen-fire-spread'), ...args, ...fits], ok.io)).toBe(69)
+      expect(ok.err()).toMatch(/^FGW_ERR_SIM_HTTP/)
+    }
+    const bad = captured()
+    expect(await liveCommand([scenario('first-fire'), ...args, '--speed', '0'], bad.io)).toBe(64)
+    expect(bad.err()).toMatch(/^--speed must be a number > 0 such as 10, not "0"/)
+  })
+
   it('When the gateway cannot be reached, then live exits 69 with a coded message', async () => {
     const c = captured()
     const args = ['--mqtt', 'mqtt://127.0.0.1:1', '--http', 'http://127.0.0.1:1', '--token', 'brigade-token']

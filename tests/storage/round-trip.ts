@@ -27,7 +27,7 @@ export function roundTripSuite(openStore: () => Promise<StoreUnderTest>): void {
     await store?.stop()
   })
 
-  it(`When ${READINGS.toLocaleString('en')} readings are published over MQTT, then each is in the store once and in the history API`, async () => {
+  it(`When ${READINGS.toLocaleString('en')} readings are published over MQTT, then each is in the store once and in the history API (where the store answers one)`, async () => {
     expect(READINGS).toBe(100_000)
     // Device time in the recent past (inside INGEST_MAX_SKEW_MS), 1 ms apart per device and metric.
     const base = Date.now() - 60_000

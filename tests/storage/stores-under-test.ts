@@ -3,11 +3,17 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { tempDataDir } from '../support/gateway-launcher.ts'
 import { startInflux } from '../support/influx-server.ts'
+import { startVictoria } from '../support/victoria-server.ts'
 import { sqliteFileTotals } from './store-fixtures.ts'
 
 /** A readings store the storage scenarios run against, and how to look into it directly. */
 export interface StoreUnderTest {
-  name: 'influxdb' | 'sqlite'
+  name: 'influxdb' | 'sqlite' | 'victoriametrics'
+  /**
+   * The gateway answers history queries from it (GET /api/v1/devices/{id}/readings); false for
+   * VictoriaMetrics, which answers no InfluxQL: the gateway then answers 503.
+   */
+  history: boolean
   /** Overrides for startTestGateway. */
   env: Record<string, string>
   /** Readings at or after `from` (epoch ms), distinct by series and time, and the sum of their values. */
@@ -23,6 +29,7 @@ export async function influxStore(): Promise<StoreUnderTest> {
   const influx = await startInflux()
   return {
     name: 'influxdb',
+    history: true,
     env: influx.env,
     async totals(from) {
       const series = await influx.query(
@@ -56,6 +63,7 @@ export async function sqliteStore(): Promise<StoreUnderTest> {
   }
   return {
     name: 'sqlite',
+    history: true,
     env: { DATA_DIR: dataDir },
     async totals(from) {
       return sqliteFileTotals(file, from)
@@ -69,5 +77,36 @@ export async function sqliteStore(): Promise<StoreUnderTest> {
       await endOutage()
       rmSync(dataDir, { recursive: true, force: true })
     },
+  }
+}
+
+/**
+ * VictoriaMetrics behind the gateway's InfluxDB v2 write path (tests/support/victoria-server.ts);
+ * an outage stops its process (SIGTERM, then started again on the same port and storage dir).
+ * A sample stored twice for the same series and millisecond fails the test here.
+ */
+export async function victoriaStore(): Promise<StoreUnderTest> {
+  const victoria = await startVictoria()
+  let halted = false
+  return {
+    name: 'victoriametrics',
+    history: false,
+    env: victoria.env,
+    async totals(from) {
+      const { count, distinct, sum } = await victoria.samples(from)
+      if (distinct !== count) throw new Error(`VictoriaMetrics holds ${count - distinct} samples twice`)
+      return { count, sum }
+    },
+    async beginOutage() {
+      await victoria.halt()
+      halted = true
+    },
+    // Idempotent: the suites end an outage again in afterAll, in case a test failed inside it.
+    async endOutage() {
+      if (!halted) return
+      await victoria.restart()
+      halted = false
+    },
+    stop: () => victoria.stop(),
   }
 }

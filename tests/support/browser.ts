@@ -24,8 +24,17 @@ export interface TestBrowser {
 /** A real chromium with a fresh profile (user-data-dir), so no token or cache leaks between runs. */
 export async function launchChromium(
   viewport = { width: 1920, height: 1080 },
-  /** The browser's language (navigator.language) and time zone; the machine's when unset. */
-  place: { locale?: string; timezoneId?: string } = {},
+  /**
+   * The browser's language (navigator.language) and time zone, the machine's when unset; and for a
+   * phone, touch and mobile emulation (isMobile, hasTouch, deviceScaleFactor).
+   */
+  place: {
+    locale?: string
+    timezoneId?: string
+    isMobile?: boolean
+    hasTouch?: boolean
+    deviceScaleFactor?: number
+  } = {},
 ): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
@@ -41,6 +50,9 @@ export async function launchChromium(
     viewport,
     ...place,
   })
+  // Under a shifted test clock (tests/support/shifted-clock.mjs) the page's clock starts where the
+  // test's is (this process's Date is shifted), and runs on from there.
+  if (process.env.FIREWATCH_TEST_SITE_TIME) await context.clock.install({ time: Date.now() })
   return {
     context,
     async close() {

@@ -5,12 +5,20 @@ const Text = z.string().min(1)
 const Url = z.url({ protocol: /^https?$/ })
 
 /**
+ * Where text messages go: a paid provider, `log` (each text written to the gateway's log and
+ * recorded as sent: demos and trials without a provider account) or `none` (no sms channel).
+ */
+export const SmsProviderName = z.enum(['twilio', 'aliyun', 'log', 'none'])
+export type SmsProviderName = z.infer<typeof SmsProviderName>
+
+/**
  * Environment of the notification channels; merged into the gateway's schema and parsed once in
- * main.ts. SMS is off unless SMS_PROVIDER names a provider; Web Push is off until VAPID_SUBJECT
- * says whom push services may contact; webhooks are always available.
+ * main.ts. SMS is off unless SMS_PROVIDER names a provider (the gateway picks `log` for its bundled
+ * demo sites, gateway/config.ts); Web Push is off until VAPID_SUBJECT says whom push services may
+ * contact; webhooks are always available.
  */
 export const ChannelsEnv = z.object({
-  SMS_PROVIDER: z.enum(['twilio', 'aliyun', 'none']).default('none'),
+  SMS_PROVIDER: SmsProviderName.default('none'),
   TWILIO_ACCOUNT_SID: z
     .string()
     .regex(/^AC[0-9a-fA-F]{32}$/, 'expected AC followed by 32 hex digits')
@@ -67,14 +75,20 @@ const REQUIRED: Record<'twilio' | 'aliyun', Array<keyof ChannelsEnv>> = {
   aliyun: ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET', 'ALIYUN_SIGN_NAME', 'ALIYUN_TEMPLATE_CODE'],
 }
 
-/** Fields the chosen SMS provider needs but that are not set. */
-export function missingChannelFields(env: ChannelsEnv): Array<keyof ChannelsEnv> {
-  if (env.SMS_PROVIDER === 'none') return []
-  return REQUIRED[env.SMS_PROVIDER].filter((field) => !env[field])
+/** Fields the chosen SMS provider needs but that are not set (`log` and `none` need none). */
+export function missingChannelFields(
+  env: Omit<ChannelsEnv, 'SMS_PROVIDER'> & { SMS_PROVIDER?: SmsProviderName | undefined },
+): Array<keyof ChannelsEnv> {
+  const provider = env.SMS_PROVIDER
+  if (provider !== 'twilio' && provider !== 'aliyun') return []
+  return REQUIRED[provider].filter((field) => !env[field])
 }
 
 /** Cross-field rules of ChannelsEnv: the chosen SMS provider needs its credentials. */
-export function checkChannelsEnv(env: ChannelsEnv, ctx: z.RefinementCtx): void {
+export function checkChannelsEnv(
+  env: Parameters<typeof missingChannelFields>[0],
+  ctx: z.RefinementCtx,
+): void {
   for (const field of missingChannelFields(env)) {
     ctx.addIssue({ code: 'custom', path: [field], message: `required with SMS_PROVIDER=${env.SMS_PROVIDER}` })
   }

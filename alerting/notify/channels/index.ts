@@ -4,6 +4,7 @@ import type { Clock, Logger } from '../../deps.ts'
 import type { Channel, ChannelKind } from '../channel.ts'
 import { createAliyunProvider } from './aliyun-sms.ts'
 import { type ChannelsEnv, missingChannelFields } from './channels-config.ts'
+import { createLogSmsProvider } from './log-sms.ts'
 import { PushServiceHosts } from './push-service-hosts.ts'
 import { createSmsChannel } from './sms-channel.ts'
 import type { SmsProvider } from './sms-provider.ts'
@@ -13,7 +14,7 @@ import { createWebPushChannel } from './web-push-channel.ts'
 import { createWebhookChannel } from './webhook-channel.ts'
 
 export { type MissingTemplate, missingAliyunTemplates } from './aliyun-sms.ts'
-export { ChannelsEnv, ChannelsEnvChecked, checkChannelsEnv } from './channels-config.ts'
+export { ChannelsEnv, ChannelsEnvChecked, checkChannelsEnv, SmsProviderName } from './channels-config.ts'
 export { PushServiceHosts } from './push-service-hosts.ts'
 export type { TwilioParams } from './twilio-signature.ts'
 export { verifyTwilioSignature } from './twilio-signature.ts'
@@ -33,7 +34,8 @@ export interface ChannelDeps {
 }
 
 /**
- * The channels the configuration enables: 'sms' when SMS_PROVIDER is not none, 'push' when
+ * The channels the configuration enables: 'sms' when SMS_PROVIDER is not none (`log` writes each
+ * text to `deps.log`), 'push' when
  * VAPID_SUBJECT is set (generating the VAPID keys on first start), 'webhook' always.
  */
 export function createChannels(config: ChannelsEnv, deps: ChannelDeps): Map<ChannelKind, Channel> {
@@ -88,6 +90,7 @@ function smsProvider(config: ChannelsEnv, deps: ChannelDeps): SmsProvider | null
       providerDeps,
     )
   }
+  if (config.SMS_PROVIDER === 'log') return createLogSmsProvider(deps.log)
   if (config.SMS_PROVIDER === 'aliyun') {
     return createAliyunProvider(
       {

@@ -19,7 +19,9 @@ export function createSmsChannel(provider: SmsProvider): Channel {
       try {
         const { providerId } = await provider.send({
           to: to.address,
+          ...(to.name === undefined ? {} : { recipient: to.name }),
           text: message.text,
+          link: message.ackUrl,
           template: message.template,
           locale: message.locale,
           params: message.params,

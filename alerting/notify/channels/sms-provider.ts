@@ -5,7 +5,11 @@ import type { Locale } from '../../i18n/locale.ts'
 export interface SmsRequest {
   /** E.164, e.g. +8613800138000. */
   to: string
+  /** The contact's name from the site file, when known; providers do not send it. */
+  recipient?: string
   text: string
+  /** The one-tap acknowledgement link inside `text` (empty for an all-clear). */
+  link: string
   template: string
   /** The language of `text` and `params`; template-only providers pick the template in it. */
   locale: Locale

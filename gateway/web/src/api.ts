@@ -12,14 +12,35 @@ export const tokenStore = {
 
 export class Unauthorized extends Error {}
 
+/** A request that failed: `status` null when the gateway could not be reached at all. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+  ) {
+    super(message)
+  }
+}
+
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers)
   headers.set('authorization', `Bearer ${tokenStore.get() ?? ''}`)
   if (init.body !== undefined) headers.set('content-type', 'application/json')
-  const res = await fetch(`/api/v1${path}`, { ...init, headers })
+  const what = `${init.method ?? 'GET'} ${path}`
+  let res: Response
+  try {
+    res = await fetch(`/api/v1${path}`, { ...init, headers })
+  } catch (err) {
+    throw new ApiError(`${what}: ${String(err)}`, null)
+  }
   if (res.status === 401) throw new Unauthorized('token refused')
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${res.status}`)
-  return (await res.json()) as T
+  if (!res.ok) throw new ApiError(`${what}: HTTP ${res.status}`, res.status)
+  try {
+    return (await res.json()) as T
+  } catch (err) {
+    // The connection dropped in the middle of the answer.
+    throw new ApiError(`${what}: ${String(err)}`, null)
+  }
 }
 
 export function buildingDetail(id: string): Promise<BuildingDetail> {

@@ -7,9 +7,11 @@ import {
   deviceReadings,
   type HistoryPoint,
   listAlerts,
+  Unauthorized,
 } from './api.ts'
-import { presenceWord } from './building-view.ts'
+import { presenceWord } from './building-cells.ts'
 import { h } from './dom.ts'
+import { failureReason } from './failure.ts'
 import { classWord, dateTime, floorName, HISTORY_KEY, STATE_KEY, statusWord, t } from './i18n.ts'
 import { sparkline } from './sparkline.ts'
 import { formatValue, SECONDARY, unitOf } from './values.ts'
@@ -26,15 +28,28 @@ export async function showDeviceDetail(id: string): Promise<HTMLDialogElement> {
   const close = h('button', { type: 'button', class: 'close' }, t('detail.close'))
   close.addEventListener('click', () => dialog.close())
   dialog.addEventListener('close', () => dialog.remove())
-  dialog.append(close, h('p', { class: 'loading' }, t('detail.loading')))
   document.body.append(dialog)
   dialog.showModal()
-  const path = `/devices/${encodeURIComponent(id)}`
-  const [device, readings] = await Promise.all([api<DeviceView>(path), deviceReadings(id)])
-  const alerts = await deviceAlerts(device)
-  dialog.replaceChildren(close, header(device), readingsSection(readings, alerts), historySection(alerts))
-  dialog.dataset.loaded = 'true'
+  await fillDetail(dialog, close, id)
   return dialog
+}
+
+/** Loads into the open dialog; a failure is said in it, with a button to try again. */
+async function fillDetail(dialog: HTMLDialogElement, close: HTMLElement, id: string): Promise<void> {
+  dialog.replaceChildren(close, h('p', { class: 'loading' }, t('detail.loading')))
+  try {
+    const path = `/devices/${encodeURIComponent(id)}`
+    const [device, readings] = await Promise.all([api<DeviceView>(path), deviceReadings(id)])
+    const alerts = await deviceAlerts(device)
+    dialog.replaceChildren(close, header(device), readingsSection(readings, alerts), historySection(alerts))
+    dialog.dataset.loaded = 'true'
+  } catch (err) {
+    if (err instanceof Unauthorized) throw err
+    const again = h('button', { type: 'button', class: 'retry' }, t('action.retry'))
+    again.addEventListener('click', () => void fillDetail(dialog, close, id))
+    const text = t('detail.loadFailed', { reason: failureReason(err) })
+    dialog.replaceChildren(close, h('p', { class: 'action-error', role: 'alert' }, text, ' ', again))
+  }
 }
 
 async function deviceAlerts(d: DeviceView): Promise<AlertWithHistory[]> {

@@ -50,6 +50,7 @@ export const STATUS_KEY: Record<WallStatus, MessageKey> = {
   yellow: 'status.yellow',
   grey: 'status.grey',
   green: 'status.green',
+  unknown: 'status.unknown',
 }
 export const CLASS_KEY: Record<AlertClass, MessageKey> = {
   fire: 'class.fire',
@@ -110,13 +111,17 @@ function remakeFormats(): void {
   dateTimeFormat = makeDateTimeFormat()
 }
 
+// hourCycle 'h23' rather than the `hour12` option set to false: for locales whose default clock is
+// 12-hour (en = en-US) that meant cycle h24 in older engines (Node 20, older browsers): 24:13 for 00:13.
+
 function makeTimeFormat(): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat(locale, {
     timeZone,
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
+    // Not `hour12: false`, which some engines render as 24:05:00 after midnight.
+    hourCycle: 'h23',
   })
 }
 
@@ -129,7 +134,7 @@ function makeDateTimeFormat(): Intl.DateTimeFormat {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   })
 }
 

@@ -1,14 +1,25 @@
 import type { AlertEventData, DevicesEventData, SnapshotEventData } from '../../live-stream.ts'
-import { Alarm } from './alarm.ts'
 import { learnSiteLocale } from './alert-text.ts'
 import { tokenStore, Unauthorized } from './api.ts'
-import { BuildingView } from './building-view.ts'
+import { TabAttention } from './attention.ts'
+import { BuildingView, rememberDevices } from './building-view.ts'
 import { showDeviceDetail } from './device-detail.ts'
 import { byId } from './dom.ts'
 import { EventLog } from './event-log.ts'
-import { currentLocale, type MessageKey, setLocale, setSiteTimeZone, t, translateStatic } from './i18n.ts'
-import { connectLive, type StreamEvent } from './live-client.ts'
+import {
+  currentLocale,
+  floorName,
+  type MessageKey,
+  setLocale,
+  setSiteTimeZone,
+  t,
+  translateStatic,
+} from './i18n.ts'
+import { type ConnectionState, connectLive, type LiveConnection, type StreamEvent } from './live-client.ts'
 import { PushSignup, pushStateText } from './push-signup.ts'
+import { SoundBar } from './sound-bar.ts'
+import { Sounder } from './sounder.ts'
+import { StaleBanner } from './stale-banner.ts'
 import { timed } from './timing.ts'
 import { WallStore } from './wall-store.ts'
 import { renderPinned, WallView } from './wall-view.ts'
@@ -23,18 +34,22 @@ const signOut = byId<HTMLButtonElement>('sign-out')
 const pushButton = byId<HTMLButtonElement>('push-signup')
 const pushStatus = byId<HTMLElement>('push-status')
 
-const alarm = new Alarm(() => byId('sound-hint').setAttribute('hidden', ''))
 const store = new WallStore()
 const wallView = new WallView(wall, store, openBuilding)
 const eventLog = new EventLog(byId('event-list'), (id) => store.buildingName(id))
+const sounder = new Sounder(() => soundBar?.render())
+const soundBar = new SoundBar(byId('sound-bar'), sounder)
+const stale = new StaleBanner(byId('stale'), () => live?.retryNow())
+const tab = new TabAttention()
 const push = new PushSignup((state) => {
   pushButton.hidden = state.kind !== 'offer'
   pushStatus.textContent = pushStateText(state)
   pushStatus.hidden = pushStatus.textContent === ''
 })
 let current: BuildingView | null = null
-let disconnect: (() => void) | null = null
+let live: LiveConnection | null = null
 let connectionKey: MessageKey = 'connection.connecting'
+let isDown = false
 let signInError: MessageKey | null = null
 let frame: number | null = null
 
@@ -50,10 +65,24 @@ function onEvent(e: StreamEvent): void {
   } else if (e.event === 'alert') {
     store.alert(e.data as AlertEventData)
     eventLog.alert(e.id, e.data as AlertEventData)
-  } else if (e.event === 'devices') store.devices(e.data as DevicesEventData)
+  } else if (e.event === 'devices') {
+    const data = e.data as DevicesEventData
+    store.devices(data)
+    rememberDevices(data.devices)
+  }
   // Sound at once, not in the next frame: a hidden tab gets no animation frames.
-  alarm.sound(store.unacknowledgedFires().length > 0)
+  sounder.setFires(store.unacknowledgedFires().map((a) => a.id))
+  updateTab()
   scheduleDraw()
+}
+
+/** The tab's title and icon: the first unacknowledged fire, or the lost connection. */
+function updateTab(): void {
+  const [first, ...more] = store.unacknowledgedFires()
+  const where = first
+    ? `${store.buildingName(first.building)} · ${floorName(first.floor)} · ${first.zone}`
+    : null
+  tab.update(where, more.length, isDown)
 }
 
 /** Views redraw at most once per animation frame, with only what changed since the last one. */
@@ -70,9 +99,10 @@ function draw(): void {
     eventLog.render()
   }
   if (current) {
-    if (dirty.buildings) current.summaryChanged(store.buildings.get(current.id))
+    const summary = store.buildings.get(current.id)
+    if (summary && dirty.buildings) current.summaryChanged(summary)
     current.devicesChanged(dirty.devices.values())
-    if (dirty.alertBuildings.has(current.id)) void current.refreshAlerts().catch(handleError)
+    if (dirty.alertBuildings.has(current.id)) void current.refreshAlerts()
   }
 }
 
@@ -84,6 +114,9 @@ function redrawAll(): void {
   wallView.render()
   renderPinned(pinned, store)
   eventLog.render()
+  soundBar.render()
+  stale.render()
+  updateTab()
   if (current) openBuilding(current.id)
   void push.offer().catch(handleError)
   const open = document.querySelector<HTMLDialogElement>('dialog.device-detail')
@@ -94,11 +127,15 @@ function redrawAll(): void {
 }
 
 function openBuilding(id: string): void {
-  current = new BuildingView(buildingRoot, id, closeBuilding, openDevice)
+  current?.close()
+  current = new BuildingView(buildingRoot, id, store.buildings.get(id), closeBuilding, openDevice, () =>
+    showSignIn('signIn.refused'),
+  )
   wall.hidden = true
   events.hidden = true
   buildingRoot.hidden = false
-  void current.load().catch(handleError)
+  current.focus()
+  void current.load()
 }
 
 function openDevice(id: string): void {
@@ -106,16 +143,37 @@ function openDevice(id: string): void {
 }
 
 function closeBuilding(): void {
+  const left = current?.id
+  current?.close()
   current = null
   buildingRoot.hidden = true
   wall.hidden = false
   events.hidden = false
+  if (left) wallView.focusTile(left)
 }
 
-function setConnection(key: MessageKey, state: 'live' | 'down'): void {
-  connectionKey = key
-  connection.textContent = t(key)
-  connection.className = `connection ${state}`
+function onConnection(state: ConnectionState): void {
+  const wasDown = isDown
+  isDown = state.state === 'down'
+  connectionKey = isDown ? 'connection.down' : 'connection.live'
+  connection.textContent = t(connectionKey)
+  connection.className = `connection ${state.state}`
+  stale.show(state)
+  sounder.setFault(isDown)
+  updateTab()
+  // Back: the stream has brought the current state; the open building is read again in full.
+  if (wasDown && !isDown && current) void current.load()
+}
+
+/** Signed out (or not yet connected): neither live nor lost. */
+function resetConnection(): void {
+  isDown = false
+  connectionKey = 'connection.connecting'
+  connection.textContent = t(connectionKey)
+  connection.className = 'connection connecting'
+  stale.show({ state: 'live' })
+  sounder.setFault(false)
+  updateTab()
 }
 
 function start(): void {
@@ -124,18 +182,20 @@ function start(): void {
   wall.hidden = false
   events.hidden = false
   eventLog.render()
-  disconnect = connectLive({
+  live = connectLive({
     event: onEvent,
-    connection: (state) => setConnection(state === 'live' ? 'connection.live' : 'connection.down', state),
+    connection: onConnection,
     unauthorized: () => showSignIn('signIn.refused'),
   })
   void push.offer().catch(handleError)
 }
 
 function showSignIn(error: MessageKey | null): void {
-  disconnect?.()
+  live?.stop()
+  live = null
   tokenStore.clear()
   closeBuilding()
+  resetConnection()
   wall.hidden = true
   events.hidden = true
   signOut.hidden = true
@@ -172,6 +232,8 @@ byId('language').addEventListener('click', () => {
 })
 
 translateStatic(document)
-setConnection('connection.connecting', 'down')
+sounder.start()
+soundBar.render()
+resetConnection()
 if (tokenStore.get()) start()
 else showSignIn(null)

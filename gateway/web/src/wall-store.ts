@@ -1,9 +1,8 @@
 import type { Alert } from '../../../alerting/alert.ts'
 import type { BuildingSummary, DeviceView } from '../../live-state.ts'
+import { STATUS_RANK } from '../../live-status.ts'
 import type { AlertEventData, DevicesEventData, SiteInfo, SnapshotEventData } from '../../live-stream.ts'
 import { learnBuildingName, learnDeviceLabel } from './alert-text.ts'
-
-const RANK: Record<string, number> = { red: 3, yellow: 2, grey: 1, green: 0 }
 
 /** What changed since the views last drew: they redraw only that, once per animation frame. */
 export interface Dirty {
@@ -62,7 +61,7 @@ export class WallStore {
   /** Worst first, then by name: a fire is always top left. */
   sortedBuildings(): BuildingSummary[] {
     return [...this.buildings.values()].sort(
-      (a, b) => (RANK[b.status] ?? 0) - (RANK[a.status] ?? 0) || a.name.localeCompare(b.name),
+      (a, b) => (STATUS_RANK[b.status] ?? 0) - (STATUS_RANK[a.status] ?? 0) || a.name.localeCompare(b.name),
     )
   }
 

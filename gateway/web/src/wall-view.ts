@@ -1,5 +1,6 @@
 import type { Alert } from '../../../alerting/alert.ts'
 import type { BuildingSummary } from '../../live-state.ts'
+import { ActionRunner } from './action-runner.ts'
 import { alertText } from './alert-text.ts'
 import { alertAction } from './api.ts'
 import { h } from './dom.ts'
@@ -33,7 +34,15 @@ export class WallView {
     const locale = currentLocale()
     for (const b of sorted) {
       const where = worst.get(b.id)
-      const signature = [locale, b.name, b.status, ...Object.values(b.counts), whereText(where)].join('|')
+      const extras = [b.windows?.[0]?.reason ?? '', b.watch?.names.join(',') ?? '']
+      const signature = [
+        locale,
+        b.name,
+        b.status,
+        ...Object.values(b.counts),
+        whereText(where),
+        ...extras,
+      ].join('|')
       let slot = this.tiles.get(b.id)
       if (!slot) {
         const el = h('button', { type: 'button', 'data-building': b.id })
@@ -52,6 +61,11 @@ export class WallView {
     const children = this.root.children
     const same = children.length === order.length && order.every((el, i) => children[i] === el)
     if (!same) this.root.replaceChildren(...order)
+  }
+
+  /** Back from a building: focus returns to the tile the reader left from. */
+  focusTile(building: string): void {
+    this.tiles.get(building)?.el.focus()
   }
 }
 
@@ -93,6 +107,7 @@ function drawTile(el: HTMLElement, b: BuildingSummary, worst: Alert | undefined)
       count(c.red, 'tile.red', 'red'),
       count(c.yellow, 'tile.yellow', 'yellow'),
       count(c.grey, 'tile.grey', 'grey'),
+      count(c.unknown, 'tile.unknown', 'unknown'),
       count(c.green, 'tile.green', 'green'),
     ),
   )
@@ -136,10 +151,15 @@ function pinnedFire(a: Alert, building: string, key: string): HTMLElement {
     'aria-label': t('note.label'),
   })
   const ack = h('button', { type: 'button', class: 'ack' }, t('action.ack'))
-  ack.addEventListener('click', () => {
-    ack.setAttribute('disabled', '')
-    alertAction(a.id, 'ack', note.value).catch(() => ack.removeAttribute('disabled'))
-  })
+  const runner = new ActionRunner('action.failed.ack')
+  // Once acknowledged the banner goes with the alert event that follows; nothing to do here.
+  ack.addEventListener('click', () =>
+    runner.run(
+      ack,
+      () => alertAction(a.id, 'ack', note.value),
+      () => {},
+    ),
+  )
   const where = `${building} · ${floorName(a.floor)} · ${a.zone}`
   return h(
     'div',
@@ -152,5 +172,6 @@ function pinnedFire(a: Alert, building: string, key: string): HTMLElement {
       `${alertText(a)} · ${t('fire.since', { time: clockTime(a.openedAt) })}`,
     ),
     h('span', { class: 'fire-actions' }, note, ack),
+    runner.error,
   )
 }
