@@ -11,6 +11,8 @@ export const ALERT_EXTENSION_COLUMNS = [
   { name: 'evidence', type: 'TEXT' },
   { name: 'tags', type: 'TEXT' },
   { name: 'grouped_under', type: 'TEXT' },
+  // The incident the alert belongs to (alerting/incidents/); null only in files from before them.
+  { name: 'incident_id', type: 'TEXT' },
 ] as const
 
 /**

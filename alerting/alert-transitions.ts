@@ -92,6 +92,8 @@ function newRecord(ctx: TransitionContext, signal: AlertSignal): AlertRecord {
     evidence: signal.evidence ? [...signal.evidence] : [],
     tags: signal.tags ? [...signal.tags] : [],
     groupedUnder: signal.groupedUnder ?? null,
+    // The incident keeper files it in the same transaction (alerting/incidents/).
+    incidentId: null,
   }
 }
 

@@ -91,6 +91,8 @@ export interface Alert {
   tags: AlertTag[]
   /** The alert this one is grouped under (storm control), or null. */
   groupedUnder: string | null
+  /** The incident the alert belongs to (alerting/incidents/). */
+  incident: string | null
 }
 
 export const HISTORY_ACTIONS = [

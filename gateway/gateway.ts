@@ -18,7 +18,7 @@ import { LiveState } from './live-state.ts'
 import { LiveStream } from './live-stream.ts'
 import { createGatewayMetrics } from './metrics.ts'
 import { checkSmsTemplates, createNotifications } from './notify-wiring.ts'
-import { createAlertPublisher } from './publish-alerts.ts'
+import { createFeedPublisher } from './publish-alerts.ts'
 import { createRootLogger } from './root-logger.ts'
 import { createSchedules } from './schedule-wiring.ts'
 import { type ListenPorts, listenAll, prepareSecurity } from './secure-listeners.ts'
@@ -81,13 +81,9 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     maxMessagesPerSec: env.INGRESS_MAX_MESSAGES_PER_SEC,
     hardening: security.hardening,
   })
-  alerting.alarm.observe({
-    afterTransition: createAlertPublisher(
-      (topic, payload) => broker.publish(topic, payload, 1),
-      metrics,
-      clock,
-    ),
-  })
+  alerting.alarm.observe(
+    createFeedPublisher((topic, payload) => broker.publish(topic, payload, 1), metrics, clock),
+  )
   alerting.alarm.observe(alerting.notify.notifier)
   // Fire panels through their UITDs (GB/T 26875.3): the same pipeline as the MQTT devices.
   const uitd = await startUitdReceiver(env, {
@@ -146,12 +142,18 @@ function wireAlerting(base: Base) {
   const alarm = createAlarmPath({ site, store, clock, log: log.child({ module: 'alerts' }) })
   const live = new LiveState(site, store.active(), clock)
   live.windowsOf = (building) => alarm.windows.activeIn(building)
-  const liveStream = new LiveStream({ live, clock, activeAlerts: () => alarm.alerts.active() })
+  const liveStream = new LiveStream({
+    live,
+    clock,
+    activeAlerts: () => alarm.alerts.active(),
+    activeIncidents: () => alarm.alerts.incidents.active(),
+  })
   alarm.observe({
     afterTransition: (t) => {
       live.alertChanged(t)
       liveStream.alertChanged(t)
     },
+    afterIncident: (t) => liveStream.incidentChanged(t),
   })
   const notify = createNotifications(env, {
     store,
@@ -160,6 +162,7 @@ function wireAlerting(base: Base) {
     log,
     metrics,
     acknowledge: (id, actor, note) => alarm.alerts.acknowledge(id, actor, note),
+    acknowledgeIncident: (id, actor, note) => alarm.alerts.incidents.acknowledge(id, actor, note),
     // Read at escalation time, once the schedules below exist.
     pace: (building) => schedules.pace(building),
   })
@@ -211,6 +214,7 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
   return createHttpApp({
     site: base.site,
     alerts: alerting.alarm.alerts,
+    incidents: { ...alerting.alarm.alerts.incidents, alert: (id: string) => alerting.alarm.alerts.get(id) },
     windows: alerting.alarm.windows,
     live: alerting.live,
     readings: readings.history,

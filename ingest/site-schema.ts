@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { checkFireReferences, fireShape } from './fire-schema.ts'
+import { incidentShape } from './incident-schema.ts'
 import { checkNotifyReferences, notifyShape } from './notify-schema.ts'
 import { checkScheduleReferences, scheduleShape } from './schedule-schema.ts'
 import { StoredSecret } from './secret-hash.ts'
@@ -127,6 +128,8 @@ export const SiteFile = z
     ...fireShape,
     // uitds (ingest/uitd-schema.ts): the fire panels' UITDs
     ...uitdShape,
+    // grouping of alerts into incidents (ingest/incident-schema.ts)
+    ...incidentShape,
   })
   .strict()
   .superRefine(checkReferences)

@@ -65,6 +65,8 @@ export const zhCN: Catalogue = {
   measured: (p) => `${p.channel ? `${p.channel}通道 ` : ''}${p.value} ${p.unit}`,
   alertMessage: (p) =>
     `${p.title}：${p.place}${p.label !== null ? `，${p.label}` : ''}${p.measured ? `（${p.measured}）` : ''}${p.detail ? `，${p.detail}` : ''}`,
+  incidentTitle: (p) => `${p.type}：${p.place}，${p.label}`,
+  incidentTitleFloors: (p) => `${p.type}：${p.building}，已涉及 ${p.floors}`,
   scopeFloors: (p) => `涉及 ${p.floors.join(',')}`,
   scopeDevices: (p) => `${p.count}个设备`,
   ellipsis: '…',
@@ -74,6 +76,9 @@ export const zhCN: Catalogue = {
   },
   smsAllClear: (p) => `已解除：${p.type}，${p.place}${p.label === null ? '' : `，${p.label}`}。`,
   allClearType: (p) => `${p.type}已解除`,
+  smsUpdate: (p) => `更新：${p.type}，${p.title}。确认：${p.link}`,
+  updateType: (p) => `${p.type}更新`,
+  incidentPlace: (p) => `${p.building} ${p.floors}`,
   pushTitle: (p) => `${p.type} - ${p.building}`,
   digestHeader: (p) =>
     `Firewatch 汇总：暂缓发送 ${p.count} 条警情（每 ${p.minutes} 分钟最多 ${p.max} 条消息）`,
@@ -105,6 +110,10 @@ export const zhCN: Catalogue = {
   fieldDevice: '设备',
   fieldOpened: '发生时间',
   fieldAcknowledged: '确认时间',
+  fieldIncident: '事件',
+  fieldFloors: '涉及楼层',
+  fieldAlerts: '警情数',
+  fieldAcknowledgedBy: '确认人',
   httpErrors: {
     FGW_ERR_HTTP_VALIDATION: '请求未通过校验',
     FGW_ERR_HTTP_UNAUTHORIZED: '缺少或无效的访问令牌（Bearer）',

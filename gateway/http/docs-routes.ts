@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { contactsPaths, contactsSchemas, twilioStatusPaths } from './openapi-contacts.ts'
 import { buildOpenApiDocument } from './openapi-document.ts'
+import { incidentPaths, incidentSchemas } from './openapi-incidents.ts'
 import { livePaths } from './openapi-live.ts'
 import { ackLinkPaths, notifySchemas, pushPaths } from './openapi-notify.ts'
 import { schedulePaths, scheduleSchemas } from './openapi-schedules.ts'
@@ -17,6 +18,7 @@ export interface DocsOptions {
   schedules?: boolean
   windows?: boolean
   uitds?: boolean
+  incidents?: boolean
 }
 
 export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}): Promise<void> {
@@ -44,6 +46,10 @@ export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}
   if (options.uitds) {
     document.paths = { ...document.paths, ...uitdPaths() }
     document.components.schemas = { ...document.components.schemas, ...uitdSchemas() }
+  }
+  if (options.incidents) {
+    document.paths = { ...document.paths, ...incidentPaths() }
+    document.components.schemas = { ...document.components.schemas, ...incidentSchemas() }
   }
   app.get('/docs', async () => document)
 }

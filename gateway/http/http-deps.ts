@@ -1,6 +1,8 @@
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from '../../alerting/alert.ts'
+import type { Incident, IncidentTimelineEntry } from '../../alerting/incidents/incident.ts'
+import type { Resolution } from '../../alerting/incidents/incident-keeper.ts'
 import type { WindowService } from '../../alerting/windows/window-service.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { ReadingsHistory } from '../../ingest/store/history-query.ts'
@@ -40,9 +42,21 @@ export interface AlertService {
   active(): Alert[]
 }
 
+/** What the HTTP API needs of the incident desk (alerting/incidents/incident-desk.ts). */
+export interface IncidentService {
+  list(filter: AlertListFilter): Incident[]
+  get(id: string): Incident | undefined
+  timeline(id: string): IncidentTimelineEntry[]
+  /** A member alert, for the incident's detail. */
+  alert(id: string): Alert | undefined
+  acknowledge(id: string, actor: string, note: string | null): Incident | undefined
+  resolve(id: string, actor: string, res: Resolution): Incident | undefined | 'disposition'
+}
+
 export interface HttpDeps {
   site: SiteModel
   alerts: AlertService
+  incidents?: IncidentService
   live: LiveState
   /** History of a device's readings (GET /api/v1/devices/{id}/readings). */
   readings: ReadingsHistory

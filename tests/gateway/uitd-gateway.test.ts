@@ -73,7 +73,7 @@ describe('Fire panel through its UITD', () => {
     return sim
   }
 
-  it('When a call point on 12F reports fire, then a fire alert opens on the component, in the API and on the live stream', async () => {
+  it('When a call point on 12F reports fire, then a fire alert opens on the component, in the API, on the live stream and in the building’s fire incident', async () => {
     const live = await openLive(gw.httpUrl, 'brigade-token')
     try {
       const sim = await connect()
@@ -88,6 +88,14 @@ describe('Fire panel through its UITD', () => {
       expect(alert).toMatchObject({ class: 'fire', latched: true, building: 'tower-a' })
       expect(alert!.message).toContain('Call point, 12F east stair')
       expect(alert!.message).toContain('12F 手动火灾报警按钮')
+      // Panel fires go through the same lifecycle: the building's fire incident takes it in.
+      expect(alert!.incident).not.toBeNull()
+      const { status, body } = await apiClient(gw.httpUrl, 'brigade-token').get(
+        `/api/v1/incidents/${alert!.incident}`,
+      )
+      expect(status).toBe(200)
+      expect(body).toMatchObject({ building: 'tower-a', class: 'fire', state: 'open' })
+      expect(body.alerts).toContain(alert!.id)
     } finally {
       live.close()
     }

@@ -63,6 +63,7 @@ export function alertFor(overrides: Partial<Alert> = {}): Alert {
     evidence: [],
     tags: [],
     groupedUnder: null,
+    incident: null,
     ...overrides,
   }
 }
