@@ -226,7 +226,7 @@ describe('UITD silence through the gateway', () => {
     await gw?.stop()
   })
 
-  it('When a UITD falls silent, then an offline alert opens; when it reports again, then the alert clears', async () => {
+  it('When a UITD falls silent, then an offline alert opens, again if resolved while still silent; when it reports again, then the alert clears', async () => {
     const sim = await uitd(gw)
     try {
       expect(await sim.heartbeat()).toMatchObject({ result: 'confirmed' })
@@ -244,9 +244,16 @@ describe('UITD silence through the gateway', () => {
       expect(body.uitds).toEqual([
         expect.objectContaining({ id: 'ta-uitd-01', silent: true, connected: true }),
       ])
+      // Resolving it while the UITD is still silent does not silence the condition: it opens again.
+      const admin = apiClient(gw.httpUrl, 'admin-token')
+      expect((await admin.post(`/api/v1/alerts/${open.id}/resolve`, { note: 'checked' })).status).toBe(200)
+      const again = await waitFor(async () => {
+        const found = await alerts(gw, (a) => a.rule === 'uitd.offline' && a.device === 'ta-uitd-01')
+        return found.find((a) => a.state === 'open' && a.id !== open.id) ?? null
+      })
       expect(await sim.heartbeat()).toMatchObject({ result: 'confirmed' })
       const cleared = await waitFor(async () => {
-        const [a] = await alerts(gw, (x) => x.id === open.id)
+        const [a] = await alerts(gw, (x) => x.id === again.id)
         return a?.state === 'resolved' ? a : null
       })
       expect(cleared.resolvedAt).not.toBeNull()
