@@ -160,7 +160,7 @@ export const EN = {
   'uitd.silent': 'silent',
   'uitd.off': 'receiver off',
   'uitd.lastSeen': 'last heard {time}',
-  'uitd.learned': '{count} parts not in the site file',
+  'uitd.learned': 'parts not in the site file: {count}',
 } as const satisfies Record<string, string>
 
 export type MessageKey = keyof typeof EN

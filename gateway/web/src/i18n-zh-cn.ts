@@ -160,5 +160,5 @@ export const ZH_CN: Record<MessageKey, string> = {
   'uitd.silent': '无信号',
   'uitd.off': '接收未开启',
   'uitd.lastSeen': '最后通信 {time}',
-  'uitd.learned': '{count} 个部件未在站点文件中',
+  'uitd.learned': '未在站点文件中的部件：{count} 个',
 }
