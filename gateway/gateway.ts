@@ -42,7 +42,7 @@ export interface GatewayOptions {
   secretEnv?: Readonly<Record<string, string | undefined>>
 }
 
-/** Wires the parts together (the only place that does, DESIGN.md) and starts listening. */
+/** Wires the parts together (the only place that does: docs/architecture.md) and starts listening. */
 export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock
   const log = options.log ?? createRootLogger(env.LOG_LEVEL)

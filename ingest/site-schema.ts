@@ -26,7 +26,7 @@ export type DeviceKind = z.infer<typeof DeviceKind>
 
 /**
  * Overrides of one rule's parameters. Which parameters a rule reads is listed with the rule
- * (alerting/default-rules.ts); unknown keys are refused so that a typo never silently keeps a default.
+ * (alerting/rule-catalog.ts); unknown keys are refused so that a typo never silently keeps a default.
  */
 export const RuleOverride = z
   .object({

@@ -1,7 +1,8 @@
 import type { Catalogue } from './catalogue.ts'
 
-// Simplified Chinese, as fire-safety staff in China say it (DOMAIN.md §3: 火警 / 预警 / 监管 /
-// 故障 / 离线). Chinese SMS are UCS-2 anyway, so full-width punctuation costs nothing extra.
+// Simplified Chinese, as fire-safety staff in China say it (docs/rules.md, "Signal classes":
+// 火警 / 预警 / 监管 / 故障 / 离线). Chinese SMS are UCS-2 anyway, so full-width punctuation costs
+// nothing extra.
 
 const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九']
 

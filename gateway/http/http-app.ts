@@ -33,7 +33,7 @@ const BODY_LIMIT = 64 * 1024
 const REDACT = ['req.headers.authorization', 'request.headers.authorization', 'headers.authorization']
 
 /**
- * The HTTP API of CONTRACT.md. Returned unstarted: call `listen()` or `inject()`. Routes validate
+ * The HTTP API of docs/protocol.md. Returned unstarted: call `listen()` or `inject()`. Routes validate
  * with zod in the handlers; errors of every route go through one error handler.
  */
 export function createHttpApp(deps: HttpDeps): FastifyInstance {

@@ -61,7 +61,7 @@ export interface HttpDeps {
   /** History of a device's readings (GET /api/v1/devices/{id}/readings). */
   readings: ReadingsHistory
   registry: Registry
-  /** True once the broker and the HTTP server accept connections (CONTRACT.md /healthz). */
+  /** True once the broker and the HTTP server accept connections (/healthz, docs/protocol.md). */
   ready: () => boolean
   log: Logger
   clock: { now(): number }
@@ -85,7 +85,7 @@ export interface HttpDeps {
   windows?: WindowService
   /** Fire panel links (`/api/v1/uitds`, GB/T 26875.3); not served when absent. */
   uitds?: UitdService
-  /** Issue 9: limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts). */
+  /** Limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts; README "Security"). */
   hardening?: HttpHardening
   /** Counts security refusals in firewatch_http_refused_total; nothing is counted when absent. */
   countRefusal?: CountRefusal
