@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import pg from 'pg'
@@ -16,6 +17,15 @@ import {
 // servers"): a three-server JetStream cluster and a PostgreSQL, both started by the harness.
 
 describe('The JetStream test cluster', () => {
+  // Names of this run: with NATS_URL the servers may hold the streams of an earlier run.
+  const run = randomBytes(3).toString('hex')
+  const streamName = (what: string) => `${what}_${run}`
+  const [DEDUP, ORDERED, FAILOVER, PAUSE] = [
+    streamName('DEDUP'),
+    streamName('ORDERED'),
+    streamName('FAILOVER'),
+    streamName('PAUSE'),
+  ]
   let cluster: NatsClusterUnderTest
   let nc: NatsConnection
   let js: JetStreamClient
@@ -35,55 +45,55 @@ describe('The JetStream test cluster', () => {
   })
 
   it('When a message id is published twice, then the R3 stream stores it once', async () => {
-    await addReplicatedStream(jsm, 'DEDUP')
-    const first = await js.publish('DEDUP.a', 'one', { msgID: 'm-1' })
-    const again = await js.publish('DEDUP.a', 'one', { msgID: 'm-1' })
-    const other = await js.publish('DEDUP.a', 'two', { msgID: 'm-2' })
+    await addReplicatedStream(jsm, DEDUP)
+    const first = await js.publish(`${DEDUP}.a`, 'one', { msgID: 'm-1' })
+    const again = await js.publish(`${DEDUP}.a`, 'one', { msgID: 'm-1' })
+    const other = await js.publish(`${DEDUP}.a`, 'two', { msgID: 'm-2' })
     expect([first.duplicate, again.duplicate, other.duplicate]).toEqual([false, true, false])
     expect([first.seq, again.seq, other.seq]).toEqual([1, 1, 2])
-    const info = await jsm.streams.info('DEDUP')
+    const info = await jsm.streams.info(DEDUP)
     expect(info.state.messages).toBe(2)
     expect(info.cluster?.replicas).toHaveLength(2)
   })
 
   it('When an ordered consumer starts at sequence 4, then it reads 4 to 10 in order', async () => {
-    await addReplicatedStream(jsm, 'ORDERED')
-    for (let i = 1; i <= 10; i++) await js.publish(`ORDERED.${i}`, `body-${i}`, { msgID: `o-${i}` })
-    const read = await readFrom(js, jsm, 'ORDERED', 4)
+    await addReplicatedStream(jsm, ORDERED)
+    for (let i = 1; i <= 10; i++) await js.publish(`${ORDERED}.${i}`, `body-${i}`, { msgID: `o-${i}` })
+    const read = await readFrom(js, jsm, ORDERED, 4)
     expect(read.map((m) => m.seq)).toEqual([4, 5, 6, 7, 8, 9, 10])
     expect(read.map((m) => m.string())).toEqual([4, 5, 6, 7, 8, 9, 10].map((i) => `body-${i}`))
   })
 
   it('When the stream leader is killed mid-stream, then every acknowledged publish is there once', async () => {
-    await addReplicatedStream(jsm, 'FAILOVER')
-    const oldLeader = await cluster.streamLeader('FAILOVER')
+    await addReplicatedStream(jsm, FAILOVER)
+    const oldLeader = await cluster.streamLeader(FAILOVER)
     const deadline = performance.now() + 60_000
     const acked = new Set<string>()
     let failedAttempts = 0
     for (let i = 0; i < 2_000; i++) {
       if (i === 700) await cluster.kill(oldLeader)
       const id = `f-${i}`
-      failedAttempts += (await publishUntilAcked(js, `FAILOVER.${i % 7}`, id, deadline)).failed
+      failedAttempts += (await publishUntilAcked(js, `${FAILOVER}.${i % 7}`, id, deadline)).failed
       acked.add(id)
     }
     // The kill did interrupt the stream: publishes failed until the new leader took over.
     expect(failedAttempts).toBeGreaterThan(0)
-    const newLeader = await cluster.streamLeader('FAILOVER', { not: oldLeader })
+    const newLeader = await cluster.streamLeader(FAILOVER, { not: oldLeader })
     expect(newLeader).not.toBe(oldLeader)
     // Reading makes a consumer, through the meta leader: the killed server may have been that too.
     await cluster.metaLeader()
-    const counts = idCounts(await readFrom(js, jsm, 'FAILOVER', 1))
+    const counts = idCounts(await readFrom(js, jsm, FAILOVER, 1))
     expect([...acked].filter((id) => counts.get(id) !== 1)).toEqual([])
     expect(counts.size).toBe(2_000)
-    expect((await jsm.streams.info('FAILOVER')).state.messages).toBe(2_000)
+    expect((await jsm.streams.info(FAILOVER)).state.messages).toBe(2_000)
     // The killed server comes back on its store and catches up.
     await cluster.restart(oldLeader)
-    await waitForCurrentReplicas(jsm, 'FAILOVER')
+    await waitForCurrentReplicas(jsm, FAILOVER)
   }, 120_000)
 
   it('When a follower is stopped (SIGSTOP), then publishes are acknowledged and it catches up after SIGCONT', async () => {
-    await addReplicatedStream(jsm, 'PAUSE')
-    const leader = await cluster.streamLeader('PAUSE')
+    await addReplicatedStream(jsm, PAUSE)
+    const leader = await cluster.streamLeader(PAUSE)
     const follower = cluster.names.find((n) => n !== leader)!
     // A connection to a stopped server hangs: this client keeps to the two others.
     const others = cluster.servers.filter((_, i) => cluster.names[i] !== follower)
@@ -96,16 +106,16 @@ describe('The JetStream test cluster', () => {
       const deadline = performance.now() + 30_000
       let failed = 0
       for (let i = 0; i < 100; i++)
-        failed += (await publishUntilAcked(sideJs, 'PAUSE.x', `p-${i}`, deadline)).failed
+        failed += (await publishUntilAcked(sideJs, `${PAUSE}.x`, `p-${i}`, deadline)).failed
       // Two of three replicas are a quorum: the stopped one holds nothing up.
       expect(failed).toBe(0)
       // The leader sees the stopped follower behind (raft entries it has not acknowledged).
-      const behind = (await sideJsm.streams.info('PAUSE')).cluster?.replicas?.find((r) => r.name === follower)
+      const behind = (await sideJsm.streams.info(PAUSE)).cluster?.replicas?.find((r) => r.name === follower)
       expect(behind?.current).toBe(false)
       expect(behind?.lag).toBeGreaterThan(0)
       await cluster.resume(follower)
-      await waitForCurrentReplicas(sideJsm, 'PAUSE')
-      expect((await sideJsm.streams.info('PAUSE')).state.messages).toBe(100)
+      await waitForCurrentReplicas(sideJsm, PAUSE)
+      expect((await sideJsm.streams.info(PAUSE)).state.messages).toBe(100)
     } finally {
       await cluster.resume(follower)
       await side.close()
