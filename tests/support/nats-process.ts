@@ -61,23 +61,42 @@ async function freePorts(): Promise<Ports> {
 
 async function supervise(dir: string, nodes: Node[]): Promise<NatsServerGroup> {
   for (const node of nodes) writeFileSync(configFile(dir, node), config(dir, node, nodes))
-  await Promise.all(nodes.map((node) => launch(dir, node)))
   const onExit = () => {
     for (const n of nodes) n.child?.kill('SIGKILL')
   }
   process.once('exit', onExit)
-  const waitForCluster = () => waitForMetaLeader(running(nodes).map(monitored), () => logTails(dir, nodes))
-  await waitForCluster()
+  try {
+    await Promise.all(nodes.map((node) => launch(dir, node)))
+    await waitForCluster(dir, nodes)
+  } catch (err) {
+    process.off('exit', onExit)
+    throw err
+  }
+  const clientUrl = (n: Node) => `nats://127.0.0.1:${n.ports.client}`
+  return {
+    servers: nodes.map(clientUrl),
+    names: nodes.map((n) => n.name),
+    answering: () => running(nodes).map(clientUrl),
+    metaLeader: () => waitForCluster(dir, nodes),
+    ...serverControls(dir, nodes),
+    async stop() {
+      process.off('exit', onExit)
+      await Promise.all(nodes.map((n) => terminate(n.child)))
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+function serverControls(
+  dir: string,
+  nodes: Node[],
+): Pick<NatsServerGroup, 'kill' | 'pause' | 'resume' | 'restart'> {
   const node = (name: string) => {
     const found = nodes.find((n) => n.name === name)
     if (!found) throw new Error(`no NATS server ${name} (have ${nodes.map((n) => n.name).join(', ')})`)
     return found
   }
   return {
-    servers: nodes.map((n) => `nats://127.0.0.1:${n.ports.client}`),
-    names: nodes.map((n) => n.name),
-    answering: () => running(nodes).map((n) => `nats://127.0.0.1:${n.ports.client}`),
-    metaLeader: waitForCluster,
     async kill(name) {
       const n = node(name)
       await terminate(n.child, 'SIGKILL')
@@ -97,15 +116,14 @@ async function supervise(dir: string, nodes: Node[]): Promise<NatsServerGroup> {
       const n = node(name)
       if (n.child) throw new Error(`NATS server ${name} is running: kill() it first`)
       await launch(dir, n)
-      await waitForCluster()
-    },
-    async stop() {
-      process.off('exit', onExit)
-      await Promise.all(nodes.map((n) => terminate(n.child)))
-      rmSync(dir, { recursive: true, force: true })
+      await waitForCluster(dir, nodes)
     },
   }
 }
+
+/** The meta leader among the servers neither killed nor paused (see waitForMetaLeader). */
+const waitForCluster = (dir: string, nodes: Node[]) =>
+  waitForMetaLeader(running(nodes).map(monitored), () => logTails(dir, nodes))
 
 const running = (nodes: Node[]) => nodes.filter((n) => n.child !== null && !n.paused)
 const monitored = (n: Node) => ({ name: n.name, monitorUrl: `http://127.0.0.1:${n.ports.monitor}` })
