@@ -158,7 +158,7 @@ function incidentDetails(page: AckPage & { incident: AckIncident }, site: SiteMo
   const rows: [string, string][] = [
     [m.fieldIncident, title],
     [m.fieldState, m.stateNames[incident.state]],
-    [m.fieldFloors, incident.floors.map((f) => m.floor(f)).join(' > ')],
+    [m.fieldFloors, m.floorPath({ floors: incident.floors.map((f) => m.floor(f)) })],
     [m.fieldAlerts, String(incident.alerts.length)],
     [m.fieldOpened, formatDateTime(incident.openedAt, site.timezone, locale)],
   ]

@@ -42,7 +42,10 @@ describe('alertMessage', () => {
       metric: 'temperature_c:l1',
       value: 72.5,
     })
-    expect(text).toBe('Cable temperature alarm: Tower A B2 switch-room, Main switchboard (72.5 °C on l1)')
+    // Never the metric id: the channel is named with what it measures.
+    expect(text).toBe(
+      'Cable temperature alarm: Tower A B2 switch-room, Main switchboard (cable temperature L1 72.5 °C)',
+    )
   })
 
   it('When an event has no value, then there are no parentheses and the detail is appended', () => {
@@ -66,7 +69,9 @@ describe('alertMessage', () => {
   })
 
   it('When the site speaks Chinese, then the message uses Chinese rule titles, floor names and punctuation', () => {
-    expect(alertMessage(zhSite, base)).toBe('感烟火警：金茂大厦A座 12层 12-east，厨房走廊（0.31 dB/m）')
+    expect(alertMessage(zhSite, base)).toBe(
+      '感烟火警：金茂大厦A座 12层 12-east，厨房走廊，烟雾浓度 0.31 dB/m',
+    )
     const cable = {
       ...base,
       rule: 'cable_temp.alarm',
@@ -78,7 +83,7 @@ describe('alertMessage', () => {
       detail: '接头过热',
     }
     expect(alertMessage(zhSite, cable)).toBe(
-      '线缆温度报警：金茂大厦A座 负二层 配电房，总配电柜（l1通道 72.5 °C），接头过热',
+      '线缆温度报警：金茂大厦A座 负二层 配电房，总配电柜，线缆温度（L1）72.5 °C，接头过热',
     )
   })
 

@@ -14,7 +14,7 @@ import { h } from './dom.ts'
 import { failureReason } from './failure.ts'
 import { classWord, dateTime, floorName, HISTORY_KEY, STATE_KEY, statusWord, t } from './i18n.ts'
 import { sparkline } from './sparkline.ts'
-import { formatValue, SECONDARY, unitOf } from './values.ts'
+import { formatValue, metricName, SECONDARY } from './values.ts'
 
 /** A device's last alerts shown with their history; older ones are in the building's alert list. */
 const MAX_ALERTS = 5
@@ -92,7 +92,8 @@ function readingsSection(readings: HistoryPoint[], alerts: AlertWithHistory[]): 
     return h(
       'div',
       { class: 'metric-row', 'data-metric': metric },
-      h('span', { class: 'metric-name' }, `${metric} (${unitOf(metric)})`),
+      // Its name, not its id; the unit is in the range beside it.
+      h('span', { class: 'metric-name' }, metricName(metric)),
       sparkline(series, threshold),
       h('span', { class: 'metric-range' }, range),
     )
