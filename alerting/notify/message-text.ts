@@ -8,8 +8,9 @@ import { messagesFor, ruleTitle } from '../i18n/messages.ts'
 import { formatClockTime, formatShortTime } from '../i18n/time-format.ts'
 import { smsSegments } from './sms-segments.ts'
 
-// The words of a notification come from the catalogues in alerting/i18n/; this module picks which
-// parts go in and how many SMS segments a text may take (README.md, "Languages": SMS length).
+// The words of a notification come from the catalogues in alerting/i18n/ (README "Languages"); this
+// module picks which parts go in and how many SMS segments a text may take (README "Languages": SMS
+// length).
 
 /** Aliyun counts template variables in characters; notification templates allow 35 per variable. */
 const TEMPLATE_PARAM_MAX = 35
@@ -159,7 +160,9 @@ export function allClearParams(
 /** The device's label; for zone, floor and building alerts what they cover (floors, or devices). */
 function labelOf(alert: Alert, site: SiteModel, locale: Locale): string {
   const m = messagesFor(locale)
-  if (alert.device !== null) return site.device(alert.device)?.label ?? alert.device
+  if (alert.device !== null) return site.labelOf(alert.device)
+  // A fire panel part the site does not place (docs/gbt26875.md): its zone holds the panel's text.
+  if (alert.scope === 'building' && alert.evidence.length === 0) return alert.zone
   if (alert.scope === 'building') {
     const floors = [...new Set(alert.evidence.map((e) => e.floor))].sort((a, b) => a - b)
     return m.scopeFloors({ floors: floors.map((f) => m.floor(f)) })
