@@ -15,8 +15,9 @@ afterAll(removeRunDirs)
 
 const office = loadScenario(join(ROOT, 'simulators/scenarios/office-fire-confirmed.yaml'))
 const FIRE_FLOOR = 25
+// The fire panel's parts are heard through their UITD, not over MQTT: the power cut is the sensors'.
 const dark = office.site.devices
-  .filter((d) => d.building === 'tower-a' && d.floor !== FIRE_FLOOR)
+  .filter((d) => d.building === 'tower-a' && d.floor !== FIRE_FLOOR && d.kind !== 'panel_component')
   .map((d) => d.id)
 
 function stormOnTheDemoSite() {
