@@ -45,6 +45,8 @@ export interface PagingRun {
   incidents: IncidentRow[]
   /** The scenario's start (epoch ms). */
   start: number
+  /** Every note of every alert's history and incident's timeline, with who wrote it. */
+  notes: { source: 'alert' | 'incident'; action: string; actor: string; note: string }[]
 }
 
 type Participant = NonNullable<VirtualOptions['participant']>
@@ -73,7 +75,13 @@ export async function runWithPaging(
   try {
     const jobs = db.prepare('SELECT * FROM notify_jobs ORDER BY id').all() as OutboxJob[]
     const incidents = db.prepare('SELECT * FROM incidents ORDER BY opened_at').all() as IncidentRow[]
-    return { result, jobs, incidents, start: scenario.start }
+    const notes = db
+      .prepare(
+        "SELECT 'alert' AS source, action, actor, note FROM alert_history WHERE note IS NOT NULL " +
+          "UNION ALL SELECT 'incident', action, actor, note FROM incident_timeline WHERE note IS NOT NULL",
+      )
+      .all() as PagingRun['notes']
+    return { result, jobs, incidents, start: scenario.start, notes }
   } finally {
     db.close()
   }

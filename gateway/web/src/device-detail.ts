@@ -1,3 +1,4 @@
+import { localisedNote } from '../../../alerting/i18n/system-notes.ts'
 import type { DeviceView } from '../../live-state.ts'
 import { alertText } from './alert-text.ts'
 import {
@@ -12,7 +13,16 @@ import {
 import { presenceWord } from './building-cells.ts'
 import { h } from './dom.ts'
 import { failureReason } from './failure.ts'
-import { classWord, dateTime, floorName, HISTORY_KEY, STATE_KEY, statusWord, t } from './i18n.ts'
+import {
+  classWord,
+  currentLocale,
+  dateTime,
+  floorName,
+  HISTORY_KEY,
+  STATE_KEY,
+  statusWord,
+  t,
+} from './i18n.ts'
 import { sparkline } from './sparkline.ts'
 import { formatValue, metricName, SECONDARY } from './values.ts'
 
@@ -124,7 +134,8 @@ function historySection(alerts: AlertWithHistory[]): HTMLElement {
             h('time', { datetime: e.at }, dateTime(e.at)),
             ` ${t(HISTORY_KEY[e.action])}`,
             e.actor === 'system' ? '' : ` · ${t('history.by', { actor: e.actor })}`,
-            e.note ? ` · “${e.note}”` : '',
+            // The gateway's own notes are stored in English; a reader gets them in their language.
+            e.note ? ` · “${localisedNote(e.note, currentLocale())}”` : '',
           ),
         ),
       ),
