@@ -56,6 +56,32 @@ function items(list: string): string | null {
   return out.join('、')
 }
 
+/** "12F > 13F > B1" → 12层→13层→负一层. */
+function floorPath(labels: string): string {
+  const m = messagesFor('zh-CN')
+  const floors = labels
+    .split(' > ')
+    .map((l) => (l.startsWith('B') ? -Number(l.slice(1)) : Number.parseInt(l, 10)))
+  return m.floorPath({ floors: floors.map((f) => m.floor(f)) })
+}
+
+const SOURCES: Readonly<Record<string, string>> = {
+  detector: '个探测器',
+  circuit: '个回路',
+  'sprinkler branch': '个喷淋支路',
+}
+
+/** "2 detectors + 1 circuit + 1 sprinkler branch" → 由2个探测器、1个回路、1个喷淋支路确认. */
+function confirmedBy(list: string): string | null {
+  const out: string[] = []
+  for (const part of list.split(' + ')) {
+    const m = /^(\d+) (detector|circuit|sprinkler branch)(?:s|es)?$/.exec(part)
+    if (!m) return null
+    out.push(`${m[1]}${SOURCES[m[2]!]}`)
+  }
+  return `由${out.join('、')}确认`
+}
+
 function classWord(cls: string): string {
   return messagesFor('zh-CN').classNames[cls as AlertClass] ?? cls
 }
@@ -109,6 +135,12 @@ const PATTERNS: readonly (readonly [RegExp, Zh])[] = [
   [/^grouped under (\S+)$/, (m) => `已归入 ${m[1]}`],
   [/^merged into (\S+)$/, (m) => `已并入 ${m[1]}`],
   [/^(\S+) merged into it$/, (m) => `${m[1]} 已并入本事件`],
+  // The details the gateway gives the alerts it raises itself (offline, floor, spread, confirmed).
+  [/^status offline and not seen for (\d+(?:\.\d+)?) s$/, (m) => `状态离线，已${m[1]}秒未收到消息`],
+  [/^no message for (\d+(?:\.\d+)?) s$/, (m) => `已${m[1]}秒未收到消息`],
+  [/^(\d+) of (\d+) devices offline$/, (m) => `${m[2]}个设备中${m[1]}个离线`],
+  [/^floors ((?:B?\d+F?)(?: > B?\d+F?)*)$/, (m) => `涉及楼层${floorPath(m[1]!)}`],
+  [/^confirmed by (.+)$/, (m) => confirmedBy(m[1]!) ?? m[0]],
   [
     /^class (\w+) > (\w+): paging follows the (\w+) policy$/,
     (m) => `类别${classWord(m[1]!)}→${classWord(m[2]!)}：按${classWord(m[3]!)}策略呼叫`,

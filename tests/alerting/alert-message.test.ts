@@ -87,6 +87,35 @@ describe('alertMessage', () => {
     )
   })
 
+  it('When the gateway raised the alert itself on a Chinese site, then its detail is Chinese too', () => {
+    const spread = {
+      ...base,
+      rule: 'fire.spread',
+      zone: '',
+      metric: null,
+      value: null,
+      scope: 'building' as const,
+    }
+    expect(alertMessage(zhSite, { ...spread, detail: 'floors 12F > 13F > B1' })).toBe(
+      '火势跨楼层蔓延：金茂大厦A座，涉及楼层12层→13层→负一层',
+    )
+    const floor = {
+      ...spread,
+      rule: 'floor.offline',
+      scope: 'floor' as const,
+      detail: '4 of 4 devices offline',
+    }
+    expect(alertMessage(zhSite, floor)).toBe('整层离线：金茂大厦A座 12层，4个设备中4个离线')
+    const offline = { ...base, rule: 'device.offline', metric: null, value: null }
+    expect(alertMessage(zhSite, { ...offline, detail: 'status offline and not seen for 60 s' })).toBe(
+      '设备离线：金茂大厦A座 12层 12-east，厨房走廊，状态离线，已60秒未收到消息',
+    )
+    // In English, as before.
+    expect(alertMessage(site, { ...spread, detail: 'floors 12F > 13F' })).toBe(
+      'Fire spreading between floors: Tower A - floors 12F > 13F',
+    )
+  })
+
   it("When a reader's language differs from the site's, then the message is rebuilt in theirs", () => {
     const alert = { ...base, message: alertMessage(zhSite, { ...base, detail: '测试' }) } as unknown as Alert
     expect(alertMessageIn(zhSite, alert, 'zh-CN')).toBe(alert.message)

@@ -79,6 +79,13 @@ const SAMPLES: [string, string][] = [
   ['smoke.alarm', '感烟火警'],
   ['false_alarm; cooking; pan left on the stove', '误报（烹饪）；pan left on the stove'],
   ['real_fire', '真实火情'],
+  // The details of the alerts the gateway raises itself (in their message and history).
+  ['status offline and not seen for 60 s', '状态离线，已60秒未收到消息'],
+  ['no message for 300 s', '已300秒未收到消息'],
+  ['4 of 4 devices offline', '4个设备中4个离线'],
+  ['floors 12F > 13F > B1', '涉及楼层12层→13层→负一层'],
+  ['confirmed by 2 detectors + 1 circuit + 1 sprinkler branch', '由2个探测器、1个回路、1个喷淋支路确认'],
+  ['confirmed by 1 detector', '由1个探测器确认'],
 ]
 
 /** English glue of the gateway's notes; ids (li-wei, engineer-on-call) are removed before looking. */
