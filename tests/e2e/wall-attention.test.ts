@@ -39,6 +39,10 @@ const titleMatches = (p: Page, source: string, yes = true) =>
   p.waitForFunction(([s, y]) => new RegExp(s as string).test(document.title) === y, [source, yes] as const)
 
 it('When the wall is reloaded, then a bar says the sound is off until a click arms it, and arming survives moving around', async () => {
+  // ta-05-smoke-01 (5 s heartbeat, never connected) goes offline a few seconds after start, which
+  // changes tower-a's tile: let that happen first, so that only the arming could move anything.
+  const brigade = apiClient(gw.httpUrl, 'brigade-token')
+  await waitFor(async () => (await brigade.get('/api/v1/incidents?class=offline')).body.incidents[0], 15_000)
   await signInWall(page, gw.httpUrl)
   await page.reload()
   await page.waitForSelector('#connection.live')

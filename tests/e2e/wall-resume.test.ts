@@ -114,12 +114,15 @@ it('When the stream drops while alerts change, then after resuming the wall show
     return entries.length === 1 + missed.length ? entries : null
   })
 
-  // Resumed from the last event id, not reloaded from a snapshot: every transition, in order.
-  expect(liveRequests.at(-1)).toBe(first!.id)
+  // Resumed from the last event id, not reloaded from a snapshot: every transition, in order. The
+  // stream numbers incident events in the same sequence (each alert's incident follows it), so
+  // the wall's last id is at or after its last alert's, and the alert ids increase with gaps.
+  expect(Number(liveRequests.at(-1))).toBeGreaterThanOrEqual(Number(first!.id))
   expect(await page.$$('#event-list .event.resync')).toHaveLength(0)
   expect(log.slice(1).map(({ alert, action }) => ({ alert, action }))).toEqual(missed)
   const ids = log.map((e) => Number(e.id))
-  expect(ids).toEqual(ids.map((_, i) => ids[0]! + i))
+  expect(ids).toEqual([...ids].sort((a, b) => a - b))
+  expect(new Set(ids).size).toBe(ids.length)
   // And the state they lead to: tower-a red with its acknowledged fire, nothing pinned.
   await page.waitForSelector('.tile[data-building="tower-a"][data-status="red"]')
   await page.waitForSelector('.tile[data-building="tower-b"][data-status="green"]')

@@ -358,7 +358,7 @@ devices:
     inForce.set('tower-b', [windowOf('w-1', 'tower-b')])
     expect(live.windowChanges()).toEqual(['tower-b'])
     expect(live.windowChanges()).toEqual([])
-    expect(summary(live, 'tower-b').windows?.map((w) => w.id)).toEqual(['w-1'])
+    expect(summary(live, 'tower-b')?.windows?.map((w) => w.id)).toEqual(['w-1'])
     inForce.set('tower-b', [])
     expect(live.windowChanges()).toEqual(['tower-b'])
     expect(live.windowChanges()).toEqual([])

@@ -7,10 +7,11 @@ import { classWord, clockTime, floorName, STATE_KEY, t } from './i18n.ts'
 import { noteWithDisposition, resolveForm } from './resolve-form.ts'
 
 /**
- * One alert of the building's list: what, where, when, and its Acknowledge / Resolve buttons.
- * Resolve asks first (and, for a fire, what it was); a failed request says so beside the buttons.
+ * One alert of the building's list: what, where, when and, with `actions`, its Acknowledge /
+ * Resolve buttons (an alert of an incident is handled through its incident instead). Resolve asks
+ * first (and, for a fire, what it was); a failed request says so beside the buttons.
  */
-export function alertItem(a: Alert, changed: () => void): HTMLElement {
+export function alertItem(a: Alert, changed: () => void, actions = true): HTMLElement {
   const item = h(
     'li',
     { class: `alert ${a.class} ${a.state}`, 'data-alert': a.id, 'data-state': a.state },
@@ -19,7 +20,7 @@ export function alertItem(a: Alert, changed: () => void): HTMLElement {
     h('span', { class: 'alert-where' }, `${floorName(a.floor)} · ${a.zone} · ${clockTime(a.openedAt)}`),
     h('span', { class: 'alert-message' }, alertText(a)),
   )
-  if (a.state === 'resolved') return item
+  if (a.state === 'resolved' || !actions) return item
   const note = h('input', {
     type: 'text',
     class: 'ack-note',
