@@ -104,22 +104,38 @@ it('When a fire comes and goes, then screenshots of each moment are written (des
     'tower-a',
   )
 
+  // During: a kitchen fire on 7F whose smoke reaches the corridor above: one fire, two floors.
   await publishAs(gw.mqttUrl, device('ta-07-smoke-02'), 'telemetry', { metrics: { smoke_dbm: 0.12 } })
   await publishAs(gw.mqttUrl, device('ta-07-smoke-01'), 'event', {
     event: 'fire_alarm',
     detail: 'smoke chamber alarm',
   })
-  await shoot('during', (p) => p.waitForSelector('.fire-banner'), 'tower-a')
-
+  for (const smoke of [0.3, 0.34])
+    await publishAs(gw.mqttUrl, device('ta-08-smoke-01'), 'telemetry', { metrics: { smoke_dbm: smoke } })
   const brigade = apiClient(gw.httpUrl, 'brigade-token')
-  const active = await waitFor(async () => (await brigade.get('/api/v1/alerts?building=tower-a')).body.alerts)
-  for (const a of active)
-    expect((await brigade.post(`/api/v1/alerts/${a.id}/ack`, { note: 'crew on site' })).status).toBe(200)
-  await shoot('acknowledged', (p) => p.waitForSelector('.fire-banner', { state: 'detached' }))
+  const fire = await waitFor(async () => {
+    const [i] = (await brigade.get('/api/v1/incidents?building=tower-a&class=fire')).body.incidents
+    return i?.floors.length === 2 ? i : null
+  })
+  await shoot(
+    'during',
+    (p) => p.waitForSelector('.tile[data-building="tower-a"] .tile-floors:has-text("→")'),
+    'tower-a',
+  )
+
+  expect((await brigade.post(`/api/v1/incidents/${fire.id}/ack`, { note: 'crew on site' })).status).toBe(200)
+  await shoot('acknowledged', (p) => p.waitForSelector('.fire-banner', { state: 'detached' }), 'tower-a')
   await publishAs(gw.mqttUrl, device('ta-07-smoke-02'), 'telemetry', { metrics: { smoke_dbm: 0.01 } })
-  for (const a of active)
-    expect(
-      (await brigade.post(`/api/v1/alerts/${a.id}/resolve`, { note: '[false_alarm/cooking]' })).status,
-    ).toBe(200)
-  await shoot('after', (p) => p.waitForSelector('.tile[data-building="tower-a"][data-status="green"]'))
-}, 120_000)
+  await publishAs(gw.mqttUrl, device('ta-08-smoke-01'), 'telemetry', { metrics: { smoke_dbm: 0.01 } })
+  const resolved = await brigade.post(`/api/v1/incidents/${fire.id}/resolve`, {
+    disposition: 'false_alarm',
+    cause: 'cooking',
+    note: 'burnt toast',
+  })
+  expect(resolved.status).toBe(200)
+  await shoot(
+    'after',
+    (p) => p.waitForSelector('.tile[data-building="tower-a"][data-status="green"]'),
+    'tower-a',
+  )
+}, 180_000)

@@ -78,7 +78,9 @@ export class AlarmList {
     setText(row.cls, classWord(inc.class))
     setText(row.where, incidentWhere(inc, lead))
     setText(row.title, title)
-    setText(row.meta, `${t('fire.since', { time: clockTime(inc.openedAt) })} · ${acknowledged}`)
+    // A floor gone dark holds many alerts: say how many, so nobody takes it for one device.
+    const members = inc.alerts.length > 1 ? ` · ${t('alarms.members', { n: inc.alerts.length })}` : ''
+    setText(row.meta, `${t('fire.since', { time: clockTime(inc.openedAt) })}${members} · ${acknowledged}`)
     row.ack.hidden = inc.state !== 'open'
     const pickable = selectable(inc)
     // Invisible, not hidden: every row keeps its box's place, so the columns line up.

@@ -1,9 +1,9 @@
 import type { Alert } from '../../../alerting/alert.ts'
 import { ActionRunner } from './action-runner.ts'
-import { alertText } from './alert-text.ts'
+import { alertPlace, alertText } from './alert-text.ts'
 import { alertAction } from './api.ts'
 import { h } from './dom.ts'
-import { classWord, clockTime, floorName, STATE_KEY, t } from './i18n.ts'
+import { classWord, clockTime, STATE_KEY, t } from './i18n.ts'
 import { noteWithDisposition, resolveForm } from './resolve-form.ts'
 
 /**
@@ -17,7 +17,7 @@ export function alertItem(a: Alert, changed: () => void, actions = true): HTMLEl
     { class: `alert ${a.class} ${a.state}`, 'data-alert': a.id, 'data-state': a.state },
     h('span', { class: 'alert-class' }, classWord(a.class)),
     h('span', { class: 'alert-state' }, t(STATE_KEY[a.state])),
-    h('span', { class: 'alert-where' }, `${floorName(a.floor)} · ${a.zone} · ${clockTime(a.openedAt)}`),
+    h('span', { class: 'alert-where' }, `${alertPlace(a)} · ${clockTime(a.openedAt)}`),
     h('span', { class: 'alert-message' }, alertText(a)),
   )
   if (a.state === 'resolved' || !actions) return item

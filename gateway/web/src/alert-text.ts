@@ -77,6 +77,11 @@ export function incidentTitleText(inc: Incident, lead: Alert | undefined): strin
   return m.incidentTitle({ type, place, label: deviceLabel(lead.device) ?? lead.device ?? '' })
 }
 
+/** "12F · 12-east": an alert's floor and zone; a floor-wide alert has no zone to name. */
+export function alertPlace(a: Pick<Alert, 'floor' | 'zone'>): string {
+  return a.zone === '' ? floorName(a.floor) : `${floorName(a.floor)} · ${a.zone}`
+}
+
 /** Floors in the order the situation reached them: "12F → 13F → 11F". */
 export function floorsText(floors: readonly number[]): string {
   return floors.map(floorName).join(' → ')

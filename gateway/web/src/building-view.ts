@@ -50,6 +50,8 @@ export class BuildingView {
   private readonly windows: WindowPanel
   private readonly store: WallStore
   private shownAlerts: Alert[] | null = null
+  /** Whether the fire's floor was brought into view after the first full load. */
+  private revealed = false
   private readonly title = h('h2', { tabindex: '-1' })
   private readonly note = h('p', { class: 'load-note', role: 'status' })
   /** Device id → its cell, so that a frame finds its cells without searching the page. */
@@ -133,6 +135,11 @@ export class BuildingView {
       this.drawDetail(detail, null)
       this.attempts = 0
       await this.refreshAlerts()
+      // On a phone the alerts stand above the floors: the list just drawn pushed the fire's floor
+      // down, out of the view it was scrolled into. Once, as the building opens.
+      if (this.revealed) return
+      this.revealed = true
+      this.fire.reveal()
     } catch (err) {
       if (err instanceof Unauthorized) return this.unauthorized()
       if (!this.closed) this.retryLater(err)

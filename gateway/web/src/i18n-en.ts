@@ -78,6 +78,7 @@ export const EN = {
   'alarms.title': 'Active alarms ({n})',
   'alarms.none': 'No active alarms.',
   'alarms.notAcknowledged': 'NOT ACKNOWLEDGED',
+  'alarms.members': '{n} alerts',
   'alarms.acknowledgedBy': 'Acknowledged by {actor} at {time}',
   'alarms.select': 'Select for acknowledging together: {title}',
   'alarms.ackSelected': 'Acknowledge selected ({n})',

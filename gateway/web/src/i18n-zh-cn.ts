@@ -79,6 +79,7 @@ export const ZH_CN: Record<MessageKey, string> = {
   'alarms.title': '未解除报警（{n}）',
   'alarms.none': '当前没有未解除的报警。',
   'alarms.notAcknowledged': '未确认',
+  'alarms.members': '含 {n} 条报警',
   'alarms.acknowledgedBy': '{actor} 已于 {time} 确认',
   'alarms.select': '选中以一并确认：{title}',
   'alarms.ackSelected': '确认所选（{n}）',

@@ -1,9 +1,9 @@
 import type { Alert } from '../../../alerting/alert.ts'
 import type { Incident } from '../../../alerting/incidents/incident.ts'
 import type { BuildingSummary } from '../../live-state.ts'
-import { floorsText, incidentTitleText, leadOf } from './alert-text.ts'
+import { alertPlace, floorsText, incidentTitleText, leadOf } from './alert-text.ts'
 import { h } from './dom.ts'
-import { classWord, currentLocale, floorName, type MessageKey, statusWord, t } from './i18n.ts'
+import { classWord, currentLocale, type MessageKey, statusWord, t } from './i18n.ts'
 import { CLASS_ORDER } from './priority.ts'
 import type { WallStore } from './wall-store.ts'
 
@@ -90,9 +90,7 @@ function worstAlerts(store: WallStore): Map<string, Alert> {
 }
 
 function alertHeadline(a: Alert | undefined): Headline {
-  const where = a
-    ? t('tile.where', { class: classWord(a.class), where: `${floorName(a.floor)} · ${a.zone}` })
-    : ''
+  const where = a ? t('tile.where', { class: classWord(a.class), where: alertPlace(a) }) : ''
   return { where, floors: '' }
 }
 
