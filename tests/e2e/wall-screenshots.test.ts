@@ -74,6 +74,18 @@ afterAll(async () => {
   rmSync(siteDir, { recursive: true, force: true })
 })
 
+/** Whether the floor the fire reached last is wholly in view (above a phone's fixed sound bar). */
+const fireFloorInView = (p: Page) =>
+  p.evaluate(() => {
+    const rows = [...document.querySelectorAll<HTMLElement>('.floor.fire-floor')]
+    const last = rows.sort((a, b) => Number(b.dataset.fireOrder) - Number(a.dataset.fireOrder))[0]!
+    const r = last.getBoundingClientRect()
+    const bar = document.getElementById('sound-bar')!
+    const bottom =
+      getComputedStyle(bar).position === 'fixed' ? bar.getBoundingClientRect().top : window.innerHeight
+    return r.top >= 0 && r.bottom <= bottom
+  })
+
 /** Both views, both languages: the language button switches (and, being a click, arms the sound). */
 async function shoot(phase: string, ready: (p: Page) => Promise<unknown>, building?: string): Promise<void> {
   for (const { name, page } of views) {
@@ -84,6 +96,9 @@ async function shoot(phase: string, ready: (p: Page) => Promise<unknown>, buildi
       if (!building) continue
       await page.click(`.tile[data-building="${building}"]`)
       await page.waitForSelector('.floors[data-loaded="fresh"] .cell')
+      await page.waitForSelector('.alert-list[data-loaded="fresh"]')
+      // Whatever the screen, the view lands on the fire's floor (on a phone, under the alerts).
+      if (await page.$('.floor.fire-floor')) expect(await fireFloorInView(page)).toBe(true)
       // Not full-page on the phone: there the sound bar is fixed to the screen's bottom edge.
       const path = join(SCREENSHOTS, `shot-${phase}-${name}-${locale}-building.png`)
       await page.screenshot({ path, fullPage: name === 'desktop' })

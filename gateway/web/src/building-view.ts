@@ -137,9 +137,10 @@ export class BuildingView {
       await this.refreshAlerts()
       // On a phone the alerts stand above the floors: the list just drawn pushed the fire's floor
       // down, out of the view it was scrolled into. Once, as the building opens.
-      if (this.revealed) return
+      if (!this.revealed) this.fire.reveal()
       this.revealed = true
-      this.fire.reveal()
+      // Read in full and laid out: what the tests (and their screenshots) wait for.
+      this.list.el.dataset.loaded = 'fresh'
     } catch (err) {
       if (err instanceof Unauthorized) return this.unauthorized()
       if (!this.closed) this.retryLater(err)

@@ -36,7 +36,8 @@ export class FireFloors {
       const floor = Number(row.dataset.floor)
       const n = order.get(floor)
       mark(row, n, order.size)
-      if (n === undefined || this.shown.has(floor)) continue
+      // A row not laid out (the view is still hidden) cannot be scrolled to: not shown yet.
+      if (n === undefined || this.shown.has(floor) || row.getClientRects().length === 0) continue
       this.shown.add(floor)
       if (newest === null || n > newest.n) newest = { row, n }
     }
