@@ -138,7 +138,7 @@ export function paramsFromRecord(r: AlertRecord): Record<string, string | number
   }
 }
 
-/** The public JSON shape (CONTRACT.md "Alert"). */
+/** The public JSON shape (docs/protocol.md, "The Alert"). */
 export function alertFromRecord(r: AlertRecord): Alert {
   return {
     id: r.id,

@@ -3,9 +3,9 @@ import type { DeviceKind, RuleOverride } from '../ingest/site-schema.ts'
 import type { AlertClass } from './alert.ts'
 
 /**
- * The default rules per device kind (DOMAIN.md §1). Every value here is an engineering default
- * ([ENG] in DOMAIN.md) unless its comment cites a code minimum; sites override them per site,
- * building and device (`rules:` in the site file, same keys as RuleParams).
+ * The default rules per device kind (docs/rules.md, "Default rules by kind"). Every value here is an
+ * engineering default ([ENG] in docs/rules.md) unless its comment cites a standard; sites override
+ * them per site, building and device (`rules:` in the site file, same keys as RuleParams).
  */
 export interface RuleParams {
   enabled: boolean
@@ -72,7 +72,7 @@ const common: RuleSpec[] = [
 export const RULES_BY_KIND: Record<DeviceKind, readonly RuleSpec[]> = {
   smoke_detector: [
     // [FIRE-RULE-2] Pre-alarm at 60 % of the alarm threshold for >= 10 s and 3 samples; clears
-    // below 50 % for 60 s (DOMAIN.md §1a).
+    // below 50 % for 60 s ([ENG]; docs/rules.md).
     rule('smoke.prealarm', 'warning', 'Smoke pre-alarm', 'above', 'smoke_dbm', {
       threshold: 0.15,
       clear: 0.125,
@@ -91,7 +91,7 @@ export const RULES_BY_KIND: Record<DeviceKind, readonly RuleSpec[]> = {
     ...common,
   ],
   pressure_sensor: [
-    // Standby setpoint (jockey-pump cut-in) for 60 s; hysteresis 0.02 MPa (DOMAIN.md §1b).
+    // Standby setpoint (jockey-pump cut-in) for 60 s; hysteresis 0.02 MPa ([ENG]; docs/rules.md).
     rule('pressure.low_warning', 'warning', 'Pressure below standby setpoint', 'below', 'pressure_mpa', {
       threshold: 0.15,
       clear: 0.17,
@@ -137,7 +137,7 @@ export const RULES_BY_KIND: Record<DeviceKind, readonly RuleSpec[]> = {
   ],
   level_sensor: [
     // 110 % of the level that gives the required effective volume; confirm over 60 s against
-    // sloshing; hysteresis 2 cm (DOMAIN.md §1c). Levels depend on the tank: set them per device.
+    // sloshing; hysteresis 2 cm ([ENG]; docs/rules.md). Levels depend on the tank: set them per device.
     rule('level.low_warning', 'warning', 'Tank level low', 'below', 'level_m', {
       threshold: 1.1,
       clear: 1.12,
@@ -167,7 +167,7 @@ export const RULES_BY_KIND: Record<DeviceKind, readonly RuleSpec[]> = {
       samples: 3,
       clearHoldSec: 60,
     }),
-    // Design alarm value 300-500 mA (GB 50116-2013 §9.2); 3 samples; latches (DOMAIN.md §1d).
+    // Design alarm value 300-500 mA (GB 50116-2013 §9.2); 3 samples; latches (GB 14287.5 §5.3.4).
     rule('residual_current.alarm', 'supervisory', 'Residual current alarm', 'above', 'residual_current_ma', {
       threshold: 300,
       clear: 270,
@@ -217,10 +217,44 @@ export const RULES_BY_KIND: Record<DeviceKind, readonly RuleSpec[]> = {
     ),
     ...common,
   ],
+  // A part of the building's own fire panel: each status bit its UITD reports (GB/T 26875.3
+  // §8.2.1.2) is a rule; set raises, clear clears (docs/gbt26875.md "Bits and rules"). No offline
+  // rule: a component's liveness is its UITD's (uitd.offline). The `disabled` bit (屏蔽) raises
+  // nothing: the wall shows the component grey.
+  panel_component: [
+    // [FIRE-RULE-1] The certified panel's decision, as a device's fire_alarm: raised at once,
+    // never held or re-thresholded; latched until a person resolves it (a panel reset does not).
+    rule('panel.fire', 'fire', 'Fire alarm (panel)', 'event', null, { latch: true }),
+    rule('panel.fault', 'fault', 'Panel component fault', 'event', null, {}),
+    rule('panel.power_fault', 'fault', 'Panel component power fault', 'event', null, {}),
+    rule('panel.supervisory', 'supervisory', 'Supervisory signal (panel)', 'event', null, {}),
+    // Started (启动) or feedback (反馈): a pump or fan running, a water-flow indicator operating, a
+    // fire door closed. Supervisory: people must know, the panel itself raises the fire.
+    rule('panel.operated', 'supervisory', 'Started or feedback (panel)', 'event', null, {}),
+    // 延时: a delayed action counting down, e.g. a gas extinguishing discharge.
+    rule('panel.delayed', 'supervisory', 'Delay running (panel)', 'event', null, {}),
+  ],
 }
+
+/**
+ * Rules of a UITD itself (alerting/rules/uitd-link.ts), not of a device kind: raised on the UITD's
+ * id. Overridable at site and building level.
+ */
+export const UITD_RULES: readonly RuleSpec[] = [
+  // No valid frame for UITD_SILENCE_TIMEOUT_SEC: the whole panel is unheard. Clears when it speaks.
+  rule('uitd.offline', 'offline', 'Fire panel link (UITD) offline', 'offline', null, {}),
+  // A patrol check (查岗) unanswered by its deadline: nobody on duty in the fire control room
+  // (GB 50440, the remote monitoring code, has the centre check it). Latched: a person looks at it.
+  rule('uitd.patrol_missed', 'supervisory', 'Fire control room patrol check missed', 'event', null, {
+    latch: true,
+  }),
+  // The UITD's own status (type 21): its fault, power, centre link or monitored line.
+  rule('uitd.fault', 'fault', 'Fire panel link (UITD) fault', 'event', null, {}),
+]
 
 const byId = new Map<string, RuleSpec>()
 for (const specs of Object.values(RULES_BY_KIND)) for (const s of specs) byId.set(s.id, s)
+for (const s of UITD_RULES) byId.set(s.id, s)
 
 export function ruleSpec(id: string): RuleSpec | undefined {
   return byId.get(id)

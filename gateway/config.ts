@@ -2,12 +2,13 @@ import { z } from 'zod'
 import { ChannelsEnv, checkChannelsEnv, SmsProviderName } from '../alerting/notify/channels/index.ts'
 import { checkStorageEnv, StorageEnv } from '../ingest/store/storage-config.ts'
 import { DEMO_LOCALES, demoSiteFile, isBundledDemoSite } from './demo-sites.ts'
-import { checkSecurityEnv, SecurityEnv } from './security-config.ts'
+import { checkSecurityEnv, SecurityEnv, tlsConfigured } from './security-config.ts'
+import { UitdEnv } from './uitd/uitd-config.ts'
 
 const Port = z.coerce.number().int().min(0).max(65_535)
 
 /**
- * Environment of the gateway process (CONTRACT.md "Starting the gateway"), with the readings
+ * Environment of the gateway process (README "Configuration"), with the readings
  * store's (ingest/store/storage-config.ts). Parsed once, in main.ts.
  */
 export const GatewayEnvFields = z
@@ -54,11 +55,17 @@ export const GatewayEnvFields = z
     /** Unset: `log` on a bundled demo site, `none` otherwise (see withDefaults). */
     SMS_PROVIDER: SmsProviderName.optional(),
     ...SecurityEnv.shape,
+    // The GB/T 26875.3 receiver for fire panels (gateway/uitd/): off unless UITD_ENABLED=on.
+    ...UitdEnv.shape,
   })
   .superRefine(checkStorageEnv)
   .superRefine(checkChannelsEnv)
   .superRefine(checkSecurityEnv)
   .superRefine(checkSiteChoice)
+  .superRefine((env, ctx) => {
+    if (env.UITD_TLS === 'on' && !tlsConfigured(env))
+      ctx.addIssue({ code: 'custom', path: ['UITD_TLS'], message: 'on needs TLS_CERT_FILE and TLS_KEY_FILE' })
+  })
 
 export const GatewayEnv = GatewayEnvFields.transform(withDefaults)
 export type GatewayEnv = z.output<typeof GatewayEnv>

@@ -22,12 +22,15 @@ import { createFeedPublisher } from './publish-alerts.ts'
 import { createRootLogger } from './root-logger.ts'
 import { createSchedules } from './schedule-wiring.ts'
 import { type ListenPorts, listenAll, prepareSecurity } from './secure-listeners.ts'
+import { startUitdReceiver, type UitdReceiver } from './uitd-wiring.ts'
 import { WEB_DIST } from './web-dir.ts'
 
 export { createRootLogger } from './root-logger.ts'
 
 /** Ports of the listeners; null for one that is off (MQTT_PLAIN/HTTP_PLAIN=off, no TLS). */
 export interface RunningGateway extends ListenPorts {
+  /** The GB/T 26875.3 receiver's port; null while it is off (UITD_ENABLED=off). */
+  uitdPort: number | null
   site: SiteModel
   stop(): Promise<void>
 }
@@ -39,7 +42,7 @@ export interface GatewayOptions {
   secretEnv?: Readonly<Record<string, string | undefined>>
 }
 
-/** Wires the parts together (the only place that does, DESIGN.md) and starts listening. */
+/** Wires the parts together (the only place that does: docs/architecture.md) and starts listening. */
 export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock
   const log = options.log ?? createRootLogger(env.LOG_LEVEL)
@@ -68,9 +71,10 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     readings.sink,
     alerting.schedules.sink,
   ]
+  const ingest = createIngest(env, sinks, log.child({ module: 'ingest' }))
   const broker = await createFirewatchBroker({
     site,
-    ingest: createIngest(env, sinks, log.child({ module: 'ingest' })),
+    ingest,
     metrics,
     clock,
     log: log.child({ module: 'mqtt' }),
@@ -81,7 +85,20 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     createFeedPublisher((topic, payload) => broker.publish(topic, payload, 1), metrics, clock),
   )
   alerting.alarm.observe(alerting.notify.notifier)
-  return serve(base, { alerting, readings, broker, security })
+  // Fire panels through their UITDs (GB/T 26875.3): the same pipeline as the MQTT devices.
+  const uitd = await startUitdReceiver(env, {
+    site,
+    pipeline: ingest,
+    clock,
+    log: log.child({ module: 'uitd' }),
+    registry: metrics.registry,
+    db: alerting.store.db,
+    tls: security.tls,
+    changed: (building) => alerting.liveStream.buildingChanged(building),
+  })
+  alerting.live.uitdsOf = (building) => uitd.badges(building)
+  alerting.live.uitdHeard = (id) => uitd.heard(id)
+  return serve(base, { alerting, readings, broker, security, uitd })
 }
 
 /** What every part is built from. */
@@ -100,6 +117,7 @@ interface Parts {
   readings: ReturnType<typeof openReadingsStore>
   broker: FirewatchBroker
   security: ReturnType<typeof prepareSecurity>
+  uitd: UitdReceiver
 }
 
 /**
@@ -176,9 +194,11 @@ async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
   alerting.notify.start(linkPort)
   alerting.schedules.start(linkPort)
   const ticker = setInterval(() => alerting.alarm.tick(clock.now()), 1000)
-  log.info({ ...ports, site: site.name, devices: site.devices.length }, 'gateway started')
+  const uitdPort = parts.uitd.port
+  log.info({ ...ports, uitdPort, site: site.name, devices: site.devices.length }, 'gateway started')
   return {
     ...ports,
+    uitdPort,
     site,
     async stop() {
       listening = false
@@ -205,6 +225,7 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
     ...alerting.notify.http,
     ...alerting.schedules.http,
     liveStream: alerting.liveStream,
+    uitds: { list: (buildings) => parts.uitd.views(buildings) },
     webDir: WEB_DIST,
     hardening: security.http,
     countRefusal: (reason) => base.metrics.httpRefused.labels(reason).inc(),
@@ -216,11 +237,12 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
 }
 
 async function stopParts(
-  { alerting, broker, security, readings }: Parts,
+  { alerting, broker, security, readings, uitd }: Parts,
   http: { close(): Promise<unknown> },
 ) {
   await alerting.schedules.stop()
   alerting.liveStream.close()
+  await uitd.stop()
   await broker.close()
   await security.http.listeners?.close()
   await http.close()
@@ -257,6 +279,9 @@ function liveSink(live: LiveState, stream: LiveStream): IngestSink {
     statusChanged: (s) => {
       live.deviceStatus(s)
       stream.deviceChanged(s.device)
+    },
+    panelStatusAccepted: (s) => {
+      if (live.panelStatus(s)) stream.deviceChanged(s.device)
     },
   }
 }

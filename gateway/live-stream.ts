@@ -24,7 +24,7 @@ export interface LiveStreamOptions {
   /** The active incidents, for snapshots. */
   activeIncidents?: () => Incident[]
   clock: { now(): number }
-  /** Alert transitions kept for resuming clients (issue 6: "e.g. last 10,000"). */
+  /** Transitions kept for resuming clients (docs/protocol.md, "The live stream": the last 10,000). */
   replayLimit?: number
   /** Device frames are batched: at most one per interval, 100 ms = 10 frames per second. */
   frameMs?: number
@@ -65,7 +65,7 @@ export interface SnapshotEventData {
    * at (its label) without a request per building; later changes come in device frames.
    */
   devices: DeviceView[]
-  /** Added for the wall's clock (issue 10): name, IANA time zone and default locale of the site. */
+  /** For the wall's clock: name, IANA time zone and default locale of the site. */
   site: SiteInfo
 }
 

@@ -4,21 +4,29 @@ import { incidentShape } from './incident-schema.ts'
 import { checkNotifyReferences, notifyShape } from './notify-schema.ts'
 import { checkScheduleReferences, scheduleShape } from './schedule-schema.ts'
 import { StoredSecret } from './secret-hash.ts'
+import { ComponentType, checkUitdReferences, PanelAddress, uitdShape } from './uitd-schema.ts'
 
 const Id = z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and "-"')
 
-export const DEVICE_KINDS = [
+/** Devices that report themselves over MQTT, each with its own login. */
+export const SENSOR_KINDS = [
   'smoke_detector',
   'pressure_sensor',
   'level_sensor',
   'electrical_monitor',
 ] as const
+export const SensorKind = z.enum(SENSOR_KINDS)
+export type SensorKind = z.infer<typeof SensorKind>
+
+/** A part of the building's own fire panel, reported by its UITD over GB/T 26875.3: no login. */
+export const PANEL_COMPONENT = 'panel_component'
+export const DEVICE_KINDS = [...SENSOR_KINDS, PANEL_COMPONENT] as const
 export const DeviceKind = z.enum(DEVICE_KINDS)
 export type DeviceKind = z.infer<typeof DeviceKind>
 
 /**
  * Overrides of one rule's parameters. Which parameters a rule reads is listed with the rule
- * (alerting/default-rules.ts); unknown keys are refused so that a typo never silently keeps a default.
+ * (alerting/rule-catalog.ts); unknown keys are refused so that a typo never silently keeps a default.
  */
 export const RuleOverride = z
   .object({
@@ -51,22 +59,43 @@ export const Building = z
   })
   .strict()
 
-export const Device = z
+/** What every device of the site has, whatever reports it. */
+const deviceBase = {
+  id: Id,
+  building: Id,
+  floor: z.number().int().min(-20).max(300),
+  zone: z.string().min(1).max(64),
+  label: z.string().min(1).max(200),
+  disabled: z.boolean().default(false),
+  rules: RuleOverrides.default({}),
+}
+
+export const SensorDevice = z
   .object({
-    id: Id,
-    building: Id,
-    floor: z.number().int().min(-20).max(300),
-    zone: z.string().min(1).max(64),
-    kind: DeviceKind,
-    label: z.string().min(1).max(200),
+    ...deviceBase,
+    kind: SensorKind,
     secret: StoredSecret(4),
     /** Expected reporting interval; the device is offline after `offlineAfterMissed` silent intervals. */
     heartbeatSec: z.number().int().min(5).max(86_400).optional(),
     offlineAfterMissed: z.number().int().min(1).max(10).optional(),
-    disabled: z.boolean().default(false),
-    rules: RuleOverrides.default({}),
   })
   .strict()
+
+/**
+ * A detector, call point, water-flow indicator, valve, pump, fan or fire door of the building's
+ * fire panel, which reaches Firewatch through the panel's UITD (`uitds:`); never over MQTT. Its
+ * liveness is the UITD's: it has no heartbeat of its own.
+ */
+export const PanelComponent = z
+  .object({
+    ...deviceBase,
+    kind: z.literal(PANEL_COMPONENT),
+    component: ComponentType,
+    panel: PanelAddress,
+  })
+  .strict()
+
+export const Device = z.discriminatedUnion('kind', [SensorDevice, PanelComponent])
 
 export const ApiToken = z
   .object({
@@ -97,6 +126,8 @@ export const SiteFile = z
     // watches, patrols, reports, overdue (ingest/schedule-schema.ts)
     ...scheduleShape,
     ...fireShape,
+    // uitds (ingest/uitd-schema.ts): the fire panels' UITDs
+    ...uitdShape,
     // grouping of alerts into incidents (ingest/incident-schema.ts)
     ...incidentShape,
   })
@@ -106,6 +137,8 @@ export const SiteFile = z
 export type SiteFile = z.infer<typeof SiteFile>
 export type Building = z.infer<typeof Building>
 export type Device = z.infer<typeof Device>
+export type SensorDevice = z.infer<typeof SensorDevice>
+export type PanelComponent = z.infer<typeof PanelComponent>
 export type ApiToken = z.infer<typeof ApiToken>
 
 function isTimeZone(tz: string): boolean {
@@ -172,4 +205,10 @@ function checkReferences(site: SiteFile, ctx: z.RefinementCtx): void {
   checkNotifyReferences(site, ctx)
   checkScheduleReferences(site, ctx)
   checkFireReferences(site, ctx)
+  checkUitdReferences(site, ctx)
+}
+
+/** A device with an MQTT login (not a panel component). */
+export function isSensor(d: Device): d is SensorDevice {
+  return d.kind !== PANEL_COMPONENT
 }

@@ -1,7 +1,8 @@
 import type { Catalogue } from './catalogue.ts'
 
-// Simplified Chinese, as fire-safety staff in China say it (DOMAIN.md §3: 火警 / 预警 / 监管 /
-// 故障 / 离线). Chinese SMS are UCS-2 anyway, so full-width punctuation costs nothing extra.
+// Simplified Chinese, as fire-safety staff in China say it (docs/rules.md, "Signal classes":
+// 火警 / 预警 / 监管 / 故障 / 离线). Chinese SMS are UCS-2 anyway, so full-width punctuation costs
+// nothing extra.
 
 const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九']
 
@@ -45,6 +46,15 @@ export const zhCN: Catalogue = {
     'cable_temp.imbalance': '线缆相间温差过大',
     'residual_current.jump': '剩余电流突变',
     'sprinkler.flow': '喷淋水流报警',
+    'panel.fire': '控制器火警',
+    'panel.fault': '部件故障',
+    'panel.power_fault': '部件电源故障',
+    'panel.supervisory': '监管报警',
+    'panel.operated': '启动/反馈',
+    'panel.delayed': '延时',
+    'uitd.offline': '用户信息传输装置离线',
+    'uitd.patrol_missed': '消防控制室查岗未应答',
+    'uitd.fault': '用户信息传输装置故障',
     'fire.confirmed': '火警确认（多探测器）',
     'fire.spread': '火势跨楼层蔓延',
     'floor.offline': '整层离线',

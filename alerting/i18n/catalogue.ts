@@ -33,6 +33,15 @@ export const RULE_IDS = [
   'cable_temp.imbalance',
   'residual_current.jump',
   'sprinkler.flow',
+  'panel.fire',
+  'panel.fault',
+  'panel.power_fault',
+  'panel.supervisory',
+  'panel.operated',
+  'panel.delayed',
+  'uitd.offline',
+  'uitd.patrol_missed',
+  'uitd.fault',
   // Not per device: the fire-aware layer (alerting/fire/fire-rule-ids.ts) and the patrol check.
   'fire.confirmed',
   'fire.spread',
@@ -82,7 +91,7 @@ export interface SmsParts {
 export interface Catalogue {
   /** The `lang` of HTML pages. */
   htmlLang: string
-  /** Alert classes as fire-safety staff say them (DOMAIN.md §3). */
+  /** Alert classes as fire-safety staff say them (docs/rules.md, "Signal classes"). */
   classNames: Record<AlertClass, string>
   /** The class as the first word of an SMS: short and loud. */
   classWords: Record<AlertClass, string>
@@ -98,7 +107,7 @@ export interface Catalogue {
   place(p: PlaceParts): string
   /** A measured value with its unit; `channel` names one of several sensors of a device. */
   measured(p: { value: string; unit: string; channel: string | null }): string
-  /** The alert's `message` (CONTRACT.md): "Smoke alarm: Tower A 12F 12-east, Kitchen corridor (0.31 dB/m)". */
+  /** The alert's `message` (docs/protocol.md): "Smoke alarm: Tower A 12F 12-east, Kitchen corridor". */
   alertMessage(p: {
     title: string
     place: string

@@ -15,7 +15,7 @@ export function enqueueAllClear(ctx: NotifyContext, incident: Incident, lead: st
   const row = ctx.incidentEscalations.get(incident.id)
   const escalated = row !== undefined && (row.level > 0 || row.repeat > 0 || row.round > 0)
   if (incident.class !== 'fire' && !escalated) return 0
-  // [FIRE-RULE] Never an all-clear while part of the situation is still active. The keeper only
+  // [FIRE-RULE-12] Never an all-clear while part of the situation is still active. The keeper only
   // resolves an incident with its last member; this is the belt to those braces.
   const active = ctx.alerts.incidentMembers(incident.id).filter((m) => m.state !== 'resolved')
   if (active.length > 0) {

@@ -67,7 +67,7 @@ function escalateOne(ctx: NotifyContext, due: IncidentEscalationRow, now: number
 
 /**
  * The step after `row`: the next repeat of its level, else the first send of the next level.
- * [FIRE-RULE] Someone must always answer a fire: its last level repeats until acknowledged.
+ * [FIRE-RULE-4] Someone must always answer a fire: its last level repeats until acknowledged.
  * null when a non-fire incident has been through every level.
  */
 export function nextStep(policy: EscalationPolicy, paged: { class: AlertClass }, row: Step): Step | null {

@@ -6,7 +6,7 @@ import { measuredText } from '../i18n/measured-text.ts'
 import { messagesFor, ruleTitle } from '../i18n/messages.ts'
 import { formatShortTime } from '../i18n/time-format.ts'
 
-// The words of a notification come from the catalogues in alerting/i18n/ (issue 10); this module
+// The words of a notification come from the catalogues in alerting/i18n/ (README "Languages"); this module
 // picks which parts go in and shortens the text until it fits one SMS.
 
 // GSM 03.38 default alphabet (one septet each) and its extension table (escape + char: two).
@@ -165,7 +165,9 @@ export function allClearParams(
 /** The device's label; for zone, floor and building alerts what they cover (floors, or devices). */
 function labelOf(alert: Alert, site: SiteModel, locale: Locale): string {
   const m = messagesFor(locale)
-  if (alert.device !== null) return site.device(alert.device)?.label ?? alert.device
+  if (alert.device !== null) return site.labelOf(alert.device)
+  // A fire panel part the site does not place (docs/gbt26875.md): its zone holds the panel's text.
+  if (alert.scope === 'building' && alert.evidence.length === 0) return alert.zone
   if (alert.scope === 'building') {
     const floors = [...new Set(alert.evidence.map((e) => e.floor))].sort((a, b) => a - b)
     return m.scopeFloors({ floors: floors.map((f) => m.floor(f)) })

@@ -165,7 +165,7 @@ async function attemptJob(
   return tx(() => recordDelivery(ctx, job, prepared.contact, delivery, random))
 }
 
-/** The notifier is a boundary (STYLE.md §6): each attempt is logged once, here. */
+/** The notifier is a boundary (docs/architecture.md, "Errors stop at boundaries"): logged once, here. */
 function logAttempt(ctx: NotifyContext, job: OutboxJob, result: SendResult): void {
   const fields = { job: job.job_key, attempt: job.attempts, outcome: result.outcome }
   if (result.outcome === 'sent')

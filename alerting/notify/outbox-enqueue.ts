@@ -201,7 +201,7 @@ export function pageJob(
     channel,
     level: step.level,
     repeat: step.repeat,
-    // [FIRE-RULE] Fire traffic goes first (GB 26875.1 §4.1.2.3: fire alarms pre-empt other traffic).
+    // [FIRE-RULE-5] Fire traffic goes first (GB 26875.1 §4.1.2.3: fire alarms pre-empt other traffic).
     urgent: t.class === 'fire' ? 1 : 0,
     state: 'pending',
     created_at: now,

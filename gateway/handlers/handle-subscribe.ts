@@ -21,10 +21,11 @@ export interface SubscribeDeps {
 }
 
 /**
- * aedes `authorizeSubscribe` (CONTRACT.md MQTT): a device subscribes only to its own error
- * topic; a token to fw/{b}/alerts of buildings its role sees, or fw/+/alerts (filtered per
- * message in authorizeForward). brigade and admin may also watch device traffic under fw/ (for
- * recorders and diagnostics). A refusal grants 0x80 and keeps the connection.
+ * aedes `authorizeSubscribe` (docs/protocol.md, "Logging in"): a device subscribes only to its own
+ * error topic; a token to fw/{b}/alerts and fw/{b}/incidents of buildings its role sees, or
+ * fw/+/alerts and fw/+/incidents (filtered per message in authorizeForward). brigade and admin may
+ * also watch device traffic under fw/ (for recorders and diagnostics). A refusal grants 0x80 and
+ * keeps the connection.
  */
 export function createAuthorizeSubscribe(deps: SubscribeDeps) {
   return (

@@ -20,6 +20,7 @@ import { pushRoutes } from './push-routes.ts'
 import { DebugRequestLog } from './request-log.ts'
 import { scheduleRoutes } from './schedule-routes.ts'
 import { twilioStatusRoutes } from './twilio-status-routes.ts'
+import { uitdsRoutes } from './uitds-routes.ts'
 import { webRoutes } from './web-routes.ts'
 import { windowsRoutes } from './windows-routes.ts'
 
@@ -32,7 +33,7 @@ const BODY_LIMIT = 64 * 1024
 const REDACT = ['req.headers.authorization', 'request.headers.authorization', 'headers.authorization']
 
 /**
- * The HTTP API of CONTRACT.md. Returned unstarted: call `listen()` or `inject()`. Routes validate
+ * The HTTP API of docs/protocol.md. Returned unstarted: call `listen()` or `inject()`. Routes validate
  * with zod in the handlers; errors of every route go through one error handler.
  */
 export function createHttpApp(deps: HttpDeps): FastifyInstance {
@@ -78,6 +79,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     twilioStatus: Boolean(deps.twilioStatus),
     schedules: Boolean(deps.schedules),
     windows: Boolean(deps.windows),
+    uitds: Boolean(deps.uitds),
   })
   if (deps.ackLinks) {
     const history = (id: string) => deps.alerts.history(id)
@@ -106,6 +108,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
       if (deps.contacts) await api.register(contactsRoutes, { contacts: deps.contacts })
       if (deps.schedules) await api.register(scheduleRoutes, { schedules: deps.schedules, site: deps.site })
       if (deps.windows) await api.register(windowsRoutes, { windows: deps.windows, site: deps.site })
+      if (deps.uitds) await api.register(uitdsRoutes, { uitds: deps.uitds, site: deps.site })
     },
     { prefix: '/api/v1' },
   )

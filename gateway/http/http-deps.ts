@@ -17,6 +17,7 @@ import type { PatrolLinkService } from './patrol-link-routes.ts'
 import type { PushService } from './push-routes.ts'
 import type { ScheduleService } from './schedule-routes.ts'
 import type { TwilioStatusService } from './twilio-status-routes.ts'
+import type { UitdService } from './uitds-routes.ts'
 
 export interface AlertListFilter {
   states: readonly AlertState[]
@@ -60,7 +61,7 @@ export interface HttpDeps {
   /** History of a device's readings (GET /api/v1/devices/{id}/readings). */
   readings: ReadingsHistory
   registry: Registry
-  /** True once the broker and the HTTP server accept connections (CONTRACT.md /healthz). */
+  /** True once the broker and the HTTP server accept connections (/healthz, docs/protocol.md). */
   ready: () => boolean
   log: Logger
   clock: { now(): number }
@@ -82,7 +83,9 @@ export interface HttpDeps {
   patrolLinks?: PatrolLinkService
   /** Test and maintenance windows (`/api/v1/windows`); not served when absent. */
   windows?: WindowService
-  /** Issue 9: limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts). */
+  /** Fire panel links (`/api/v1/uitds`, GB/T 26875.3); not served when absent. */
+  uitds?: UitdService
+  /** Limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts; README "Security"). */
   hardening?: HttpHardening
   /** Counts security refusals in firewatch_http_refused_total; nothing is counted when absent. */
   countRefusal?: CountRefusal

@@ -98,7 +98,7 @@ const BuildingSummary = object({
     description: 'the heightened watch on now (schedules.watches of the site file), or null',
   },
 })
-// Not required: served only with the windows API (issue 7).
+// Not required: served only with the windows API (docs/rules.md, "Test and maintenance windows").
 Object.assign(BuildingSummary.properties, BUILDING_WINDOWS_FIELD)
 
 const LatestValue = object({ value: num, ts: { ...epochMs, description: 'measurement time, epoch ms' } })

@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import type { DeviceEventKind } from '../../ingest/reading.ts'
-import type { Device, DeviceKind } from '../../ingest/site-schema.ts'
+import type { SensorDevice, SensorKind } from '../../ingest/site-schema.ts'
 import type { Prng } from './prng.ts'
 
-/** An event the device reports about itself (CONTRACT.md event payload). */
+/** An event the device reports about itself (docs/protocol.md, "Events"). */
 export interface ModelEvent {
   event: DeviceEventKind
   detail?: string
@@ -20,7 +20,7 @@ export const NO_EVENTS: readonly ModelEvent[] = Object.freeze([])
  * integrate their state forward from one sample to the next, so they must be sampled in order.
  */
 export interface KindModel {
-  /** Telemetry metric names (CONTRACT.md, with channel), in payload order. */
+  /** Telemetry metric names (docs/protocol.md, with channel), in payload order. */
   readonly metrics: readonly string[]
   /** What the sensors measure at t, into out[i] for metrics[i]. */
   sample(t: number, out: Float64Array): void
@@ -36,7 +36,7 @@ export interface KindModel {
 }
 
 export interface ModelContext<P> {
-  device: Device
+  device: SensorDevice
   params: P
   prng: Prng
 }
@@ -45,7 +45,7 @@ export interface ModelContext<P> {
 export interface ModelSpec<P = Record<string, unknown>> {
   /** The name used in scenario files (`model: smoke`). */
   name: string
-  kind: DeviceKind
+  kind: SensorKind
   /** Parameters of the device (`devices[].params`), with defaults; strict. */
   params: z.ZodType<P>
   /** Behaviour name -> schema of its step fields (strict, with defaults). */

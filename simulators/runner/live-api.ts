@@ -2,7 +2,7 @@ import type { Alert, AlertHistoryEntry } from '../../alerting/alert.ts'
 import type { PersonAction } from '../scenario/scenario-types.ts'
 import { SimulatorError } from './simulator-errors.ts'
 
-/** The few calls of the gateway HTTP API (CONTRACT.md) that the live runner needs. */
+/** The few calls of the gateway HTTP API (docs/protocol.md) that the live runner needs. */
 export class LiveApi {
   constructor(
     private readonly baseUrl: string,

@@ -15,7 +15,8 @@ import { type AlertTimeField, evaluateExpectations, matchesAlert } from './expec
 import { epochOf, realClock } from './live-clock.ts'
 import { ManualClock } from './manual-clock.ts'
 import type { ActionResult, ProgressListener, RunResult } from './run-result.ts'
-import { ScenarioPlayer } from './scenario-player.ts'
+import { type PanelMessage, ScenarioPlayer } from './scenario-player.ts'
+import { virtualPanel } from './virtual-panel.ts'
 
 export interface VirtualOptions {
   onProgress?: ProgressListener
@@ -67,7 +68,7 @@ export async function runScenarioVirtual(
   const store = AlertStore.open(options.alertDb ?? ':memory:', { synchronous: 'normal' })
   try {
     const harness = createHarness(scenario, clock, store, options)
-    const actions = play(scenario, clock, harness, options.onProgress)
+    const actions = await play(scenario, clock, harness, options.onProgress)
     const alerts = harness.lifecycle.list({ states: ['open', 'acknowledged', 'resolved'], limit: MAX_ALERTS })
     const timeOf = (alert: Alert, field: AlertTimeField) => {
       const iso = alert[field]
@@ -98,12 +99,12 @@ export async function runScenarioVirtual(
 }
 
 /** The whole timeline, in order; engine.tick at every virtual second in between. */
-function play(
+async function play(
   scenario: LoadedScenario,
   clock: ManualClock,
   harness: Harness,
   onProgress: ProgressListener | undefined,
-): ActionResult[] {
+): Promise<ActionResult[]> {
   const origin = scenario.start
   const player = new ScenarioPlayer(scenario, origin)
   const actions: ActionResult[] = []
@@ -119,6 +120,7 @@ function play(
   for (let batch = player.next(); batch !== null; batch = player.next()) {
     tickUntil(batch.t)
     clock.advanceTo(origin + batch.t)
+    for (const p of batch.panel) await harness.panel(p)
     for (const m of batch.messages) harness.deliver(m)
     for (const a of batch.actions) actions.push(harness.act(a, batch.t))
     if (onProgress && batch.t - reported >= scenario.durationMs / 200) {
@@ -137,6 +139,8 @@ interface Harness {
   lifecycle: AlertLifecycle
   tick(now: number): void
   deliver(m: SimMessage): void
+  /** A fire panel's report through its UITD, decoded and dispatched in-process. */
+  panel(p: PanelMessage): Promise<void>
   act(a: PersonAction, t: number): ActionResult
   readings(): number
   finish(): void
@@ -172,6 +176,7 @@ function createHarness(
     ],
     ({ sink, error }) => notes.push(`ingest sink ${sink} failed: ${(error as Error).message}`),
   )
+  const panel = virtualPanel(site, pipeline, DECODER.maxSkewMs)
   return {
     engine: alarm.engine,
     lifecycle: alarm.alerts,
@@ -181,6 +186,13 @@ function createHarness(
     },
     finish: () => participant?.finish?.(),
     deliver: deliverer(pipeline, clock, notes),
+    panel: async (p) => {
+      try {
+        await panel(p.report, clock.now())
+      } catch (err) {
+        notes.push(`panel report of ${p.report.uitd.id} not taken: ${(err as Error).message}`)
+      }
+    },
     act: (a, t) => actOn(alarm, scenario, a, t),
     readings: () => readings,
     notes,

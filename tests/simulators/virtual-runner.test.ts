@@ -45,7 +45,7 @@ describe('virtual runner', () => {
     expect(result.met.map((r) => r.expectation.kind)).toEqual(['opens'])
     const details = result.missed.map((r) => r.detail)
     expect(details[0]).toMatch(/not in the window; matching opened at 2m25s/)
-    // Two detectors' alarms on adjacent floors also raise the building's fire.spread (issue 7).
+    // Two detectors' alarms on adjacent floors also raise the building's fire.spread (docs/rules.md).
     expect(details[1]).toMatch(/^5 opened: ta-12-smoke-03 smoke.alarm/)
     const firstFire = Math.min(
       ...result.alerts.filter((a) => a.class === 'fire').map((a) => result.timeOf(a, 'openedAt')!),

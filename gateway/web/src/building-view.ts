@@ -10,6 +10,7 @@ import { h } from './dom.ts'
 import { failureReason } from './failure.ts'
 import { FireFloors } from './fire-floors.ts'
 import { CLASS_KEY, clockTime, STATE_KEY, statusWord, t } from './i18n.ts'
+import { renderUitds } from './uitd-section.ts'
 import type { WallStore } from './wall-store.ts'
 import { WindowPanel } from './window-panel.ts'
 
@@ -53,6 +54,7 @@ export class BuildingView {
   /** Whether the fire's floor was brought into view after the first full load. */
   private revealed = false
   private readonly title = h('h2', { tabindex: '-1' })
+  private readonly uitds = h('div', { class: 'uitds' })
   private readonly note = h('p', { class: 'load-note', role: 'status' })
   /** Device id → its cell, so that a frame finds its cells without searching the page. */
   private readonly cells = new Map<string, HTMLElement>()
@@ -79,7 +81,15 @@ export class BuildingView {
       if (cell?.dataset.device) deps.openDevice(cell.dataset.device)
     })
     const alerts = this.alertsAside()
-    const head = h('div', { class: 'building-head' }, backButton, this.title, this.note, this.fire.path)
+    const head = h(
+      'div',
+      { class: 'building-head' },
+      backButton,
+      this.title,
+      this.uitds,
+      this.note,
+      this.fire.path,
+    )
     root.replaceChildren(head, this.floors, alerts)
     // Known from the wall at once: the name, status, fire floors and windows never wait for the network.
     const summary = this.store.buildings.get(id)
@@ -190,6 +200,7 @@ export class BuildingView {
     this.title.textContent = `${s.name} — ${statusWord(s.status)}`
     this.title.className = `status-${s.status}`
     this.title.dataset.status = s.status
+    renderUitds(this.uitds, s.uitds)
   }
 
   private drawDetail(detail: BuildingDetail, rememberedAt: number | null): void {
