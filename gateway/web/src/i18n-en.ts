@@ -16,6 +16,7 @@ export const EN = {
   'sound.what.fault': 'connection to the gateway lost',
   'sound.silence': 'Silence',
   'sound.silenced': 'Silenced on this console only — still to be acknowledged',
+  'sound.silencedFault': 'Silenced on this console only — the connection is still lost',
   'sound.test': 'Test sound',
   'signIn.token': 'API token',
   'signIn.submit': 'Sign in',

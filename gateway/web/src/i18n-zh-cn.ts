@@ -17,6 +17,7 @@ export const ZH_CN: Record<MessageKey, string> = {
   'sound.what.fault': '与网关的连接已断开',
   'sound.silence': '消音',
   'sound.silenced': '仅本机已消音——报警仍待确认',
+  'sound.silencedFault': '仅本机已消音——连接仍未恢复',
   'sound.test': '试音',
   'signIn.token': 'API 令牌',
   'signIn.submit': '登录',
