@@ -86,12 +86,27 @@ const fireFloorInView = (p: Page) =>
     return r.top >= 0 && r.bottom <= bottom
   })
 
+/**
+ * What sticks out past the screen's right edge (none may: on a phone it cuts a button and widens
+ * the whole page, taking the fixed sound bar off the bottom), as class and text.
+ */
+const widerThanScreen = (p: Page) =>
+  p.evaluate(() => {
+    const edge = document.documentElement.clientWidth
+    const out: string[] = []
+    for (const el of document.querySelectorAll<HTMLElement>('body *'))
+      if (el.getBoundingClientRect().right > edge + 0.5 && el.children.length === 0)
+        out.push(`${el.className}: ${el.textContent?.trim().slice(0, 40)}`)
+    return out
+  })
+
 /** Both views, both languages: the language button switches (and, being a click, arms the sound). */
 async function shoot(phase: string, ready: (p: Page) => Promise<unknown>, building?: string): Promise<void> {
   for (const { name, page } of views) {
     for (const locale of ['en', 'zh-CN']) {
       if ((await page.getAttribute('html', 'lang')) !== locale) await page.click('#language')
       await ready(page)
+      expect(await widerThanScreen(page)).toEqual([])
       await page.screenshot({ path: join(SCREENSHOTS, `shot-${phase}-${name}-${locale}.png`) })
       if (!building) continue
       await page.click(`.tile[data-building="${building}"]`)
@@ -99,6 +114,7 @@ async function shoot(phase: string, ready: (p: Page) => Promise<unknown>, buildi
       await page.waitForSelector('.alert-list[data-loaded="fresh"]')
       // Whatever the screen, the view lands on the fire's floor (on a phone, under the alerts).
       if (await page.$('.floor.fire-floor')) expect(await fireFloorInView(page)).toBe(true)
+      expect(await widerThanScreen(page)).toEqual([])
       // Not full-page on the phone: there the sound bar is fixed to the screen's bottom edge.
       const path = join(SCREENSHOTS, `shot-${phase}-${name}-${locale}-building.png`)
       await page.screenshot({ path, fullPage: name === 'desktop' })
