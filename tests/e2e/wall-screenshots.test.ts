@@ -155,7 +155,17 @@ it('When a fire comes and goes, then screenshots of each moment are written (des
   )
 
   expect((await brigade.post(`/api/v1/incidents/${fire.id}/ack`, { note: 'crew on site' })).status).toBe(200)
-  await shoot('acknowledged', (p) => p.waitForSelector('.fire-banner', { state: 'detached' }), 'tower-a')
+  // Taken, but still burning: the tile keeps the fire's floors, in the wall's language.
+  const floorsOnTile = { en: 'Floors 7F → 8F', 'zh-CN': '楼层 7层 → 8层' }
+  await shoot(
+    'acknowledged',
+    async (p) => {
+      await p.waitForSelector('.fire-banner', { state: 'detached' })
+      const lang = (await p.getAttribute('html', 'lang')) as keyof typeof floorsOnTile
+      expect(await p.textContent('.tile[data-building="tower-a"] .tile-floors')).toBe(floorsOnTile[lang])
+    },
+    'tower-a',
+  )
   await publishAs(gw.mqttUrl, device('ta-07-smoke-02'), 'telemetry', { metrics: { smoke_dbm: 0.01 } })
   await publishAs(gw.mqttUrl, device('ta-08-smoke-01'), 'telemetry', { metrics: { smoke_dbm: 0.01 } })
   const resolved = await brigade.post(`/api/v1/incidents/${fire.id}/resolve`, {

@@ -35,8 +35,7 @@ export class WallView {
 
   render(): void {
     const worst = worstAlerts(this.store)
-    // Oldest first: the newest unacknowledged fire of each building is the last one set.
-    const fires = new Map(this.store.unacknowledgedFireIncidents().map((i) => [i.building, i]))
+    const fires = headlineFires(this.store)
     const sorted = this.store.sortedBuildings()
     const locale = currentLocale()
     for (const b of sorted) {
@@ -78,6 +77,20 @@ export class WallView {
   }
 }
 
+/**
+ * The fire each tile headlines: its newest unacknowledged one; once all are taken, the first to act
+ * on. An acknowledged fire still burns (red until resolved): the tile keeps saying where it has
+ * reached, not the place of one of its alerts.
+ */
+function headlineFires(store: WallStore): Map<string, Incident> {
+  const fires = new Map<string, Incident>()
+  for (const i of store.prioritisedIncidents())
+    if (i.class === 'fire' && !fires.has(i.building)) fires.set(i.building, i)
+  // Oldest first: the newest unacknowledged fire of each building is the last one set.
+  for (const i of store.unacknowledgedFireIncidents()) fires.set(i.building, i)
+  return fires
+}
+
 /** The alert that explains each tile's colour, so the tile says *where* without a click. */
 function worstAlerts(store: WallStore): Map<string, Alert> {
   const worst = new Map<string, Alert>()
@@ -95,7 +108,7 @@ function alertHeadline(a: Alert | undefined): Headline {
 }
 
 /**
- * A fire nobody has taken yet: its title (which names the fire itself: the tile's status word
+ * A fire: its title (which names the fire itself: the tile's status word
  * already says FIRE), and the floors it has reached in that order.
  */
 function fireHeadline(fire: Incident, store: WallStore): Headline {
