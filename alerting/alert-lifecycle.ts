@@ -1,5 +1,5 @@
 import { FirewatchError } from '../ingest/error-codes.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import type { Alert, AlertHistoryEntry, AlertSignal, AlertTransition } from './alert.ts'
 import { createIdGenerator } from './alert-id.ts'
 import { alertFromRecord } from './alert-record.ts'

@@ -1,5 +1,5 @@
 import type { MetricFamily } from '../ingest/metrics-catalog.ts'
-import type { DeviceKind, RuleOverride } from '../ingest/site-schema.ts'
+import type { DeviceKind, RuleOverride } from '../ingest/site/site-schema.ts'
 import type { AlertClass } from './alert.ts'
 
 /**

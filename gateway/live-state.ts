@@ -2,8 +2,8 @@ import type { Alert, AlertTransition } from '../alerting/alert.ts'
 import type { WindowJson } from '../alerting/windows/window.ts'
 import type { PanelBits, PanelStatus } from '../ingest/panel/panel-status.ts'
 import type { DeviceEvent, DeviceStatus, Reading } from '../ingest/reading.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
-import type { Building, Device } from '../ingest/site-schema.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
+import type { Building, Device } from '../ingest/site/site-schema.ts'
 import {
   deviceStatus,
   heardRecently,

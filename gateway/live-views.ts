@@ -1,7 +1,7 @@
 import type { AlertClass, AlertState } from '../alerting/alert.ts'
 import type { WindowJson } from '../alerting/windows/window.ts'
 import type { PanelBits } from '../ingest/panel/panel-status.ts'
-import type { Device } from '../ingest/site-schema.ts'
+import type { Device } from '../ingest/site/site-schema.ts'
 import type { WallStatus } from './live-status.ts'
 import type { UitdBadge } from './uitd-view.ts'
 

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
-import type { BearerCheckCounts } from '../ingest/site-model.ts'
+import type { BearerCheckCounts } from '../ingest/site/site-model.ts'
 import type { DelayReason } from './handlers/ingress-limiter.ts'
 import { HTTP_REFUSALS } from './http/http-refusals.ts'
 import { createNotifyMetrics } from './notify-metrics.ts'

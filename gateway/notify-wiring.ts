@@ -15,7 +15,7 @@ import {
   twilioStatusService,
 } from '../alerting/notify/notify-services.ts'
 import { FirewatchError } from '../ingest/error-codes.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import { configErrorMessage, type GatewayEnv } from './config.ts'
 import type { AckLinkService } from './http/ack-link-routes.ts'
 import { TWILIO_STATUS_PATH } from './http/twilio-status-routes.ts'

@@ -13,7 +13,7 @@ import {
 import { createScheduledWork, type ScheduledWork } from '../alerting/schedules/scheduled-work.ts'
 import type { ActiveWatch } from '../alerting/schedules/watch-periods.ts'
 import type { IngestSink } from '../ingest/ingest-pipeline.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import type { GatewayEnv } from './config.ts'
 import type { BuildingWatch, LiveState } from './live-state.ts'
 import type { LiveStream } from './live-stream.ts'

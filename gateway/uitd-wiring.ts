@@ -3,7 +3,7 @@ import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { UitdReceiverState } from '../alerting/panel/uitd-receiver-state.ts'
 import type { IngestPipeline } from '../ingest/ingest-pipeline.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import type { GatewayEnv } from './config.ts'
 import type { TlsFiles } from './tls-files.ts'
 import {

@@ -1,5 +1,5 @@
-import type { Contact } from '../../ingest/notify-schema.ts'
-import type { SiteFile } from '../../ingest/site-schema.ts'
+import type { Contact } from '../../ingest/site/notify-schema.ts'
+import type { SiteFile } from '../../ingest/site/site-schema.ts'
 import type { Catalogue } from './catalogue.ts'
 import { en } from './catalogue-en.ts'
 import { zhCN } from './catalogue-zh-cn.ts'

@@ -5,8 +5,8 @@ import {
   NOTIFY_CLASSES,
   type NotifySettings,
   reachedIn,
-} from '../../ingest/notify-schema.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+} from '../../ingest/site/notify-schema.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { ALERT_CLASSES, type AlertClass } from '../alert.ts'
 import type { ChannelKind, Destination } from './channel.ts'
 

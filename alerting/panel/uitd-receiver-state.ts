@@ -4,7 +4,7 @@ import { LearnedComponents } from '../../ingest/panel/learned-components.ts'
 import { PanelDirectory } from '../../ingest/panel/panel-directory.ts'
 import { createPanelIngest, type PanelTarget } from '../../ingest/panel/panel-ingest.ts'
 import type { UitdIdentity } from '../../ingest/panel/uitd-sinks.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import type { Clock, Logger } from '../deps.ts'
 import { createPanelOperationLog, type PanelOperationLog } from '../schedules/panel-operations.ts'
 

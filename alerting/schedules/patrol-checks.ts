@@ -1,5 +1,5 @@
-import type { Patrol } from '../../ingest/schedule-schema.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { Patrol } from '../../ingest/site/schedule-schema.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { toWall } from '../../ingest/wall-clock.ts'
 import type { AlertSignal, AlertTransition } from '../alert.ts'
 import { isoTime } from '../clock-iso.ts'

@@ -1,4 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { toWall } from '../../ingest/wall-clock.ts'
 import { isoTime, isoTimeOrNull } from '../clock-iso.ts'
 import type { Clock } from '../deps.ts'

@@ -1,5 +1,5 @@
-import { cronOf } from '../../ingest/cron-expression.ts'
-import type { Watch } from '../../ingest/schedule-schema.ts'
+import { cronOf } from '../../ingest/site/cron-expression.ts'
+import type { Watch } from '../../ingest/site/schedule-schema.ts'
 import { DAY_MS, fromWall, toWall } from '../../ingest/wall-clock.ts'
 import { parseWall } from './zone-clock.ts'
 

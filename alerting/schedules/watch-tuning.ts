@@ -1,5 +1,5 @@
-import type { WatchRule } from '../../ingest/schedule-schema.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { WatchRule } from '../../ingest/site/schedule-schema.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { type RuleParams, type RuleSpec, ruleSpec } from '../rule-catalog.ts'
 import type { Tighten } from '../rules/device-rules.ts'
 import type { ActiveWatch } from './watch-periods.ts'

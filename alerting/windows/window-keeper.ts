@@ -1,5 +1,5 @@
-import type { FireSettings, WindowTarget } from '../../ingest/fire-schema.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { FireSettings, WindowTarget } from '../../ingest/site/fire-schema.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import type { IdGenerator } from '../alert-id.ts'
 import {
   effectiveEnd,

@@ -1,5 +1,5 @@
 import type { Problem } from '../../ingest/decoder.ts'
-import type { Device } from '../../ingest/site-schema.ts'
+import type { Device } from '../../ingest/site/site-schema.ts'
 import { deviceTopic } from '../../ingest/topics.ts'
 import { RateBuckets } from '../limits/rate-buckets.ts'
 

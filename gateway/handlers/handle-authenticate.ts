@@ -1,5 +1,5 @@
 import type { AuthenticateError, Client } from 'aedes'
-import type { Principal, SiteModel } from '../../ingest/site-model.ts'
+import type { Principal, SiteModel } from '../../ingest/site/site-model.ts'
 import type { Hardening } from '../limits/hardening.ts'
 import { remoteAddressOf } from '../limits/publish-admission.ts'
 import { type ClientCertificate, clientCertificateOf } from './client-certificate.ts'

@@ -1,7 +1,7 @@
 import type { Client, PublishPacket } from 'aedes'
 import type { Problem } from '../../ingest/decoder.ts'
 import type { IngestOutcome, IngestPipeline } from '../../ingest/ingest-pipeline.ts'
-import type { Device } from '../../ingest/site-schema.ts'
+import type { Device } from '../../ingest/site/site-schema.ts'
 import { type DeviceTopicKind, parseDeviceTopic } from '../../ingest/topics.ts'
 import type { DeviceMessageRefusal } from '../limits/device-message-limits.ts'
 import type { Hardening } from '../limits/hardening.ts'

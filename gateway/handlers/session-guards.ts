@@ -1,6 +1,6 @@
 import type { Aedes, Client } from 'aedes'
 import { Gauge, type Registry } from 'prom-client'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import type { Hardening } from '../limits/hardening.ts'
 import { SessionStore } from '../limits/session-store.ts'
 import { SubscriptionCap } from '../limits/subscription-cap.ts'

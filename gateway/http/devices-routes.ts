@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { FirewatchError } from '../../ingest/error-codes.ts'
-import { canSeeBuilding, type SiteModel } from '../../ingest/site-model.ts'
+import { canSeeBuilding, type SiteModel } from '../../ingest/site/site-model.ts'
 import { type HistoryRequest, MAX_BUCKETS, type ReadingsHistory } from '../../ingest/store/history-query.ts'
 import type { DeviceView, LiveState } from '../live-state.ts'
 import { principalOf } from './auth.ts'

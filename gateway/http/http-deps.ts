@@ -10,7 +10,7 @@ import type {
 } from '../../alerting/notify/notify-services.ts'
 import type { PatrolLinkService, ScheduleService } from '../../alerting/schedules/schedule-services.ts'
 import type { WindowService } from '../../alerting/windows/window-service.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import type { ReadingsHistory } from '../../ingest/store/history-query.ts'
 import type { LiveState } from '../live-state.ts'
 import type { LiveStream } from '../live-stream.ts'

@@ -1,5 +1,5 @@
 import { ALERT_CLASSES, ALERT_STATES, HISTORY_ACTIONS } from '../../alerting/alert.ts'
-import { DEVICE_KINDS } from '../../ingest/site-schema.ts'
+import { DEVICE_KINDS } from '../../ingest/site/site-schema.ts'
 import { WALL_STATUSES } from '../live-state.ts'
 import { ALERT_INCIDENT_FIELD } from './openapi-incidents.ts'
 import { ALERT_FIRE_FIELDS, BUILDING_WINDOWS_FIELD, Window } from './openapi-windows.ts'

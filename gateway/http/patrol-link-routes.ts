@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { type Locale, localeFromAcceptLanguage, recipientLocale } from '../../alerting/i18n/locale.ts'
 import { formatDateTime } from '../../alerting/i18n/time-format.ts'
 import type { PatrolLinkService } from '../../alerting/schedules/schedule-services.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { ACK_PAGE_HEADERS, type AckPage, renderAckPage } from './ack-page.ts'
 import { acceptFormBodies } from './form-body.ts'
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ScheduleService } from '../../alerting/schedules/schedule-services.ts'
-import { canSeeBuilding, type SiteModel } from '../../ingest/site-model.ts'
+import { canSeeBuilding, type SiteModel } from '../../ingest/site/site-model.ts'
 import { principalOf, type TokenPrincipal } from './auth.ts'
 import { HttpError, notFound } from './http-errors.ts'
 import { validated, withoutEmpty } from './request-schemas.ts'

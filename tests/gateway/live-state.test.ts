@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert, AlertClass, AlertState, AlertTransition } from '../../alerting/alert.ts'
 import { floorLabel, LiveState } from '../../gateway/live-state.ts'
-import { parseSite } from '../../ingest/load-site.ts'
 import type { Reading } from '../../ingest/reading.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 import { readingOf } from '../support/readings.ts'
 
 const site = parseSite(`

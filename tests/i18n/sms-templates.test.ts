@@ -13,8 +13,8 @@ import {
 } from '../../alerting/notify/message-builder.ts'
 import { allClearText, notificationText, smsSegments } from '../../alerting/notify/message-text.ts'
 import { ALL_RULE_IDS, ruleSpec } from '../../alerting/rule-catalog.ts'
-import { parseSite } from '../../ingest/load-site.ts'
 import type { MetricFamily } from '../../ingest/metrics-catalog.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 import { ROOT } from '../support/paths.ts'
 
 // Every SMS template, in both languages, for every rule, with realistic names: a typical building
