@@ -15,8 +15,8 @@ import type { ActiveWatch } from '../alerting/schedules/watch-periods.ts'
 import type { IngestSink } from '../ingest/ingest-pipeline.ts'
 import type { SiteModel } from '../ingest/site/site-model.ts'
 import type { GatewayEnv } from './config.ts'
-import type { BuildingWatch, LiveState } from './live-state.ts'
-import type { LiveStream } from './live-stream.ts'
+import type { BuildingWatch, LiveState } from './live/live-state.ts'
+import type { LiveStream } from './live/live-stream.ts'
 import type { Notifications } from './notify-wiring.ts'
 
 export interface ScheduleWiringDeps {

@@ -199,7 +199,7 @@ function createHarness(
   }
 }
 
-/** A device message into the pipeline, as the broker hands it over (gateway/broker.ts). */
+/** A device message into the pipeline, as the broker hands it over (gateway/mqtt/broker.ts). */
 function deliverer(pipeline: IngestPipeline, clock: ManualClock, notes: string[]) {
   return (m: SimMessage): void => {
     const now = clock.now()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert, AlertClass, AlertState, AlertTransition } from '../../alerting/alert.ts'
-import { floorLabel, LiveState } from '../../gateway/live-state.ts'
+import { floorLabel, LiveState } from '../../gateway/live/live-state.ts'
 import type { Reading } from '../../ingest/reading.ts'
 import { parseSite } from '../../ingest/site/load-site.ts'
 import { readingOf } from '../support/readings.ts'

@@ -1,5 +1,5 @@
 import type { Alert, AlertHistoryEntry } from '../../../alerting/alert.ts'
-import type { BuildingDetail } from '../../live-state.ts'
+import type { BuildingDetail } from '../../live/live-state.ts'
 
 const TOKEN_KEY = 'firewatch.token'
 

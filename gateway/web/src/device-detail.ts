@@ -1,4 +1,4 @@
-import type { DeviceView } from '../../live-state.ts'
+import type { DeviceView } from '../../live/live-state.ts'
 import { alertText } from './alert-text.ts'
 import {
   type AlertWithHistory,

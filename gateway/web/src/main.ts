@@ -1,4 +1,4 @@
-import type { AlertEventData, DevicesEventData, SnapshotEventData } from '../../live-stream.ts'
+import type { AlertEventData, DevicesEventData, SnapshotEventData } from '../../live/live-stream.ts'
 import { learnSiteLocale } from './alert-text.ts'
 import { tokenStore, Unauthorized } from './api.ts'
 import { TabAttention } from './attention.ts'

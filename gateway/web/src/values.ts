@@ -1,5 +1,5 @@
 import { METRIC_UNITS, parseMetricName } from '../../../ingest/metrics-catalog.ts'
-import type { DeviceView } from '../../live-state.ts'
+import type { DeviceView } from '../../live/live-state.ts'
 import { statusWord, t } from './i18n.ts'
 /** Housekeeping metrics: shown on hover and in the detail, not as the cell's headline value. */
 export const SECONDARY = /^(battery_pct|rssi_dbm)/

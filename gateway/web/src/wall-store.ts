@@ -1,7 +1,7 @@
 import type { Alert } from '../../../alerting/alert.ts'
-import type { BuildingSummary, DeviceView } from '../../live-state.ts'
-import { STATUS_RANK } from '../../live-status.ts'
-import type { AlertEventData, DevicesEventData, SiteInfo, SnapshotEventData } from '../../live-stream.ts'
+import type { BuildingSummary, DeviceView } from '../../live/live-state.ts'
+import { STATUS_RANK } from '../../live/live-status.ts'
+import type { AlertEventData, DevicesEventData, SiteInfo, SnapshotEventData } from '../../live/live-stream.ts'
 import { learnBuildingName, learnDeviceLabel } from './alert-text.ts'
 
 /** What changed since the views last drew: they redraw only that, once per animation frame. */

@@ -1,5 +1,5 @@
 import type { Alert } from '../../../alerting/alert.ts'
-import type { BuildingSummary } from '../../live-state.ts'
+import type { BuildingSummary } from '../../live/live-state.ts'
 import { ActionRunner } from './action-runner.ts'
 import { alertText } from './alert-text.ts'
 import { alertAction } from './api.ts'
