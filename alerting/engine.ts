@@ -1,7 +1,13 @@
-import type { PanelStatus, UitdLinkEvent } from '../ingest/panel/panel-status.ts'
-import type { DeviceEvent, DeviceStatus, Reading } from '../ingest/reading.ts'
-import type { SiteModel } from '../ingest/site/site-model.ts'
-import { type Device, isSensor } from '../ingest/site/site-schema.ts'
+import {
+  type Device,
+  type DeviceEvent,
+  type DeviceStatus,
+  isSensor,
+  type PanelStatus,
+  type Reading,
+  type SiteModel,
+  type UitdLinkEvent,
+} from '../ingest/index.ts'
 import type { AlertSignal } from './alert.ts'
 import type { Clock, Logger } from './deps.ts'
 import { DeviceRules, type Tighten } from './rules/device-rules.ts'

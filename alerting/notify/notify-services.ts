@@ -1,5 +1,4 @@
-import type { CHANNEL_KINDS } from '../../ingest/site/notify-schema.ts'
-import type { SiteModel } from '../../ingest/site/site-model.ts'
+import type { CHANNEL_KINDS, SiteModel } from '../../ingest/index.ts'
 import type { Logger } from '../deps.ts'
 import { recipientLocale } from '../i18n/locale.ts'
 import type { ChannelMarks, ContactState } from './channel-marks.ts'

@@ -1,10 +1,13 @@
 import type Database from 'better-sqlite3'
-import type { IngestPipeline } from '../../ingest/ingest-pipeline.ts'
-import { LearnedComponents } from '../../ingest/panel/learned-components.ts'
-import { PanelDirectory } from '../../ingest/panel/panel-directory.ts'
-import { createPanelIngest, type PanelTarget } from '../../ingest/panel/panel-ingest.ts'
-import type { UitdIdentity } from '../../ingest/panel/uitd-sinks.ts'
-import type { SiteModel } from '../../ingest/site/site-model.ts'
+import {
+  createPanelIngest,
+  type IngestPipeline,
+  LearnedComponents,
+  PanelDirectory,
+  type PanelTarget,
+  type SiteModel,
+  type UitdIdentity,
+} from '../../ingest/index.ts'
 import type { Clock, Logger } from '../deps.ts'
 import { createPanelOperationLog, type PanelOperationLog } from '../schedules/panel-operations.ts'
 

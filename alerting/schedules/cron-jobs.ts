@@ -1,6 +1,5 @@
 import { type ScheduledTask, schedule, type TaskContext } from 'node-cron'
-import { CronCursor } from '../../ingest/site/cron-cursor.ts'
-import { cronOf } from '../../ingest/site/cron-expression.ts'
+import { CronCursor, cronOf } from '../../ingest/index.ts'
 import type { Clock, Logger } from '../deps.ts'
 
 const MINUTE_MS = 60_000

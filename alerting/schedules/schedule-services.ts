@@ -1,5 +1,4 @@
-import type { SiteModel } from '../../ingest/site/site-model.ts'
-import { toWall } from '../../ingest/wall-clock.ts'
+import { type SiteModel, toWall } from '../../ingest/index.ts'
 import { isoTime, isoTimeOrNull } from '../clock-iso.ts'
 import type { Clock } from '../deps.ts'
 import type { BuildingReport } from './building-report.ts'

@@ -1,5 +1,4 @@
-import type { FireSettings, WindowTarget } from '../../ingest/site/fire-schema.ts'
-import type { SiteModel } from '../../ingest/site/site-model.ts'
+import type { FireSettings, SiteModel, WindowTarget } from '../../ingest/index.ts'
 import type { IdGenerator } from '../alert-id.ts'
 import {
   effectiveEnd,

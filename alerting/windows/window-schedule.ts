@@ -1,6 +1,4 @@
-import { CronCursor } from '../../ingest/site/cron-cursor.ts'
-import { cronOf } from '../../ingest/site/cron-expression.ts'
-import type { ScheduledWindow } from '../../ingest/site/fire-schema.ts'
+import { CronCursor, cronOf, type ScheduledWindow } from '../../ingest/index.ts'
 
 /** The first tick looks back this far: a restart does not reopen a window opened before it. */
 const FIRST_LOOK_BACK_MS = 1000
