@@ -91,7 +91,8 @@ describe('sensor wall in a real browser', () => {
     const floors = await page.$$eval('.floor-label', (els) => els.map((e) => e.textContent))
     expect(floors).toEqual(['32F', '20F', '12F', '5F', 'B1'])
     const title = await page.getAttribute('.cell[data-device="ta-12-smoke-01"]', 'title')
-    expect(title).toContain('smoke_dbm = 0.05 dB/m')
+    // What the metric measures, never its id (smoke_dbm).
+    expect(title).toContain('smoke obscuration = 0.05 dB/m')
     await page.waitForSelector('.alert-list .alert.fire.open')
     await page.screenshot({ path: join(SCREENSHOTS, 'building-fire.png') })
   })
