@@ -75,29 +75,38 @@ export function createNotifications(env: GatewayEnv, deps: NotifyWiringDeps): No
     ...(deps.pace ? { pace: deps.pace } : {}),
   })
   deps.metrics.notify.countPendingFrom(() => notifier.outbox.pendingCount())
-  const push = pushService(notifier.pushSubscriptions, {
-    enabled: channels.has('push'),
-    serviceHosts: env.PUSH_SERVICE_HOSTS,
-    dataDir: env.DATA_DIR,
-  })
-  const log = deps.log.child({ module: 'notify' })
+  return {
+    notifier,
+    channels,
+    http: notifyHttp(env, notifier, channels, statusCallbackUrl, deps.log.child({ module: 'notify' })),
+    start(port) {
+      httpPort = port
+      notifier.start()
+    },
+  }
+}
+
+/** What the HTTP routes of notifications need, built from the notifier's parts. */
+function notifyHttp(
+  env: GatewayEnv,
+  notifier: Notifier,
+  channels: ReadonlyMap<ChannelKind, Channel>,
+  statusCallbackUrl: string | undefined,
+  log: Logger,
+): Notifications['http'] {
   const twilio =
     env.SMS_PROVIDER === 'twilio' && statusCallbackUrl
       ? twilioStatusService(notifier, env.TWILIO_AUTH_TOKEN!, statusCallbackUrl, log)
       : undefined
   return {
-    notifier,
-    channels,
-    http: {
-      ackLinks: notifier.ackLinks,
-      push,
-      contacts: contactsService(notifier.channelMarks, log),
-      ...(twilio ? { twilioStatus: twilio } : {}),
-    },
-    start(port) {
-      httpPort = port
-      notifier.start()
-    },
+    ackLinks: notifier.ackLinks,
+    push: pushService(notifier.pushSubscriptions, {
+      enabled: channels.has('push'),
+      serviceHosts: env.PUSH_SERVICE_HOSTS,
+      dataDir: env.DATA_DIR,
+    }),
+    contacts: contactsService(notifier.channelMarks, log),
+    ...(twilio ? { twilioStatus: twilio } : {}),
   }
 }
 

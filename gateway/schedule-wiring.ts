@@ -47,20 +47,7 @@ export interface Schedules {
 export function createSchedules(env: GatewayEnv, deps: ScheduleWiringDeps): Schedules {
   const { site, clock } = deps
   let httpPort = env.HTTP_PORT
-  const publicUrl = () => env.PUBLIC_URL ?? `http://localhost:${httpPort}`
-  const work = createScheduledWork({
-    site,
-    alerts: deps.store,
-    raise: (signal) => deps.lifecycle.apply(signal),
-    retune: (tighten) => deps.engine.retune(tighten),
-    channels: deps.notify.channels,
-    push: deps.notify.notifier.pushSubscriptions,
-    clock,
-    log: deps.log.child({ module: 'schedules' }),
-    dataDir: env.DATA_DIR,
-    publicUrl,
-    watchChanged: () => showWatches(deps),
-  })
+  const work = scheduledWork(env, deps, () => env.PUBLIC_URL ?? `http://localhost:${httpPort}`)
   deps.live.watchOf = (building) => watchView(work.watch.tuning().watchesOf(building))
   let cron: CronJobs | null = null
   let firstPatrol: Promise<void> = Promise.resolve()
@@ -91,6 +78,23 @@ export function createSchedules(env: GatewayEnv, deps: ScheduleWiringDeps): Sche
       await firstPatrol
     },
   }
+}
+
+/** The scheduled work on the gateway's store, alarm path, channels and wall. */
+function scheduledWork(env: GatewayEnv, deps: ScheduleWiringDeps, publicUrl: () => string): ScheduledWork {
+  return createScheduledWork({
+    site: deps.site,
+    alerts: deps.store,
+    raise: (signal) => deps.lifecycle.apply(signal),
+    retune: (tighten) => deps.engine.retune(tighten),
+    channels: deps.notify.channels,
+    push: deps.notify.notifier.pushSubscriptions,
+    clock: deps.clock,
+    log: deps.log.child({ module: 'schedules' }),
+    dataDir: env.DATA_DIR,
+    publicUrl,
+    watchChanged: () => showWatches(deps),
+  })
 }
 
 /**
