@@ -1,6 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import type { WindowJson } from '../../alerting/windows/window.ts'
-import type { WindowRequest } from '../../alerting/windows/window-keeper.ts'
 import type { WindowService } from '../../alerting/windows/window-service.ts'
 import { canSeeBuilding, type SiteModel } from '../../ingest/site/site-model.ts'
 import { principalOf, type TokenPrincipal } from './auth.ts'
