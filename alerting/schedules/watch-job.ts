@@ -1,3 +1,4 @@
+import { holidayCalendarOf } from '../../ingest/holiday-schema.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Logger } from '../deps.ts'
 import type { Tighten } from '../rules/device-rules.ts'
@@ -27,9 +28,11 @@ export interface WatchJob {
 export function createWatchJob(options: WatchJobOptions): WatchJob {
   let key: string | null = null
   let tuning = watchTuning([])
+  const calendar = holidayCalendarOf(options.site.file.holidays)
   return {
     run(now) {
-      const active = activeWatches(options.site.file.schedules.watches, now, options.site.timezone)
+      const { site } = options
+      const active = activeWatches(site.file.schedules.watches, now, site.timezone, calendar)
       const next = active.map((w) => `${w.id}@${w.since}`).join(',')
       if (next === key) return
       key = next
