@@ -16,6 +16,7 @@ import type {
   ActiveAlertRef,
   BuildingCounts,
   BuildingDetail,
+  BuildingRisk,
   BuildingSummary,
   BuildingWatch,
   DeviceView,
@@ -29,6 +30,7 @@ export type {
   ActiveAlertRef,
   BuildingCounts,
   BuildingDetail,
+  BuildingRisk,
   BuildingSummary,
   BuildingWatch,
   DeviceView,
@@ -67,6 +69,8 @@ export class LiveState {
   watchOf: (building: string) => BuildingWatch | null = () => null
   /** Set by the fire layer (gateway/gateway.ts): the windows in force, shown on tiles and in the API. */
   windowsOf: ((building: string) => WindowJson[]) | null = null
+  /** Set by the hazard register (gateway/register-wiring.ts): the risk grade badge of tiles. */
+  riskOf: ((building: string) => BuildingRisk | null) | null = null
 
   constructor(
     private readonly site: SiteModel,
@@ -216,6 +220,7 @@ export class LiveState {
       watch: this.watchOf(b.id),
     }
     if (this.windowsOf) summary.windows = this.windowsOf(b.id)
+    if (this.riskOf) summary.risk = this.riskOf(b.id)
     return summary
   }
 

@@ -6,7 +6,11 @@ import type { Engine } from '../alerting/engine.ts'
 import { type CronJobs, startCronJobs } from '../alerting/schedules/cron-jobs.ts'
 import type { PatrolCheckRow } from '../alerting/schedules/patrol-store.ts'
 import { renderReportHtml } from '../alerting/schedules/report-html.ts'
-import { createScheduledWork, type ScheduledWork } from '../alerting/schedules/scheduled-work.ts'
+import {
+  createScheduledWork,
+  type ScheduledWork,
+  type ScheduledWorkOptions,
+} from '../alerting/schedules/scheduled-work.ts'
 import type { ActiveWatch } from '../alerting/schedules/watch-periods.ts'
 import { wallDate } from '../alerting/schedules/zone-clock.ts'
 import type { IngestSink } from '../ingest/ingest-pipeline.ts'
@@ -29,6 +33,8 @@ export interface ScheduleWiringDeps {
   notify: Notifications
   live: LiveState
   liveStream: LiveStream
+  /** Sections the hazard register adds to each building report (gateway/register-wiring.ts). */
+  reportAddendum?: ScheduledWorkOptions['reportAddendum']
 }
 
 export interface Schedules {
@@ -60,6 +66,7 @@ export function createSchedules(env: GatewayEnv, deps: ScheduleWiringDeps): Sche
     dataDir: env.DATA_DIR,
     publicUrl,
     watchChanged: () => showWatches(deps),
+    ...(deps.reportAddendum ? { reportAddendum: deps.reportAddendum } : {}),
   })
   deps.live.watchOf = (building) => watchView(work.watch.tuning().watchesOf(building))
   let cron: CronJobs | null = null

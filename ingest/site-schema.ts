@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { checkFireReferences, fireShape } from './fire-schema.ts'
+import { checkHolidayYears, holidayShape } from './holiday-schema.ts'
 import { checkNotifyReferences, notifyShape } from './notify-schema.ts'
+import { checkRegisterReferences, registerShape } from './register-schema.ts'
 import { checkScheduleReferences, scheduleShape } from './schedule-schema.ts'
 import { StoredSecret } from './secret-hash.ts'
 
@@ -96,6 +98,9 @@ export const SiteFile = z
     // watches, patrols, reports, overdue (ingest/schedule-schema.ts)
     ...scheduleShape,
     ...fireShape,
+    // the hazard register and risk grades (ingest/register-schema.ts); the holiday calendar
+    ...registerShape,
+    ...holidayShape,
   })
   .strict()
   .superRefine(checkReferences)
@@ -169,4 +174,6 @@ function checkReferences(site: SiteFile, ctx: z.RefinementCtx): void {
   checkNotifyReferences(site, ctx)
   checkScheduleReferences(site, ctx)
   checkFireReferences(site, ctx)
+  checkRegisterReferences(site, ctx)
+  checkHolidayYears(site.holidays, ctx)
 }

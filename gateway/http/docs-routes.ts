@@ -15,6 +15,7 @@ export interface DocsOptions {
   twilioStatus?: boolean
   schedules?: boolean
   windows?: boolean
+  register?: boolean
 }
 
 export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}): Promise<void> {

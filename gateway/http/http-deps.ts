@@ -4,6 +4,7 @@ import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from '../../ale
 import type { WindowService } from '../../alerting/windows/window-service.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { ReadingsHistory } from '../../ingest/store/history-query.ts'
+import type { RegisterPart } from '../../register/register-part.ts'
 import type { LiveState } from '../live-state.ts'
 import type { LiveStream } from '../live-stream.ts'
 import type { AckLinkService } from './ack-link-routes.ts'
@@ -66,6 +67,11 @@ export interface HttpDeps {
   schedules?: ScheduleService
   /** One-tap patrol confirmation links (`/patrol/<token>`, no API token). */
   patrolLinks?: PatrolLinkService
+  /**
+   * The hazard register, risk grades and monthly reports (`/api/v1/hazards...`, `/api/v1/risk...`,
+   * `/api/v1/register/...`, `/r/<token>`); not served when absent.
+   */
+  register?: { part: RegisterPart; limits: { evidenceMaxBytes: number; importMaxBytes: number } }
   /** Test and maintenance windows (`/api/v1/windows`); not served when absent. */
   windows?: WindowService
   /** Issue 9: limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts). */
