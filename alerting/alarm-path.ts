@@ -1,12 +1,17 @@
 import type { IngestSink } from '../ingest/ingest-pipeline.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import type { AlertTransition } from './alert.ts'
+import { createIdGenerator } from './alert-id.ts'
 import { type AlertLifecycle, createAlertLifecycle } from './alert-lifecycle.ts'
 import type { AlertStore } from './alert-store.ts'
+import { SYSTEM_ACTOR } from './alert-transitions.ts'
 import type { Clock, Logger } from './deps.ts'
 import { createEngine, type Engine } from './engine.ts'
 import type { FireAware } from './fire/fire-aware.ts'
 import { createFireRules } from './fire/fire-setup.ts'
+import type { IncidentTransition } from './incidents/incident.ts'
+import { IncidentKeeper } from './incidents/incident-keeper.ts'
+import { IncidentStore } from './incidents/incident-store.ts'
 import { createWindowService, type WindowService } from './windows/window-service.ts'
 
 export interface AlarmPathDeps {
@@ -17,12 +22,16 @@ export interface AlarmPathDeps {
   log: Logger
 }
 
-/** Follows alert transitions: notifications, the live wall, MQTT alert subscribers, test counters. */
+/** Follows alert and incident transitions: notifications, the live wall, MQTT subscribers, test counters. */
 export interface TransitionObserver {
   /** Inside the transition's transaction, before commit (e.g. outbox rows): a throw rolls it back. */
   withinTransaction?(t: AlertTransition): void
   /** After commit. A throw is logged and does not stop the other observers. */
   afterTransition?(t: AlertTransition): void
+  /** Inside the transaction, after its alert transitions: the incidents they changed. */
+  withinIncident?(t: IncidentTransition): void
+  /** After commit. A throw is logged and does not stop the other observers. */
+  afterIncident?(t: IncidentTransition): void
 }
 
 export interface AlarmPath {
@@ -30,7 +39,10 @@ export interface AlarmPath {
   sink: IngestSink
   engine: Engine
   fire: FireAware
-  /** Alerts as people handle them: resolving one re-arms its rule, so a condition still present raises again. */
+  /**
+   * Alerts and incidents as people handle them: a person resolving an alert (alone or with its
+   * incident) re-arms its rule, so a condition still present raises again.
+   */
   alerts: AlertLifecycle
   windows: WindowService
   observe(observer: TransitionObserver): void
@@ -47,22 +59,39 @@ export interface AlarmPath {
 export function createAlarmPath(deps: AlarmPathDeps): AlarmPath {
   const { site, store, clock, log } = deps
   const observers: TransitionObserver[] = []
+  const each = (what: string, call: (o: TransitionObserver) => void) => {
+    for (const o of observers) {
+      try {
+        call(o)
+      } catch (err) {
+        log.error({ err }, `an ${what} observer failed`)
+      }
+    }
+  }
+  const incidentStore = new IncidentStore(store.db)
   const lifecycle = createAlertLifecycle({
     store,
     site,
     clock,
     log,
+    incidents: new IncidentKeeper({
+      incidents: incidentStore,
+      settings: site.file.incidents,
+      nextId: createIdGenerator(incidentStore.newestId()),
+    }),
     withinTransaction: (t) => {
       for (const o of observers) o.withinTransaction?.(t)
     },
-    onTransition: (t) => {
-      for (const o of observers) {
-        try {
-          o.afterTransition?.(t)
-        } catch (err) {
-          log.error({ err, alert: t.alert.id }, 'an alert transition observer failed')
-        }
-      }
+    withinIncident: (t) => {
+      for (const o of observers) o.withinIncident?.(t)
+    },
+    onTransition: (t) => each('alert transition', (o) => o.afterTransition?.(t)),
+    onIncident: (t) => each('incident transition', (o) => o.afterIncident?.(t)),
+  })
+  // A person resolved it (alone, or with its incident): the rule may raise again.
+  observers.push({
+    afterTransition: (t) => {
+      if (t.action === 'resolved' && t.actor !== SYSTEM_ACTOR) fire.resolved(t.alert)
     },
   })
   const { fire, windows } = createFireRules({
@@ -74,12 +103,13 @@ export function createAlarmPath(deps: AlarmPathDeps): AlarmPath {
     rearmDevice: (device, rule) => engine.rearm(device, rule),
   })
   const engine = createEngine({ site, clock, emit: (signal) => fire.signal(signal), log })
+  lifecycle.incidents.adoptOrphans()
   restore(engine, fire, lifecycle)
   return {
     sink: engineSink(engine, fire),
     engine,
     fire,
-    alerts: peopleView(lifecycle, fire),
+    alerts: lifecycle,
     windows: createWindowService({ windows, fire, clock }),
     observe: (observer) => {
       observers.push(observer)
@@ -102,17 +132,6 @@ function engineSink(engine: Engine, fire: FireAware): IngestSink {
       engine.event(e)
     },
     statusChanged: (s) => engine.status(s),
-  }
-}
-
-function peopleView(lifecycle: AlertLifecycle, fire: FireAware): AlertLifecycle {
-  return {
-    ...lifecycle,
-    resolve(id, actor, note) {
-      const alert = lifecycle.resolve(id, actor, note)
-      if (alert) fire.resolved(alert)
-      return alert
-    },
   }
 }
 

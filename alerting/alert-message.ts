@@ -20,9 +20,9 @@ export interface AlertMessageInput {
 
 /**
  * The human text of an alert in the site's language (or `locale`): for an `en` site
- * "Smoke alarm: Tower A 12F 12-east, Kitchen corridor (0.31 dB/m)" (CONTRACT.md), for a `zh-CN`
- * site "感烟火警：Tower A 12层 12-east，Kitchen corridor（0.31 dB/m）". The words come from the
- * catalogues in alerting/i18n/.
+ * "Smoke alarm: Tower A 12F 12-east, Kitchen corridor (0.31 dB/m)" (docs/protocol.md, "The Alert"),
+ * for a `zh-CN` site "感烟火警：Tower A 12层 12-east，Kitchen corridor（0.31 dB/m）". The words come
+ * from the catalogues in alerting/i18n/.
  */
 export function alertMessage(site: SiteModel, a: AlertMessageInput, locale: Locale = site.locale): string {
   const m = messagesFor(locale)

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import { HISTORY_ACTIONS } from './alert.ts'
 import { ALERT_EXTENSION_COLUMNS, historyTableSql } from './alert-tables.ts'
 
-/** A file written before issue 7 lacks the scope, evidence, tags and grouping columns. */
+/** A file written before the fire-aware rules lacks the scope, evidence, tags and grouping columns. */
 export function addAlertColumns(db: Database.Database): void {
   const have = new Set((db.pragma('table_info(alerts)') as { name: string }[]).map((c) => c.name))
   for (const c of ALERT_EXTENSION_COLUMNS) {

@@ -37,6 +37,7 @@ export interface AlertRecord {
   evidence: Evidence[]
   tags: AlertTag[]
   groupedUnder: string | null
+  incidentId: string | null
 }
 
 /** One history entry, times in epoch ms. */
@@ -74,6 +75,7 @@ export interface AlertRow {
   evidence: string | null
   tags: string | null
   grouped_under: string | null
+  incident_id: string | null
 }
 
 export function recordFromRow(row: AlertRow): AlertRecord {
@@ -102,6 +104,7 @@ export function recordFromRow(row: AlertRow): AlertRecord {
     evidence: row.evidence ? (JSON.parse(row.evidence) as Evidence[]) : [],
     tags: row.tags ? (JSON.parse(row.tags) as AlertTag[]) : [],
     groupedUnder: row.grouped_under,
+    incidentId: row.incident_id,
   }
 }
 
@@ -131,10 +134,11 @@ export function paramsFromRecord(r: AlertRecord): Record<string, string | number
     evidence: r.evidence.length > 0 ? JSON.stringify(r.evidence) : null,
     tags: r.tags.length > 0 ? JSON.stringify(r.tags) : null,
     grouped_under: r.groupedUnder,
+    incident_id: r.incidentId,
   }
 }
 
-/** The public JSON shape (CONTRACT.md "Alert"). */
+/** The public JSON shape (docs/protocol.md, "The Alert"). */
 export function alertFromRecord(r: AlertRecord): Alert {
   return {
     id: r.id,
@@ -159,6 +163,7 @@ export function alertFromRecord(r: AlertRecord): Alert {
     evidence: r.evidence,
     tags: r.tags,
     groupedUnder: r.groupedUnder,
+    incident: r.incidentId,
   }
 }
 

@@ -14,6 +14,7 @@ import {
   recordFromRow,
 } from './alert-record.ts'
 import { ALERT_TABLES_SQL } from './alert-tables.ts'
+import { INCIDENT_TABLES_SQL, migrateIncidentTimeline } from './incidents/incident-tables.ts'
 
 export interface AlertFilter {
   /** 'active' from the API becomes ['open','acknowledged']; 'all' is all three. */
@@ -38,7 +39,7 @@ type Statement = Database.Statement<unknown[], unknown>
 const COLUMNS =
   'id, building, floor, zone, device, class, rule, metric, value, threshold, state, opened_at, ' +
   'acknowledged_at, resolved_at, updated_at, message, latched, repeats, detail, scope, evidence, tags, ' +
-  'grouped_under'
+  'grouped_under, incident_id'
 
 /**
  * Alerts and their history in one SQLite file (WAL). The lifecycle owns the rules of the state
@@ -56,6 +57,7 @@ export class AlertStore {
   private readonly maxId: Statement
   private readonly groupedOf: Statement
   private readonly activeRuleOf: Statement
+  private readonly membersOf: Statement
   private readonly listStatements = new Map<string, Statement>()
 
   private constructor(readonly db: Database.Database) {
@@ -76,7 +78,8 @@ export class AlertStore {
       'UPDATE alerts SET value = @value, threshold = @threshold, state = @state, ' +
         'acknowledged_at = @acknowledged_at, resolved_at = @resolved_at, updated_at = @updated_at, ' +
         'message = @message, latched = @latched, repeats = @repeats, detail = @detail, ' +
-        'evidence = @evidence, tags = @tags, grouped_under = @grouped_under WHERE id = @id',
+        'evidence = @evidence, tags = @tags, grouped_under = @grouped_under, incident_id = @incident_id ' +
+        'WHERE id = @id',
     )
     this.insertHistory = db.prepare(
       'INSERT INTO alert_history (alert_id, at, action, actor, note, value) ' +
@@ -95,6 +98,12 @@ export class AlertStore {
     this.activeRuleOf = db.prepare(
       `SELECT ${COLUMNS} FROM alerts WHERE building = ? AND rule = ? AND state <> 'resolved' ORDER BY opened_at, id`,
     )
+    this.membersOf = db.prepare(`SELECT ${COLUMNS} FROM alerts WHERE incident_id = ? ORDER BY opened_at, id`)
+  }
+
+  /** The alerts of an incident, oldest first (alerting/incidents/). */
+  incidentMembers(incidentId: string): AlertRecord[] {
+    return (this.membersOf.all(incidentId) as AlertRow[]).map(recordFromRow)
   }
 
   /** Opens (and creates) the store file, its directory and its tables. */
@@ -114,6 +123,8 @@ export class AlertStore {
       db.exec(ALERT_TABLES_SQL)
       addAlertColumns(db)
       migrateAlertTables(db)
+      db.exec(INCIDENT_TABLES_SQL)
+      migrateIncidentTimeline(db)
       return new AlertStore(db)
     } catch (err) {
       db?.close()

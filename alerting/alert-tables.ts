@@ -3,7 +3,7 @@ import { ALERT_CLASSES, ALERT_SCOPES, ALERT_STATES, HISTORY_ACTIONS } from './al
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ')
 
 /**
- * Columns added by the fire-aware rules (issue 7). Added by ALTER TABLE on every open, new file or
+ * Columns added by the fire-aware rules (docs/rules.md). Added by ALTER TABLE on every open, new file or
  * old (alert-migrations.ts), so a file written before them and a new one end up the same.
  */
 export const ALERT_EXTENSION_COLUMNS = [
@@ -11,6 +11,8 @@ export const ALERT_EXTENSION_COLUMNS = [
   { name: 'evidence', type: 'TEXT' },
   { name: 'tags', type: 'TEXT' },
   { name: 'grouped_under', type: 'TEXT' },
+  // The incident the alert belongs to (alerting/incidents/); null only in files from before them.
+  { name: 'incident_id', type: 'TEXT' },
 ] as const
 
 /**
@@ -40,9 +42,10 @@ CREATE TABLE IF NOT EXISTS alerts (
   detail TEXT
 ) STRICT;
 
--- [CONTRACT] At most one active alert per device and rule (per scope and rule: for zone, floor
--- and building alerts the device column holds the scope key, alerting/fire/scope-key.ts). The lifecycle looks the active alert
--- up through this index (same WHERE clause), so it is both the guard and the fast path.
+-- At most one active alert per device and rule (docs/protocol.md, "The Alert"); per scope and rule
+-- for zone, floor and building alerts, whose device column holds the scope key
+-- (alerting/fire/scope-key.ts). The lifecycle looks the active alert up through this index (same
+-- WHERE clause), so it is both the guard and the fast path.
 CREATE UNIQUE INDEX IF NOT EXISTS alerts_one_active ON alerts (device, rule) WHERE state <> 'resolved';
 
 CREATE INDEX IF NOT EXISTS alerts_newest ON alerts (opened_at DESC, id DESC);

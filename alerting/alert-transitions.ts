@@ -23,7 +23,7 @@ export interface HumanOutcome {
   transition: AlertTransition | null
 }
 
-/** raise: opens an alert, or counts a repeat of the active one ([CONTRACT] one active per device and rule). */
+/** raise: opens an alert or counts a repeat of the active one (one per device and rule, docs/protocol.md). */
 export function raiseAlert(ctx: TransitionContext, signal: AlertSignal): AlertTransition {
   const current = ctx.store.findActive(signal.device, signal.rule)
   if (current) {
@@ -92,6 +92,8 @@ function newRecord(ctx: TransitionContext, signal: AlertSignal): AlertRecord {
     evidence: signal.evidence ? [...signal.evidence] : [],
     tags: signal.tags ? [...signal.tags] : [],
     groupedUnder: signal.groupedUnder ?? null,
+    // The incident keeper files it in the same transaction (alerting/incidents/).
+    incidentId: null,
   }
 }
 

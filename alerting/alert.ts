@@ -32,7 +32,7 @@ export type AlertState = (typeof ALERT_STATES)[number]
 /**
  * What the rule engine says about one (scope, rule): raise it, or its condition has cleared.
  * For scopes other than `device`, `device` holds the scope key (alerting/fire/scope-key.ts), so
- * that "one active alert per device and rule" (CONTRACT.md) becomes one per scope and rule.
+ * that "one active alert per device and rule" (docs/protocol.md, "The Alert") becomes one per scope and rule.
  */
 export interface AlertSignal {
   type: 'raise' | 'clear'
@@ -62,7 +62,7 @@ export interface AlertSignal {
   groupedUnder?: string | null
 }
 
-/** The public alert (CONTRACT.md "Alert"). */
+/** The public alert (docs/protocol.md, "The Alert"). */
 export interface Alert {
   id: string
   building: string
@@ -80,7 +80,7 @@ export interface Alert {
   acknowledgedAt: string | null
   resolvedAt: string | null
   message: string
-  /** Extensions beyond the contract. */
+  /** Added to the first version of the Alert (docs/protocol.md, "The Alert"). */
   latched: boolean
   /** How many times the condition was reported while this alert was active. */
   repeats: number
@@ -91,6 +91,8 @@ export interface Alert {
   tags: AlertTag[]
   /** The alert this one is grouped under (storm control), or null. */
   groupedUnder: string | null
+  /** The incident the alert belongs to (alerting/incidents/). */
+  incident: string | null
 }
 
 export const HISTORY_ACTIONS = [

@@ -1,5 +1,6 @@
 // Formatting of epoch milliseconds for the public JSON. It lives in a "clock" file because it is
-// the one place in alerting/ allowed to construct a Date (STYLE.md: no hidden `new Date()`);
+// the one place in alerting/ allowed to construct a Date (no hidden `new Date()`: docs/architecture.md,
+// "The injected clock");
 // it only formats a given instant and never reads the current time.
 
 /** `2026-11-22T10:00:00.000Z` for an epoch-ms instant. */

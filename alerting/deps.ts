@@ -1,4 +1,5 @@
-// Structural dependency types for alerting/ (STYLE.md §7): no shared "common" folder.
+// Structural dependency types for alerting/ (docs/architecture.md, "The injected clock"): no shared
+// "common" folder.
 
 /** Epoch milliseconds; injected so that the same code runs in real and in virtual time. */
 export interface Clock {

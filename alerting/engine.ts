@@ -51,12 +51,13 @@ export function createEngine(options: EngineOptions): Engine {
 const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} }
 
 /**
- * The low-latency rule engine (DESIGN.md): pure, synchronous, evaluated before any I/O. Rule state
+ * The low-latency rule engine (docs/architecture.md, "The alarm path"): pure, synchronous, evaluated
+ * before any I/O. Rule state
  * is compiled per device and per metric name on first use, so a reading costs two Map lookups
  * and a few comparisons, and allocates only when a signal is emitted.
  *
  * A rule raised by several sources of one device (temperature_c:l1 and :l2, or battery.low by
- * event and by reading) is one alert (CONTRACT.md: one active alert per device and rule): each
+ * event and by reading) is one alert (one active alert per device and rule, docs/protocol.md): each
  * source's raise is passed on (the lifecycle counts it as a repeat), its clear only with the last.
  */
 class RuleEngine implements Engine {
@@ -82,7 +83,7 @@ class RuleEngine implements Engine {
     this.graceSec = site.offlineGraceMs / 1000
     const silence = site.devices.map(silenceMs)
     this.all = site.devices.map((d, i) => new DeviceRules(i, d, site, silence[i]!))
-    // Disabled devices raise nothing (DOMAIN.md §5.7: recorded, not dispatched): not looked up.
+    // Disabled devices raise nothing (docs/rules.md, "Device events and liveness"): not looked up.
     for (const dev of this.all) if (!dev.device.disabled) this.byId.set(dev.device.id, dev)
     const watched = this.all.map((dev, i) =>
       dev.device.disabled || !dev.enabled(dev.known.offline) ? 0 : silence[i]!,

@@ -3,9 +3,9 @@ import type { DeviceKind, RuleOverride } from '../ingest/site-schema.ts'
 import type { AlertClass } from './alert.ts'
 
 /**
- * The default rules per device kind (DOMAIN.md §1). Every value here is an engineering default
- * ([ENG] in DOMAIN.md) unless its comment cites a code minimum; sites override them per site,
- * building and device (`rules:` in the site file, same keys as RuleParams).
+ * The default rules per device kind (docs/rules.md, "Default rules by kind"). Every value here is an
+ * engineering default ([ENG] in docs/rules.md) unless its comment cites a standard; sites override
+ * them per site, building and device (`rules:` in the site file, same keys as RuleParams).
  */
 export interface RuleParams {
   enabled: boolean
@@ -72,7 +72,7 @@ const common: RuleSpec[] = [
 export const RULES_BY_KIND: Record<DeviceKind, readonly RuleSpec[]> = {
   smoke_detector: [
     // [FIRE-RULE-2] Pre-alarm at 60 % of the alarm threshold for >= 10 s and 3 samples; clears
-    // below 50 % for 60 s (DOMAIN.md §1a).
+    // below 50 % for 60 s ([ENG]; docs/rules.md).
     rule('smoke.prealarm', 'warning', 'Smoke pre-alarm', 'above', 'smoke_dbm', {
       threshold: 0.15,
       clear: 0.125,
@@ -91,7 +91,7 @@ export const RULES_BY_KIND: Record<DeviceKind, readonly RuleSpec[]> = {
     ...common,
   ],
   pressure_sensor: [
-    // Standby setpoint (jockey-pump cut-in) for 60 s; hysteresis 0.02 MPa (DOMAIN.md §1b).
+    // Standby setpoint (jockey-pump cut-in) for 60 s; hysteresis 0.02 MPa ([ENG]; docs/rules.md).
     rule('pressure.low_warning', 'warning', 'Pressure below standby setpoint', 'below', 'pressure_mpa', {
       threshold: 0.15,
       clear: 0.17,
@@ -137,7 +137,7 @@ export const RULES_BY_KIND: Record<DeviceKind, readonly RuleSpec[]> = {
   ],
   level_sensor: [
     // 110 % of the level that gives the required effective volume; confirm over 60 s against
-    // sloshing; hysteresis 2 cm (DOMAIN.md §1c). Levels depend on the tank: set them per device.
+    // sloshing; hysteresis 2 cm ([ENG]; docs/rules.md). Levels depend on the tank: set them per device.
     rule('level.low_warning', 'warning', 'Tank level low', 'below', 'level_m', {
       threshold: 1.1,
       clear: 1.12,
@@ -167,7 +167,7 @@ export const RULES_BY_KIND: Record<DeviceKind, readonly RuleSpec[]> = {
       samples: 3,
       clearHoldSec: 60,
     }),
-    // Design alarm value 300-500 mA (GB 50116-2013 §9.2); 3 samples; latches (DOMAIN.md §1d).
+    // Design alarm value 300-500 mA (GB 50116-2013 §9.2); 3 samples; latches (GB 14287.5 §5.3.4).
     rule('residual_current.alarm', 'supervisory', 'Residual current alarm', 'above', 'residual_current_ma', {
       threshold: 300,
       clear: 270,

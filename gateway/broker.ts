@@ -39,7 +39,7 @@ export interface FirewatchBroker {
   close(): Promise<void>
 }
 
-/** The embedded aedes broker with device authentication, topic ACL and ingest (DESIGN.md). */
+/** The embedded aedes broker with device authentication, topic ACL and ingest (docs/architecture.md). */
 export async function createFirewatchBroker(deps: BrokerDeps): Promise<FirewatchBroker> {
   const { metrics, log } = deps
   const clients = new ClientRegistry()

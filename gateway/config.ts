@@ -8,7 +8,7 @@ import { checkSecurityEnv, SecurityEnv } from './security-config.ts'
 const Port = z.coerce.number().int().min(0).max(65_535)
 
 /**
- * Environment of the gateway process (CONTRACT.md "Starting the gateway"), with the readings
+ * Environment of the gateway process (README "Configuration"), with the readings
  * store's (ingest/store/storage-config.ts). Parsed once, in main.ts.
  */
 export const GatewayEnvFields = z

@@ -19,7 +19,7 @@ import { LiveState } from './live-state.ts'
 import { LiveStream } from './live-stream.ts'
 import { createGatewayMetrics } from './metrics.ts'
 import { checkSmsTemplates, createNotifications } from './notify-wiring.ts'
-import { createAlertPublisher } from './publish-alerts.ts'
+import { createFeedPublisher } from './publish-alerts.ts'
 import { createRegisterWiring } from './register-wiring.ts'
 import { createRootLogger } from './root-logger.ts'
 import { createSchedules, type ScheduleWiringDeps } from './schedule-wiring.ts'
@@ -41,7 +41,7 @@ export interface GatewayOptions {
   secretEnv?: Readonly<Record<string, string | undefined>>
 }
 
-/** Wires the parts together (the only place that does, DESIGN.md) and starts listening. */
+/** Wires the parts together (the only place that does: docs/architecture.md) and starts listening. */
 export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock
   const log = options.log ?? createRootLogger(env.LOG_LEVEL)
@@ -85,13 +85,9 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     maxMessagesPerSec: env.INGRESS_MAX_MESSAGES_PER_SEC,
     hardening: security.hardening,
   })
-  alerting.alarm.observe({
-    afterTransition: createAlertPublisher(
-      (topic, payload) => broker.publish(topic, payload, 1),
-      metrics,
-      clock,
-    ),
-  })
+  alerting.alarm.observe(
+    createFeedPublisher((topic, payload) => broker.publish(topic, payload, 1), metrics, clock),
+  )
   alerting.alarm.observe(alerting.notify.notifier)
   return serve(base, { alerting, readings, broker, security, register })
 }
@@ -137,12 +133,18 @@ function wireAlerting(base: Base, reportAddendum: ScheduleWiringDeps['reportAdde
   const alarm = createAlarmPath({ site, store, clock, log: log.child({ module: 'alerts' }) })
   const live = new LiveState(site, store.active(), clock)
   live.windowsOf = (building) => alarm.windows.activeIn(building)
-  const liveStream = new LiveStream({ live, clock, activeAlerts: () => alarm.alerts.active() })
+  const liveStream = new LiveStream({
+    live,
+    clock,
+    activeAlerts: () => alarm.alerts.active(),
+    activeIncidents: () => alarm.alerts.incidents.active(),
+  })
   alarm.observe({
     afterTransition: (t) => {
       live.alertChanged(t)
       liveStream.alertChanged(t)
     },
+    afterIncident: (t) => liveStream.incidentChanged(t),
   })
   const notify = createNotifications(env, {
     store,
@@ -151,6 +153,7 @@ function wireAlerting(base: Base, reportAddendum: ScheduleWiringDeps['reportAdde
     log,
     metrics,
     acknowledge: (id, actor, note) => alarm.alerts.acknowledge(id, actor, note),
+    acknowledgeIncident: (id, actor, note) => alarm.alerts.incidents.acknowledge(id, actor, note),
     // Read at escalation time, once the schedules below exist.
     pace: (building) => schedules.pace(building),
   })
@@ -202,6 +205,7 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
   return createHttpApp({
     site: base.site,
     alerts: alerting.alarm.alerts,
+    incidents: { ...alerting.alarm.alerts.incidents, alert: (id: string) => alerting.alarm.alerts.get(id) },
     windows: alerting.alarm.windows,
     live: alerting.live,
     readings: readings.history,

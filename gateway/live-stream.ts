@@ -1,11 +1,12 @@
 import type { Alert, AlertTransition } from '../alerting/alert.ts'
+import type { Incident, IncidentTransition } from '../alerting/incidents/incident.ts'
 import type { BuildingSummary, DeviceView, LiveState, SiteInfo } from './live-state.ts'
 
 export type { SiteInfo }
 
 /** One Server-Sent Event, before framing. `id` only on events a client may resume after. */
 export interface LiveEvent {
-  event: 'snapshot' | 'alert' | 'devices'
+  event: 'snapshot' | 'alert' | 'incident' | 'devices'
   id?: number
   data: unknown
 }
@@ -20,8 +21,10 @@ export interface LiveStreamOptions {
   live: LiveState
   /** The active alerts, for snapshots. */
   activeAlerts: () => Alert[]
+  /** The active incidents, for snapshots. */
+  activeIncidents?: () => Incident[]
   clock: { now(): number }
-  /** Alert transitions kept for resuming clients (issue 6: "e.g. last 10,000"). */
+  /** Transitions kept for resuming clients (docs/protocol.md, "The live stream": the last 10,000). */
   replayLimit?: number
   /** Device frames are batched: at most one per interval, 100 ms = 10 frames per second. */
   frameMs?: number
@@ -29,10 +32,15 @@ export interface LiveStreamOptions {
   sweepMs?: number
 }
 
-interface LogEntry {
-  id: number
-  building: string
-  data: AlertEventData
+type LogEntry =
+  | { id: number; building: string; event: 'alert'; data: AlertEventData }
+  | { id: number; building: string; event: 'incident'; data: IncidentEventData }
+
+export interface IncidentEventData {
+  action: IncidentTransition['action']
+  actor: string
+  at: number
+  incident: Incident
 }
 
 export interface AlertEventData {
@@ -50,7 +58,9 @@ export interface DevicesEventData {
 export interface SnapshotEventData {
   buildings: BuildingSummary[]
   alerts: Alert[]
-  /** Added for the wall's clock (issue 10): name, IANA time zone and default locale of the site. */
+  /** Open and acknowledged incidents. */
+  incidents: Incident[]
+  /** For the wall's clock: name, IANA time zone and default locale of the site. */
   site: SiteInfo
 }
 
@@ -94,18 +104,24 @@ export class LiveStream {
   }
 
   alertChanged(t: AlertTransition): void {
-    const entry: LogEntry = {
-      id: ++this.lastId,
-      building: t.alert.building,
-      data: { action: t.action, actor: t.actor, at: t.at, alert: t.alert },
-    }
+    const data = { action: t.action, actor: t.actor, at: t.at, alert: t.alert }
+    this.append({ id: ++this.lastId, building: t.alert.building, event: 'alert', data })
+    // The alert changes the device's colour and the building's counts: the next frame carries them.
+    if (t.alert.device !== null) this.deviceChanged(t.alert.device)
+  }
+
+  /** Incident transitions are numbered and replayed like alert transitions. */
+  incidentChanged(t: IncidentTransition): void {
+    const data = { action: t.action, actor: t.actor, at: t.at, incident: t.incident }
+    this.append({ id: ++this.lastId, building: t.incident.building, event: 'incident', data })
+  }
+
+  private append(entry: LogEntry): void {
     this.log.push(entry)
     if (this.log.length > this.replayLimit) this.log.splice(0, this.log.length - this.replayLimit)
     for (const s of this.subscribers) {
-      if (visible(s, entry.building)) s.send({ event: 'alert', id: entry.id, data: entry.data })
+      if (visible(s, entry.building)) s.send({ event: entry.event, id: entry.id, data: entry.data })
     }
-    // The alert changes the device's colour and the building's counts: the next frame carries them.
-    if (t.alert.device !== null) this.deviceChanged(t.alert.device)
   }
 
   /** Hot path (every reading): a set insertion; the frame is built at most every frameMs. */
@@ -151,8 +167,9 @@ export class LiveStream {
     const devices = new Map<string, DeviceView>()
     for (const e of entries) {
       if (!visible(subscriber, e.building)) continue
-      subscriber.send({ event: 'alert', id: e.id, data: e.data })
-      // Zone, floor and building alerts (issue 7) name no device.
+      subscriber.send({ event: e.event, id: e.id, data: e.data })
+      if (e.event !== 'alert') continue
+      // Zone, floor and building alerts name no device.
       const device = e.data.alert.device
       const view = device === null ? undefined : this.options.live.device(device)
       if (view) devices.set(view.id, view)
@@ -175,10 +192,13 @@ export class LiveStream {
   }
 
   private snapshot(scope: ReadonlySet<string> | null): LiveEvent {
-    const alerts = this.options.activeAlerts().filter((a) => scope === null || scope.has(a.building))
+    const seen = (building: string) => scope === null || scope.has(building)
+    const alerts = this.options.activeAlerts().filter((a) => seen(a.building))
+    const incidents = (this.options.activeIncidents?.() ?? []).filter((i) => seen(i.building))
     const data: SnapshotEventData = {
       buildings: this.summaries(scope),
       alerts,
+      incidents,
       site: this.options.live.siteInfo(),
     }
     // The snapshot's id is the last transition it already contains: resuming from it loses nothing.

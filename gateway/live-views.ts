@@ -56,7 +56,7 @@ export interface BuildingSummary {
   name: string
   status: WallStatus
   counts: BuildingCounts
-  /** Test / maintenance windows in force (issue 7); absent while no fire layer sets `windowsOf`. */
+  /** Test / maintenance windows in force (docs/rules.md); absent while no fire layer sets `windowsOf`. */
   windows?: WindowJson[]
   /** The heightened watch on now (alerting/schedules), or null. */
   watch: BuildingWatch | null

@@ -4,7 +4,8 @@ import { startGateway } from './gateway.ts'
 import { createRootLogger } from './root-logger.ts'
 import { startBanner } from './start-banner.ts'
 
-// The only module that reads process.env (STYLE.md §4). Exit 78 (EX_CONFIG) on bad configuration.
+// The only module that reads process.env (CONTRIBUTING.md, "Style"). Exit 78 (EX_CONFIG) on bad
+// configuration.
 async function main(): Promise<void> {
   let env: ReturnType<typeof parseGatewayEnv>
   try {

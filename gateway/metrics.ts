@@ -71,6 +71,12 @@ export function createGatewayMetrics() {
       labelNames: ['class', 'action'],
       registers: [registry],
     }),
+    incidentTransitions: new Counter({
+      name: 'firewatch_incident_transitions_total',
+      help: 'Incident transitions, by class and action',
+      labelNames: ['class', 'action'],
+      registers: [registry],
+    }),
     alertsActive: new Gauge({
       name: 'firewatch_alerts_active',
       help: 'Active (open or acknowledged) alerts, by class',

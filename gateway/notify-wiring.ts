@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Alert } from '../alerting/alert.ts'
 import type { AlertStore } from '../alerting/alert-store.ts'
 import { recipientLocale } from '../alerting/i18n/locale.ts'
+import type { Incident } from '../alerting/incidents/incident.ts'
 import type { Channel, ChannelKind } from '../alerting/notify/channel.ts'
 import type { ChannelMarks } from '../alerting/notify/channel-marks.ts'
 import {
@@ -31,6 +32,8 @@ export interface NotifyWiringDeps {
   log: Logger
   metrics: GatewayMetrics
   acknowledge(id: string, actor: string, note: string | null): Alert | undefined
+  /** The incident desk's acknowledge: an ack link acknowledges its whole incident. */
+  acknowledgeIncident?(id: string, actor: string, note: string | null): Incident | undefined
   /** Escalation pace per building (the heightened watch of gateway/schedule-wiring.ts). */
   pace?: (building: string) => number
 }
@@ -72,6 +75,7 @@ export function createNotifications(env: GatewayEnv, deps: NotifyWiringDeps): No
     dataDir: env.DATA_DIR,
     publicUrl: () => env.PUBLIC_URL ?? `http://localhost:${httpPort}`,
     acknowledge: deps.acknowledge,
+    ...(deps.acknowledgeIncident ? { acknowledgeIncident: deps.acknowledgeIncident } : {}),
     ...(deps.pace ? { pace: deps.pace } : {}),
   })
   deps.metrics.notify.countPendingFrom(() => notifier.outbox.pendingCount())

@@ -36,7 +36,7 @@ export function prettyDestination(
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   })
   return {
     write(line: string) {

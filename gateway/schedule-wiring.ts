@@ -49,7 +49,7 @@ export interface Schedules {
   stop(): Promise<void>
 }
 
-/** The scheduled work of issue 8 (alerting/schedules), wired to the gateway's parts. */
+/** The scheduled work (alerting/schedules, README "Scheduled work"), wired to the gateway's parts. */
 export function createSchedules(env: GatewayEnv, deps: ScheduleWiringDeps): Schedules {
   const { site, clock } = deps
   let httpPort = env.HTTP_PORT

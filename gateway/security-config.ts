@@ -29,8 +29,8 @@ function isProxyEntry(entry: string): boolean {
 }
 
 /**
- * TLS and the hardening limits (issue 9). Every variable is optional: with none set the gateway
- * listens on plain 1883/8080 as CONTRACT.md says. README "Security" documents each one.
+ * TLS and the hardening limits. Every variable is optional: with none set the gateway listens on
+ * plain 1883/8080 (docs/protocol.md). README "Security" documents each one.
  */
 export const SecurityEnv = z.object({
   /** PEM certificate chain and key of the gateway: both set = MQTT over TLS and HTTPS are on. */

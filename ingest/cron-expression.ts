@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { DAY_MS, fromWall, toWall, type WallFields, wallFields } from './wall-clock.ts'
 
 // The one cron reader of the site file: heightened watches, duty shifts, reports and scheduled test
-// windows all mean the same thing by the same expression. The calendar work it drives (DESIGN.md
+// windows all mean the same thing by the same expression. The calendar work it drives (README
 // "Scheduled work": daily summary, monthly report on the 20th, night watch 20:00-06:00, test
 // windows) is reckoned in whole minutes of the site's local time, so the grammar is the classic
 // five fields of POSIX / Vixie cron, read in the site's time zone:

@@ -28,7 +28,7 @@ const NONE: Problem[] = []
 /** A status payload is one word (`online` / `offline`), bare or as a JSON string. */
 export const MAX_STATUS_BYTES = 64
 
-/** Turns raw device payloads into located, validated domain values (DESIGN.md ingest/decode). */
+/** Turns raw device payloads into located, validated domain values (docs/architecture.md). */
 export class Decoder {
   private readonly seqs = new SeqWindow()
 

@@ -1,4 +1,4 @@
-// Every error code Firewatch emits, in one place (STYLE.md §3). Devices see these on
+// Every error code Firewatch emits, in one place (docs/protocol.md, "Error codes"). Devices see these on
 // fw/{b}/{d}/error; operators see them in logs and as the `reason` label of counters.
 export const ErrorCodes = {
   FGW_ERR_INGEST_NOT_JSON: 'payload is not valid JSON',

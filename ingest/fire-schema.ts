@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import { CronExpression } from './cron-expression.ts'
 
-// The fire-aware rules of the site file (issue 7): confirmation, spread, storm control, floor
+// The fire-aware rules of the site file (docs/rules.md): confirmation, spread, storm control, floor
 // offline and test / maintenance windows. All optional with defaults; every default that is not a
-// code figure is an engineering choice ([ENG] in DOMAIN.md §6), explained where it is set.
+// code figure is an engineering choice ([ENG] in docs/rules.md), explained where it is set.
 
 const Id = z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and "-"')
 const Floor = z.number().int().min(-20).max(300)
@@ -72,7 +72,7 @@ export const FireSettings = z
       .default({ enabled: true, minDevices: 3, share: 0.8, windowSec: 120 }),
     windows: z
       .object({
-        // [ENG] DOMAIN.md §5.7: test mode must time out by itself, e.g. after 4 h.
+        // [ENG] Test mode must time out by itself, e.g. after 4 h.
         defaultMin: z.number().int().min(1).max(1440).default(240),
         maxMin: z.number().int().min(1).max(10_080).default(1440),
         // [ENG] A device reporting `test` (end-of-line test valve, test button) is put in a window

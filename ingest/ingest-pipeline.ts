@@ -3,7 +3,7 @@ import type { DeviceEvent, DeviceStatus, Reading } from './reading.ts'
 import type { Device } from './site-schema.ts'
 import type { DeviceTopicKind } from './topics.ts'
 
-/** Where accepted data goes next (rule engine, live table, storage). Wired in gateway/main.ts. */
+/** Where accepted data goes next (rule engine, live table, storage). Wired in gateway/gateway.ts. */
 export interface IngestSink {
   readingsAccepted?(readings: readonly Reading[]): void
   eventAccepted?(event: DeviceEvent): void
@@ -22,7 +22,7 @@ export interface SinkFailure {
 
 /**
  * Decodes one device message and hands what is valid to every sink. A failing sink never
- * stops the others (zigbee2mqtt's event-bus isolation, STYLE.md §6).
+ * stops the others (docs/architecture.md, "Errors stop at boundaries").
  */
 export class IngestPipeline {
   constructor(

@@ -1,4 +1,4 @@
-// Metric names carry their unit (CONTRACT.md); an optional ":channel" suffix names one of
+// Metric names carry their unit (docs/protocol.md, "Telemetry"); an optional ":channel" suffix names one of
 // several sensors of a device, e.g. temperature_c:l1.
 export const METRIC_FAMILIES = [
   'smoke_dbm',

@@ -1,14 +1,15 @@
 import { z } from 'zod'
 
-// Who gets what (issue 5): contacts, escalation policies and notification settings of the site
-// file. All optional, so site files written before notifications existed stay valid.
+// Who gets what (README "Notifications: who gets what"): contacts, escalation policies and
+// notification settings of the site file. All optional, so site files written before notifications
+// existed stay valid.
 
 const Id = z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and "-"')
 
 export const CHANNEL_KINDS = ['sms', 'push', 'webhook'] as const
 export const NotifyChannel = z.enum(CHANNEL_KINDS)
 
-/** Alert classes as the site file names them (ingest/ may not import alerting/, DESIGN.md). */
+/** Alert classes as the site file names them (ingest/ may not import alerting/: docs/architecture.md). */
 export const NOTIFY_CLASSES = ['fire', 'warning', 'supervisory', 'fault', 'offline'] as const
 const NotifyClass = z.enum(NOTIFY_CLASSES)
 

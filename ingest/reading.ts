@@ -1,7 +1,7 @@
 import type { MetricFamily } from './metrics-catalog.ts'
 import type { Device, DeviceKind } from './site-schema.ts'
 
-/** One accepted measurement, located in the site (DESIGN.md data flow). */
+/** One accepted measurement, located in the site (docs/architecture.md, "The data flow"). */
 export interface Reading {
   device: string
   building: string

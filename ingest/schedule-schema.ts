@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { CronExpression } from './cron-expression.ts'
 import { HOLIDAY_NAMES } from './holidays-cn.ts'
 
-// Calendar work of the site file (issue 8): heightened watch periods, the duty patrol check,
+// Calendar work of the site file (README "Scheduled work"): heightened watch periods, the duty patrol check,
 // reports and the deadlines of long-open items. All optional; times are in the site's time zone.
 
 const Id = z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and "-"')
@@ -99,7 +99,7 @@ export const Patrol = z
     /** Where the alert is shown: the fire control room, by default on the ground floor. */
     floor: z.number().int().min(-20).max(300).default(1),
     zone: z.string().min(1).max(64).default('fire-control-room'),
-    /** [DOMAIN §2] The patrol check (查岗) comes at least every 2 h. */
+    /** The patrol check (查岗) comes at least every 2 h (docs/rules.md, "Scheduled work"). */
     everyMin: z.number().int().min(5).max(120),
     confirmWithinSec: z.number().int().min(30).max(3600),
     /** Contacts on duty when no shift is on; every one of them gets the check. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { checkFireReferences, fireShape } from './fire-schema.ts'
 import { checkHolidayYears, holidayShape } from './holiday-schema.ts'
+import { incidentShape } from './incident-schema.ts'
 import { checkNotifyReferences, notifyShape } from './notify-schema.ts'
 import { checkRegisterReferences, registerShape } from './register-schema.ts'
 import { checkScheduleReferences, scheduleShape } from './schedule-schema.ts'
@@ -19,7 +20,7 @@ export type DeviceKind = z.infer<typeof DeviceKind>
 
 /**
  * Overrides of one rule's parameters. Which parameters a rule reads is listed with the rule
- * (alerting/default-rules.ts); unknown keys are refused so that a typo never silently keeps a default.
+ * (alerting/rule-catalog.ts); unknown keys are refused so that a typo never silently keeps a default.
  */
 export const RuleOverride = z
   .object({
@@ -98,6 +99,8 @@ export const SiteFile = z
     // watches, patrols, reports, overdue (ingest/schedule-schema.ts)
     ...scheduleShape,
     ...fireShape,
+    // grouping of alerts into incidents (ingest/incident-schema.ts)
+    ...incidentShape,
     // the hazard register and risk grades (ingest/register-schema.ts); the holiday calendar
     ...registerShape,
     ...holidayShape,

@@ -35,11 +35,18 @@ export const deviceTopic = (building: string, device: string, kind: DeviceTopicK
   `fw/${building}/${device}/${kind}`
 
 export const alertsTopic = (building: string): string => `fw/${building}/alerts`
+export const incidentsTopic = (building: string): string => `fw/${building}/incidents`
 
-/** Building of an `fw/{b}/alerts` topic, `+` for the wildcard form, or null. */
-export function parseAlertsTopic(topic: string): string | null {
+/** The building feeds the gateway publishes: alert transitions and incident transitions. */
+const FEEDS: ReadonlySet<string> = new Set(['alerts', 'incidents'])
+
+/**
+ * Building of an `fw/{b}/alerts` or `fw/{b}/incidents` topic, `+` for the wildcard form, or null:
+ * both feeds follow the same role rules.
+ */
+export function parseFeedTopic(topic: string): string | null {
   const parts = topic.split('/')
-  if (parts.length !== 3 || parts[0] !== 'fw' || parts[2] !== 'alerts') return null
+  if (parts.length !== 3 || parts[0] !== 'fw' || !FEEDS.has(parts[2]!)) return null
   const building = parts[1] as string
   return building === '+' || ID.test(building) ? building : null
 }

@@ -17,8 +17,8 @@ const CIRCUIT_RULES: ReadonlySet<string> = new Set([
 const SPRINKLER_RULES: ReadonlySet<string> = new Set(['pressure.rapid_drop', 'sprinkler.flow'])
 
 /**
- * [FIRE-RULE-8] Multi-sensor confirmation (issue 7; GB 50116 §4.1.6 asks two independent devices
- * before linkage, DOMAIN.md §5.1). A detector alarm or pre-alarm in a zone plus, within
+ * [FIRE-RULE-8] Multi-sensor confirmation (docs/rules.md, "Fire-aware rules"; GB 50116-2013 §4.1.6
+ * asks two independent devices before linkage). A detector alarm or pre-alarm in a zone plus, within
  * `windowSec` before or after it, a second detector of the zone, a circuit of the zone heating or
  * leaking, or a sprinkler branch of the floor dropping: a `fire.confirmed` alert for the zone,
  * listing the evidence. It only adds an alert; the device alerts were raised before it, untouched.

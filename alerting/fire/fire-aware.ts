@@ -23,7 +23,7 @@ export interface FireAwareOptions {
 }
 
 /**
- * The fire-aware layer between the rule engine and the alert lifecycle (issue 7). Every engine
+ * The fire-aware layer between the rule engine and the alert lifecycle (docs/rules.md). Every engine
  * signal passes through `signal` unchanged in substance - tagged `test` inside a window, grouped
  * under a fire or a floor during a storm - and is applied at once: confirmation only ever adds
  * alerts, it never holds a device alert back ([FIRE-RULE-1]). Then the derived rules look at it.

@@ -2,7 +2,7 @@ import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Device } from '../../ingest/site-schema.ts'
 import { zoneKey } from './scope-key.ts'
 
-/** What may corroborate a detector's alarm in one zone (issue 7, multi-sensor confirmation). */
+/** What may corroborate a detector's alarm in one zone (multi-sensor confirmation, docs/rules.md). */
 export interface ZoneSources {
   key: string
   building: string

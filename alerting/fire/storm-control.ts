@@ -2,7 +2,7 @@ import type { Alert } from '../alert.ts'
 import type { AlertLifecycle } from '../alert-lifecycle.ts'
 import { FIRE_CONFIRMED, FLOOR_OFFLINE } from './fire-rule-ids.ts'
 
-// [FIRE-RULE-11] Storm control (issue 7): a real incident makes hundreds of alerts. While a
+// [FIRE-RULE-11] Storm control (docs/rules.md): a real incident makes hundreds of alerts. While a
 // building has an active confirmed fire, its warnings, faults and offline alerts are grouped
 // under that fire: recorded and visible, but not notified one by one - the fire's notification
 // is the group's. A floor going offline at once groups its devices' offline alerts the same way.

@@ -57,6 +57,8 @@ export const en: Catalogue = {
   measured: (p) => `${p.value} ${p.unit}${p.channel ? ` on ${p.channel}` : ''}`,
   alertMessage: (p) =>
     `${p.title}: ${p.place}${p.label !== null ? `, ${p.label}` : ''}${p.measured ? ` (${p.measured})` : ''}${p.detail ? ` - ${p.detail}` : ''}`,
+  incidentTitle: (p) => `${p.type}: ${p.place}, ${p.label}`,
+  incidentTitleFloors: (p) => `${p.type}: ${p.building}, floors ${p.floors}`,
   scopeFloors: (p) => `floors ${p.floors.join(',')}`,
   scopeDevices: (p) => `${p.count} ${p.count === 1 ? 'device' : 'devices'}`,
   ellipsis: '...',
@@ -68,6 +70,9 @@ export const en: Catalogue = {
   },
   smsAllClear: (p) => `ALL CLEAR: ${p.type} ${p.place}${p.label === null ? '' : `, ${p.label},`} resolved.`,
   allClearType: (p) => `ALL CLEAR ${p.type}`,
+  smsUpdate: (p) => `UPDATE ${p.type}: ${p.title}. Ack: ${p.link}`,
+  updateType: (p) => `UPDATE ${p.type}`,
+  incidentPlace: (p) => `${p.building} ${p.floors}`,
   pushTitle: (p) => `${p.type} - ${p.building}`,
   digestHeader: (p) =>
     `Firewatch digest: ${p.count} alert(s) held back (at most ${p.max} messages per ${p.minutes} min)`,
@@ -99,6 +104,10 @@ export const en: Catalogue = {
   fieldDevice: 'Device',
   fieldOpened: 'Opened',
   fieldAcknowledged: 'Acknowledged',
+  fieldIncident: 'Incident',
+  fieldFloors: 'Floors',
+  fieldAlerts: 'Alerts',
+  fieldAcknowledgedBy: 'Acknowledged by',
   httpErrors: {
     FGW_ERR_HTTP_VALIDATION: 'request failed validation',
     FGW_ERR_HTTP_UNAUTHORIZED: 'missing or invalid bearer token',

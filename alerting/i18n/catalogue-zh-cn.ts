@@ -1,7 +1,8 @@
 import type { Catalogue } from './catalogue.ts'
 
-// Simplified Chinese, as fire-safety staff in China say it (DOMAIN.md §3: 火警 / 预警 / 监管 /
-// 故障 / 离线). Chinese SMS are UCS-2 anyway, so full-width punctuation costs nothing extra.
+// Simplified Chinese, as fire-safety staff in China say it (docs/rules.md, "Signal classes":
+// 火警 / 预警 / 监管 / 故障 / 离线). Chinese SMS are UCS-2 anyway, so full-width punctuation costs
+// nothing extra.
 
 const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九']
 
@@ -56,6 +57,8 @@ export const zhCN: Catalogue = {
   measured: (p) => `${p.channel ? `${p.channel}通道 ` : ''}${p.value} ${p.unit}`,
   alertMessage: (p) =>
     `${p.title}：${p.place}${p.label !== null ? `，${p.label}` : ''}${p.measured ? `（${p.measured}）` : ''}${p.detail ? `，${p.detail}` : ''}`,
+  incidentTitle: (p) => `${p.type}：${p.place}，${p.label}`,
+  incidentTitleFloors: (p) => `${p.type}：${p.building}，已涉及 ${p.floors}`,
   scopeFloors: (p) => `涉及 ${p.floors.join(',')}`,
   scopeDevices: (p) => `${p.count}个设备`,
   ellipsis: '…',
@@ -65,6 +68,9 @@ export const zhCN: Catalogue = {
   },
   smsAllClear: (p) => `已解除：${p.type}，${p.place}${p.label === null ? '' : `，${p.label}`}。`,
   allClearType: (p) => `${p.type}已解除`,
+  smsUpdate: (p) => `更新：${p.type}，${p.title}。确认：${p.link}`,
+  updateType: (p) => `${p.type}更新`,
+  incidentPlace: (p) => `${p.building} ${p.floors}`,
   pushTitle: (p) => `${p.type} - ${p.building}`,
   digestHeader: (p) =>
     `Firewatch 汇总：暂缓发送 ${p.count} 条警情（每 ${p.minutes} 分钟最多 ${p.max} 条消息）`,
@@ -96,6 +102,10 @@ export const zhCN: Catalogue = {
   fieldDevice: '设备',
   fieldOpened: '发生时间',
   fieldAcknowledged: '确认时间',
+  fieldIncident: '事件',
+  fieldFloors: '涉及楼层',
+  fieldAlerts: '警情数',
+  fieldAcknowledgedBy: '确认人',
   httpErrors: {
     FGW_ERR_HTTP_VALIDATION: '请求未通过校验',
     FGW_ERR_HTTP_UNAUTHORIZED: '缺少或无效的访问令牌（Bearer）',

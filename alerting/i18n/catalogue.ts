@@ -82,7 +82,7 @@ export interface SmsParts {
 export interface Catalogue {
   /** The `lang` of HTML pages. */
   htmlLang: string
-  /** Alert classes as fire-safety staff say them (DOMAIN.md §3). */
+  /** Alert classes as fire-safety staff say them (docs/rules.md, "Signal classes"). */
   classNames: Record<AlertClass, string>
   /** The class as the first word of an SMS: short and loud. */
   classWords: Record<AlertClass, string>
@@ -98,7 +98,7 @@ export interface Catalogue {
   place(p: PlaceParts): string
   /** A measured value with its unit; `channel` names one of several sensors of a device. */
   measured(p: { value: string; unit: string; channel: string | null }): string
-  /** The alert's `message` (CONTRACT.md): "Smoke alarm: Tower A 12F 12-east, Kitchen corridor (0.31 dB/m)". */
+  /** The alert's `message` (docs/protocol.md): "Smoke alarm: Tower A 12F 12-east, Kitchen corridor". */
   alertMessage(p: {
     title: string
     place: string
@@ -107,6 +107,10 @@ export interface Catalogue {
     measured: string | null
     detail: string | null
   }): string
+  /** An incident's title while it is in one place: its class, where, and its first device's label. */
+  incidentTitle(p: { type: string; place: string; label: string }): string
+  /** An incident's title once it spans several floors: `floors` in the order reached, "12F > 13F". */
+  incidentTitleFloors(p: { type: string; building: string; floors: string }): string
   /** What a building-wide alert covers, in place of a device label: the floors, in order. */
   scopeFloors(p: { floors: string[] }): string
   /** What a zone or floor alert covers, in place of a device label. */
@@ -118,6 +122,12 @@ export interface Catalogue {
   smsAllClear(p: { type: string; place: string; label: string | null }): string
   /** The `type` template parameter of an all-clear. */
   allClearType(p: { type: string }): string
+  /** An incident grew (a new floor, a confirmation, spread, a more severe class): `title` is its title now. */
+  smsUpdate(p: { type: string; title: string; link: string }): string
+  /** The `type` template parameter of an update (sent with the alert template). */
+  updateType(p: { type: string }): string
+  /** Where an incident is once it spans several floors: the building and the floors in order. */
+  incidentPlace(p: { building: string; floors: string }): string
   pushTitle(p: { type: string; building: string }): string
   digestHeader(p: { count: number; max: number; minutes: number }): string
   digestLine(p: { type: string; message: string; state: string }): string
@@ -148,6 +158,11 @@ export interface Catalogue {
   fieldDevice: string
   fieldOpened: string
   fieldAcknowledged: string
+  /** The one-tap page of an incident: what it is, its floors, its alerts, who acknowledged it. */
+  fieldIncident: string
+  fieldFloors: string
+  fieldAlerts: string
+  fieldAcknowledgedBy: string
   httpErrors: Record<HttpErrorCode, string>
   noRoute(p: { method: string; path: string }): string
 }

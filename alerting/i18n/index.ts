@@ -1,4 +1,4 @@
-// Issue 10: Simplified Chinese and English for everything a person reads.
+// Simplified Chinese and English for everything a person reads (README "Languages").
 export type { Catalogue, HttpErrorCode, RuleId, WallColour } from './catalogue.ts'
 export { HTTP_ERROR_CODES, RULE_IDS, WALL_COLOURS } from './catalogue.ts'
 export { CLASS_NAMES, COLOUR_WORDS, floorName, STATUS_WORDS } from './class-names.ts'

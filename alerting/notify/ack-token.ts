@@ -5,7 +5,8 @@ import { FirewatchError } from '../../ingest/error-codes.ts'
 
 // One-tap acknowledgement tokens, in two shapes:
 // - short (issued now): `<nonce><mac>`, 10 + 8 URL-safe characters, in links `/a/<token>`; the
-//   alert, the contact and the expiry are kept in the outbox database under the nonce
+//   incident (and its lead alert), the contact and the expiry are kept in the outbox database
+//   under the nonce
 //   (ack-links.ts). A whole Chinese SMS segment is 70 characters: a long link alone filled it.
 // - long (issued by earlier versions, still accepted until they expire):
 //   `<alertId>.<contact>.<expiry>.<nonce>.<mac>`, every claim in the token.
@@ -18,7 +19,10 @@ const KEY_BYTES = 32
 const MAC_BYTES = 16
 
 export interface AckClaims {
+  /** For a link of an incident, the incident's lead alert when the link was issued. */
   alertId: string
+  /** Short links of an incident: acknowledging acknowledges the whole incident. */
+  incidentId?: string | null
   contact: string
   /** Epoch ms. */
   expiresAt: number

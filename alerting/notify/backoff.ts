@@ -1,4 +1,4 @@
-/** Longest wait between attempts: short for fire, which must get through (DOMAIN.md §5.4). */
+/** Longest wait between attempts: short for fire, which must get through (docs/rules.md). */
 const CAP_MS = { urgent: 30_000, normal: 300_000 }
 const FIRST_MS = 1_000
 /** A provider's Retry-After is honoured, up to this much. */

@@ -7,7 +7,7 @@ import type { Locale } from '../i18n/locale.ts'
 export type ChannelKind = 'sms' | 'push' | 'webhook'
 
 export interface NotificationMessage {
-  /** Unique per job (alertId:contact:channel:level:repeat): providers that support it deduplicate. */
+  /** Unique per job (incidentId:contact:channel:level:repeat...): providers that support it deduplicate. */
   idempotencyKey: string
   alertId: string
   /** The reader's language (the contact's, else the site's); `text`, `title` and `params` are in it. */
@@ -21,8 +21,10 @@ export interface NotificationMessage {
   params: Record<string, string>
   /** Signed single-use acknowledgement link. */
   ackUrl: string
-  /** Full alert JSON for structured channels (push payload, webhook body). */
+  /** Full alert JSON for structured channels (push payload, webhook body): the incident's lead alert. */
   alert: Record<string, unknown>
+  /** The incident JSON beside it (docs/protocol.md, "Incidents"); absent on messages of no incident. */
+  incident?: Record<string, unknown>
   /** High for fire; used for push urgency and TTL. */
   urgent: boolean
 }

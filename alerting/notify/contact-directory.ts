@@ -31,7 +31,7 @@ export class ContactDirectory {
   private readonly policies: readonly EscalationPolicy[]
   readonly settings: NotifySettings
   /**
-   * `pace(building)` multiplies the ack timeouts of the policies (heightened watch, issue 8:
+   * `pace(building)` multiplies the ack timeouts of the policies (heightened watch, docs/rules.md:
    * 0.5 = escalation twice as fast); 1 without a watch.
    */
   constructor(
@@ -71,7 +71,7 @@ export class ContactDirectory {
     }))
   }
 
-  /** [FIRE-RULE] Fire is never throttled: the schema refuses `fire` in the budget classes. */
+  /** [FIRE-RULE-3] Fire is never throttled: the schema refuses `fire` in the budget classes. */
   throttled(cls: AlertClass): boolean {
     return cls !== 'fire' && (this.settings.budget.classes as readonly string[]).includes(cls)
   }

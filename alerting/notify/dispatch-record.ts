@@ -13,6 +13,7 @@ const KIND_WORDS: Record<OutboxJob['kind'], string> = {
   alert: '',
   digest: 'digest ',
   all_clear: 'all-clear ',
+  update: 'update ',
 }
 
 /** What one attempt came to; push jobs also say which subscriptions got it and which refused it. */

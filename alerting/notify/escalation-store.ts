@@ -12,8 +12,10 @@ export interface EscalationRow {
 }
 
 /**
- * Escalation state, bad channels and spent links: the small tables next to the outbox (same file,
- * same transactions). The outbox tables must exist (OutboxStore creates them).
+ * Bad channels, and the escalations of single alerts that older gateways kept (their first
+ * provider request is still measured; incident-escalations.ts took over the rest): the small
+ * tables next to the outbox (same file, same transactions). The outbox tables must exist
+ * (OutboxStore creates them).
  */
 export class EscalationStore {
   private readonly s: ReturnType<typeof statements>

@@ -3,6 +3,7 @@ import type { Alert } from '../alert.ts'
 import { alertMessageIn } from '../alert-message.ts'
 import type { Locale } from '../i18n/locale.ts'
 import { messagesFor } from '../i18n/messages.ts'
+import type { Incident } from '../incidents/incident.ts'
 import type { NotificationMessage } from './channel.ts'
 import { allClearParams, allClearText, notificationParams, notificationText } from './message-text.ts'
 
@@ -28,9 +29,14 @@ export interface AlertMessageInput {
   site: SiteModel
   /** The reader's language: the contact's own, else the site's. */
   locale: Locale
+  /** The incident whose first page (or escalation step) this is; its JSON goes beside the alert. */
+  incident?: Incident
 }
 
-/** One message for one alert; the words come from message-text.ts (one SMS segment where possible). */
+/**
+ * One message for one alert - an incident's first page and its escalation steps carry its lead
+ * alert; the words come from message-text.ts (one SMS segment where possible).
+ */
 export function alertNotification(input: AlertMessageInput): NotificationMessage {
   const { alert, ackUrl, site, locale } = input
   return {
@@ -43,6 +49,7 @@ export function alertNotification(input: AlertMessageInput): NotificationMessage
     params: notificationParams(alert, ackUrl, site, locale),
     ackUrl,
     alert: { ...alert },
+    ...(input.incident ? { incident: { ...input.incident } } : {}),
     urgent: alert.class === 'fire',
   }
 }

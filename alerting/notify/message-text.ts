@@ -6,7 +6,7 @@ import { measuredText } from '../i18n/measured-text.ts'
 import { messagesFor, ruleTitle } from '../i18n/messages.ts'
 import { formatShortTime } from '../i18n/time-format.ts'
 
-// The words of a notification come from the catalogues in alerting/i18n/ (issue 10); this module
+// The words of a notification come from the catalogues in alerting/i18n/ (README "Languages"); this module
 // picks which parts go in and shortens the text until it fits one SMS.
 
 // GSM 03.38 default alphabet (one septet each) and its extension table (escape + char: two).

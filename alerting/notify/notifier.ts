@@ -3,6 +3,8 @@ import type { Alert } from '../alert.ts'
 import type { AlertStore } from '../alert-store.ts'
 import type { Clock, Logger } from '../deps.ts'
 import { recipientLocale } from '../i18n/locale.ts'
+import type { Incident } from '../incidents/incident.ts'
+import { IncidentStore } from '../incidents/incident-store.ts'
 import { type AckLinks, createAckLinks } from './ack-links.ts'
 import { loadOrCreateAckKey } from './ack-token.ts'
 import type { Channel, ChannelKind } from './channel.ts'
@@ -12,6 +14,9 @@ import { createDeliveryReports, type DeliveryReports } from './delivery-reports.
 import { createEscalation, type Escalation } from './escalation.ts'
 import { EscalationStore } from './escalation-store.ts'
 import { HeldReports } from './held-reports.ts'
+import { IncidentEscalations } from './incident-escalations.ts'
+import { IncidentJobs } from './incident-jobs.ts'
+import { acknowledgersOf, incidentNow } from './incident-read.ts'
 import { type NotifyContext, type NotifyMetrics, noMetrics } from './notify-context.ts'
 import { createNotifyHook, type NotifyHook } from './notify-hook.ts'
 import { createDispatcher, type Dispatcher } from './outbox-dispatcher.ts'
@@ -30,8 +35,14 @@ export interface NotifierOptions {
   dataDir: string
   /** PUBLIC_URL; a function because the default names the HTTP port, known once listening. */
   publicUrl: () => string
-  /** The lifecycle's acknowledge (the link acts through it, so escalation stops the same way). */
+  /** The lifecycle's acknowledge (links of older gateways act through it). */
   acknowledge(id: string, actor: string, note: string | null): Alert | undefined
+  /**
+   * The incident desk's acknowledge (alerting/incidents/incident-desk.ts): a link acknowledges its
+   * whole incident through it, so escalation stops the same way. Without it, the link acknowledges
+   * an open member of the incident, which the incident keeper spreads to the others.
+   */
+  acknowledgeIncident?(id: string, actor: string, note: string | null): Incident | undefined
   random?: () => number
   sendTimeoutMs?: number
   /** Escalation pace per building (heightened watch): ack timeouts are multiplied by it. */
@@ -59,6 +70,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const released = ctx.outbox.releaseClaims()
   if (released > 0)
     ctx.log.warn({ jobs: released }, 'notification jobs in flight at the last stop are sent again')
+  const adopted = ctx.incidentEscalations.adoptAlertEscalations()
+  if (adopted > 0)
+    ctx.log.info({ escalations: adopted }, 'escalations of single alerts go on as their incidents’')
   const ackLinks = ackLinksOf(options, ctx)
   const dispatcher = createDispatcher({
     ctx,
@@ -94,10 +108,15 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
 function notifyContext(options: NotifierOptions): NotifyContext {
   const { store } = options
+  // The outbox first: it creates and migrates the notification tables.
+  const outbox = new OutboxStore(store.db)
   return {
     alerts: store,
-    outbox: new OutboxStore(store.db),
+    outbox,
     escalations: new EscalationStore(store.db),
+    incidents: new IncidentStore(store.db),
+    incidentJobs: new IncidentJobs(store.db),
+    incidentEscalations: new IncidentEscalations(store.db),
     held: new HeldReports(store.db),
     push: new PushSubscriptions(store.db),
     directory: new ContactDirectory(options.site, options.pace),
@@ -117,6 +136,15 @@ function ackLinksOf(options: NotifierOptions, ctx: NotifyContext): AckLinks {
     ttlMs: ctx.directory.settings.ackLinkTtlSec * 1000,
     getAlert: (id) => options.store.get(id),
     acknowledge: options.acknowledge,
+    getIncident: (id) => incidentNow(ctx, id)?.incident,
+    acknowledgers: (id) => acknowledgersOf(ctx, id),
+    acknowledgeIncident:
+      options.acknowledgeIncident ??
+      ((id, actor, note) => {
+        const open = options.store.incidentMembers(id).find((m) => m.state === 'open')
+        if (open) options.acknowledge(open.id, actor, note)
+        return incidentNow(ctx, id)?.incident
+      }),
     contactOf: (id) => {
       const contact = ctx.directory.contact(id)
       return contact && { name: contact.name, locale: recipientLocale(contact, options.site.locale) }

@@ -159,13 +159,13 @@ async function attemptJob(
       prepared.action === 'next-channel' ? prepared.reason : `no ${job.channel} channel configured`
     return tx(() => recordUnavailable(ctx, job, reason))
   }
-  observeFirstRequest(ctx, job, prepared.alert.class)
+  observeFirstRequest(ctx, job, job.class)
   const delivery = await deliver(channel, prepared.targets, prepared.message, job, sendTimeoutMs, ctx)
   logAttempt(ctx, job, delivery.result)
   return tx(() => recordDelivery(ctx, job, prepared.contact, delivery, random))
 }
 
-/** The notifier is a boundary (STYLE.md §6): each attempt is logged once, here. */
+/** The notifier is a boundary (docs/architecture.md, "Errors stop at boundaries"): logged once, here. */
 function logAttempt(ctx: NotifyContext, job: OutboxJob, result: SendResult): void {
   const fields = { job: job.job_key, attempt: job.attempts, outcome: result.outcome }
   if (result.outcome === 'sent')
@@ -175,10 +175,14 @@ function logAttempt(ctx: NotifyContext, job: OutboxJob, result: SendResult): voi
   else ctx.log.error({ ...fields, reason: result.reason }, 'notification failed for good')
 }
 
+/** The first provider request of an incident's pages (of an alert's, for jobs of older gateways). */
 function observeFirstRequest(ctx: NotifyContext, job: OutboxJob, cls: string): void {
   if (job.kind !== 'alert') return
   const now = ctx.clock.now()
-  const started = ctx.escalations.firstRequest(job.alert_id, now)
+  const started =
+    job.incident_id === null
+      ? ctx.escalations.firstRequest(job.alert_id, now)
+      : ctx.incidentEscalations.firstRequest(job.incident_id, now)
   if (started !== null) ctx.metrics.firstRequest(cls, Math.max(0, now - started) / 1000)
 }
 

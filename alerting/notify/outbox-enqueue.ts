@@ -2,13 +2,18 @@ import type { AlertClass } from '../alert.ts'
 import type { ChannelKind } from './channel.ts'
 import { type Contact, channelsOf, type EscalationLevel } from './contact-directory.ts'
 import { type NotifyContext, noteNotified } from './notify-context.ts'
-import type { JobKind, OutboxJob } from './outbox-store.ts'
+import type { NewJob, OutboxJob } from './outbox-store.ts'
 
-/** The alert a step is planned for. */
-export interface StepAlert {
-  id: string
+/** What a page is planned for: an incident, carried by its lead alert. */
+export interface PageTarget {
+  incident: string
+  /** The lead alert: the page carries its text, its history records the sends. */
+  alert: string
+  /** The class whose policy is climbed (the incident's). */
   class: AlertClass
   building: string
+  /** The escalation's round: one more at each class upgrade. */
+  round: number
 }
 
 /** One step of an escalation: level index and repeat within the level, both from 0. */
@@ -17,84 +22,123 @@ export interface Step {
   repeat: number
 }
 
-export const jobKey = (alertId: string, contact: string, channel: string, step: Step) =>
-  `${alertId}:${contact}:${channel}:${step.level}:${step.repeat}`
+/**
+ * `incidentId:contact:channel:level:repeat`. A class upgrade starts the new class's policy over:
+ * its steps get `:round`, so they never collide with the earlier round's, except the first page
+ * (level 0, send 0), which a person gets once per incident and channel whatever its class.
+ */
+export function pageKey(t: PageTarget, contact: string, channel: string, step: Step): string {
+  const key = `${t.incident}:${contact}:${channel}:${step.level}:${step.repeat}`
+  return t.round > 0 && (step.level > 0 || step.repeat > 0) ? `${key}:${t.round}` : key
+}
 
-const digestKey = (contact: string, channel: string, alertId: string, step: Step) =>
-  `digest:${contact}:${channel}:${alertId}:${step.level}:${step.repeat}`
+/** The person's n-th update of an incident (from 0). */
+export const updateKey = (incidentId: string, contact: string, channel: string, n: number) =>
+  `${incidentId}:${contact}:${channel}:update:${n}`
 
-/** One all-clear per contact and channel of an alert; never equal to an alert job's key. */
-export const allClearKey = (alertId: string, contact: string, channel: string) =>
-  `${alertId}:${contact}:${channel}:all-clear`
+/** One all-clear per contact and channel of an incident; never equal to another job's key. */
+export const allClearKey = (incidentId: string, contact: string, channel: string) =>
+  `${incidentId}:${contact}:${channel}:all-clear`
+
+/** A digest started by folding the job of `foldedKey`: `digest:contact:channel:id:rest`. */
+function digestKeyOf(foldedKey: string): string {
+  const [id, contact, channel, ...rest] = foldedKey.split(':')
+  return ['digest', contact, channel, id, ...rest].join(':')
+}
+
+/** The same job on another channel: every key names its channel third (ids hold no ':'). */
+export function keyOnChannel(key: string, channel: ChannelKind): string {
+  const parts = key.split(':')
+  parts[2] = channel
+  return parts.join(':')
+}
 
 /**
- * Writes the jobs of one step (runs inside the caller's transaction). Each target gets its first
+ * Writes the pages of one step (runs inside the caller's transaction). Each target gets its first
  * working channel (or all of them, `sendOn: all`); a target over its budget gets a folded job and
- * a digest instead. Returns how many jobs are pending for dispatch.
+ * a digest instead. `skip`: contacts who must not get this step (already told, on a class
+ * upgrade). Returns how many jobs are pending for dispatch.
  */
 export function enqueueStep(
   ctx: NotifyContext,
-  alert: StepAlert,
+  target: PageTarget,
   level: EscalationLevel,
   step: Step,
   now: number,
+  skip: ReadonlySet<string> = new Set(),
 ): number {
   let pending = 0
-  for (const r of ctx.directory.recipients(level, alert.building)) {
+  for (const r of ctx.directory.recipients(level, target.building)) {
+    if (skip.has(r.contact.id)) continue
     const channels = r.channels.filter((ch) => usable(ctx, r.contact, ch))
     const first = channels[0]
     if (first === undefined) {
-      noteNotified(ctx, alert.id, `no working channel for ${r.contact.id}`, now)
+      noteNotified(ctx, target.alert, `no working channel for ${r.contact.id}`, now)
       ctx.metrics.job(r.channels[0] ?? 'none', 'unreachable')
       continue
     }
-    if (ctx.directory.throttled(alert.class) && overBudget(ctx, r.contact.id, now)) {
-      fold(ctx, alert, r.contact, first, step, now)
-      continue
-    }
     for (const channel of r.sendOn === 'all' ? channels : [first]) {
-      if (insertJob(ctx, alert, r.contact.id, channel, step, now)) pending++
+      const job = pageJob(target, r.contact.id, channel, step, now)
+      if (placeJob(ctx, job, r.contact)) pending++
+      // Over budget, one folded job stands for every channel.
+      if (job.state === 'folded') break
     }
   }
   return pending
 }
 
 /**
- * After a permanent failure: the contact's next working channel of the same step, due at once.
+ * Inserts a job, or folds it into the contact's digest when its class is throttled and the contact
+ * is over budget (the job's state is set to 'folded' then). True when a pending job was added.
+ */
+export function placeJob(ctx: NotifyContext, job: NewJob, contact: Contact): boolean {
+  if (ctx.directory.throttled(job.class as AlertClass) && overBudget(ctx, contact.id, job.created_at)) {
+    job.state = 'folded'
+    fold(ctx, job, contact)
+    return false
+  }
+  return ctx.outbox.insert(job) !== undefined
+}
+
+/**
+ * After a permanent failure: the contact's next working channel of the same job, due at once.
  * Returns the new job, or undefined when no channel is left (noted in the history).
  */
 export function enqueueNextChannel(ctx: NotifyContext, job: OutboxJob, now: number): OutboxJob | undefined {
   const contact = ctx.directory.contact(job.contact)
   if (!contact) return undefined
-  const used = ctx.outbox.channelsOfStep(job)
-  const next = channelOrder(ctx, job, contact).find((ch) => !used.includes(ch) && usable(ctx, contact, ch))
+  const taken = (ch: ChannelKind) => ctx.outbox.byKey(keyOnChannel(job.job_key, ch)) !== undefined
+  const next = channelOrder(ctx, job, contact).find((ch) => !taken(ch) && usable(ctx, contact, ch))
   if (next === undefined) {
     noteNotified(ctx, job.alert_id, `no channel left for ${contact.id}`, now)
     ctx.metrics.job(job.channel, 'unreachable')
     return undefined
   }
-  const step = { level: job.level, repeat: job.repeat }
-  const key = keyOfKind(job, contact.id, next, step)
   const added = ctx.outbox.insert({
-    ...newJob({ id: job.alert_id, class: job.class as AlertClass }, contact.id, next, step, now),
+    job_key: keyOnChannel(job.job_key, next),
     kind: job.kind,
-    ...(key ? { job_key: key } : {}),
+    alert_id: job.alert_id,
+    incident_id: job.incident_id,
+    class: job.class,
+    contact: contact.id,
+    channel: next,
+    level: job.level,
+    repeat: job.repeat,
+    urgent: job.urgent,
+    state: 'pending',
+    created_at: now,
+    due_at: now,
+    digest_id: null,
   })
   if (added && job.kind === 'digest') ctx.outbox.moveFolded(job.id, added.id)
   return added
 }
 
-function keyOfKind(job: OutboxJob, contact: string, channel: ChannelKind, step: Step): string | undefined {
-  if (job.kind === 'digest') return digestKey(contact, channel, job.alert_id, step)
-  if (job.kind === 'all_clear') return allClearKey(job.alert_id, contact, channel)
-  return undefined
-}
-
-/** The channels a job's contact has at the job's level (or, for a digest or all-clear, its own). */
+/** The channels a page's contact has at the page's level (or, for other kinds, its own). */
 function channelOrder(ctx: NotifyContext, job: OutboxJob, contact: Contact): ChannelKind[] {
   if (job.kind !== 'alert') return contact.channels
   const alert = ctx.alerts.findRecord(job.alert_id)
-  const level = alert && ctx.directory.policyFor(alert.building, alert.class)?.levels[job.level]
+  const level = alert && ctx.directory.policyFor(alert.building, job.class as AlertClass)?.levels[job.level]
   return level ? channelsOf(level, contact) : contact.channels
 }
 
@@ -112,80 +156,73 @@ function overBudget(ctx: NotifyContext, contact: string, now: number): boolean {
 }
 
 /** Over budget: the job is kept as `folded` and listed by the contact's next digest. */
-function fold(
-  ctx: NotifyContext,
-  alert: StepAlert,
-  contact: Contact,
-  channel: ChannelKind,
-  step: Step,
-  now: number,
-): void {
+function fold(ctx: NotifyContext, job: NewJob, contact: Contact): void {
   const { max, windowSec, classes } = ctx.directory.settings.budget
+  const now = job.created_at
   let digest = ctx.outbox.openDigest(contact.id)
   if (!digest) {
     // Due when the oldest counted message leaves the window, i.e. when the budget allows one more.
     const oldest = ctx.outbox.oldestRecent(contact.id, now - windowSec * 1000, classes)
     digest = ctx.outbox.insert({
-      ...newJob(alert, contact.id, channel, step, now),
-      job_key: digestKey(contact.id, channel, alert.id, step),
+      ...job,
+      job_key: digestKeyOf(job.job_key),
       kind: 'digest',
+      // A digest lists several incidents: it belongs to none of them.
+      incident_id: null,
+      state: 'pending',
       due_at: Math.max(now, (oldest ?? now) + windowSec * 1000),
     })
   }
-  ctx.outbox.insert({
-    ...newJob(alert, contact.id, channel, step, now),
-    state: 'folded',
-    digest_id: digest?.id ?? null,
-  })
+  ctx.outbox.insert({ ...job, state: 'folded', digest_id: digest?.id ?? null })
   noteNotified(
     ctx,
-    alert.id,
-    `${channel} to ${contact.id}: folded into a digest (budget ${max} per ${windowSec} s)`,
+    job.alert_id,
+    `${job.channel} to ${contact.id}: folded into a digest (budget ${max} per ${windowSec} s)`,
     now,
   )
-  ctx.metrics.job(channel, 'folded')
+  ctx.metrics.job(job.channel, 'folded')
 }
 
-function insertJob(
-  ctx: NotifyContext,
-  alert: StepAlert,
+/** A page of a step, pending and due now. */
+export function pageJob(
+  t: PageTarget,
   contact: string,
   channel: ChannelKind,
   step: Step,
   now: number,
-): boolean {
-  return ctx.outbox.insert(newJob(alert, contact, channel, step, now)) !== undefined
-}
-
-export function newJob(
-  alert: Pick<StepAlert, 'id' | 'class'>,
-  contact: string,
-  channel: ChannelKind,
-  step: Step,
-  now: number,
-) {
+): NewJob {
   return {
-    job_key: jobKey(alert.id, contact, channel, step),
-    kind: 'alert' as JobKind,
-    alert_id: alert.id,
-    class: alert.class,
+    job_key: pageKey(t, contact, channel, step),
+    kind: 'alert',
+    alert_id: t.alert,
+    incident_id: t.incident,
+    class: t.class,
     contact,
     channel,
     level: step.level,
     repeat: step.repeat,
-    // [FIRE-RULE] Fire traffic goes first (GB 26875.1 §4.1.2.3: fire alarms pre-empt other traffic).
-    urgent: alert.class === 'fire' ? 1 : 0,
-    state: 'pending' as 'pending' | 'folded',
+    // [FIRE-RULE-5] Fire traffic goes first (GB 26875.1 §4.1.2.3: fire alarms pre-empt other traffic).
+    urgent: t.class === 'fire' ? 1 : 0,
+    state: 'pending',
     created_at: now,
     due_at: now,
-    digest_id: null as number | null,
+    digest_id: null,
   }
 }
 
-/** After a failure of `job`: the contact's next channel of the step, unless nobody needs it now. */
+/** After a failure of `job`: the contact's next channel, unless nobody needs it now. */
 export function settleOrMoveOn(ctx: NotifyContext, job: OutboxJob, now: number): boolean {
-  // An acknowledged or resolved alert needs no other channel; a digest always does.
-  const alert = ctx.alerts.findRecord(job.alert_id)
-  if (job.kind === 'alert' && alert?.state !== 'open') return false
+  if (!stillNeeded(ctx, job)) return false
   return enqueueNextChannel(ctx, job, now) !== undefined
+}
+
+/**
+ * A page is needed while its incident (or, for rows of older gateways, its alert) is open; an
+ * update until its incident is resolved; a digest and an all-clear always.
+ */
+function stillNeeded(ctx: NotifyContext, job: OutboxJob): boolean {
+  if (job.kind === 'digest' || job.kind === 'all_clear') return true
+  if (job.incident_id === null) return ctx.alerts.findRecord(job.alert_id)?.state === 'open'
+  const state = ctx.incidents.get(job.incident_id)?.state
+  return job.kind === 'update' ? state !== undefined && state !== 'resolved' : state === 'open'
 }

@@ -1,16 +1,29 @@
 import type Database from 'better-sqlite3'
-import { JOB_KINDS, notifyJobsTableSql, OUTBOX_TABLES_SQL } from './outbox-tables.ts'
-
-/** The columns of notify_jobs before the all-clear kind and the provider status were added. */
-const FIRST_COLUMNS =
-  'id, job_key, kind, alert_id, class, contact, channel, level, repeat, urgent, state, created_at, ' +
-  'due_at, claimed_until, attempts, provider_id, last_error, finished_at, digest_id, delivered_to'
+import {
+  JOB_KINDS,
+  notifyJobsTableSql,
+  OUTBOX_INCIDENT_INDEXES_SQL,
+  OUTBOX_TABLES_SQL,
+} from './outbox-tables.ts'
 
 /**
- * A file written by an older gateway has a notify_jobs table whose CHECK refuses the newer job
- * kinds and which lacks the provider-status columns. SQLite cannot change a CHECK in place, so the
- * table is rebuilt once (sqlite.org/lang_altertable.html, "other kinds of table schema changes"),
- * keeping every row and its id, with foreign keys off while the old table is dropped.
+ * Brings the notification tables of a file written by an older gateway to the current shape, once,
+ * keeping every row: notify_jobs (rebuilt) and the ack-link tables (a column added). Runs after
+ * OUTBOX_TABLES_SQL. (The incident timeline is migrated with the alert tables, alert-store.ts.)
+ */
+export function migrateNotifyTables(db: Database.Database): void {
+  migrateOutboxTables(db)
+  addColumn(db, 'ack_links_issued', 'incident_id', 'TEXT')
+  addColumn(db, 'ack_links_spent', 'incident_id', 'TEXT')
+  db.exec(OUTBOX_INCIDENT_INDEXES_SQL)
+}
+
+/**
+ * An older notify_jobs has a CHECK that refuses the newer job kinds and lacks the newer columns
+ * (provider status, incident). SQLite cannot change a CHECK in place, so the table is rebuilt
+ * once (sqlite.org/lang_altertable.html, "other kinds of table schema changes"), copying every
+ * column the old and the new table share, with every row and its id, foreign keys off while the
+ * old table is dropped.
  */
 export function migrateOutboxTables(db: Database.Database): void {
   if (current(db)) return
@@ -20,7 +33,11 @@ export function migrateOutboxTables(db: Database.Database): void {
     db.transaction(() => {
       if (current(db)) return
       db.exec(notifyJobsTableSql('notify_jobs_next'))
-      db.exec(`INSERT INTO notify_jobs_next (${FIRST_COLUMNS}) SELECT ${FIRST_COLUMNS} FROM notify_jobs`)
+      const next = new Set(columnsOf(db, 'notify_jobs_next'))
+      const shared = columnsOf(db, 'notify_jobs')
+        .filter((c) => next.has(c))
+        .join(', ')
+      db.exec(`INSERT INTO notify_jobs_next (${shared}) SELECT ${shared} FROM notify_jobs`)
       db.exec('DROP TABLE notify_jobs')
       db.exec('ALTER TABLE notify_jobs_next RENAME TO notify_jobs')
       // The indexes went with the old table.
@@ -37,5 +54,17 @@ function current(db: Database.Database): boolean {
   const row = db
     .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'notify_jobs'")
     .get() as { sql: string } | undefined
-  return !row || (row.sql.includes('provider_status') && JOB_KINDS.every((k) => row.sql.includes(`'${k}'`)))
+  if (!row) return true
+  const columns = new Set(columnsOf(db, 'notify_jobs'))
+  const kinds = JOB_KINDS.every((k) => row.sql.includes(`'${k}'`))
+  return kinds && columns.has('provider_status') && columns.has('incident_id')
+}
+
+function columnsOf(db: Database.Database, table: string): string[] {
+  return (db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name)
+}
+
+/** A column without constraints is added in place (ALTER TABLE ADD COLUMN keeps every row). */
+function addColumn(db: Database.Database, table: string, column: string, type: string): void {
+  if (!columnsOf(db, table).includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`)
 }

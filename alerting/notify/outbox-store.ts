@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { ChannelKind } from './channel.ts'
-import { migrateOutboxTables } from './outbox-migrations.ts'
+import { migrateNotifyTables } from './outbox-migrations.ts'
 import { type JOB_KINDS, OUTBOX_TABLES_SQL } from './outbox-tables.ts'
 
 export type JobState = 'pending' | 'sent' | 'failed' | 'cancelled' | 'folded'
@@ -31,11 +31,22 @@ export interface OutboxJob {
   /** The provider's later report on a sent message (delivered, undelivered, failed...). */
   provider_status: string | null
   provider_status_at: number | null
+  /** The incident the job is about; null on jobs of gateways that paged alerts one by one. */
+  incident_id: string | null
 }
 
 export type NewJob = Pick<
   OutboxJob,
-  'job_key' | 'kind' | 'alert_id' | 'class' | 'contact' | 'channel' | 'level' | 'repeat' | 'urgent'
+  | 'job_key'
+  | 'kind'
+  | 'alert_id'
+  | 'incident_id'
+  | 'class'
+  | 'contact'
+  | 'channel'
+  | 'level'
+  | 'repeat'
+  | 'urgent'
 > & { state: 'pending' | 'folded'; created_at: number; due_at: number; digest_id: number | null }
 
 /**
@@ -47,7 +58,7 @@ export class OutboxStore {
 
   constructor(readonly db: Database.Database) {
     db.exec(OUTBOX_TABLES_SQL)
-    migrateOutboxTables(db)
+    migrateNotifyTables(db)
     this.s = statements(db)
   }
 
@@ -99,11 +110,6 @@ export class OutboxStore {
     this.s.cancel.run(at, id)
   }
 
-  /** Pending alert jobs of an alert (not digests, which list other alerts too). */
-  cancelPendingOf(alertId: string, at: number): number {
-    return this.s.cancelOf.run(at, alertId).changes
-  }
-
   setDelivered(id: number, subscriptionIds: number[]): void {
     this.s.delivered.run(JSON.stringify(subscriptionIds), id)
   }
@@ -117,25 +123,12 @@ export class OutboxStore {
     this.s.providerStatus.run(status, at, id)
   }
 
-  /**
-   * Who was told about an alert: per contact, the channel of its latest alert job that was sent
-   * or is being sent right now (claimed). Pending jobs nobody has claimed are not counted.
-   */
-  notifiedContacts(alertId: string, now: number): { contact: string; channel: ChannelKind }[] {
-    return this.s.notified.all({ alertId, now }) as { contact: string; channel: ChannelKind }[]
-  }
-
+  /** The jobs that carry an alert (as the lead alert of their incident, or alone), oldest first. */
   jobsOf(alertId: string): OutboxJob[] {
     return this.s.ofAlert.all(alertId) as OutboxJob[]
   }
 
-  /** Channels already used for one contact at one step of an alert (or digest). */
-  channelsOfStep(job: Pick<OutboxJob, 'alert_id' | 'contact' | 'level' | 'repeat' | 'kind'>): string[] {
-    const rows = this.s.sameStep.all(job.alert_id, job.contact, job.level, job.repeat, job.kind)
-    return (rows as { channel: string }[]).map((r) => r.channel)
-  }
-
-  /** Messages of the classes counted for a contact since `since` (one per alert step, any channel). */
+  /** Messages of the classes counted for a contact since `since` (one per incident step, any channel). */
   countRecent(contact: string, since: number, classes: readonly string[]): number {
     return (this.s.countRecent.get({ contact, since, classes: JSON.stringify(classes) }) as { n: number }).n
   }
@@ -166,9 +159,9 @@ function statements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql)
   return {
     insert: p(
-      'INSERT OR IGNORE INTO notify_jobs (job_key, kind, alert_id, class, contact, channel, level, repeat, ' +
-        'urgent, state, created_at, due_at, digest_id) VALUES (@job_key, @kind, @alert_id, @class, @contact, ' +
-        '@channel, @level, @repeat, @urgent, @state, @created_at, @due_at, @digest_id)',
+      'INSERT OR IGNORE INTO notify_jobs (job_key, kind, alert_id, incident_id, class, contact, channel, level, ' +
+        'repeat, urgent, state, created_at, due_at, digest_id) VALUES (@job_key, @kind, @alert_id, @incident_id, ' +
+        '@class, @contact, @channel, @level, @repeat, @urgent, @state, @created_at, @due_at, @digest_id)',
     ),
     byId: p('SELECT * FROM notify_jobs WHERE id = ?'),
     byKey: p('SELECT * FROM notify_jobs WHERE job_key = ?'),
@@ -191,23 +184,13 @@ function statements(db: Database.Database) {
     cancel: p(
       "UPDATE notify_jobs SET state = 'cancelled', finished_at = ?, claimed_until = NULL WHERE id = ? AND state = 'pending'",
     ),
-    cancelOf: p(
-      "UPDATE notify_jobs SET state = 'cancelled', finished_at = ? WHERE alert_id = ? AND state = 'pending' AND kind = 'alert'",
-    ),
     delivered: p('UPDATE notify_jobs SET delivered_to = ? WHERE id = ?'),
     byProvider: p('SELECT * FROM notify_jobs WHERE provider_id = ? AND channel = ? ORDER BY id DESC LIMIT 1'),
     providerStatus: p('UPDATE notify_jobs SET provider_status = ?, provider_status_at = ? WHERE id = ?'),
-    // Per contact the newest such job (SQLite takes the bare column from the max(id) row).
-    notified: p(
-      "SELECT contact, channel, max(id) AS id FROM notify_jobs WHERE alert_id = @alertId AND kind = 'alert' " +
-        "AND (state = 'sent' OR (state = 'pending' AND claimed_until >= @now)) GROUP BY contact ORDER BY id",
-    ),
     ofAlert: p('SELECT * FROM notify_jobs WHERE alert_id = ? ORDER BY id'),
-    sameStep: p(
-      'SELECT channel FROM notify_jobs WHERE alert_id = ? AND contact = ? AND level = ? AND repeat = ? AND kind = ?',
-    ),
     countRecent: p(
-      "SELECT count(DISTINCT alert_id || ':' || level || ':' || repeat || ':' || kind) AS n FROM notify_jobs " +
+      "SELECT count(DISTINCT coalesce(incident_id, alert_id) || ':' || level || ':' || repeat || ':' || kind) AS n " +
+        'FROM notify_jobs ' +
         "WHERE contact = @contact AND created_at > @since AND state <> 'folded' AND state <> 'cancelled' " +
         'AND class IN (SELECT value FROM json_each(@classes))',
     ),

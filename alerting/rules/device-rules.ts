@@ -42,7 +42,7 @@ const indexByKind = new Map<string, ReadonlyMap<string, number>>(
 /**
  * All rule state of one device. A rule may be raised by several sources at once (one state per
  * channel, the device's own event, an alert restored after a restart); `active` counts them so
- * that the alert, which is one per device and rule (CONTRACT.md), clears only with the last one.
+ * that the alert, which is one per device and rule (docs/protocol.md), clears only with the last one.
  */
 export class DeviceRules {
   readonly specs: readonly RuleSpec[]

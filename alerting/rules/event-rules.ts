@@ -39,7 +39,7 @@ export function applyEvent(dev: DeviceRules, e: DeviceEvent, sink: EventSink): v
       clear(dev, known.fault, e, sink)
       return
     case 'test':
-      // A test press is not an alert (DOMAIN.md §5.7); the store records the event itself.
+      // A test press is not an alert (docs/rules.md, "Device events and liveness"); the store records it.
       return
   }
 }

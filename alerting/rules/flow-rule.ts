@@ -4,7 +4,8 @@ import { RAISE, type ReadingRule, STAY, type Transition } from './transition.ts'
 
 /**
  * 'flow' rule (sprinkler.flow): a sprinkler head is flowing, which is a fire alarm (NFPA 72 §26.2.1,
- * DOMAIN.md §3: waterflow is a fire signal). Told from the other pressure patterns by its shape:
+ * docs/rules.md, "Signal classes": waterflow is a fire signal). Told from the other pressure
+ * patterns by its shape:
  *
  * - a head opening: the branch falls by more than `delta` within `windowSec` (the rapid-drop
  *   test) and then HOLDS more than `delta` under the level before the fall for `holdSec`, at a
@@ -16,7 +17,7 @@ import { RAISE, type ReadingRule, STAY, type Transition } from './transition.ts'
  *   scheduled window, or the `test` event of the device), which tags the alert `test`.
  *
  * A short surge that recovers above half the drop cancels the candidate. Latched like every fire
- * alarm (DOMAIN.md §1a); `holdSec` is the retard of a waterflow switch, not a verification delay.
+ * alarm (docs/rules.md); `holdSec` is the retard of a waterflow switch, not a verification delay.
  */
 export class FlowRule implements ReadingRule {
   active = false

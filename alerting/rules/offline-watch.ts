@@ -1,4 +1,4 @@
-/** Device defaults when the site file gives none (DOMAIN.md §1f: 60 s heartbeat, 3 missed). */
+/** Device defaults when the site file gives none (docs/rules.md: 60 s heartbeat, 3 missed). */
 export const DEFAULT_HEARTBEAT_SEC = 60
 export const DEFAULT_OFFLINE_AFTER_MISSED = 3
 

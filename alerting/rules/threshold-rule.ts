@@ -6,10 +6,10 @@ import { CLEAR, RAISE, type ReadingRule, STAY, type Transition } from './transit
  * `samples` consecutive readings AND for `holdSec` (reading timestamps); clear once it has been
  * beyond `clear` for `clearHoldSec` and at least one reading. Latched rules never clear here.
  *
- * Edges: an 'above' threshold is an alarm setting, reached AT the setting (value >= threshold,
- * DOMAIN.md "alarm >= setting"); a 'below' threshold is a code minimum, met AT the minimum, so
+ * Edges: an 'above' threshold is an alarm setting, reached AT the setting (value >= threshold:
+ * "alarm >= setting"); a 'below' threshold is a code minimum, met AT the minimum, so
  * only value < threshold is bad (GB 50974 "static pressure >= 0.10 MPa"). Clearing needs the
- * value strictly back past `clear` (DOMAIN.md "clears below 50 %", "warning clears at < 0.9 x").
+ * value strictly back past `clear` (docs/rules.md, "How the rules judge readings").
  */
 export class ThresholdRule implements ReadingRule {
   active = false

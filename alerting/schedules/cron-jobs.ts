@@ -31,7 +31,8 @@ export interface CronJobsDeps {
 }
 
 /**
- * The node-cron adapter (STYLE.md §7) and the error boundary of scheduled work (§6). node-cron only
+ * The node-cron adapter and the error boundary of scheduled work (docs/architecture.md, "Errors stop
+ * at boundaries"). node-cron only
  * says when to look; which jobs are due in that local minute is decided by the same cron reader as
  * the watches and the test windows, so an expression means the same thing everywhere. Each job is
  * called with clock.now(), never twice at once, and a failure is logged once and waits for the

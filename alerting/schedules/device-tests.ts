@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import type { DeviceEvent } from '../../ingest/reading.ts'
 
 /**
- * Records the devices' own `test` events (DOMAIN.md §5.7: routine tests) for the reports' "tests
+ * Records the devices' own `test` events (routine tests, docs/rules.md) for the reports' "tests
  * done". Only the record: what a test does to alerts is the rule engine's and the test windows'.
  */
 export function createTestRecorder(db: Database.Database) {

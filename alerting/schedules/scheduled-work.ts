@@ -59,7 +59,7 @@ export interface ScheduledWork {
   jobs: CronJob[]
 }
 
-/** Heightened watch, patrol checks, overdue items and reports on the alert database (issue 8). */
+/** Heightened watch, patrol checks, overdue items and reports on the alert database (README). */
 export function createScheduledWork(options: ScheduledWorkOptions): ScheduledWork {
   const { site, alerts, log } = options
   const db = alerts.db

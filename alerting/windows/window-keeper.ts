@@ -24,7 +24,7 @@ export interface WindowRequest extends WindowTarget {
 export type OpenOutcome = { ok: true; window: MaintenanceWindow } | { ok: false; problem: string }
 
 /**
- * Test and maintenance windows (DOMAIN.md §5.7): opened by the API, by a cron schedule of the site
+ * Test and maintenance windows (docs/rules.md): opened by the API, by a cron schedule of the site
  * file or by a device reporting `test`; each ends by itself. Windows not yet ended are kept in
  * memory (a handful), so asking whether a signal falls in one costs no I/O.
  */

@@ -5,7 +5,8 @@ export type WindowSource = (typeof WINDOW_SOURCES)[number]
 
 /**
  * A test or maintenance window: alerts raised inside it are recorded, tagged `test` and not
- * notified (DOMAIN.md §5.7). Never open-ended: every window has an end and closes by itself.
+ * notified (docs/rules.md, "Test and maintenance windows"). Never open-ended: every window has an
+ * end and closes by itself.
  * Times in epoch ms. floor / zone / device narrow it; null = the whole building (or floor, zone).
  */
 export interface MaintenanceWindow {

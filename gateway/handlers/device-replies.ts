@@ -8,7 +8,7 @@ const PER_SECOND = 1
 const MAX_PER_MESSAGE = 5
 
 /**
- * Answers a device's rejected message on fw/{b}/{d}/error (CONTRACT.md "Bad input"). Each device
+ * Answers a device's rejected message on fw/{b}/{d}/error (docs/protocol.md, "Bad input"). Each device
  * has a small budget of answers per error code (a burst of 5, then 1 per second): a device that sends the odd bad
  * message is told every time, one stuck in a loop of bad messages is told without the gateway
  * flooding it. Every rejection is still counted in the metrics.

@@ -1,5 +1,5 @@
 import type { Client } from 'aedes'
-import { parseAlertsTopic } from '../../ingest/topics.ts'
+import { parseFeedTopic } from '../../ingest/topics.ts'
 
 /**
  * Which connected clients subscribe to device traffic (recorders, diagnostics: brigade and admin
@@ -12,7 +12,7 @@ export class DeviceTrafficWatchers {
 
   /** A granted subscription; only token subscriptions outside the alerts topics count. */
   subscribed(client: Client, filter: string): void {
-    if (parseAlertsTopic(filter) !== null) return
+    if (parseFeedTopic(filter) !== null) return
     let set = this.filters.get(client)
     if (!set) {
       set = new Set()

@@ -33,7 +33,8 @@ function refuse(done: Done, returnCode: 2 | 3 | 5): void {
 }
 
 /**
- * CONTRACT.md: username = device id (password = secret) or API token name (password = token); or,
+ * docs/protocol.md, "Logging in": username = device id (password = secret) or API token name
+ * (password = token); or,
  * over TLS with TLS_CA_FILE, a device certificate whose CN is the device id. Connect rates and the
  * failed-login guard run before any secret is checked, so a login storm costs no scrypt.
  */

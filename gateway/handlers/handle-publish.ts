@@ -33,7 +33,7 @@ export interface PublishDeps {
  * aedes `authorizePublish`. Ingest happens here, before aedes writes the QoS 1 PUBACK (aedes 1.x
  * acknowledges before broker.publish), so no PUBACK reaches a device before its reading is queued.
  * Refused publishes are acknowledged and dropped: MQTT 3.1.1 can only refuse by disconnecting,
- * and CONTRACT.md keeps the connection up.
+ * and the device's connection stays up (docs/protocol.md, "Topics").
  */
 export function createAuthorizePublish(deps: PublishDeps) {
   return (client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void): void => {
@@ -46,7 +46,7 @@ type Callback = (error?: Error | null) => void
 /**
  * Runs one step of a message's way in, now or later (held by a rate, deferred to a later turn).
  * A throw anywhere in it drops that message, answers the device and counts it: one message must
- * never take the process, and with it every building, down (SECURITY.md, "A compromised device").
+ * never take the process, and with it every building, down (SECURITY.md, "Denial of service").
  */
 function guarded(
   deps: PublishDeps,

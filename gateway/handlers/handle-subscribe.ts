@@ -1,7 +1,7 @@
 import type { AedesPublishPacket, Client, Subscription } from 'aedes'
 import type { Principal } from '../../ingest/site-model.ts'
 import { canSeeBuilding } from '../../ingest/site-model.ts'
-import { deviceTopic, parseAlertsTopic } from '../../ingest/topics.ts'
+import { deviceTopic, parseFeedTopic } from '../../ingest/topics.ts'
 import type { SubscriptionCap } from '../limits/subscription-cap.ts'
 import { type TopicLimitOptions, topicProblem } from '../limits/topic-limits.ts'
 import type { ClientRegistry } from './client-registry.ts'
@@ -21,10 +21,11 @@ export interface SubscribeDeps {
 }
 
 /**
- * aedes `authorizeSubscribe` (CONTRACT.md MQTT): a device subscribes only to its own error
- * topic; a token to fw/{b}/alerts of buildings its role sees, or fw/+/alerts (filtered per
- * message in authorizeForward). brigade and admin may also watch device traffic under fw/ (for
- * recorders and diagnostics). A refusal grants 0x80 and keeps the connection.
+ * aedes `authorizeSubscribe` (docs/protocol.md, "Logging in"): a device subscribes only to its own
+ * error topic; a token to fw/{b}/alerts and fw/{b}/incidents of buildings its role sees, or
+ * fw/+/alerts and fw/+/incidents (filtered per message in authorizeForward). brigade and admin may
+ * also watch device traffic under fw/ (for recorders and diagnostics). A refusal grants 0x80 and
+ * keeps the connection.
  */
 export function createAuthorizeSubscribe(deps: SubscribeDeps) {
   return (
@@ -71,7 +72,7 @@ export function mayReceive(principal: Principal | undefined, topic: string): boo
     const d = principal.device
     return topic === deviceTopic(d.building, d.id, 'error')
   }
-  const building = parseAlertsTopic(topic)
+  const building = parseFeedTopic(topic)
   if (building !== null) return building !== '+' && canSeeBuilding(principal, building)
   return principal.role !== 'manager' && topic.startsWith('fw/')
 }
@@ -81,7 +82,7 @@ function maySubscribe(principal: Principal, topic: string): boolean {
     const d = principal.device
     return topic === deviceTopic(d.building, d.id, 'error')
   }
-  const building = parseAlertsTopic(topic)
+  const building = parseFeedTopic(topic)
   if (building === '+') return true
   if (building !== null) return canSeeBuilding(principal, building)
   return principal.role !== 'manager' && (topic === 'fw/#' || topic.startsWith('fw/'))

@@ -27,8 +27,9 @@ interface AckLinkOptions {
 const MAX_NOTE = 1000
 
 /**
- * `GET /a/<token>` shows the alert and a button; `POST /a/<token>` acknowledges as the contact
- * the link was sent to. No API token: the signed, single-use, expiring token is the credential.
+ * `GET /a/<token>` shows the incident (or, for links of older versions, the alert) and a button;
+ * `POST /a/<token>` acknowledges the whole incident as the contact the link was sent to. No API
+ * token: the signed, single-use, expiring token is the credential.
  * A valid link's pages speak the contact's language (its own, else the site's); a dead link's
  * page, which cannot tell whose it was, the browser's (Accept-Language), else the site's.
  */
@@ -72,13 +73,15 @@ function pageOfState(state: AckLinkState, fallback: Locale): [number, AckPage] {
   if (state.status === 'valid') {
     const { locale } = state.contact
     const m = messagesFor(locale)
-    const done = state.alert.state !== 'open'
+    // A link of an incident acknowledges the whole incident: its state is the one that counts.
+    const current = state.incident?.incident.state ?? state.alert.state
+    const done = current !== 'open'
     const lines = [
       m.ackFor({ name: state.contact.name }),
-      done ? m.ackAlready({ state: m.stateNames[state.alert.state] }) : m.ackStopsEscalation,
+      done ? m.ackAlready({ state: m.stateNames[current] }) : m.ackStopsEscalation,
     ]
     const title = done ? m.ackAlertTitle : m.ackPageTitle
-    return [200, { locale, title, lines, alert: state.alert, form: !done }]
+    return [200, { locale, title, lines, alert: state.alert, incident: state.incident, form: !done }]
   }
   return closedPage(state.status, state.status === 'spent' ? state.contact.locale : fallback)
 }
@@ -92,9 +95,13 @@ function pageOfUse(result: AckLinkUse, fallback: Locale): [number, AckPage] {
         ? { title: m.ackDoneTitle, lines: [m.ackThanks({ name: result.contact.name })] }
         : {
             title: m.ackAlreadyTitle,
-            lines: [m.ackNothingChanged({ state: m.stateNames[result.alert.state] })],
+            lines: [
+              m.ackNothingChanged({
+                state: m.stateNames[result.incident?.incident.state ?? result.alert.state],
+              }),
+            ],
           }
-    return [200, { locale, ...page, alert: result.alert }]
+    return [200, { locale, ...page, alert: result.alert, incident: result.incident }]
   }
   return closedPage(result.status, fallback)
 }

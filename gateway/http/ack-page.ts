@@ -3,6 +3,8 @@ import { alertMessageIn } from '../../alerting/alert-message.ts'
 import type { Locale } from '../../alerting/i18n/locale.ts'
 import { messagesFor } from '../../alerting/i18n/messages.ts'
 import { formatDateTime } from '../../alerting/i18n/time-format.ts'
+import { incidentTitle } from '../../alerting/incidents/incident-title.ts'
+import type { AckIncident } from '../../alerting/notify/ack-links.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 
 // The small HTML pages of the one-tap acknowledgement links. No script at all (and a CSP that
@@ -25,6 +27,8 @@ export interface AckPage {
   title: string
   lines: string[]
   alert?: Alert
+  /** The incident of the link: what, where, since when, who acknowledged it. */
+  incident?: AckIncident | undefined
   /** Shows the acknowledge button (a POST to the page's own URL). */
   form?: boolean
   /** Who has acknowledged the alert so far (names, not ids), oldest first. */
@@ -75,6 +79,7 @@ const STYLE =
 /** The page in its reader's language; the alert with the site's names, in the site's time zone. */
 export function renderAckPage(page: AckPage, site: SiteModel): string {
   const m = messagesFor(page.locale)
+  const incident = page.incident ? incidentDetails({ ...page, incident: page.incident }, site) : ''
   const alert = page.alert ? alertDetails(page, page.alert, site) : ''
   const form = page.form
     ? `<form method="post"><label>${escapeHtml(m.ackNoteLabel)}<br>` +
@@ -86,7 +91,7 @@ export function renderAckPage(page: AckPage, site: SiteModel): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>${escapeHtml(page.title)} - Firewatch</title><style>${STYLE}</style></head><body>` +
     `<h1>${escapeHtml(page.title)}</h1>${page.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}` +
-    `${alert}${form}</body></html>`
+    `${alert}${incident}${form}</body></html>`
   )
 }
 
@@ -139,6 +144,29 @@ function acknowledgedBy(page: AckPage, time: (iso: string) => string): string {
     return `<li>${escapeHtml(`${a.by} · ${time(a.at)}${note}`)}</li>`
   })
   return `<p class="acks"><strong>${escapeHtml(text.ackedBy)}</strong></p><ul class="acks">${items.join('')}</ul>`
+}
+
+/** The incident under its lead alert: the situation as a whole (its title), floors in order, its alerts. */
+function incidentDetails(page: AckPage & { incident: AckIncident }, site: SiteModel): string {
+  const { locale, alert } = page
+  const { incident, acknowledgedBy } = page.incident
+  const m = messagesFor(locale)
+  // The stored title is in the site's language; the reader's is made from the same parts.
+  const title = alert
+    ? incidentTitle(site, incident, { ...alert, device: alert.device ?? '' }, locale)
+    : incident.title
+  const rows: [string, string][] = [
+    [m.fieldIncident, title],
+    [m.fieldState, m.stateNames[incident.state]],
+    [m.fieldFloors, incident.floors.map((f) => m.floor(f)).join(' > ')],
+    [m.fieldAlerts, String(incident.alerts.length)],
+    [m.fieldOpened, formatDateTime(incident.openedAt, site.timezone, locale)],
+  ]
+  // The page lists who acknowledged, with notes, under the alert; without that list, here.
+  if (acknowledgedBy.length > 0 && page.acknowledgements === undefined)
+    rows.push([m.fieldAcknowledgedBy, acknowledgedBy.join(', ')])
+  const dl = rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')
+  return `<dl>${dl}</dl>`
 }
 
 const ENTITIES: Record<string, string> = {

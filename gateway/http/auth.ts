@@ -65,11 +65,12 @@ export function wrongToken(guard: HttpLoginGuard | undefined, address: string): 
  * Lockout and back-off come before any token is checked. A locked-out address gets 429
  * FGW_ERR_LIMIT_LOGIN_LOCKOUT. While the back-off after its last failure runs, it gets 429
  * FGW_ERR_HTTP_RATE_LIMITED with `Retry-After`, and nothing is checked or counted. That is the
- * contract's existing answer to "too many requests from this address, retry after Retry-After":
- * an error code and a status that clients already handle. MQTT has no such answer, so it holds
- * the CONNACK back instead. Holding an HTTP answer back would keep a socket and a request open for
- * each guess, and the token would still be checked when the wait ended. Parallel guesses would
- * still cost one scrypt each, and an honest client would see a slow 401 with no reason given.
+ * API's existing answer (docs/protocol.md, "Error codes") to "too many requests from this
+ * address, retry after Retry-After": an error code and a status that clients already handle.
+ * MQTT has no such answer, so it holds the CONNACK back instead. Holding an HTTP answer back would
+ * keep a socket and a request open for each guess, and the token would still be checked when the
+ * wait ended. Parallel guesses would still cost one scrypt each, and an honest client would see a
+ * slow 401 with no reason given.
  */
 export function refuseWhileGuarded(guard: HttpLoginGuard | undefined, address: string): void {
   if (!guard) return

@@ -12,7 +12,7 @@ interface BuildingsOptions {
 export async function buildingsRoutes(app: FastifyInstance, { site, live }: BuildingsOptions): Promise<void> {
   app.get('/buildings', async (request) => ({
     buildings: live.buildingSummaries(principalOf(request).buildings),
-    // Extension (issue 10): clients show times in the site's zone.
+    // Clients show times in the site's zone (README "Languages").
     site: live.siteInfo(),
   }))
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { contactsPaths, contactsSchemas, twilioStatusPaths } from './openapi-contacts.ts'
 import { buildOpenApiDocument } from './openapi-document.ts'
+import { incidentPaths, incidentSchemas } from './openapi-incidents.ts'
 import { livePaths } from './openapi-live.ts'
 import { ackLinkPaths, notifySchemas, pushPaths } from './openapi-notify.ts'
 import { schedulePaths, scheduleSchemas } from './openapi-schedules.ts'
@@ -15,6 +16,7 @@ export interface DocsOptions {
   twilioStatus?: boolean
   schedules?: boolean
   windows?: boolean
+  incidents?: boolean
   register?: boolean
 }
 
@@ -39,6 +41,10 @@ export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}
   if (options.windows) {
     document.paths = { ...document.paths, ...windowPaths() }
     document.components.schemas = { ...document.components.schemas, ...windowSchemas() }
+  }
+  if (options.incidents) {
+    document.paths = { ...document.paths, ...incidentPaths() }
+    document.components.schemas = { ...document.components.schemas, ...incidentSchemas() }
   }
   app.get('/docs', async () => document)
 }

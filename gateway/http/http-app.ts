@@ -13,6 +13,7 @@ import type { HttpDeps } from './http-deps.ts'
 import { handleError, handleNotFound } from './http-errors.ts'
 import { type HttpHardening, hardenedServerOptions, registerHardening } from './http-hardening.ts'
 import { countNothing } from './http-refusals.ts'
+import { incidentsRoutes } from './incidents-routes.ts'
 import { type LiveLimits, liveRoutes } from './live-routes.ts'
 import { requestLogSerializers } from './log-redaction.ts'
 import { metricsGuard } from './metrics-access.ts'
@@ -35,7 +36,7 @@ const BODY_LIMIT = 64 * 1024
 const REDACT = ['req.headers.authorization', 'request.headers.authorization', 'headers.authorization']
 
 /**
- * The HTTP API of CONTRACT.md. Returned unstarted: call `listen()` or `inject()`. Routes validate
+ * The HTTP API of docs/protocol.md. Returned unstarted: call `listen()` or `inject()`. Routes validate
  * with zod in the handlers; errors of every route go through one error handler.
  */
 export function createHttpApp(deps: HttpDeps): FastifyInstance {
@@ -76,6 +77,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     ackLinks: Boolean(deps.ackLinks),
     push: Boolean(deps.push),
     live: Boolean(deps.liveStream),
+    incidents: Boolean(deps.incidents),
     contacts: Boolean(deps.contacts),
     twilioStatus: Boolean(deps.twilioStatus),
     schedules: Boolean(deps.schedules),
@@ -94,6 +96,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     async (api) => {
       await api.register(auth, { site: deps.site, guard: deps.hardening?.loginGuard })
       await api.register(alertsRoutes, { alerts: deps.alerts, site: deps.site })
+      if (deps.incidents) await api.register(incidentsRoutes, { incidents: deps.incidents, site: deps.site })
       await api.register(buildingsRoutes, { site: deps.site, live: deps.live })
       await api.register(devicesRoutes, {
         site: deps.site,

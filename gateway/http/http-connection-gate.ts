@@ -28,8 +28,9 @@ export function httpServerTimeouts(t: ConnectionTimeouts) {
 }
 
 /**
- * The connection side of the HTTP listeners (README "Security: limits"): the caps applied when a TCP
- * connection is accepted, the idle timeout, and what the timeouts and malformed requests are answered.
+ * The connection side of the HTTP listeners (README "Connections and their timeouts"): the caps
+ * applied when a TCP connection is accepted, the idle timeout, and what the timeouts and malformed
+ * requests are answered.
  */
 export class HttpConnectionWatch {
   private lingering = 0

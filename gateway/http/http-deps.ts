@@ -1,6 +1,8 @@
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from '../../alerting/alert.ts'
+import type { Incident, IncidentTimelineEntry } from '../../alerting/incidents/incident.ts'
+import type { Resolution } from '../../alerting/incidents/incident-keeper.ts'
 import type { WindowService } from '../../alerting/windows/window-service.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { ReadingsHistory } from '../../ingest/store/history-query.ts'
@@ -40,14 +42,26 @@ export interface AlertService {
   active(): Alert[]
 }
 
+/** What the HTTP API needs of the incident desk (alerting/incidents/incident-desk.ts). */
+export interface IncidentService {
+  list(filter: AlertListFilter): Incident[]
+  get(id: string): Incident | undefined
+  timeline(id: string): IncidentTimelineEntry[]
+  /** A member alert, for the incident's detail. */
+  alert(id: string): Alert | undefined
+  acknowledge(id: string, actor: string, note: string | null): Incident | undefined
+  resolve(id: string, actor: string, res: Resolution): Incident | undefined | 'disposition'
+}
+
 export interface HttpDeps {
   site: SiteModel
   alerts: AlertService
+  incidents?: IncidentService
   live: LiveState
   /** History of a device's readings (GET /api/v1/devices/{id}/readings). */
   readings: ReadingsHistory
   registry: Registry
-  /** True once the broker and the HTTP server accept connections (CONTRACT.md /healthz). */
+  /** True once the broker and the HTTP server accept connections (/healthz, docs/protocol.md). */
   ready: () => boolean
   log: Logger
   clock: { now(): number }
@@ -74,7 +88,7 @@ export interface HttpDeps {
   register?: { part: RegisterPart; limits: { evidenceMaxBytes: number; importMaxBytes: number } }
   /** Test and maintenance windows (`/api/v1/windows`); not served when absent. */
   windows?: WindowService
-  /** Issue 9: limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts). */
+  /** Limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts; README "Security"). */
   hardening?: HttpHardening
   /** Counts security refusals in firewatch_http_refused_total; nothing is counted when absent. */
   countRefusal?: CountRefusal

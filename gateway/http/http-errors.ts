@@ -44,7 +44,8 @@ interface ErrorBody {
 }
 
 /**
- * The one boundary where request errors become responses (STYLE.md §6). Client errors are the
+ * The one boundary where request errors become responses (docs/architecture.md, "Errors stop at
+ * boundaries"). Client errors are the
  * client's business and are not logged as errors; anything else is logged once, here, and answered
  * with a 500 that carries the request id so that the log line can be found.
  */

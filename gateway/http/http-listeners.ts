@@ -11,7 +11,7 @@ export interface HttpListenPlan {
   plainPort: number | null
   /** HTTPS (HTTPS_PORT) when a certificate is configured. */
   tls: { port: number; cert: Buffer; key: Buffer } | null
-  /** Connection caps and timeouts (README "Security: limits"). */
+  /** Connection caps and timeouts (README "Connections and their timeouts"). */
   connections: HttpConnectionWatch
 }
 

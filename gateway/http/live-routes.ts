@@ -27,7 +27,7 @@ const MAX_BUFFERED_BYTES = 1024 * 1024
 const REFUSED_RETRY_MS = 5_000
 
 /**
- * GET /api/v1/live: Server-Sent Events (CONTRACT.md "live stream"). Authenticated by the bearer
+ * GET /api/v1/live: Server-Sent Events (docs/protocol.md, "The live stream"). Authenticated by the bearer
  * header like every /api route (the wall reads it with fetch(), not EventSource, so that the token
  * never goes into a URL); resumable with the `Last-Event-ID` header.
  */

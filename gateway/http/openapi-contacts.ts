@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { ContactsQuery } from './contacts-routes.ts'
 import { AUTH_FAILURES } from './openapi-auth.ts'
 
-// The OpenAPI part of the contacts admin routes and the Twilio status callback (issue 5).
+// The OpenAPI part of the contacts admin routes and the Twilio status callback (README "Notifications").
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (schema: object) => ({ content: { 'application/json': { schema } } })

@@ -5,14 +5,16 @@ export function livePaths(): object {
   return {
     '/api/v1/live': {
       get: {
-        summary: 'Live wall feed (Server-Sent Events): a snapshot, then alert and devices events',
+        summary:
+          'Live wall feed (Server-Sent Events): a snapshot (buildings, active alerts and incidents), then alert, incident and devices events',
         security: [{ bearer: [] }],
         parameters: [
           {
             name: 'Last-Event-ID',
             in: 'header',
             required: false,
-            description: 'The id of the last event received: the alert transitions after it are replayed',
+            description:
+              'The id of the last event received: the alert and incident transitions after it are replayed',
             schema: { type: 'string' },
           },
         ],

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { AUTH_FAILURES } from './openapi-auth.ts'
 import { PushEndpointBody, PushSubscriptionBody } from './push-routes.ts'
 
-// The OpenAPI part of the notification routes (issue 5), added to /docs when the app serves them.
+// The OpenAPI part of the notification routes, added to /docs when the app serves them.
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (schema: object) => ({ content: { 'application/json': { schema } } })

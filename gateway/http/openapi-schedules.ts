@@ -8,7 +8,7 @@ import {
   PatrolChecksQuery,
 } from './schedule-schemas.ts'
 
-// The OpenAPI part of the scheduled-work routes (issue 8), added to /docs when the app serves them.
+// The OpenAPI part of the scheduled-work routes, added to /docs when the app serves them.
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (schema: object) => ({ 'application/json': { schema } })

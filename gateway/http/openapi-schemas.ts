@@ -1,6 +1,7 @@
 import { ALERT_CLASSES, ALERT_STATES, HISTORY_ACTIONS } from '../../alerting/alert.ts'
 import { DEVICE_KINDS } from '../../ingest/site-schema.ts'
 import { WALL_STATUSES } from '../live-state.ts'
+import { ALERT_INCIDENT_FIELD } from './openapi-incidents.ts'
 import { ALERT_FIRE_FIELDS, BUILDING_WINDOWS_FIELD, Window } from './openapi-windows.ts'
 
 // Response schemas, written by hand from the TypeScript types (alerting/alert.ts, gateway/live-state.ts):
@@ -42,6 +43,7 @@ const Alert = object({
   repeats: { ...int, description: 'reports of the condition while the alert was active' },
   updatedAt: isoTime,
   ...ALERT_FIRE_FIELDS,
+  ...ALERT_INCIDENT_FIELD,
 })
 
 const AlertHistoryEntry = object({
@@ -96,7 +98,7 @@ const BuildingSummary = object({
     description: 'the heightened watch on now (schedules.watches of the site file), or null',
   },
 })
-// Not required: served only with the windows API (issue 7).
+// Not required: served only with the windows API (docs/rules.md, "Test and maintenance windows").
 Object.assign(BuildingSummary.properties, BUILDING_WINDOWS_FIELD)
 
 const LatestValue = object({ value: num, ts: { ...epochMs, description: 'measurement time, epoch ms' } })

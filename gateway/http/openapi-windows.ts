@@ -4,7 +4,7 @@ import { WINDOW_SOURCES } from '../../alerting/windows/window.ts'
 import { AUTH_FAILURES } from './openapi-auth.ts'
 import { WindowBody, WindowsQuery } from './window-schemas.ts'
 
-// OpenAPI of the fire-aware rules (issue 7): the windows API and the alert fields it added.
+// OpenAPI of the fire-aware rules (docs/rules.md): the windows API and the alert fields it added.
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 const json = (schema: object) => ({ content: { 'application/json': { schema } } })

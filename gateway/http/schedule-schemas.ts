@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-// Query strings and bodies of the scheduled-work routes (issue 8); validated like every other
+// Query strings and bodies of the scheduled-work routes (README "Scheduled work"); validated like every other
 // route (request-schemas.ts `validated`), so a bad one is a 400 with the zod issues.
 
 const BuildingId = z

@@ -4,7 +4,7 @@ const Id = z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and 
 
 /**
  * POST /api/v1/windows. A window always ends: give `endsAt` or `durationMin`, or neither for the
- * site's default (fire.windows.defaultMin); never open-ended (DOMAIN.md §5.7).
+ * site's default (fire.windows.defaultMin); never open-ended (docs/rules.md).
  */
 export const WindowBody = z
   .object({

@@ -16,7 +16,7 @@ interface WindowsOptions {
 type IdRequest = { Params: { id: string } }
 
 /**
- * Test and maintenance windows (issue 7). Everyone may read the windows of the buildings they see;
+ * Test and maintenance windows (docs/rules.md). Everyone may read the windows of the buildings they see;
  * admins open and close any, managers those of their own buildings. Anything else answers 404, as
  * for an alert of another building: nothing is revealed.
  */

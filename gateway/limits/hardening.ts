@@ -44,7 +44,7 @@ export interface HttpLimits {
   trustedProxies: readonly string[]
 }
 
-/** Every limit of issue 9, built once from the environment and shared by MQTT and HTTP. */
+/** Every limit (README "Limits"), built once from the environment and shared by MQTT and HTTP. */
 export interface Hardening {
   reporter: LimitReporter
   metrics: LimitMetrics

@@ -46,8 +46,9 @@ const MAX_KEYS = 10_000
 
 /**
  * Every hit is counted; the log gets one line per limit and offender, then silence for a minute
- * while it keeps hitting (issue 9: "logged once, not per message"). An offender that floods is
- * one line a minute, not one per message.
+ * while it keeps hitting, so that an offender that floods is one line a minute, not one per
+ * message, and the log stays readable during an attack (docs/architecture.md, "Errors stop at
+ * boundaries": logged once).
  */
 export class LimitReporter {
   private readonly lastLogged = new Map<string, number>()

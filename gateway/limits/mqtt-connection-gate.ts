@@ -22,9 +22,9 @@ const REFUSED: Record<'connections' | 'pending', Record<CapVerdict, LimitName>> 
 }
 
 /**
- * The MQTT listeners' connection caps (README "Security: limits"), applied when a TCP connection is
- * accepted, before any MQTT parse: a connection over a cap is closed at once (MQTT has no way to
- * say why before CONNECT) and counted. Until it logs in, a connection also counts against the
+ * The MQTT listeners' connection caps (README "Connections and their timeouts"), applied when a TCP
+ * connection is accepted, before any MQTT parse: a connection over a cap is closed at once (MQTT
+ * has no way to say why before CONNECT) and counted. Until it logs in, a connection also counts against the
  * pending-login caps, so that sockets which never log in can hold at most those, and the rest of
  * MQTT_MAX_CONNECTIONS stays for clients with credentials. When MQTT_MAX_PENDING_LOGINS is full,
  * the connection that has waited longest for its login is closed to make room: silent sockets from

@@ -25,7 +25,8 @@ export interface ReadingsSinkOptions {
 const RETRY_MIN_MS = 500
 
 /**
- * The readings store's side of the ingest pipeline (DESIGN.md: batched, async, spool on outage).
+ * The readings store's side of the ingest pipeline (docs/architecture.md, "Storage": batched, async,
+ * spool on outage).
  * `readingsAccepted` only appends to a memory queue, so it is synchronous and cheap: the reading is
  * queued before aedes sends the QoS 1 PUBACK, and the alarm path never waits for storage. Batches
  * leave the queue on a timer or when a batch is full. A batch the store cannot take goes to the

@@ -23,7 +23,7 @@ const PRUNE_EVERY_MS = 3_600_000
 const FIRST_PRUNE_MS = 60_000
 
 /**
- * The embedded readings store (DESIGN.md "Storage"): a SQLite table in DATA_DIR with a retention
+ * The embedded readings store (README "Storage"): a SQLite table in DATA_DIR with a retention
  * window. Writes (batches and the prune) go to a writer thread with a connection of its own
  * (sqlite-writer.ts), so that no insert runs on the event loop; this thread keeps a connection that
  * only reads, for history queries (WAL: readers see every committed batch and never wait for the writer).

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 
 /**
- * The embedded readings store's tables (DESIGN.md "Storage"), in two tiers:
+ * The embedded readings store's tables (README "Storage"), in two tiers:
  *
  * - `readings_recent`: one row per reading, keyed by time first, so that a batch appends at the end
  *   of the b-tree instead of touching a page of every series. The key also makes a reading written

@@ -14,7 +14,7 @@ import {
 
 // The SQLite writer thread, started by sqlite-writer.ts: the only connection that writes readings.db.
 // It runs off the gateway's event loop, so that an insert transaction never delays a PUBACK or an
-// alarm (DESIGN.md "The alarm path never waits for storage").
+// alarm (docs/architecture.md, "Storage": the alarm path never waits for storage).
 
 /** Batches waiting together are committed in one transaction, up to this many rows (see drain). */
 const MAX_TRANSACTION_ROWS = 50_000
@@ -286,8 +286,8 @@ new WriterThread(new Database((workerData as WriterData).file, { timeout: 0 }))
 /**
  * On Linux a thread has its own nice value: this one, and only this one, steps back so that on a
  * busy machine the event loop (device messages, rules, alerts) gets the CPU first. Readings then
- * wait in the queue or the spool, which is what they are for (DESIGN.md: the alarm path never
- * waits for storage). Where the OS refuses, the thread keeps the default priority.
+ * wait in the queue or the spool, which is what they are for (docs/architecture.md, "Storage": the
+ * alarm path never waits for storage). Where the OS refuses, the thread keeps the default priority.
  */
 function yieldToTheAlarmPath(): void {
   try {

@@ -5,7 +5,7 @@ const Int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback)
 
 /**
- * Environment of the readings store (CONTRACT.md INFLUX_*, README "Storage"); merged into the
+ * Environment of the readings store (README "Storage"); merged into the
  * gateway's schema in gateway/config.ts, parsed once in main.ts.
  */
 export const StorageEnv = z.object({

@@ -13,7 +13,7 @@ const MAX_SAMPLES = 10_000
 /**
  * Subscribes to `fw/+/alerts` as an API token and times each alert of the bench's alarm devices:
  * latency = arrival - Date.parse(alert.updatedAt), where updatedAt is the triggering event's ts
- * (CONTRACT.md plus the `updatedAt` extension; a repeated fire_alarm refreshes it).
+ * (docs/protocol.md, "The Alert"; a repeated fire_alarm refreshes it).
  */
 export class AlertProbe {
   /** Latencies (ms) of fire alerts of the bench's alarm devices. */

@@ -1,7 +1,7 @@
 import type { DeviceKind } from './site-devices.ts'
 
 /**
- * Telemetry bodies per CONTRACT.md, with values in the normal band of each kind so that the
+ * Telemetry bodies per docs/protocol.md, with values in the normal band of each kind so that the
  * bench measures the steady-state path and raises no threshold alerts of its own: the noise
  * stays well inside hysteresis bands and below the 0.05 MPa rapid-drop delta.
  * Built as template strings: JSON.stringify of a fresh object per message costs several

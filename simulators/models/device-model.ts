@@ -3,7 +3,7 @@ import type { DeviceEventKind } from '../../ingest/reading.ts'
 import type { Device, DeviceKind } from '../../ingest/site-schema.ts'
 import type { Prng } from './prng.ts'
 
-/** An event the device reports about itself (CONTRACT.md event payload). */
+/** An event the device reports about itself (docs/protocol.md, "Events"). */
 export interface ModelEvent {
   event: DeviceEventKind
   detail?: string
@@ -20,7 +20,7 @@ export const NO_EVENTS: readonly ModelEvent[] = Object.freeze([])
  * integrate their state forward from one sample to the next, so they must be sampled in order.
  */
 export interface KindModel {
-  /** Telemetry metric names (CONTRACT.md, with channel), in payload order. */
+  /** Telemetry metric names (docs/protocol.md, with channel), in payload order. */
   readonly metrics: readonly string[]
   /** What the sensors measure at t, into out[i] for metrics[i]. */
   sample(t: number, out: Float64Array): void

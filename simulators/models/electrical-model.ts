@@ -11,7 +11,7 @@ import {
 } from './device-model.ts'
 import type { Prng } from './prng.ts'
 
-// Electrical-fire monitor (DOMAIN.md §1d, §1e): residual current per circuit and cable
+// Electrical-fire monitor (docs/rules.md, "Default rules by kind"): residual current per circuit and cable
 // temperature per phase, which follows the square of the load with a thermal lag.
 
 const Channel = z

@@ -10,7 +10,7 @@ import {
 } from './device-model.ts'
 import type { Prng } from './prng.ts'
 
-// Fire water tank or pool level (m, DOMAIN.md §1c).
+// Fire water tank or pool level (m, docs/rules.md).
 
 const LevelParams = z
   .object({

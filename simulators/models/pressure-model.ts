@@ -11,7 +11,7 @@ import {
 } from './device-model.ts'
 import type { Prng } from './prng.ts'
 
-// Hydrant / sprinkler network pressure (MPa, DOMAIN.md §1b) kept up by a jockey (stabilising)
+// Hydrant / sprinkler network pressure (MPa, docs/rules.md) kept up by a jockey (stabilising)
 // pump: the standby reading is a saw-tooth between the pump's cut-in and cut-out.
 
 const PressureParams = z

@@ -11,7 +11,7 @@ import {
 } from './device-model.ts'
 import type { Prng } from './prng.ts'
 
-// Point smoke detector reporting obscuration (dB/m, DOMAIN.md §1a) plus its own alarm decision.
+// Point smoke detector reporting obscuration (dB/m, docs/rules.md) plus its own alarm decision.
 
 const SmokeParams = z
   .object({

@@ -1,4 +1,4 @@
-/** What a topic carries, for counting: a CONTRACT.md device topic kind, `alerts`, or `other`. */
+/** What a topic carries, for counting: a device topic kind (docs/protocol.md), `alerts`, or `other`. */
 export type TopicKind = 'telemetry' | 'event' | 'status' | 'error' | 'alerts' | 'other'
 
 export const TOPIC_KINDS: readonly TopicKind[] = ['telemetry', 'event', 'status', 'error', 'alerts', 'other']

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 
 /**
- * Time as the recorder and the live replayer see it (STYLE.md §7: time is injected). `wall` stamps
+ * Time as the recorder and the live replayer see it (time is injected: docs/architecture.md). `wall` stamps
  * files and payloads; `monotonic` measures intervals, so a wall-clock step (NTP) never makes a
  * recording's `t` go backwards or a replay stall.
  */

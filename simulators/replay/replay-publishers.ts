@@ -1,6 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 
-/** What a Firewatch device logs in with (CONTRACT.md: username = device id, password = secret). */
+/** What a Firewatch device logs in with (docs/protocol.md: username = device id, password = secret). */
 export interface DeviceLogin {
   id: string
   building: string
@@ -23,7 +23,7 @@ export const SKIP_UNKNOWN_DEVICE = 'device not in the site file'
 export const SKIP_OTHER_BUILDING = 'building differs from the site file'
 /** Device connections opened at once: enough to be quick, few enough not to look like a storm. */
 const CONNECT_CONCURRENCY = 8
-// CONTRACT.md: devices publish telemetry, event and status; error and alerts come from the gateway.
+// docs/protocol.md: devices publish telemetry, event and status; error and alerts come from the gateway.
 const DEVICE_KINDS = new Set(['telemetry', 'event', 'status'])
 
 function connect(url: string, options: IClientOptions): Promise<MqttClient> {

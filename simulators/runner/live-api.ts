@@ -1,7 +1,8 @@
 import type { Alert, AlertHistoryEntry } from '../../alerting/alert.ts'
+import type { PersonAction } from '../scenario/scenario-types.ts'
 import { SimulatorError } from './simulator-errors.ts'
 
-/** The few calls of the gateway HTTP API (CONTRACT.md) that the live runner needs. */
+/** The few calls of the gateway HTTP API (docs/protocol.md) that the live runner needs. */
 export class LiveApi {
   constructor(
     private readonly baseUrl: string,
@@ -33,6 +34,18 @@ export class LiveApi {
       token,
       body,
     )) as Alert
+  }
+
+  /** POST /api/v1/incidents/{id}/resolve for the incident of `alert`. */
+  async resolveIncident(alert: Alert, a: PersonAction): Promise<unknown> {
+    if (alert.incident === null)
+      throw new SimulatorError('FGW_ERR_SIM_HTTP', `alert ${alert.id} has no incident`)
+    const body = {
+      ...(a.disposition ? { disposition: a.disposition } : {}),
+      ...(a.cause ? { cause: a.cause } : {}),
+      ...(a.note === null ? {} : { note: a.note }),
+    }
+    return this.call('POST', `/api/v1/incidents/${encodeURIComponent(alert.incident)}/resolve`, a.token, body)
   }
 
   private async call(method: string, path: string, token: string, body?: unknown): Promise<unknown> {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 
 /**
- * The real clocks, for the live runner and for timing runs (STYLE.md §7: the one place in the
+ * The real clocks, for the live runner and for timing runs (docs/architecture.md: the one place in the
  * runners that reads them). `wall` stamps device payloads; `monotonic` paces the timeline, so a
  * wall-clock step (NTP) never makes the timeline jump.
  */

@@ -25,7 +25,7 @@ export interface Outage {
 }
 
 /**
- * One real MQTT connection per simulated device (CONTRACT.md: username = device id, password =
+ * One real MQTT connection per simulated device (docs/protocol.md: username = device id, password =
  * its secret), each with a retained `offline` Last Will on its status topic. A lost connection is
  * simulated by destroying the socket without DISCONNECT, so the broker publishes the will itself.
  * A connection lost otherwise (the gateway restarting during a run) reconnects by itself; each

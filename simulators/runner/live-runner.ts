@@ -196,7 +196,8 @@ async function act(
         alertId: null,
         detail: `no active alert ${describeMatch(a.match)}`,
       }
-    await api.act(alert.id, a.type, a.token, a.note)
+    if (a.type === 'resolve_incident') await api.resolveIncident(alert, a)
+    else await api.act(alert.id, a.type, a.token, a.note)
     return {
       action: a,
       at: t,

@@ -1,9 +1,10 @@
 import { SimulatorError } from './simulator-errors.ts'
 
 /**
- * Virtual time (STYLE.md §7): the runner moves it forward to each scenario instant; the engine,
- * the ingest pipeline and the alert lifecycle read it through the same Clock interface they get
- * in production. Epoch milliseconds, as ingest/deps.ts and alerting/deps.ts expect.
+ * Virtual time (docs/architecture.md, "The injected clock"): the runner moves it forward to each
+ * scenario instant; the engine, the ingest pipeline and the alert lifecycle read it through the
+ * same Clock interface they get in production. Epoch milliseconds, as ingest/deps.ts and
+ * alerting/deps.ts expect.
  */
 export class ManualClock {
   constructor(private ms: number) {}

@@ -1,4 +1,5 @@
 import type { Alert } from '../../alerting/alert.ts'
+import type { Incident } from '../../alerting/incidents/incident.ts'
 import type { LoadedScenario, PersonAction } from '../scenario/scenario-types.ts'
 import type { ExpectationResult } from './expectations.ts'
 
@@ -20,6 +21,8 @@ export interface RunResult {
   missed: ExpectationResult[]
   /** Every alert opened during the run (newest first), as the API shows them. */
   alerts: Alert[]
+  /** Every incident opened during the run (newest first); virtual runs only. */
+  incidents?: Incident[]
   /** Readings (metric values) accepted by the pipeline (virtual) or published and acknowledged (live). */
   readings: number
   /** Real time the run took. */

@@ -1,5 +1,6 @@
-// Every error code of the scenario runners, in one place (STYLE.md §3). Scenario file problems
-// are YamlFileError (ingest/yaml-file.ts), with file, line and field.
+// Every error code of the scenario runners, in one place, as ingest/error-codes.ts does for the
+// gateway (CONTRIBUTING.md, "Style"). Scenario file problems are YamlFileError (ingest/yaml-file.ts),
+// with file, line and field.
 export const SimulatorErrorCodes = {
   FGW_ERR_SIM_TIME: 'virtual time was asked to go backwards',
   FGW_ERR_SIM_SKEW: 'at this speed the device timestamps would leave the gateway skew window',

@@ -1,4 +1,4 @@
-import { type AlarmPath, createAlarmPath } from '../../alerting/alarm-path.ts'
+import { type AlarmPath, createAlarmPath, type TransitionObserver } from '../../alerting/alarm-path.ts'
 import type { Alert, AlertTransition } from '../../alerting/alert.ts'
 import type { AlertLifecycle } from '../../alerting/alert-lifecycle.ts'
 import { AlertStore } from '../../alerting/alert-store.ts'
@@ -28,6 +28,21 @@ export interface VirtualOptions {
    * count the notification jobs a storm produces).
    */
   withinTransaction?: (store: AlertStore, clock: ManualClock) => (t: AlertTransition) => void
+  /**
+   * Joins the run as the gateway's notifier joins the gateway (e.g. the real notifier, to count the
+   * pages, updates and all-clears of each incident): see RunParticipant.
+   */
+  participant?: (run: { store: AlertStore; clock: ManualClock; alarm: AlarmPath }) => RunParticipant
+}
+
+/** What joins a virtual run beside the alarm path. */
+export interface RunParticipant {
+  /** Observes the alarm path: alert and incident transitions, inside their transaction and after. */
+  observer?: TransitionObserver
+  /** After the alarm path's tick, every virtual second (e.g. escalation in virtual time). */
+  tick?(now: number): void
+  /** Once the timeline is over and its expectations are evaluated, before the run's store closes. */
+  finish?(): void
 }
 
 /** The gateway's defaults (gateway/config.ts); in virtual time device ts equals receipt time. */
@@ -51,13 +66,7 @@ export async function runScenarioVirtual(
   const clock = new ManualClock(origin)
   const store = AlertStore.open(options.alertDb ?? ':memory:', { synchronous: 'normal' })
   try {
-    const harness = createHarness(
-      scenario,
-      clock,
-      store,
-      options.sinks?.(store) ?? [],
-      options.withinTransaction?.(store, clock),
-    )
+    const harness = createHarness(scenario, clock, store, options)
     const actions = play(scenario, clock, harness, options.onProgress)
     const alerts = harness.lifecycle.list({ states: ['open', 'acknowledged', 'resolved'], limit: MAX_ALERTS })
     const timeOf = (alert: Alert, field: AlertTimeField) => {
@@ -65,12 +74,18 @@ export async function runScenarioVirtual(
       return iso === null ? null : epochOf(iso) - origin
     }
     const results = evaluateExpectations(scenario.expectations, alerts, timeOf)
+    // After the expectations: they speak of the timeline, not of what a participant does after it.
+    harness.finish()
     return {
       scenario,
       mode: 'virtual',
       met: results.filter((r) => r.met),
       missed: results.filter((r) => !r.met),
       alerts,
+      incidents: harness.lifecycle.incidents.list({
+        states: ['open', 'acknowledged', 'resolved'],
+        limit: MAX_ALERTS,
+      }),
       readings: harness.readings(),
       durationMs: realClock.monotonic() - began,
       actions,
@@ -124,6 +139,7 @@ interface Harness {
   deliver(m: SimMessage): void
   act(a: PersonAction, t: number): ActionResult
   readings(): number
+  finish(): void
   notes: string[]
 }
 
@@ -132,14 +148,17 @@ function createHarness(
   scenario: LoadedScenario,
   clock: ManualClock,
   store: AlertStore,
-  extraSinks: IngestSink[],
-  withinTransaction: ((t: AlertTransition) => void) | undefined,
+  options: VirtualOptions,
 ): Harness {
   const { site } = scenario
   const notes: string[] = []
   let readings = 0
   const alarm = createAlarmPath({ site, store, clock, log: collectErrors(notes) })
+  const withinTransaction = options.withinTransaction?.(store, clock)
   if (withinTransaction) alarm.observe({ withinTransaction })
+  const participant = options.participant?.({ store, clock, alarm })
+  if (participant?.observer) alarm.observe(participant.observer)
+  const extraSinks = options.sinks?.(store) ?? []
   const pipeline = new IngestPipeline(
     new Decoder(DECODER),
     [
@@ -156,7 +175,11 @@ function createHarness(
   return {
     engine: alarm.engine,
     lifecycle: alarm.alerts,
-    tick: (now) => alarm.tick(now),
+    tick: (now) => {
+      alarm.tick(now)
+      participant?.tick?.(now)
+    },
+    finish: () => participant?.finish?.(),
     deliver: deliverer(pipeline, clock, notes),
     act: (a, t) => actOn(alarm, scenario, a, t),
     readings: () => readings,
@@ -202,7 +225,17 @@ function actOn(alarm: AlarmPath, scenario: LoadedScenario, a: PersonAction, t: n
     return { action: a, at: t, ok: false, alertId: null, detail: `no active alert ${describeMatch(a.match)}` }
   // Resolving through the alarm path re-arms the rule, as the API does: a condition still present raises again.
   if (a.type === 'ack') lifecycle.acknowledge(alert.id, a.tokenName, a.note)
-  else lifecycle.resolve(alert.id, a.tokenName, a.note)
+  else if (a.type === 'resolve') lifecycle.resolve(alert.id, a.tokenName, a.note)
+  else {
+    const res = { disposition: a.disposition, cause: a.cause, note: a.note }
+    const outcome =
+      alert.incident === null ? undefined : lifecycle.incidents.resolve(alert.incident, a.tokenName, res)
+    if (outcome === undefined || outcome === 'disposition') {
+      const why =
+        outcome === 'disposition' ? 'a fire incident needs a disposition' : 'the alert has no incident'
+      return { action: a, at: t, ok: false, alertId: alert.id, detail: why }
+    }
+  }
   return {
     action: a,
     at: t,

@@ -27,8 +27,8 @@ export function resolveAction(
   issue: IssueSink,
 ): PersonAction | null {
   const here = (...path: (string | number)[]) => ['actions', index, ...path]
-  const type = raw.ack !== undefined ? 'ack' : 'resolve'
-  const match = (raw.ack ?? raw.resolve)!
+  const type = raw.ack !== undefined ? 'ack' : raw.resolve !== undefined ? 'resolve' : 'resolve_incident'
+  const match = (raw.ack ?? raw.resolve ?? raw.resolveIncident)!
   checkMatch(match, site, (path, message) => issue(here(type, ...path), message))
   if (raw.at > durationMs) issue(here('at'), `${formatDuration(raw.at)} is after the end of the scenario`)
   const token = site.file.apiTokens.find((t) => t.name === raw.as || t.token === raw.as)
@@ -39,7 +39,16 @@ export function resolveAction(
     )
     return null
   }
-  return { at: raw.at, type, match, tokenName: token.name, token: token.token, note: raw.note ?? null }
+  return {
+    at: raw.at,
+    type,
+    match,
+    disposition: raw.disposition ?? null,
+    cause: raw.cause ?? null,
+    tokenName: token.name,
+    token: token.token,
+    note: raw.note ?? null,
+  }
 }
 
 export function resolveExpectation(

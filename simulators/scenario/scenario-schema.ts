@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ALERT_CLASSES } from '../../alerting/alert.ts'
+import { DISPOSITIONS, FALSE_ALARM_CAUSES } from '../../alerting/incidents/incident.ts'
 import { parseMetricName } from '../../ingest/metrics-catalog.ts'
 import { DEVICE_EVENTS } from '../../ingest/reading.ts'
 import { Duration } from './duration.ts'
@@ -86,12 +87,24 @@ export const RawAction = z
     ack: AlertMatch.optional(),
     /** Resolve the newest active alert matching. */
     resolve: AlertMatch.optional(),
+    /** Resolve the incident of the newest active alert matching, with every member. */
+    resolveIncident: AlertMatch.optional(),
+    /** With resolveIncident: how it ended (a fire incident needs one). */
+    disposition: z.enum(DISPOSITIONS).optional(),
+    cause: z.enum(FALSE_ALARM_CAUSES).optional(),
     /** The API token acting: its name or its value in the site's apiTokens. */
     as: z.string().min(1),
     note: z.string().max(1000).optional(),
   })
   .strict()
-  .refine((a) => (a.ack === undefined) !== (a.resolve === undefined), 'give exactly one of ack, resolve')
+  .refine(
+    (a) => [a.ack, a.resolve, a.resolveIncident].filter((m) => m !== undefined).length === 1,
+    'give exactly one of ack, resolve, resolveIncident',
+  )
+  .refine(
+    (a) => a.resolveIncident !== undefined || (a.disposition === undefined && a.cause === undefined),
+    'disposition and cause go with resolveIncident',
+  )
 export type RawAction = z.infer<typeof RawAction>
 
 export const RawDevice = z

@@ -1,3 +1,4 @@
+import type { DispositionKind, FalseAlarmCause } from '../../alerting/incidents/incident.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { Device } from '../../ingest/site-schema.ts'
 import type { ModelEvent, ModelSpec } from '../models/device-model.ts'
@@ -50,8 +51,12 @@ export interface TimelineStep {
 
 export interface PersonAction {
   at: number
-  type: 'ack' | 'resolve'
+  /** resolve_incident: the incident of the matching alert, with every member. */
+  type: 'ack' | 'resolve' | 'resolve_incident'
   match: AlertMatch
+  /** resolve_incident only. */
+  disposition: DispositionKind | null
+  cause: FalseAlarmCause | null
   /** The acting token (from the site's apiTokens). */
   tokenName: string
   token: string

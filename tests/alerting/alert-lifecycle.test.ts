@@ -46,6 +46,7 @@ describe('apply', () => {
       evidence: [],
       tags: [],
       groupedUnder: null,
+      incident: null,
     })
     expect(lifecycle.get(t!.alert.id)).toEqual(t!.alert)
     expect(lifecycle.history(t!.alert.id)).toEqual([

@@ -4,8 +4,8 @@ import { zoneKey } from '../../alerting/fire/scope-key.ts'
 import { signal } from './fixtures/alert-test-site.ts'
 import { LifecycleHarness } from './fixtures/lifecycle-harness.ts'
 
-// Alerts of a zone, floor or building (issue 7) in the real lifecycle on a SQLite file: one active
-// per scope and rule, evidence, test tags, grouping.
+// Alerts of a zone, floor or building (docs/rules.md, "Fire-aware rules") in the real lifecycle on
+// a SQLite file: one active per scope and rule, evidence, test tags, grouping.
 
 let h: LifecycleHarness
 beforeEach(() => {

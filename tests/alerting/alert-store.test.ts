@@ -53,6 +53,7 @@ function record(fields: Partial<AlertRecord> = {}): AlertRecord {
     evidence: [],
     tags: [],
     groupedUnder: null,
+    incidentId: null,
     ...fields,
   }
 }

@@ -232,7 +232,7 @@ describe('electrical monitor thresholds', () => {
       h.read('elec-1', 'temperature_c:l1', 40, t)
       h.read('elec-1', 'temperature_c:l2', 40, t)
     }
-    // The warning clears; the alarm latches (DOMAIN.md §1e) and waits for a person.
+    // The warning clears; the alarm latches (docs/rules.md) and waits for a person.
     expect(h.take().map((s) => `${s.type} ${s.rule} ${s.metric}`)).toEqual([
       'clear cable_temp.warning temperature_c:l2',
     ])

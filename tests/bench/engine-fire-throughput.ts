@@ -1,4 +1,4 @@
-// Engine throughput with the fire-aware rules on (issue 7), one core, virtual time:
+// Engine throughput with the fire-aware rules on, one core, virtual time:
 // `npx tsx tests/bench/engine-fire-throughput.ts [readings] [reps]`.
 // The same 1,000-device site and ~2,000,000 readings as engine-throughput.ts, with a `fire:`
 // section (zones, a shaft, a scheduled window). Every reading goes through engine.reading(); the

@@ -1,5 +1,5 @@
 /**
- * Issue 5: publish-to-first-provider-request latency of a fire alert under load.
+ * Publish-to-first-provider-request latency of a fire alert under load.
  *
  *   npx tsx tests/bench/notify-latency.ts        (or: npm run bench -- notify)
  *

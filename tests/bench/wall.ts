@@ -1,5 +1,5 @@
 /**
- * npm run bench -- wall: the sensor wall under load (issue 6). A generated estate (50 buildings,
+ * npm run bench -- wall: the sensor wall under load. A generated estate (50 buildings,
  * 5,000 devices), the gateway and the load generator each in their own process, and the wall in
  * Debian's chromium. Measures, per window of BENCH_WALL_WINDOW seconds:
  * - in the browser's own performance timeline (User Timing entries the wall writes when

@@ -41,7 +41,7 @@ it('When no device has ever reported, then every tile is UNKNOWN, not green; whe
     { building: 'quiet-a', status: 'unknown', word: 'UNKNOWN', counts: ['2 unknown'] },
     { building: 'quiet-b', status: 'unknown', word: 'UNKNOWN', counts: ['1 unknown'] },
   ])
-  // The API agrees (CONTRACT.md: never green without data).
+  // The API agrees (docs/rules.md, "Signal classes": never green without data).
   const { body } = await apiClient(gw.httpUrl, 'brigade-token').get('/api/v1/buildings')
   expect(body.buildings.map((b: { status: string }) => b.status)).toEqual(['unknown', 'unknown'])
 

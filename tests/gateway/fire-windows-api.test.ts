@@ -4,7 +4,7 @@ import { type GatewayUnderTest, startTestGateway, tempDataDir } from '../support
 import { connectClient } from '../support/mqtt-peers.ts'
 import { openLive } from '../support/sse-client.ts'
 
-// The fire-aware rules and the windows API (issue 7) on the real gateway: real MQTT, real HTTP.
+// The fire-aware rules and the windows API (docs/rules.md) on the real gateway: real MQTT, real HTTP.
 
 const started: GatewayUnderTest[] = []
 afterEach(async () => {

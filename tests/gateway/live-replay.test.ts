@@ -35,6 +35,7 @@ function transition(n: number, building: string, device: string): AlertTransitio
     evidence: [],
     tags: [],
     groupedUnder: null,
+    incident: null,
   }
   return { action: 'opened', alert, actor: 'system', at: BOOT + n, causeReceivedAt: null }
 }

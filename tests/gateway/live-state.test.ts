@@ -63,6 +63,7 @@ function alert(device: string, cls: AlertClass, state: AlertState = 'open', buil
     evidence: [],
     tags: [],
     groupedUnder: null,
+    incident: null,
   }
 }
 

@@ -36,9 +36,18 @@ const SAMPLES: { [K in FunctionKey]: Parameters<Catalogue[K]>[0] } = {
     link: 'https://fire.example.com/ack/abc',
   },
   smsAllClear: { type: 'FIRE', place: 'Tower A 12F 12-east', label: 'Kitchen corridor' },
+  incidentTitle: { type: 'Fire', place: 'Tower A 12F 12-east', label: 'Kitchen corridor' },
+  incidentTitleFloors: { type: 'Fire', building: 'Tower A', floors: '12F > 13F' },
   scopeFloors: { floors: ['11F', '12F', '13F'] },
   scopeDevices: { count: 3 },
   allClearType: { type: 'FIRE' },
+  smsUpdate: {
+    type: 'FIRE',
+    title: 'Fire alarm: Tower A, floors 12F > 13F',
+    link: 'https://fire.example.com/a/abc',
+  },
+  updateType: { type: 'FIRE' },
+  incidentPlace: { building: 'Tower A', floors: '12F > 13F' },
   pushTitle: { type: 'FIRE', building: 'Tower A' },
   digestHeader: { count: 7, max: 5, minutes: 60 },
   digestLine: { type: 'Fault', message: 'Device fault: Tower A 12F 12-east, Lobby', state: 'open' },
@@ -52,12 +61,14 @@ const SAMPLES: { [K in FunctionKey]: Parameters<Catalogue[K]>[0] } = {
 }
 
 /** Keys whose rendering is the same in both languages by design (names and ids only). */
-const SAME_IN_BOTH = new Set<keyof Catalogue>(['place', 'pushTitle'])
+const SAME_IN_BOTH = new Set<keyof Catalogue>(['place', 'pushTitle', 'incidentPlace'])
 /** Keys that are not words, or only arrange the (here English) parts they are given. */
 const NOT_WORDS = new Set<keyof Catalogue>([
   'htmlLang',
+  'incidentTitle',
   'ellipsis',
   'place',
+  'incidentPlace',
   'pushTitle',
   'floor',
   'alertMessage',

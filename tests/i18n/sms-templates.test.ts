@@ -95,6 +95,7 @@ function alertOf(rule: string, device: string): Alert {
     evidence: [],
     tags: [],
     groupedUnder: null,
+    incident: null,
   }
 }
 

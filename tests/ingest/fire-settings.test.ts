@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseSite } from '../../ingest/load-site.ts'
 
-// The `fire:` section of the site file (issue 7): defaults, and every bad field named.
+// The `fire:` section of the site file (docs/rules.md): defaults, and every bad field named.
 
 const site = (fire: string) =>
   [

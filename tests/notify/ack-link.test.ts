@@ -61,6 +61,11 @@ describe('One-tap acknowledgement link', () => {
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'")
     expect(html).toContain('<form method="post">')
     expect(html).toContain('Kitchen corridor, 12F east')
+    // The incident the link acknowledges: what and where, its floors and alerts.
+    expect(html).toContain(
+      '<dt>Incident</dt><dd>Fire alarm: Tower A 12F 12-east, Kitchen corridor, 12F east</dd>',
+    )
+    expect(html).toContain('<dt>Floors</dt><dd>12F</dd><dt>Alerts</dt><dd>1</dd>')
     expect(html).not.toMatch(/<script/i)
     const api = apiClient(gw.httpUrl, 'brigade-token')
     expect((await api.get(`/api/v1/alerts/${alertId}`)).body.state).toBe('open')
@@ -76,6 +81,14 @@ describe('One-tap acknowledgement link', () => {
       note: 'coming up',
     })
     expect(alert.history.filter((e: { action: string }) => e.action === 'notified')).toHaveLength(3)
+
+    // Zhang Min's link of the same incident now says who took it, and offers no button.
+    const other = await waitFor(() =>
+      receiver.deliveries.find((d) => d.idempotencyKey.includes(':zhang-min:')),
+    )
+    const otherPage = await (await fetch(gw.httpUrl + new URL(other.body.ackUrl).pathname)).text()
+    expect(otherPage).toMatch(/<ul class="acks"><li>Li Wei · /)
+    expect(otherPage).not.toContain('<form')
 
     expect((await fetch(url, { method: 'POST', headers: form, body: '' })).status).toBe(410)
     expect((await fetch(url)).status).toBe(410)

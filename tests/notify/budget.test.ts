@@ -71,20 +71,23 @@ describe('Per-recipient budget', () => {
     expect(sentNotes(ids[4]!)[0]).toMatch(/^listed in digest webhook to li-wei/)
   })
 
-  it('When the budget is spent on warnings, then fire alarms still go out, every one of them, at once', async () => {
+  it('When the budget is spent on warnings, then fire incidents still go out, every one of them, at once', async () => {
     h = await createNotifyHarness(site)
+    // Four warnings that come and go: four incidents, the fourth over budget.
     for (let i = 0; i < 4; i++) {
       h.raise('ta-12-smoke-01', 'warning', `test.warning_${i}`)
+      await h.dispatch()
       h.advance(1_000)
+      h.clear('ta-12-smoke-01', 'warning', `test.warning_${i}`)
     }
-    await h.dispatch()
     expect(kinds()).toEqual(['alert', 'alert', 'alert'])
-    const fires = [0, 1, 2, 3, 4].map((i) => h.raise('ta-12-smoke-01', 'fire', `test.fire_${i}`).id)
+    // A building's fire alarms are one incident: two buildings, two fire incidents.
+    const fires = [h.raise('ta-12-smoke-01', 'fire'), h.raise('tb-03-smoke-01', 'fire')]
     await h.dispatch()
     const fireKeys = h.webhook.deliveries
       .map((d) => d.idempotencyKey)
-      .filter((k) => fires.some((id) => k.startsWith(id)))
-    expect(fireKeys).toEqual(fires.map((id) => `${id}:li-wei:webhook:0:0`))
+      .filter((k) => fires.some((f) => k.startsWith(`${f.incident}:`)))
+    expect(fireKeys).toEqual(fires.map((f) => `${f.incident}:li-wei:webhook:0:0`))
     expect(h.outcomes.filter((o) => o === 'webhook folded')).toHaveLength(1)
   })
 })

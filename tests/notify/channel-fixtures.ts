@@ -6,7 +6,7 @@ import type { NotificationMessage } from '../../alerting/notify/channel.ts'
 import { parseSite } from '../../ingest/load-site.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 
-/** 2026-11-22T10:00:00.000Z, the contract's example time. */
+/** 2026-11-22T10:00:00.000Z, the time of the example alert in docs/protocol.md. */
 export const T0 = 1_795_341_600_000
 
 export class TestClock {
@@ -38,7 +38,7 @@ export function notifySite(): SiteModel {
   return parseSite(SITE_YAML, 'channel-test-site')
 }
 
-/** The contract's example alert, with overrides. */
+/** The example alert of docs/protocol.md ("The Alert"), with overrides. */
 export function alertFor(overrides: Partial<Alert> = {}): Alert {
   return {
     id: '01KAP2Q8M4Z6X7Y8W9V0T1S2R3',
@@ -63,6 +63,7 @@ export function alertFor(overrides: Partial<Alert> = {}): Alert {
     evidence: [],
     tags: [],
     groupedUnder: null,
+    incident: null,
     ...overrides,
   }
 }

@@ -27,7 +27,7 @@ describe('The outbox survives kill -9', () => {
       qos: 1,
     })
     const alerts = (await apiClient(first.httpUrl, 'brigade-token').get('/api/v1/alerts')).body.alerts
-    const keys = ['li-wei', 'zhang-min', 'centre'].map((c) => `${alerts[0].id}:${c}:webhook:0:0`)
+    const keys = ['li-wei', 'zhang-min', 'centre'].map((c) => `${alerts[0].incident}:${c}:webhook:0:0`)
     await waitFor(() => keys.every((k) => receiver.received(k) === 1), 5_000, 5)
     // Kill once the delivered job is recorded as sent; the hanging one is still in flight.
     const recorded = await waitFor(() => sentContacts(first, alerts[0].id), 5_000, 5)
@@ -55,7 +55,7 @@ describe('The outbox survives kill -9', () => {
         (a: { building: string }) => a.building === 'tower-b',
       ),
     )
-    const laterKeys = ['chen-jie', 'centre'].map((c) => `${laterAlert.id}:${c}:webhook:0:0`)
+    const laterKeys = ['chen-jie', 'centre'].map((c) => `${laterAlert.incident}:${c}:webhook:0:0`)
     await waitFor(() => laterKeys.every((k) => delivered(k) === 1), 10_000)
     await waitFor(
       async () => metricValue(await brigade.text('/metrics'), 'firewatch_notify_jobs_pending') === 0,
@@ -67,7 +67,7 @@ describe('The outbox survives kill -9', () => {
     }
     // A job recorded as sent before the kill is not sent again.
     for (const contact of recorded)
-      expect(receiver.received(`${alerts[0].id}:${contact}:webhook:0:0`)).toBe(1)
+      expect(receiver.received(`${alerts[0].incident}:${contact}:webhook:0:0`)).toBe(1)
     const alert = (await brigade.get(`/api/v1/alerts/${alerts[0].id}`)).body
     const sent = alert.history.filter((e: { note: string | null }) => e.note?.includes(': sent, provider id'))
     expect(sent).toHaveLength(3)

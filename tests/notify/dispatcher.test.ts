@@ -35,7 +35,7 @@ describe('Outbox dispatch', () => {
     h = await createNotifyHarness(site('[webhook]'))
     h.webhook.script({ status: 429, retryAfter: '30' }, { status: 503 }, { status: 503 })
     const alert = h.raise('ta-12-smoke-01', 'supervisory')
-    const key = `${alert.id}:li-wei:webhook:0:0`
+    const key = `${alert.incident}:li-wei:webhook:0:0`
     await h.dispatch()
     expect(h.webhook.received(key)).toBe(1)
     // Retry-After 30 s wins over the first backoff step (about 1 s).
@@ -71,7 +71,7 @@ describe('Outbox dispatch', () => {
     h.webhook.script({ status: 410 })
     const first = h.raise('ta-12-smoke-01', 'supervisory')
     await h.notifier.dispatcher.runOnce()
-    expect(h.webhook.received(`${first.id}:li-wei:webhook:0:0`)).toBe(1)
+    expect(h.webhook.received(`${first.incident}:li-wei:webhook:0:0`)).toBe(1)
     expect(h.sms.messages.map((m) => m.to)).toEqual(['+8613800000001'])
     expect(h.sms.messages[0]!.body).toContain('http://firewatch.test/a/')
     expect(h.jobs(first.id).map((j) => [j.channel, j.state])).toEqual([
@@ -83,7 +83,7 @@ describe('Outbox dispatch', () => {
     const second = h.raise('tb-03-smoke-01', 'supervisory')
     await h.dispatch()
     expect(h.jobs(second.id).map((j) => [j.channel, j.state])).toEqual([['sms', 'sent']])
-    expect(h.webhook.received(`${second.id}:li-wei:webhook:0:0`)).toBe(0)
+    expect(h.webhook.received(`${second.incident}:li-wei:webhook:0:0`)).toBe(0)
     expect(h.outcomes).toEqual(['webhook permanent', 'sms sent', 'sms sent'])
   })
 
@@ -93,7 +93,9 @@ describe('Outbox dispatch', () => {
     const alert = h.raise('ta-12-smoke-01', 'supervisory')
     await h.notifier.dispatcher.runOnce()
     expect(h.sms.messages).toEqual([])
-    expect(h.webhook.deliveries.map((d) => d.idempotencyKey)).toEqual([`${alert.id}:li-wei:webhook:0:0`])
+    expect(h.webhook.deliveries.map((d) => d.idempotencyKey)).toEqual([
+      `${alert.incident}:li-wei:webhook:0:0`,
+    ])
     expect(h.jobs(alert.id).map((j) => [j.channel, j.state])).toEqual([
       ['sms', 'failed'],
       ['webhook', 'sent'],
@@ -156,12 +158,16 @@ describe('Web Push delivery', () => {
     expect(h.notifier.pushSubscriptions.allOf('li-wei')).toHaveLength(1)
 
     push.unsubscribe(laptop.id)
+    // A third situation (the device's first one is over: an alert of an active one only joins it).
+    h.lifecycle.resolve(first.id, 'brigade', null)
     const third = h.raise('ta-12-smoke-01', 'supervisory', 'test.third')
     await h.notifier.dispatcher.runOnce()
     expect(h.jobs(third.id).map((j) => [j.channel, j.state])).toEqual([
       ['push', 'failed'],
       ['webhook', 'sent'],
     ])
-    expect(h.webhook.deliveries.map((d) => d.idempotencyKey)).toEqual([`${third.id}:li-wei:webhook:0:0`])
+    expect(h.webhook.deliveries.map((d) => d.idempotencyKey)).toEqual([
+      `${third.incident}:li-wei:webhook:0:0`,
+    ])
   })
 })

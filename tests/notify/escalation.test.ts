@@ -34,18 +34,18 @@ afterEach(async () => {
   await h.close()
 })
 
-/** The (contact:channel:level:repeat) of every delivered webhook of the alert, in order. */
-const delivered = (alertId: string) =>
+/** The (contact:channel:level:repeat) of every delivered webhook of the alert's incident, in order. */
+const delivered = (alert: { incident: string | null }) =>
   h.webhook.deliveries
     .map((d) => d.idempotencyKey)
-    .flatMap((k) => (k.startsWith(`${alertId}:`) ? [k.slice(27)] : []))
+    .flatMap((k) => (k.startsWith(`${alert.incident}:`) ? [k.slice(27)] : []))
 
 describe('Escalation', () => {
   it('When nobody acknowledges a fire, then it climbs the levels, the last level repeats, and an API ack stops it at once', async () => {
     h = await createNotifyHarness(site)
     const alert = h.raise('ta-12-smoke-01', 'fire')
     await h.dispatch()
-    expect(delivered(alert.id)).toEqual(['li-wei:webhook:0:0'])
+    expect(delivered(alert)).toEqual(['li-wei:webhook:0:0'])
     h.advance(59_999)
     expect(h.escalate()).toBe(0)
     const steps: [number, string][] = [
@@ -59,13 +59,13 @@ describe('Escalation', () => {
       h.advance(ms)
       expect(h.escalate()).toBe(1)
       await h.dispatch()
-      expect(delivered(alert.id).at(-1)).toBe(key)
+      expect(delivered(alert).at(-1)).toBe(key)
     }
     h.lifecycle.acknowledge(alert.id, 'brigade', null)
     h.advance(3_600_000)
     expect(h.escalate()).toBe(0)
     await h.dispatch()
-    expect(delivered(alert.id)).toHaveLength(6)
+    expect(delivered(alert)).toHaveLength(6)
     const history = h.lifecycle.history(alert.id)
     expect(history.filter((e) => e.action === 'escalated')).toHaveLength(5)
     expect(history.filter((e) => e.action === 'notified').map((e) => e.note)).toEqual(
@@ -88,8 +88,8 @@ describe('Escalation', () => {
     const used = h.notifier.ackLinks.use(tokenOf(link), 'on my way')
     expect(used.status).toBe('acknowledged')
     await h.dispatch()
-    expect(delivered(alert.id)).toEqual(['li-wei:webhook:0:0'])
-    expect(h.jobs(alert.id).map((j) => [j.job_key.slice(27), j.state])).toEqual([
+    expect(delivered(alert)).toEqual(['li-wei:webhook:0:0'])
+    expect(h.incidentJobs(alert.incident!).map((j) => [j.job_key.slice(27), j.state])).toEqual([
       ['li-wei:webhook:0:0', 'sent'],
       ['li-wei:webhook:0:1', 'cancelled'],
     ])
@@ -115,7 +115,7 @@ describe('Escalation', () => {
     expect(h.escalate()).toBe(0)
     h.advance(3_600_000)
     expect(h.escalate()).toBe(0)
-    expect(delivered(alert.id)).toEqual(['li-wei:webhook:0:0', 'zhang-min:webhook:1:0'])
+    expect(delivered(alert)).toEqual(['li-wei:webhook:0:0', 'zhang-min:webhook:1:0'])
     expect(h.lifecycle.history(alert.id).at(-1)?.note).toMatch(/escalation ended/)
   })
 
@@ -126,7 +126,7 @@ describe('Escalation', () => {
     await h.dispatch()
     h.advance(3_600_000)
     expect(h.escalate()).toBe(0)
-    expect(delivered(alert.id)).toEqual([])
+    expect(delivered(alert)).toEqual([])
     expect(h.jobs(alert.id).map((j) => j.state)).toEqual(['cancelled'])
   })
 

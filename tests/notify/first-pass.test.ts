@@ -28,14 +28,14 @@ escalation:
     const attempted = await h.notifier.dispatcher.runOnce()
 
     expect(attempted).toBe(3)
-    expect(h.jobs(alert.id).map((j) => [j.contact, j.channel, j.state])).toEqual([
+    expect(h.incidentJobs(alert.incident!).map((j) => [j.contact, j.channel, j.state])).toEqual([
       ['li-wei', 'push', 'sent'],
       ['li-wei', 'sms', 'sent'],
       ['centre', 'sms', 'sent'],
     ])
     expect(h.sms.messages.map((m) => m.to).sort()).toEqual(['+8613800000001', '+8613800000009'])
     const pushed = JSON.parse(push.deliveries[0]!.payload)
-    expect(pushed).toMatchObject({ alertId: alert.id, urgent: true })
+    expect(pushed).toMatchObject({ alertId: alert.id, urgent: true, incident: { id: alert.incident } })
     expect(push.deliveries[0]).toMatchObject({ subscriptionId: phone.id, urgency: 'high', topic: alert.id })
     for (const text of [pushed.text, ...h.sms.messages.map((m) => m.body)]) {
       expect(text).toMatch(/^FIRE: .*Tower A 12F 12-east.*Ack: http:\/\/firewatch\.test\/a\/\S+$/)

@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { Agent } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type AlarmPath, createAlarmPath } from '../../alerting/alarm-path.ts'
 import type { Alert, AlertClass } from '../../alerting/alert.ts'
-import { type AlertLifecycle, createAlertLifecycle } from '../../alerting/alert-lifecycle.ts'
+import type { AlertLifecycle } from '../../alerting/alert-lifecycle.ts'
 import { AlertStore } from '../../alerting/alert-store.ts'
 import { ChannelsEnvChecked, createChannels } from '../../alerting/notify/channels/index.ts'
+import { IncidentJobs } from '../../alerting/notify/incident-jobs.ts'
 import { createNotifier, type Notifier } from '../../alerting/notify/notifier.ts'
 import type { JobOutcome, NotifyMetrics } from '../../alerting/notify/notify-context.ts'
 import type { OutboxJob } from '../../alerting/notify/outbox-store.ts'
@@ -18,8 +20,10 @@ import { startTwilioPeer, type TwilioPeer } from '../support/peers/twilio-peer.t
 import { startWebhookReceiver, type WebhookReceiver } from '../support/peers/webhook-receiver.ts'
 
 // The real notifier on a temp-dir SQLite file, in virtual time, sending through the real channels
-// (webhook, and Twilio SMS) to real local HTTP peers. Escalation and dispatch run when the test
-// says so: `escalate()` and `dispatch()`.
+// (webhook, and Twilio SMS) to real local HTTP peers. It observes the gateway's own alarm path
+// (alerting/alarm-path.ts: lifecycle with the incident keeper), as gateway.ts wires it; signals go
+// straight into that lifecycle. Escalation and dispatch run when the test says so: `escalate()`
+// and `dispatch()`.
 
 export const WEBHOOK_SECRET = 'whsec-0123456789abcdef'
 const TWILIO = { accountSid: `AC${'a1'.repeat(16)}`, authToken: 'twilio-test-token', from: '+15005550006' }
@@ -34,6 +38,7 @@ export interface NotifyHarness {
   dataDir: string
   site: SiteModel
   store: AlertStore
+  alarm: AlarmPath
   lifecycle: AlertLifecycle
   notifier: Notifier
   clock: TestClock
@@ -54,7 +59,10 @@ export interface NotifyHarness {
   escalate(): number
   /** Runs the dispatcher until no job is due now. */
   dispatch(): Promise<number>
+  /** The jobs that carry an alert (as the lead alert of their incident). */
   jobs(alertId: string): OutboxJob[]
+  /** The jobs of an incident (digests belong to none). */
+  incidentJobs(incidentId: string): OutboxJob[]
   close(): Promise<void>
 }
 
@@ -94,7 +102,8 @@ export async function createNotifyHarness(
   })
   const pushAgent = push ? { pushAgent: new Agent({ ca: push.ca }) } : {}
   const channels = createChannels(env, { dataDir: dir, clock, log, ...pushAgent })
-  let lifecycle: AlertLifecycle | undefined
+  const alarm = createAlarmPath({ site, store, clock, log })
+  const lifecycle = alarm.alerts
   const notifier = createNotifier({
     store,
     site,
@@ -104,23 +113,18 @@ export async function createNotifyHarness(
     metrics,
     dataDir: dir,
     publicUrl: () => 'http://firewatch.test',
-    acknowledge: (id, actor, note) => lifecycle!.acknowledge(id, actor, note),
+    acknowledge: (id, actor, note) => lifecycle.acknowledge(id, actor, note),
+    acknowledgeIncident: (id, actor, note) => lifecycle.incidents.acknowledge(id, actor, note),
     random: () => 0.5,
   })
-  lifecycle = createAlertLifecycle({
-    store,
-    site,
-    clock,
-    log,
-    withinTransaction: notifier.withinTransaction,
-    onTransition: (t) => notifier.afterTransition(t),
-  })
+  alarm.observe(notifier)
   const signalOf = (type: 'raise' | 'clear', device: string, cls: AlertClass, rule: string) =>
     deviceSignal(site, type, device, cls, rule, clock.now())
   return {
     dataDir: dir,
     site,
     store,
+    alarm,
     lifecycle,
     notifier,
     clock,
@@ -132,12 +136,12 @@ export async function createNotifyHarness(
     firstRequests,
     acks,
     raise(device, cls, rule = `test.${cls}`) {
-      const t = lifecycle!.apply(signalOf('raise', device, cls, rule))
+      const t = lifecycle.apply(signalOf('raise', device, cls, rule))
       if (!t) throw new Error('raise changed nothing')
       return t.alert
     },
     clear(device, cls, rule = `test.${cls}`) {
-      lifecycle!.apply(signalOf('clear', device, cls, rule))
+      lifecycle.apply(signalOf('clear', device, cls, rule))
     },
     advance(ms) {
       clock.ms += ms
@@ -154,6 +158,7 @@ export async function createNotifyHarness(
       return total
     },
     jobs: (alertId) => notifier.outbox.jobsOf(alertId),
+    incidentJobs: (incidentId) => new IncidentJobs(store.db).jobsOf(incidentId),
     async close() {
       await notifier.stop()
       await webhook.close()

@@ -100,7 +100,7 @@ async function fire({ gw, sms }: Setup, device: string, secret: string) {
   const message = await waitFor(() => sms.messages[before])
   const alerts = (await apiClient(gw.httpUrl, 'admin-token').get('/api/v1/alerts')).body.alerts
   const alert = alerts.find((a: { device: string }) => a.device === device)
-  return { sid: message.sid, alertId: alert.id as string, message }
+  return { sid: message.sid, alertId: alert.id as string, incidentId: alert.incident as string, message }
 }
 
 /** Posts a status callback the way Twilio does: form-encoded, signed for the URL it was given. */
@@ -168,7 +168,7 @@ describe('Twilio status callbacks', () => {
     const first = await fire(setup, 'ta-12-smoke-01', 's3cret-1')
     const report = { MessageSid: first.sid, MessageStatus: 'undelivered', ErrorCode: '30005' }
     expect((await postStatus(gw, report)).status).toBe(204)
-    await waitFor(() => receiver.received(`${first.alertId}:li-wei:webhook:0:0`) === 1)
+    await waitFor(() => receiver.received(`${first.incidentId}:li-wei:webhook:0:0`) === 1)
     expect(await historyNotes(gw, first.alertId)).toContain(
       'sms to li-wei (level 1, send 1): undelivered (twilio undelivered 30005: unknown destination handset), channel marked bad',
     )
@@ -193,9 +193,12 @@ describe('Twilio status callbacks', () => {
       }),
     ])
 
-    // While marked bad, the next fire goes straight to the webhook.
+    // While marked bad, the next fire goes straight to the webhook (a new incident: the first is
+    // resolved, else the alarm would only join it).
+    const manager = apiClient(gw.httpUrl, 'manager-a-token')
+    expect((await manager.post(`/api/v1/alerts/${first.alertId}/resolve`, {})).status).toBe(200)
     const second = await fireWithoutSms(setup, 'ta-14-smoke-01', 's3cret-2')
-    await waitFor(() => receiver.received(`${second}:li-wei:webhook:0:0`) === 1)
+    await waitFor(() => receiver.received(`${second.incidentId}:li-wei:webhook:0:0`) === 1)
     expect(sms.messages).toHaveLength(1)
 
     const reset = await admin.post('/api/v1/contacts/li-wei/channels/sms/reset')
@@ -203,6 +206,7 @@ describe('Twilio status callbacks', () => {
     expect(reset.body).toMatchObject({ cleared: 1, contact: { id: 'li-wei', channels: [{ bad: null }, {}] } })
     expect((await admin.get('/api/v1/contacts?bad=true')).body.contacts).toEqual([])
     expect((await admin.post('/api/v1/contacts/li-wei/channels/sms/reset')).body.cleared).toBe(0)
+    expect((await manager.post(`/api/v1/alerts/${second.alertId}/resolve`, {})).status).toBe(200)
     const third = await fire(setup, 'ta-16-smoke-01', 's3cret-3')
     expect(third.message.to).toBe('+8613800000001')
   })
@@ -241,9 +245,9 @@ describe('Twilio status callbacks that overtake the answer to the send', () => {
     const setup = await gateway()
     const { gw, sms, receiver } = setup
     sms.reportBeforeAnswer(['undelivered'], viaProxy(gw), '30005')
-    const { alertId } = await fire(setup, 'ta-12-smoke-01', 's3cret-1')
+    const { alertId, incidentId } = await fire(setup, 'ta-12-smoke-01', 's3cret-1')
     expect(sms.earlyCallbackAnswers).toEqual([204])
-    await waitFor(() => receiver.received(`${alertId}:li-wei:webhook:0:0`) === 1)
+    await waitFor(() => receiver.received(`${incidentId}:li-wei:webhook:0:0`) === 1)
     expect(await historyNotes(gw, alertId)).toContain(
       'sms to li-wei (level 1, send 1): undelivered (twilio undelivered 30005: unknown destination handset), channel marked bad',
     )
@@ -392,8 +396,8 @@ describe('Contacts admin API', () => {
   })
 })
 
-/** A fire alarm whose SMS is not expected (the channel is marked bad); resolves with the alert id. */
-async function fireWithoutSms({ gw }: Setup, device: string, secret: string): Promise<string> {
+/** A fire alarm whose SMS is not expected (the channel is marked bad); resolves with its ids. */
+async function fireWithoutSms({ gw }: Setup, device: string, secret: string) {
   const client = await connectClient(gw.mqttUrl, device, secret)
   cleanups.push(() => client.endAsync(true))
   await client.publishAsync(`fw/tower-a/${device}/event`, JSON.stringify({ event: 'fire_alarm' }), { qos: 1 })
@@ -401,5 +405,5 @@ async function fireWithoutSms({ gw }: Setup, device: string, secret: string): Pr
   const alert = await waitFor(async () =>
     (await admin.get('/api/v1/alerts')).body.alerts.find((a: { device: string }) => a.device === device),
   )
-  return alert.id
+  return { alertId: alert.id as string, incidentId: alert.incident as string }
 }

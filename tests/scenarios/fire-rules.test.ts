@@ -5,7 +5,7 @@ import { formatReport } from '../../simulators/runner/report.ts'
 import { runScenarioVirtual } from '../../simulators/runner/virtual-runner.ts'
 import { ROOT } from '../support/paths.ts'
 
-// The fire-aware rules (issue 7) in virtual time, through the real decoder, engine, fire layer and
+// The fire-aware rules (docs/rules.md) in virtual time, through the real decoder, engine, fire layer and
 // alert lifecycle: every scenario's expectations must be met.
 const DIR = join(ROOT, 'tests/scenarios/fire')
 const FILES = readdirSync(DIR)

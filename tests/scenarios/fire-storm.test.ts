@@ -11,7 +11,7 @@ import { runScenarioVirtual } from '../../simulators/runner/virtual-runner.ts'
 import { scenarioFromObject } from '../../simulators/scenario/load-scenario.ts'
 import { MemoryLogger } from '../alerting/fixtures/lifecycle-harness.ts'
 
-// Storm control (issue 7) in virtual time with the real notify hook writing the real outbox: a
+// Storm control in virtual time with the real notifier writing the real outbox: a
 // confirmed fire on 2F, then 300 detectors on 3F-8F lose power at once and ten of them see smoke.
 // The same scenario runs with storm control on (the defaults) and off, and the notification jobs
 // written to the outbox are counted. Nothing is sent: the dispatcher never runs.
@@ -102,7 +102,7 @@ async function runStorm(stormControl: boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'fw-storm-'))
   dirs.push(dir)
   const alertDb = join(dir, 'alerts.db')
-  const hook = (store: AlertStore, clock: { now(): number }) => {
+  const participant = ({ store, clock }: { store: AlertStore; clock: { now(): number } }) => {
     const log = new MemoryLogger()
     const channels = createChannels(ChannelsEnvChecked.parse({}), { dataDir: dir, clock, log })
     const notifier = createNotifier({
@@ -115,9 +115,12 @@ async function runStorm(stormControl: boolean) {
       publicUrl: () => 'http://firewatch.test',
       acknowledge: () => undefined,
     })
-    return notifier.withinTransaction
+    // Stopped before it starts: nothing is sent, its kicks do nothing.
+    void notifier.stop()
+    // Pages follow incidents: the notifier observes the alarm path as the gateway's does.
+    return { observer: notifier }
   }
-  const result = await runScenarioVirtual(stormScenario(stormControl), { alertDb, withinTransaction: hook })
+  const result = await runScenarioVirtual(stormScenario(stormControl), { alertDb, participant })
   const db = new Database(alertDb, { readonly: true })
   const notified = db
     .prepare("SELECT DISTINCT alert_id AS id FROM notify_jobs WHERE kind = 'alert'")

@@ -14,6 +14,8 @@ const ENV = {
   MQTT_MAX_PENDING_LOGINS: '10',
   MQTT_MAX_PENDING_LOGINS_PER_ADDRESS: '4',
   MQTT_CONNECT_TIMEOUT_MS: '3000',
+  // The watchers below share the brigade's token: its own cap (tested apart) must not come first.
+  MQTT_MAX_CONNECTIONS_PER_TOKEN: '100',
 }
 const CLOSED_WITHIN_MS = 15_000
 
@@ -46,7 +48,7 @@ async function fireAlertOf(device: string) {
   })
 }
 
-/** A watcher logged in with the brigade's API token from `address` (tokens may log in many times). */
+/** A watcher logged in with the brigade's API token from `address` (up to MQTT_MAX_CONNECTIONS_PER_TOKEN times). */
 async function watcherFrom(address: string, n: number): Promise<MqttClient> {
   const c = await clientFrom(address, port, {
     username: 'brigade',

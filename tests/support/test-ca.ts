@@ -22,8 +22,8 @@ export interface TestCa {
 }
 
 /**
- * A throw-away certificate authority made with Debian's openssl CLI, the way README "Running with
- * TLS" tells a site to make one: EC P-256 keys, two-day certificates, nothing kept.
+ * A throw-away certificate authority made with Debian's openssl CLI, the way README "TLS" tells a
+ * site to make one: EC P-256 keys, two-day certificates, nothing kept.
  */
 export function createTestCa(name = 'Firewatch Test CA'): TestCa {
   const openssl = requireBinary('openssl', 'openssl')

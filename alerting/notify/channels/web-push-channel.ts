@@ -58,7 +58,10 @@ export function createWebPushChannel(options: WebPushOptions): Channel {
   }
 }
 
-/** What the service worker receives; the whole alert only while it keeps the message small. */
+/**
+ * What the service worker receives; the whole alert and incident only while they keep the message
+ * small (the incident first: its id and title are what a person acts on).
+ */
 function pushPayload(message: NotificationMessage): string {
   const base = {
     type: 'firewatch.alert',
@@ -69,8 +72,11 @@ function pushPayload(message: NotificationMessage): string {
     ackUrl: message.ackUrl,
     urgent: message.urgent,
   }
-  const full = JSON.stringify({ ...base, alert: message.alert })
-  return Buffer.byteLength(full) <= MAX_PAYLOAD_BYTES ? full : JSON.stringify(base)
+  const incident = message.incident ? { incident: message.incident } : {}
+  const full = JSON.stringify({ ...base, ...incident, alert: message.alert })
+  if (Buffer.byteLength(full) <= MAX_PAYLOAD_BYTES) return full
+  const lean = JSON.stringify({ ...base, ...incident })
+  return Buffer.byteLength(lean) <= MAX_PAYLOAD_BYTES ? lean : JSON.stringify(base)
 }
 
 function requestOptions(

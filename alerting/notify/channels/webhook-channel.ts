@@ -12,7 +12,7 @@ export interface WebhookOptions {
 }
 
 /**
- * Channel 'webhook': a signed JSON POST of {alert, text, locale, ackUrl, idempotencyKey} to the contact's
+ * Channel 'webhook': a signed JSON POST of {alert, incident, text, locale, ackUrl, idempotencyKey} to the contact's
  * URL. Redirects are not followed: a POST silently turned into a GET, or sent to another host
  * with the signature, would be worse than a clear failure.
  */
@@ -23,8 +23,15 @@ export function createWebhookChannel(options: WebhookOptions): Channel {
     async send(to, message): Promise<SendResult> {
       const invalid = invalidDestination(to.address, to.secret)
       if (invalid) return { outcome: 'permanent', reason: invalid }
-      const { alert, text, locale, ackUrl, idempotencyKey } = message
-      const body = JSON.stringify({ alert, text, locale, ackUrl, idempotencyKey })
+      const { alert, incident, text, locale, ackUrl, idempotencyKey } = message
+      const body = JSON.stringify({
+        alert,
+        ...(incident ? { incident } : {}),
+        text,
+        locale,
+        ackUrl,
+        idempotencyKey,
+      })
       const timestamp = Math.floor(options.clock.now() / 1000)
       try {
         const response = await doFetch(to.address, {

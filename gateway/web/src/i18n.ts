@@ -120,7 +120,6 @@ function makeTimeFormat(): Intl.DateTimeFormat {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    // Not `hour12: false`, which some engines render as 24:05:00 after midnight.
     hourCycle: 'h23',
   })
 }

@@ -4,7 +4,7 @@ import { statusWord, t } from './i18n.ts'
 /** Housekeeping metrics: shown on hover and in the detail, not as the cell's headline value. */
 export const SECONDARY = /^(battery_pct|rssi_dbm)/
 
-/** The unit of a metric as people write it (the gateway's own table: CONTRACT.md names carry it). */
+/** The unit of a metric as people write it (the gateway's own table: metric names carry it). */
 export function unitOf(metric: string): string {
   const name = parseMetricName(metric)
   return name ? METRIC_UNITS[name.family] : ''

@@ -93,10 +93,10 @@ function drawTile(el: HTMLElement, b: BuildingSummary, worst: Alert | undefined)
     h('span', { class: 'tile-status' }, statusWord(b.status)),
   ]
   if (where !== '') parts.push(h('span', { class: 'tile-where' }, where))
-  // Issue 7: alerts inside a test / maintenance window are not notified; say so on the tile.
+  // Alerts inside a test / maintenance window are not notified (docs/rules.md); say so on the tile.
   const window = b.windows?.[0]
   if (window) parts.push(h('span', { class: 'tile-where', title: window.reason }, t('tile.testWindow')))
-  // Issue 8: a heightened watch tightens rules and speeds escalation; the desk should know.
+  // A heightened watch tightens rules and speeds escalation (docs/rules.md); the desk should know.
   if (b.watch)
     parts.push(h('span', { class: 'tile-where', title: b.watch.names.join(', ') }, t('tile.watch')))
   parts.push(

@@ -14,7 +14,14 @@ export interface WebhookStep {
 
 export interface WebhookDelivery {
   idempotencyKey: string
-  body: { alert: Record<string, unknown>; text: string; ackUrl: string; idempotencyKey: string }
+  body: {
+    alert: Record<string, unknown>
+    /** The incident the message is about, beside its lead alert. */
+    incident?: Record<string, unknown>
+    text: string
+    ackUrl: string
+    idempotencyKey: string
+  }
   timestamp: number
 }
 
