@@ -1,5 +1,11 @@
 import { z } from 'zod'
-import { CN_HOLIDAY_YEARS, HOLIDAY_NAMES, HolidayCalendar, type HolidayYear } from './holidays-cn.ts'
+import {
+  CN_HOLIDAY_YEARS,
+  HOLIDAY_NAMES,
+  HolidayCalendar,
+  type HolidayYear,
+  isCalendarDate,
+} from './holidays-cn.ts'
 
 // The `holidays:` section of the site file: which statutory calendar applies, and the years a site
 // adds or corrects (2027 until its announcement is built in). All optional.
@@ -7,7 +13,7 @@ import { CN_HOLIDAY_YEARS, HOLIDAY_NAMES, HolidayCalendar, type HolidayYear } fr
 const LocalDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a local date such as 2027-02-06')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a calendar date')
+  .refine(isCalendarDate, 'not a calendar date')
 
 const HolidayPeriodInput = z
   .object({ name: z.enum(HOLIDAY_NAMES), from: LocalDate, to: LocalDate })

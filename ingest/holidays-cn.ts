@@ -123,6 +123,11 @@ export function dayNumber(date: string): number {
   return Math.floor(Date.UTC(y, m - 1, d) / 86_400_000)
 }
 
+/** True for a date of the calendar (`2026-02-30` is none: Date.UTC would roll it into March). */
+export function isCalendarDate(date: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && dateOfDay(dayNumber(date)) === date
+}
+
 /** The local date `YYYY-MM-DD` of a day number (formats a given instant; reads no clock). */
 export function dateOfDay(day: number): string {
   return new Date(day * 86_400_000).toISOString().slice(0, 10)

@@ -126,14 +126,24 @@ export class HazardDesk {
     return outcome
   }
 
-  /** A change by the register's own jobs, with its trail line, in one transaction. */
-  system(id: number, now: number, action: TrailAction, note: string, change: (row: HazardRow) => HazardRow) {
+  /**
+   * A change that is no workflow step (a job's flag, the close-out evidence, evidence added by a
+   * person), with its trail line, in one transaction.
+   */
+  system(
+    id: number,
+    now: number,
+    action: TrailAction,
+    note: string,
+    change: (row: HazardRow) => HazardRow,
+    actor = 'system',
+  ) {
     const updated = immediate(this.deps.db, () => {
       const row = this.deps.store.get(id)
       if (!row) return undefined
       const next = { ...change(row), updated_at: now }
       this.deps.store.update(next)
-      this.deps.store.trail(id, now, action, 'system', { from_state: row.state, to_state: next.state, note })
+      this.deps.store.trail(id, now, action, actor, { from_state: row.state, to_state: next.state, note })
       return next
     })()
     if (updated) this.deps.changed?.(updated)

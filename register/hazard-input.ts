@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isCalendarDate } from '../ingest/holidays-cn.ts'
 import { SEVERITIES } from '../ingest/register-schema.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import { DEADLINE_PATTERN } from './deadline-clock.ts'
@@ -14,7 +15,7 @@ const Person = Text(100).describe("a person's name")
 const Deadline = z
   .string()
   .regex(DEADLINE_PATTERN, 'a local date 2026-12-20 (due by its end) or date and time 2026-12-20T18:00')
-  .refine((d) => !Number.isNaN(Date.parse(`${d.slice(0, 10)}T00:00:00Z`)), 'not a calendar date')
+  .refine((d) => isCalendarDate(d.slice(0, 10)), 'not a calendar date')
   .describe('site-local date (due by the end of that day) or date and time')
 const RuleId = z.string().regex(/^[a-z_]+\.[a-z_]+$/, 'rule ids look like "level.low"')
 const Note = Text(2000)

@@ -88,10 +88,17 @@ export class HazardService {
     const { store } = this.deps
     if (!store.get(id)) return undefined
     let evidenceId = 0
-    this.deps.desk.system(id, now, 'evidence', note, (r) => {
-      evidenceId = store.addEvidence(evidenceRow(id, 'note', note, null, null, now, actor.name))
-      return r
-    })
+    this.deps.desk.system(
+      id,
+      now,
+      'evidence',
+      note,
+      (r) => {
+        evidenceId = store.addEvidence(evidenceRow(id, 'note', note, null, null, now, actor.name))
+        return r
+      },
+      actor.name,
+    )
     return evidenceJson(store.evidenceOf(id).find((e) => e.id === evidenceId)!)
   }
 
@@ -118,6 +125,7 @@ export class HazardService {
         })
         return r
       },
+      actor.name,
     )
     return { added: evidenceJson(store.evidenceOf(id).find((e) => e.id === evidenceId)!) }
   }

@@ -6,6 +6,8 @@ import type { FactorKey, RiskGrade } from './risk-grade.ts'
 const en = {
   hazardList: 'Hazard list',
   responsibilityList: 'Rectification responsibility list',
+  hazardSheet: 'Hazard list',
+  responsibilitySheet: 'Responsibility list',
   listsTitle: 'Hazard register: the two lists',
   no: 'No.',
   code: 'Code',
@@ -89,6 +91,8 @@ const en = {
 const zhCN: typeof en = {
   hazardList: '问题隐患清单',
   responsibilityList: '整改责任清单',
+  hazardSheet: '问题隐患清单',
+  responsibilitySheet: '整改责任清单',
   listsTitle: '隐患台账（两个清单）',
   no: '序号',
   code: '编号',

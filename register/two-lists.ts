@@ -7,6 +7,8 @@ import { type ReportTexts, reportTexts } from './report-texts.ts'
 /** One printable table: a title, its column headings and rows of plain values. */
 export interface Table {
   title: string
+  /** A workbook's sheet name: at most 31 characters. */
+  sheet?: string
   columns: string[]
   rows: (string | number | null)[][]
 }
@@ -43,6 +45,7 @@ export function twoLists(
     generated: `${wallDate(toWall(now, site.timezone))} ${site.timezone}`,
     hazards: {
       title: t.hazardList,
+      sheet: t.hazardSheet,
       columns: [
         t.no,
         t.code,
@@ -72,6 +75,7 @@ export function twoLists(
     },
     responsibility: {
       title: t.responsibilityList,
+      sheet: t.responsibilitySheet,
       columns: [
         t.no,
         t.code,
