@@ -44,7 +44,10 @@ function contentTypes(n: number): string {
 
 function workbook(sheets: readonly Table[]): string {
   const list = sheets
-    .map((s, i) => `<sheet name="${attr(sheetName(s.sheet ?? s.title))}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
+    .map(
+      (s, i) =>
+        `<sheet name="${attr(sheetName(s.sheet ?? s.title))}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`,
+    )
     .join('')
   return `<workbook xmlns="${NS}" xmlns:r="${REL}"><sheets>${list}</sheets></workbook>`
 }
