@@ -36,7 +36,7 @@ export function hazardRecipients(site: SiteModel, row: HazardRow, kind: NoticeKi
 export function noticeText(site: SiteModel, row: HazardRow, kind: NoticeKind, locale: Locale): string {
   const t = registerTexts(locale)
   const building = site.building(row.building)?.name ?? row.building
-  const what = `${building}: ${row.description.slice(0, 60)}`
+  const what = t.what(building, row.description.slice(0, 60))
   const deadline = row.deadline ?? '-'
   switch (kind) {
     case 'reminder':

@@ -16,6 +16,9 @@ const en = {
   raised: (code: string, what: string, deadline: string) =>
     `New hazard ${code} from a sensor condition: ${what}. Rectify by ${deadline}.`,
   monthly: (scope: string, month: string) => `Monthly fire-safety progress report ${scope} ${month}.`,
+  what: (building: string, description: string) => `${building}: ${description}`,
+  longOpen: (message: string, since: string, hours: number) =>
+    `${message} (open since ${since}, more than ${hours} h)`,
   defaultSupervisor: 'the local fire and rescue authority',
   level: LEVEL_EN,
 }
@@ -27,6 +30,8 @@ const zhCN: typeof en = {
     `隐患 ${code}（${what}）已由${body}${level ? LEVEL_ZH[level] : ''}挂牌督办。`,
   raised: (code, what, deadline) => `传感器状态转为隐患 ${code}：${what}。整改期限 ${deadline}。`,
   monthly: (scope, month) => `消防安全工作月报 ${scope} ${month}。`,
+  what: (building, description) => `${building}：${description}`,
+  longOpen: (message, since, hours) => `${message}（自${since}起持续超过 ${hours} 小时）`,
   defaultSupervisor: '属地消防救援机构',
   level: LEVEL_ZH,
 }

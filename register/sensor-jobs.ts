@@ -1,5 +1,5 @@
-import { isoTime } from '../alerting/clock-iso.ts'
 import type { Logger } from '../alerting/deps.ts'
+import { formatShortTime } from '../alerting/i18n/time-format.ts'
 import type { OnceSender } from '../alerting/schedules/notice-sender.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import type { AlertBrief, AlertReads } from './alert-reads.ts'
@@ -10,6 +10,7 @@ import type { HazardDesk } from './hazard-desk.ts'
 import { notifyHazard } from './hazard-notices.ts'
 import { sensorNote } from './hazard-service.ts'
 import type { HazardStore } from './hazard-store.ts'
+import { registerTexts } from './register-texts.ts'
 
 const HOUR_MS = 3_600_000
 
@@ -34,7 +35,8 @@ export function createAlertHazardJob(deps: SensorJobsDeps) {
   return async function run(now: number): Promise<void> {
     for (const spec of site.file.register.fromAlerts) {
       for (const alert of deps.alerts.longOpen(spec.rules, now - spec.afterHours * HOUR_MS)) {
-        if (deps.store.byAlert(alert.id)) continue
+        // One hazard per condition: a tank's warning and its low-level alert are the same hazard.
+        if (deps.store.byAlert(alert.id) || openSensorHazard(deps.store, alert.device, spec.rules)) continue
         const device = site.device(alert.device)
         const row = deps.desk.report(
           {
@@ -44,7 +46,7 @@ export function createAlertHazardJob(deps: SensorJobsDeps) {
             ...(device ? { place: device.label } : {}),
             category: spec.category,
             severity: spec.severity,
-            description: describe(alert, spec.afterHours),
+            description: describe(site, alert, spec.afterHours),
             source: 'inspection',
             devices: device ? [device.id] : [],
             rules: [alert.rule],
@@ -74,8 +76,18 @@ export function createAlertHazardJob(deps: SensorJobsDeps) {
   }
 }
 
-function describe(alert: AlertBrief, hours: number): string {
-  return `${alert.message} (open since ${isoTime(alert.opened_at)}, more than ${hours} h)`
+/** An open hazard raised from an alert of the same device and any of the rules. */
+function openSensorHazard(store: HazardStore, device: string, rules: readonly string[]): boolean {
+  return store.open().some((h) => {
+    if (h.source !== 'sensor' || !(JSON.parse(h.devices) as string[]).includes(device)) return false
+    return (JSON.parse(h.rules) as string[]).some((r) => rules.includes(r))
+  })
+}
+
+/** The alert's own message (in the site's language), how long it has been open, since when. */
+function describe(site: SiteModel, alert: AlertBrief, hours: number): string {
+  const since = formatShortTime(alert.opened_at, site.timezone, site.locale)
+  return registerTexts(site.locale).longOpen(alert.message, since, hours)
 }
 
 /**
