@@ -68,8 +68,10 @@ export class AlertReads {
 
   /** Patrol checks of a building sent in [from, to): sent, confirmed in time, missed. */
   patrols(building: string, from: number, to: number): { sent: number; confirmed: number; missed: number } {
-    if (!this.s.patrols) return { sent: 0, confirmed: 0, missed: 0 }
-    return this.s.patrols.get(building, from, to) as { sent: number; confirmed: number; missed: number }
+    // The table is the scheduled work's, which may be made after this: looked for until it exists.
+    this.patrolCounts ??= hasTable(this.db, 'patrol_checks') ? this.db.prepare(PATROL_COUNTS) : undefined
+    if (!this.patrolCounts) return { sent: 0, confirmed: 0, missed: 0 }
+    return this.patrolCounts.get(building, from, to) as { sent: number; confirmed: number; missed: number }
   }
 
   /** Whether the alert file holds incidents (alerting/incidents/): their dispositions come first. */
@@ -100,6 +102,16 @@ export class AlertReads {
   }
 
   private incidents: Database.Statement | undefined
+  private patrolCounts: Database.Statement | undefined
+}
+
+const PATROL_COUNTS = `SELECT count(*) AS sent,
+    coalesce(sum(confirmed_at IS NOT NULL AND confirmed_at <= due_by), 0) AS confirmed,
+    coalesce(sum(missed_at IS NOT NULL), 0) AS missed
+  FROM patrol_checks WHERE building = ? AND sent_at >= ? AND sent_at < ?`
+
+function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined
 }
 
 /** A fire alarm as the grades and reports count it. */
@@ -112,8 +124,6 @@ export interface AlarmRow {
 
 function statements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql)
-  const hasTable = (name: string) =>
-    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined
   return {
     longOpen: p(
       `SELECT ${BRIEF} FROM alerts WHERE state <> 'resolved'
@@ -137,15 +147,6 @@ function statements(db: Database.Database) {
     resolveNote: p(
       "SELECT note FROM alert_history WHERE alert_id = ? AND action = 'resolved' ORDER BY seq DESC LIMIT 1",
     ),
-    // The patrol table is the scheduled work's; a file without it (no schedules yet) counts none.
-    patrols: hasTable('patrol_checks')
-      ? p(
-          `SELECT count(*) AS sent,
-                  coalesce(sum(confirmed_at IS NOT NULL AND confirmed_at <= due_by), 0) AS confirmed,
-                  coalesce(sum(missed_at IS NOT NULL), 0) AS missed
-             FROM patrol_checks WHERE building = ? AND sent_at >= ? AND sent_at < ?`,
-        )
-      : null,
     hasIncidents: p("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'incidents'"),
     fireAlerts: p(
       `SELECT a.opened_at, a.acknowledged_at,

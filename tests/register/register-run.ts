@@ -1,13 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { AlarmPath } from '../../alerting/alarm-path.ts'
+import { AlertStore } from '../../alerting/alert-store.ts'
 import { ChannelsEnvChecked, createChannels } from '../../alerting/notify/channels/index.ts'
 import type { CronJob } from '../../alerting/schedules/cron-jobs.ts'
 import type { Reading } from '../../ingest/reading.ts'
-import { answerHistory } from '../../ingest/store/history-query.ts'
+import type { SiteModel } from '../../ingest/site-model.ts'
+import { answerHistory, type HistoryRequest } from '../../ingest/store/history-query.ts'
 import { SqliteReadings } from '../../ingest/store/sqlite-readings.ts'
+import { AlertReads } from '../../register/alert-reads.ts'
+import type { MonthlyDeps } from '../../register/monthly-report.ts'
 import { RegisterEnv } from '../../register/register-config.ts'
 import { createRegister, type RegisterPart } from '../../register/register-part.ts'
+import type { ManualClock } from '../../simulators/runner/manual-clock.ts'
 import type { RunResult } from '../../simulators/runner/run-result.ts'
 import { runScenarioVirtual } from '../../simulators/runner/virtual-runner.ts'
 import { parseScenario } from '../../simulators/scenario/load-scenario.ts'
@@ -22,6 +28,17 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/peers/web
 
 export const WEBHOOK_SECRET = 'whsec-register-0123456789'
 
+/** What joins the run beside the register: more scheduled work (e.g. the patrol checks). */
+export interface Joined {
+  site: SiteModel
+  register: RegisterPart
+  store: AlertStore
+  alarm: AlarmPath
+  clock: ManualClock
+  dir: string
+  log: MemoryLogger
+}
+
 /** A person's step at a site-local time (`2026-10-08T12:00`); what it returned is kept. */
 export interface PersonStep {
   at: string
@@ -32,6 +49,10 @@ export interface PersonStep {
 export interface RegisterRun {
   run: RunResult
   register: RegisterPart
+  /** The run's alert file opened again after the run (the run closes its own connection). */
+  alerts: AlertStore
+  /** What the monthly report reads, on that connection. */
+  monthlyDeps: MonthlyDeps
   webhook: WebhookReceiver
   readings: SqliteReadings
   /** What each person step returned, by name. */
@@ -42,7 +63,7 @@ export interface RegisterRun {
 export async function runWithRegister(
   scenarioYaml: (webhookUrl: string) => string,
   steps: readonly PersonStep[],
-  options: { extraJobs?: (register: RegisterPart) => CronJob[] } = {},
+  options: { extraJobs?: (joined: Joined) => CronJob[] } = {},
 ): Promise<RegisterRun> {
   const dir = mkdtempSync(join(tmpdir(), 'fw-register-run-'))
   let virtualNow = 0
@@ -60,21 +81,24 @@ export async function runWithRegister(
     clock,
     log: log as never,
   })
+  const readingsHistory = { history: (q: HistoryRequest) => answerHistory(readings, q) }
   const pending: Reading[] = []
   const results = new Map<string, unknown>()
   let register: RegisterPart | undefined
   const flush = async () => {
     if (pending.length > 0) await readings.writeReadings(pending.splice(0))
   }
+  const alertDb = join(dir, 'alerts.db')
   const run = await runScenarioVirtual(scenario, {
+    alertDb,
     sinks: () => [{ readingsAccepted: (rs) => void pending.push(...rs) }],
-    participant: ({ store, clock: manual }) => {
+    participant: ({ store, clock: manual, alarm }) => {
       virtualNow = manual.now()
       const part = createRegister({
         site: scenario.site,
         dataDir: dir,
         alertsDb: store.db,
-        readings: { history: (q) => answerHistory(readings, q) },
+        readings: readingsHistory,
         channels: createChannels(ChannelsEnvChecked.parse({}), { dataDir: dir, clock: manual, log }),
         clock: manual,
         log,
@@ -83,7 +107,8 @@ export async function runWithRegister(
       })
       register = part
       const personJobs = steps.map((s) => personJob(s, part, results))
-      const jobs = [...part.jobs, ...(options.extraJobs?.(part) ?? []), ...personJobs].map((job) => ({
+      const joined = { site: scenario.site, register: part, store, alarm, clock: manual, dir, log }
+      const jobs = [...part.jobs, ...(options.extraJobs?.(joined) ?? []), ...personJobs].map((job) => ({
         ...job,
         run: async (now: number) => {
           virtualNow = now
@@ -101,14 +126,25 @@ export async function runWithRegister(
     },
   })
   await flush()
+  const alerts = AlertStore.open(alertDb, { synchronous: 'normal' })
+  const { store, grades } = register!
   return {
     run,
     register: register!,
+    alerts,
+    monthlyDeps: {
+      site: scenario.site,
+      store,
+      alerts: new AlertReads(alerts.db),
+      readings: readingsHistory,
+      grades,
+    },
     webhook,
     readings,
     steps: results,
     async close() {
       register?.close()
+      alerts.close()
       await readings.close()
       await webhook.close()
       rmSync(dir, { recursive: true, force: true })
