@@ -71,7 +71,6 @@ actions:
 
 const mgrA = { name: 'mgr-a', role: 'manager' as const, buildings: new Set(['tower-a']) }
 const brigade = { name: 'brigade', role: 'brigade' as const, buildings: null }
-const admin = { name: 'admin', role: 'admin' as const, buildings: null }
 const finding = (building: string, severity: 'general' | 'major', more: object = {}) => ({
   building,
   category: 'evacuation_routes',
