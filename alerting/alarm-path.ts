@@ -1,3 +1,4 @@
+import { FirewatchError } from '../ingest/error-codes.ts'
 import type { IngestSink } from '../ingest/ingest-pipeline.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import type { AlertTransition } from './alert.ts'
@@ -121,7 +122,10 @@ export function createAlarmPath(deps: AlarmPathDeps): AlarmPath {
   }
 }
 
-/** A device's `test` event puts it in a test window before the engine sees the event. */
+/**
+ * A device's `test` event puts it in a test window before the engine sees the event. A panel's
+ * test bit does not (alerting/rules/panel-rules.ts): it is only noted on the alert.
+ */
 function engineSink(engine: Engine, fire: FireAware): IngestSink {
   return {
     readingsAccepted: (readings) => {
@@ -132,6 +136,15 @@ function engineSink(engine: Engine, fire: FireAware): IngestSink {
       engine.event(e)
     },
     statusChanged: (s) => engine.status(s),
+    // A fire panel's report that the alert store did not take is refused back to its UITD, which
+    // sends it again (docs/gbt26875.md): at least once, never lost.
+    panelStatusAccepted: (s) => {
+      if (!engine.panel(s))
+        throw new FirewatchError('FGW_ERR_ALERT_STORE', `panel status of ${s.device} not delivered`)
+    },
+    uitdLinkChanged: (e) => {
+      engine.uitdLink(e)
+    },
   }
 }
 

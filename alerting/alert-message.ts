@@ -30,7 +30,7 @@ export function alertMessage(site: SiteModel, a: AlertMessageInput, locale: Loca
     title: ruleTitle(m, a.rule),
     place: scopePlace(site, a, locale),
     // Zone, floor and building alerts name no device: their evidence lists the devices.
-    label: (a.scope ?? 'device') === 'device' ? (site.device(a.device)?.label ?? a.device) : null,
+    label: (a.scope ?? 'device') === 'device' ? site.labelOf(a.device) : null,
     measured: measuredText(m, a.metric, a.value),
     detail: a.detail,
   })

@@ -1,6 +1,7 @@
+import type { PanelStatus, UitdLinkEvent } from '../ingest/panel/panel-status.ts'
 import type { DeviceEvent, DeviceStatus, Reading } from '../ingest/reading.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
-import type { Device } from '../ingest/site-schema.ts'
+import { type Device, isSensor } from '../ingest/site-schema.ts'
 import type { AlertSignal } from './alert.ts'
 import type { Clock, Logger } from './deps.ts'
 import { DeviceRules, type Tighten } from './rules/device-rules.ts'
@@ -12,6 +13,8 @@ import {
   type OfflineRaiser,
   OfflineWatch,
 } from './rules/offline-watch.ts'
+import { PanelPlaceholders } from './rules/panel-placeholders.ts'
+import { applyPanelStatus, type PanelSink } from './rules/panel-rules.ts'
 import { RAISE, STAY, type Transition } from './rules/transition.ts'
 
 export interface EngineOptions {
@@ -30,6 +33,14 @@ export interface Engine {
   event(e: DeviceEvent): void
   /** online/offline from the retained status topic or from broker connect/disconnect. */
   status(s: DeviceStatus): void
+  /**
+   * A fire panel's status report through its UITD (ingest/panel/): a declared component's bits
+   * raise and clear its panel rules; anything else raises on a placeholder. False when a raise
+   * was not delivered (the receiver then denies the frame and the UITD sends it again).
+   */
+  panel(s: PanelStatus): boolean
+  /** A UITD went silent or spoke again, or missed a patrol check. False when not delivered. */
+  uitdLink(e: UitdLinkEvent): boolean
   /** About once a second (or in virtual time): offline by grace expiry or by silence. */
   tick(now: number): void
   /** A person resolved this alert: forget its raised/latched state so it can raise again. */
@@ -75,6 +86,13 @@ class RuleEngine implements Engine {
       this.send('clear', dev, idx, null, null, e.ts, e.receivedAt, e.detail)
     },
   }
+  private readonly panels: PanelSink = {
+    raise: (dev, idx, s, detail) => this.send('raise', dev, idx, null, null, s.ts, s.receivedAt, detail),
+    clear: (dev, idx, s) => {
+      this.send('clear', dev, idx, null, null, s.ts, s.receivedAt, null)
+    },
+  }
+  private readonly placeholders: PanelPlaceholders
 
   constructor(options: EngineOptions) {
     const { site } = options
@@ -89,6 +107,7 @@ class RuleEngine implements Engine {
       dev.device.disabled || !dev.enabled(dev.known.offline) ? 0 : silence[i]!,
     )
     this.watch = new OfflineWatch(watched, options.clock.now(), site.offlineGraceMs)
+    this.placeholders = new PanelPlaceholders(site, (s) => this.deliver(s))
   }
 
   reading(r: Reading): void {
@@ -137,11 +156,24 @@ class RuleEngine implements Engine {
     }
   }
 
+  panel(s: PanelStatus): boolean {
+    if (!s.declared) return this.placeholders.status(s)
+    const dev = this.byId.get(s.device)
+    // A component the site disables raises nothing, as any disabled device (README "Site file").
+    if (dev === undefined) return true
+    return applyPanelStatus(dev, s, this.panels)
+  }
+
+  uitdLink(e: UitdLinkEvent): boolean {
+    return this.placeholders.link(e)
+  }
+
   tick(now: number): void {
     this.watch.tick(now, this.onOffline)
   }
 
   rearm(device: string, rule: string): void {
+    if (this.placeholders.owns(device)) this.placeholders.rearm(device, rule)
     const dev = this.byId.get(device)
     const idx = dev?.ruleIndex(rule) ?? -1
     if (dev === undefined || idx < 0) return
@@ -156,6 +188,7 @@ class RuleEngine implements Engine {
   }
 
   restore(device: string, rule: string): void {
+    if (this.placeholders.owns(device)) this.placeholders.restore(device, rule)
     const dev = this.byId.get(device)
     const idx = dev?.ruleIndex(rule) ?? -1
     if (dev === undefined || idx < 0) return
@@ -219,7 +252,7 @@ class RuleEngine implements Engine {
   ): boolean {
     const spec = dev.specs[idx]!
     const d = dev.device
-    const signal: AlertSignal = {
+    return this.deliver({
       type,
       device: d.id,
       building: d.building,
@@ -234,13 +267,20 @@ class RuleEngine implements Engine {
       receivedAt,
       latched: dev.params[idx]!.latch,
       detail,
-    }
+    })
+  }
+
+  /** Emits one signal; false when the receiver threw. */
+  private deliver(signal: AlertSignal): boolean {
     try {
       this.emit(signal)
       return true
     } catch (err) {
       // The receiver (alert lifecycle) is the boundary that failed; it does not log, so we do, once.
-      this.log.error({ err, device: d.id, rule: spec.id, type }, 'alert signal not delivered')
+      this.log.error(
+        { err, device: signal.device, rule: signal.rule, type: signal.type },
+        'alert signal not delivered',
+      )
       return false
     }
   }
@@ -252,7 +292,9 @@ class RuleEngine implements Engine {
   }
 }
 
+/** A panel component is heard through its UITD (uitd.offline): 0 = not watched here. */
 function silenceMs(d: Device): number {
+  if (!isSensor(d)) return 0
   return (
     (d.heartbeatSec ?? DEFAULT_HEARTBEAT_SEC) * (d.offlineAfterMissed ?? DEFAULT_OFFLINE_AFTER_MISSED) * 1000
   )

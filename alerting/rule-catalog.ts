@@ -217,10 +217,44 @@ export const RULES_BY_KIND: Record<DeviceKind, readonly RuleSpec[]> = {
     ),
     ...common,
   ],
+  // A part of the building's own fire panel: each status bit its UITD reports (GB/T 26875.3
+  // §8.2.1.2) is a rule; set raises, clear clears (docs/gbt26875.md "Bits and rules"). No offline
+  // rule: a component's liveness is its UITD's (uitd.offline). The `disabled` bit (屏蔽) raises
+  // nothing: the wall shows the component grey.
+  panel_component: [
+    // [FIRE-RULE-1] The certified panel's decision, as a device's fire_alarm: raised at once,
+    // never held or re-thresholded; latched until a person resolves it (a panel reset does not).
+    rule('panel.fire', 'fire', 'Fire alarm (panel)', 'event', null, { latch: true }),
+    rule('panel.fault', 'fault', 'Panel component fault', 'event', null, {}),
+    rule('panel.power_fault', 'fault', 'Panel component power fault', 'event', null, {}),
+    rule('panel.supervisory', 'supervisory', 'Supervisory signal (panel)', 'event', null, {}),
+    // Started (启动) or feedback (反馈): a pump or fan running, a water-flow indicator operating, a
+    // fire door closed. Supervisory: people must know, the panel itself raises the fire.
+    rule('panel.operated', 'supervisory', 'Started or feedback (panel)', 'event', null, {}),
+    // 延时: a delayed action counting down, e.g. a gas extinguishing discharge.
+    rule('panel.delayed', 'supervisory', 'Delay running (panel)', 'event', null, {}),
+  ],
 }
+
+/**
+ * Rules of a UITD itself (alerting/rules/uitd-link.ts), not of a device kind: raised on the UITD's
+ * id. Overridable at site and building level.
+ */
+export const UITD_RULES: readonly RuleSpec[] = [
+  // No valid frame for UITD_SILENCE_TIMEOUT_SEC: the whole panel is unheard. Clears when it speaks.
+  rule('uitd.offline', 'offline', 'Fire panel link (UITD) offline', 'offline', null, {}),
+  // A patrol check (查岗) unanswered by its deadline: nobody on duty in the fire control room
+  // (GB 50440, the remote monitoring code, has the centre check it). Latched: a person looks at it.
+  rule('uitd.patrol_missed', 'supervisory', 'Fire control room patrol check missed', 'event', null, {
+    latch: true,
+  }),
+  // The UITD's own status (type 21): its fault, power, centre link or monitored line.
+  rule('uitd.fault', 'fault', 'Fire panel link (UITD) fault', 'event', null, {}),
+]
 
 const byId = new Map<string, RuleSpec>()
 for (const specs of Object.values(RULES_BY_KIND)) for (const s of specs) byId.set(s.id, s)
+for (const s of UITD_RULES) byId.set(s.id, s)
 
 export function ruleSpec(id: string): RuleSpec | undefined {
   return byId.get(id)

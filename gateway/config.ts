@@ -3,7 +3,8 @@ import { ChannelsEnv, checkChannelsEnv, SmsProviderName } from '../alerting/noti
 import { checkStorageEnv, StorageEnv } from '../ingest/store/storage-config.ts'
 import { RegisterEnv } from '../register/register-config.ts'
 import { DEMO_LOCALES, demoSiteFile, isBundledDemoSite } from './demo-sites.ts'
-import { checkSecurityEnv, SecurityEnv } from './security-config.ts'
+import { checkSecurityEnv, SecurityEnv, tlsConfigured } from './security-config.ts'
+import { UitdEnv } from './uitd/uitd-config.ts'
 
 const Port = z.coerce.number().int().min(0).max(65_535)
 
@@ -57,11 +58,17 @@ export const GatewayEnvFields = z
     ...SecurityEnv.shape,
     // the hazard register's evidence, import and report printing (register/register-config.ts)
     ...RegisterEnv.shape,
+    // The GB/T 26875.3 receiver for fire panels (gateway/uitd/): off unless UITD_ENABLED=on.
+    ...UitdEnv.shape,
   })
   .superRefine(checkStorageEnv)
   .superRefine(checkChannelsEnv)
   .superRefine(checkSecurityEnv)
   .superRefine(checkSiteChoice)
+  .superRefine((env, ctx) => {
+    if (env.UITD_TLS === 'on' && !tlsConfigured(env))
+      ctx.addIssue({ code: 'custom', path: ['UITD_TLS'], message: 'on needs TLS_CERT_FILE and TLS_KEY_FILE' })
+  })
 
 export const GatewayEnv = GatewayEnvFields.transform(withDefaults)
 export type GatewayEnv = z.output<typeof GatewayEnv>

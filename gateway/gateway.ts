@@ -24,12 +24,15 @@ import { createRegisterWiring } from './register-wiring.ts'
 import { createRootLogger } from './root-logger.ts'
 import { createSchedules, type ScheduleWiringDeps } from './schedule-wiring.ts'
 import { type ListenPorts, listenAll, prepareSecurity } from './secure-listeners.ts'
+import { startUitdReceiver, type UitdReceiver } from './uitd-wiring.ts'
 import { WEB_DIST } from './web-dir.ts'
 
 export { createRootLogger } from './root-logger.ts'
 
 /** Ports of the listeners; null for one that is off (MQTT_PLAIN/HTTP_PLAIN=off, no TLS). */
 export interface RunningGateway extends ListenPorts {
+  /** The GB/T 26875.3 receiver's port; null while it is off (UITD_ENABLED=off). */
+  uitdPort: number | null
   site: SiteModel
   stop(): Promise<void>
 }
@@ -76,9 +79,10 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     readings.sink,
     alerting.schedules.sink,
   ]
+  const ingest = createIngest(env, sinks, log.child({ module: 'ingest' }))
   const broker = await createFirewatchBroker({
     site,
-    ingest: createIngest(env, sinks, log.child({ module: 'ingest' })),
+    ingest,
     metrics,
     clock,
     log: log.child({ module: 'mqtt' }),
@@ -89,7 +93,20 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     createFeedPublisher((topic, payload) => broker.publish(topic, payload, 1), metrics, clock),
   )
   alerting.alarm.observe(alerting.notify.notifier)
-  return serve(base, { alerting, readings, broker, security, register })
+  // Fire panels through their UITDs (GB/T 26875.3): the same pipeline as the MQTT devices.
+  const uitd = await startUitdReceiver(env, {
+    site,
+    pipeline: ingest,
+    clock,
+    log: log.child({ module: 'uitd' }),
+    registry: metrics.registry,
+    db: alerting.store.db,
+    tls: security.tls,
+    changed: (building) => alerting.liveStream.buildingChanged(building),
+  })
+  alerting.live.uitdsOf = (building) => uitd.badges(building)
+  alerting.live.uitdHeard = (id) => uitd.heard(id)
+  return serve(base, { alerting, readings, broker, security, register, uitd })
 }
 
 /** What every part is built from. */
@@ -109,6 +126,7 @@ interface Parts {
   readings: ReturnType<typeof openReadingsStore>
   broker: FirewatchBroker
   security: ReturnType<typeof prepareSecurity>
+  uitd: UitdReceiver
 }
 
 /**
@@ -187,9 +205,11 @@ async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
   alerting.schedules.start(linkPort)
   parts.register.start(linkPort)
   const ticker = setInterval(() => alerting.alarm.tick(clock.now()), 1000)
-  log.info({ ...ports, site: site.name, devices: site.devices.length }, 'gateway started')
+  const uitdPort = parts.uitd.port
+  log.info({ ...ports, uitdPort, site: site.name, devices: site.devices.length }, 'gateway started')
   return {
     ...ports,
+    uitdPort,
     site,
     async stop() {
       listening = false
@@ -217,6 +237,7 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
     ...alerting.schedules.http,
     register: { part: parts.register.register, limits: registerLimits(base.env) },
     liveStream: alerting.liveStream,
+    uitds: { list: (buildings) => parts.uitd.views(buildings) },
     webDir: WEB_DIST,
     hardening: security.http,
     countRefusal: (reason) => base.metrics.httpRefused.labels(reason).inc(),
@@ -232,12 +253,13 @@ function registerLimits(env: GatewayEnv) {
 }
 
 async function stopParts(
-  { alerting, broker, security, readings, register }: Parts,
+  { alerting, broker, security, readings, register, uitd }: Parts,
   http: { close(): Promise<unknown> },
 ) {
   await alerting.schedules.stop()
   await register.stop()
   alerting.liveStream.close()
+  await uitd.stop()
   await broker.close()
   await security.http.listeners?.close()
   await http.close()
@@ -274,6 +296,9 @@ function liveSink(live: LiveState, stream: LiveStream): IngestSink {
     statusChanged: (s) => {
       live.deviceStatus(s)
       stream.deviceChanged(s.device)
+    },
+    panelStatusAccepted: (s) => {
+      if (live.panelStatus(s)) stream.deviceChanged(s.device)
     },
   }
 }

@@ -1,5 +1,6 @@
 import type { Alert, AlertTransition } from '../alerting/alert.ts'
 import type { WindowJson } from '../alerting/windows/window.ts'
+import type { PanelBits, PanelStatus } from '../ingest/panel/panel-status.ts'
 import type { DeviceEvent, DeviceStatus, Reading } from '../ingest/reading.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import type { Building, Device } from '../ingest/site-schema.ts'
@@ -11,7 +12,6 @@ import {
   type WallStatus,
   worseOf,
 } from './live-status.ts'
-
 import type {
   ActiveAlertRef,
   BuildingCounts,
@@ -24,6 +24,7 @@ import type {
   LatestValue,
   SiteInfo,
 } from './live-views.ts'
+import type { UitdBadge } from './uitd-view.ts'
 
 export { STATUS_RANK, statusOfAlerts, WALL_STATUSES, type WallStatus } from './live-status.ts'
 export type {
@@ -36,6 +37,7 @@ export type {
   DeviceView,
   FloorView,
   LatestValue,
+  PanelView,
   SiteInfo,
 } from './live-views.ts'
 
@@ -48,6 +50,8 @@ interface DeviceEntry {
   /** Whether the last frame showed the device as heard from: the sweep reports the changes. */
   shownHeard: boolean
   alerts: Map<string, ActiveAlertRef>
+  /** Panel components: the bits set in the latest report. */
+  panelState: (keyof PanelBits)[] | null
 }
 
 /** 12F above ground, B1 for the first basement. */
@@ -71,6 +75,10 @@ export class LiveState {
   windowsOf: ((building: string) => WindowJson[]) | null = null
   /** Set by the hazard register (gateway/register-wiring.ts): the risk grade badge of tiles. */
   riskOf: ((building: string) => BuildingRisk | null) | null = null
+  /** Set by the UITD receiver (gateway/uitd-wiring.ts): the building's fire panel links. */
+  uitdsOf: ((building: string) => UitdBadge[]) | null = null
+  /** Set by the UITD receiver: whether a UITD is heard now (its components' word is current). */
+  uitdHeard: (uitd: string) => boolean = () => false
 
   constructor(
     private readonly site: SiteModel,
@@ -91,6 +99,7 @@ export class LiveState {
         silenceMs: silenceAllowedMs(device),
         shownHeard: false,
         alerts: new Map(),
+        panelState: null,
       }
       this.entries.set(device.id, entry)
       this.byBuilding.get(device.building)?.push(entry)
@@ -118,6 +127,15 @@ export class LiveState {
     if (entry) this.seen(entry, e.receivedAt)
   }
 
+  /** A panel component's report: its bits (a disabled one turns grey). True when it is a site device. */
+  panelStatus(s: PanelStatus): boolean {
+    const entry = s.declared ? this.entries.get(s.device) : undefined
+    if (!entry) return false
+    entry.panelState = (Object.keys(s.bits) as (keyof PanelBits)[]).filter((b) => s.bits[b])
+    this.seen(entry, s.receivedAt)
+    return true
+  }
+
   private seen(entry: DeviceEntry, at: number): void {
     entry.online = true
     entry.shownHeard = true
@@ -133,7 +151,7 @@ export class LiveState {
     const now = this.clock.now()
     const changed: string[] = []
     for (const [id, entry] of this.entries) {
-      const heard = heardRecently(entry, entry.silenceMs, now)
+      const heard = this.heard(entry, now)
       if (heard === entry.shownHeard) continue
       entry.shownHeard = heard
       changed.push(id)
@@ -221,12 +239,20 @@ export class LiveState {
     }
     if (this.windowsOf) summary.windows = this.windowsOf(b.id)
     if (this.riskOf) summary.risk = this.riskOf(b.id)
+    const uitds = this.uitdsOf?.(b.id) ?? []
+    if (uitds.length > 0) summary.uitds = uitds
     return summary
   }
 
   private statusOf(entry: DeviceEntry, now: number): WallStatus {
-    const heard = heardRecently(entry, entry.silenceMs, now)
-    return deviceStatus(entry.alerts.values(), entry.device.disabled, heard)
+    return deviceStatus(entry.alerts.values(), disabledNow(entry), this.heard(entry, now))
+  }
+
+  /** A sensor is heard while its last word is recent; a panel component while its UITD is heard. */
+  private heard(entry: DeviceEntry, now: number): boolean {
+    const d = entry.device
+    if (d.kind === 'panel_component') return this.uitdHeard(d.panel.uitd)
+    return heardRecently(entry, entry.silenceMs, now)
   }
 
   private view(entry: DeviceEntry): DeviceView {
@@ -239,7 +265,10 @@ export class LiveState {
       zone: d.zone,
       floor: d.floor,
       status: this.statusOf(entry, this.clock.now()),
-      disabled: d.disabled,
+      disabled: disabledNow(entry),
+      ...(d.kind === 'panel_component'
+        ? { panel: { component: d.component, uitd: d.panel.uitd, state: entry.panelState ?? [] } }
+        : {}),
       online: entry.online,
       lastSeenAt: entry.lastSeenAt,
       silenceAllowedMs: entry.silenceMs,
@@ -255,4 +284,9 @@ function floorsTopDown(b: Building): number[] {
   for (let f = b.floors; f >= 1; f--) floors.push(f)
   for (let f = -1; f >= -b.basements; f--) floors.push(f)
   return floors
+}
+
+/** Disabled in the site file, or at its fire panel (屏蔽) by its latest report. */
+function disabledNow(entry: DeviceEntry): boolean {
+  return entry.device.disabled || (entry.panelState?.includes('disabled') ?? false)
 }

@@ -38,6 +38,8 @@ export function statusOfAlerts(alerts: Iterable<{ class: AlertClass }>, disabled
  * (alerting/rules/offline-watch.ts), so the wall and the offline alert agree.
  */
 export function silenceAllowedMs(d: Device): number {
+  // A panel component reports only changes: its UITD's link says whether it is heard (live-state.ts).
+  if (d.kind === 'panel_component') return 0
   return (
     (d.heartbeatSec ?? DEFAULT_HEARTBEAT_SEC) * (d.offlineAfterMissed ?? DEFAULT_OFFLINE_AFTER_MISSED) * 1000
   )

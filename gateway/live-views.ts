@@ -1,7 +1,9 @@
 import type { AlertClass, AlertState } from '../alerting/alert.ts'
 import type { WindowJson } from '../alerting/windows/window.ts'
+import type { PanelBits } from '../ingest/panel/panel-status.ts'
 import type { Device } from '../ingest/site-schema.ts'
 import type { WallStatus } from './live-status.ts'
+import type { UitdBadge } from './uitd-view.ts'
 
 // What the wall and the buildings API show (gateway/live-state.ts keeps it current).
 
@@ -26,18 +28,29 @@ export interface DeviceView {
   zone: string
   floor: number
   status: WallStatus
+  /** Disabled in the site file, or (a panel component) disabled at its panel (屏蔽). */
   disabled: boolean
+  /** A fire panel's component: what it is, its UITD and the status bits set in its latest report. */
+  panel?: PanelView
   /** null until the gateway has heard from the device (status topic, connection or reading). */
   online: boolean | null
   /** Gateway receipt time of the last reading, event or `online` status, epoch ms. */
   lastSeenAt: number | null
   /**
    * How long the device may stay silent (heartbeatSec x offlineAfterMissed of the site file); with
-   * no alert, a device not heard from within it is `unknown`, never green.
+   * no alert, a device not heard from within it is `unknown`, never green. 0 for a panel component:
+   * it reports only changes, and its UITD's link vouches for it (green while the UITD is heard).
    */
   silenceAllowedMs: number
   latest: Record<string, LatestValue>
   activeAlerts: ActiveAlertRef[]
+}
+
+export interface PanelView {
+  component: string
+  uitd: string
+  /** Set bits of the latest report (fire, fault, disabled, ...); [] before any. */
+  state: (keyof PanelBits)[]
 }
 
 export interface BuildingCounts {
@@ -62,6 +75,8 @@ export interface BuildingSummary {
   watch: BuildingWatch | null
   /** The risk grade (register/), absent while no register sets `riskOf`; null before the first. */
   risk?: BuildingRisk | null
+  /** The building's fire panel links (GB/T 26875.3 UITDs); absent when the site has none. */
+  uitds?: UitdBadge[]
 }
 
 /** A building's risk grade (绿 灰 黄 红), shown as a badge apart from the live status colour. */

@@ -17,7 +17,8 @@ const DEFAULT_SKEW_MS = 300_000
 
 export interface BannerInput {
   env: GatewayEnv
-  ports: ListenPorts
+  /** uitdPort: the GB/T 26875.3 receiver's, null while it is off. */
+  ports: ListenPorts & { uitdPort?: number | null }
   site: SiteModel
   colours: boolean
 }
@@ -38,6 +39,8 @@ export function startBanner(input: BannerInput): string {
     ['Data', [resolve(env.DATA_DIR)]],
     ['MQTT', [[urls.mqtt, urls.mqtts].filter(Boolean).join('  ')]],
   ]
+  const uitdPort = input.ports.uitdPort ?? null
+  if (uitdPort !== null) rows.push(['Fire panels', uitdLines(site, uitdPort)])
   if (demo && site.locale === 'en') rows.push(['In Chinese', ['FIREWATCH_DEMO=zh-CN npm start (中文演示)']])
   rows.push(['Stop', ['Ctrl-C']])
   const what = `${site.buildings.length} buildings, ${site.devices.length} devices`
@@ -121,6 +124,15 @@ function fireLines(demo: boolean, urls: Urls, token: string | null, skewMs: numb
     'in a second terminal, play a kitchen fire live (30 s):',
     `npm run sim -- live ${DEMO_SCENARIO} --mqtt ${urls.mqtt} --http ${urls.http} --token ${token} --speed ${DEMO_SPEED}${skew}`,
   ]
+}
+
+/** The GB/T 26875.3 port, and the simulator line that reports a call point's fire to it. */
+function uitdLines(site: SiteModel, port: number): string[] {
+  const uitd = site.uitds[0]
+  const sim = uitd
+    ? [`npx firewatch-sim uitd --port ${port} --address ${uitd.address} --report call-point-fire --floor 12`]
+    : ['no UITD in the site file (uitds:)']
+  return [`GB/T 26875.3 (UITD) on port ${port}`, ...sim]
 }
 
 function smsLines(provider: GatewayEnv['SMS_PROVIDER']): string[] {

@@ -1,4 +1,5 @@
 import type { Decoded, Decoder, Problem } from './decoder.ts'
+import type { PanelOperation, PanelStatus, UitdLinkEvent } from './panel/panel-status.ts'
 import type { DeviceEvent, DeviceStatus, Reading } from './reading.ts'
 import type { Device } from './site-schema.ts'
 import type { DeviceTopicKind } from './topics.ts'
@@ -8,6 +9,12 @@ export interface IngestSink {
   readingsAccepted?(readings: readonly Reading[]): void
   eventAccepted?(event: DeviceEvent): void
   statusChanged?(status: DeviceStatus): void
+  /** A fire panel's part, the panel or its UITD reported its status bits (ingest/panel/). */
+  panelStatusAccepted?(status: PanelStatus): void
+  /** A UITD was heard again, went silent, missed or answered a patrol check. */
+  uitdLinkChanged?(event: UitdLinkEvent): void
+  /** Someone reset, silenced or tested the panel or the UITD. */
+  panelOperationRecorded?(operation: PanelOperation): void
 }
 
 export interface IngestOutcome {
@@ -65,21 +72,50 @@ export class IngestPipeline {
     this.decoder.sessionStarted(deviceId)
   }
 
+  /**
+   * A fire panel's status report (decoded by the GB/T 26875.3 receiver, located by
+   * ingest/panel/panel-ingest.ts). Returns the sinks that failed: the receiver then denies the
+   * frame and the UITD sends it again, so that a fire is delivered at least once.
+   */
+  panelStatus(status: PanelStatus): SinkFailure[] {
+    return this.fanOut('panelStatusAccepted', status)
+  }
+
+  /** A panel part's analogue values, as readings. */
+  panelReadings(readings: readonly Reading[]): void {
+    if (readings.length > 0) this.fanOut('readingsAccepted', readings)
+  }
+
+  uitdLink(event: UitdLinkEvent): void {
+    this.fanOut('uitdLinkChanged', event)
+  }
+
+  panelOperation(operation: PanelOperation): void {
+    this.fanOut('panelOperationRecorded', operation)
+  }
+
   private fanOut<K extends keyof IngestSink>(
     method: K,
     value: Parameters<NonNullable<IngestSink[K]>>[0],
-  ): void {
+  ): SinkFailure[] {
+    let failures: SinkFailure[] | null = null
     for (let i = 0; i < this.sinks.length; i++) {
       const fn = this.sinks[i]![method] as ((v: typeof value) => void) | undefined
       if (!fn) continue
       try {
         fn.call(this.sinks[i], value)
       } catch (error) {
-        this.onSinkFailure({ sink: i, error })
+        const failure = { sink: i, error }
+        this.onSinkFailure(failure)
+        failures ??= []
+        failures.push(failure)
       }
     }
+    return failures ?? NO_FAILURES
   }
 }
+
+const NO_FAILURES: SinkFailure[] = []
 
 function outcome<T>(decoded: Decoded<T>, accepted: number): IngestOutcome {
   return { accepted, problems: decoded.problems }

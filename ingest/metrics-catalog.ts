@@ -8,6 +8,15 @@ export const METRIC_FAMILIES = [
   'residual_current_ma',
   'battery_pct',
   'rssi_dbm',
+  // Analogue values of fire panel parts (GB/T 26875.3 type 3) that no sensor family above holds.
+  'event_count',
+  'time_s',
+  'gas_lel_pct',
+  'voltage_v',
+  'current_a',
+  'flow_lps',
+  'air_volume_m3min',
+  'wind_speed_mps',
 ] as const
 
 export type MetricFamily = (typeof METRIC_FAMILIES)[number]
@@ -46,4 +55,12 @@ export const METRIC_UNITS: Record<MetricFamily, string> = {
   residual_current_ma: 'mA',
   battery_pct: '%',
   rssi_dbm: 'dBm',
+  event_count: '',
+  time_s: 's',
+  gas_lel_pct: '%LEL',
+  voltage_v: 'V',
+  current_a: 'A',
+  flow_lps: 'L/s',
+  air_volume_m3min: 'm³/min',
+  wind_speed_mps: 'm/s',
 }

@@ -5,7 +5,15 @@ import { digest, isHashedSecret, sameDigest, verifySecret } from './secret-hash.
 const UNKNOWN_USER_HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
 
 import type { Contact } from './notify-schema.ts'
-import type { ApiToken, Building, Device, SiteFile } from './site-schema.ts'
+import {
+  type ApiToken,
+  type Building,
+  type Device,
+  isSensor,
+  type SensorDevice,
+  type SiteFile,
+} from './site-schema.ts'
+import type { Uitd } from './uitd-schema.ts'
 
 /**
  * Bearer tokens checked with scrypt at once: half of libuv's default thread pool of 4, so a flood
@@ -33,7 +41,7 @@ export type Role = ApiToken['role']
 
 /** Who is asking: a device (MQTT) or an API token (MQTT or HTTP). */
 export type Principal =
-  | { type: 'device'; device: Device }
+  | { type: 'device'; device: SensorDevice }
   | { type: 'token'; name: string; role: Role; buildings: ReadonlySet<string> | null }
 
 /** The site file made fast to query: lookups by id, credentials checked in constant time. */
@@ -44,8 +52,14 @@ export class SiteModel {
   readonly offlineGraceMs: number
   readonly buildings: readonly Building[]
   readonly devices: readonly Device[]
+  /** The devices with an MQTT login (panel components report through their UITD instead). */
+  readonly sensors: readonly SensorDevice[]
+  /** The fire panels' user information transmission devices (`uitds:`). */
+  readonly uitds: readonly Uitd[]
   private readonly buildingById: Map<string, Building>
   private readonly deviceById: Map<string, Device>
+  private readonly sensorById: Map<string, SensorDevice>
+  private readonly uitdById: Map<string, Uitd>
   private readonly contactById: Map<string, Contact>
   private readonly tokenByName: Map<string, ApiToken>
   private readonly tokenByValue: Map<string, ApiToken>
@@ -71,8 +85,12 @@ export class SiteModel {
     this.offlineGraceMs = file.site.offlineGraceSec * 1000
     this.buildings = file.buildings
     this.devices = file.devices
+    this.sensors = file.devices.filter(isSensor)
+    this.uitds = file.uitds
     this.buildingById = new Map(file.buildings.map((b) => [b.id, b]))
     this.deviceById = new Map(file.devices.map((d) => [d.id, d]))
+    this.sensorById = new Map(this.sensors.map((d) => [d.id, d]))
+    this.uitdById = new Map(file.uitds.map((u) => [u.id, u]))
     this.contactById = new Map(file.contacts.map((c) => [c.id, c]))
     this.tokenByName = new Map(file.apiTokens.map((t) => [t.name, t]))
     const plainTokens = file.apiTokens.filter((t) => !isHashedSecret(t.token))
@@ -96,18 +114,28 @@ export class SiteModel {
     return this.devices.filter((d) => d.building === buildingId)
   }
 
+  uitd(id: string): Uitd | undefined {
+    return this.uitdById.get(id)
+  }
+
+  /** What an alert's device column names, for people: a device's or a UITD's label, else the key. */
+  labelOf(key: string): string {
+    return this.deviceById.get(key)?.label ?? this.uitdById.get(key)?.label ?? key
+  }
+
   /**
    * MQTT login: username is a device id or a token name. Checks plain and hashed secrets (scrypt,
    * off the event loop); what the gateway uses.
    */
   async verifyLogin(username: string, password: string): Promise<Principal | null> {
-    const device = this.deviceById.get(username)
+    const device = this.sensorById.get(username)
     if (device)
       return (await this.secrets.verify(device.secret, password)) ? { type: 'device', device } : null
     const token = this.tokenByName.get(username)
     if (token) return (await this.secrets.verify(token.token, password)) ? tokenPrincipal(token) : null
-    // An unknown name costs what a known one does, so the answer time does not tell which exist.
-    if (this.hashedTokens.length > 0 || this.devices.some((d) => isHashedSecret(d.secret))) {
+    // An unknown name (a panel component's too: it has no login) costs what a known one does, so
+    // the answer time does not tell which exist.
+    if (this.hashedTokens.length > 0 || this.sensors.some((d) => isHashedSecret(d.secret))) {
       await verifySecret(UNKNOWN_USER_HASH, password)
     }
     return null
@@ -148,13 +176,13 @@ export class SiteModel {
 
   /** The device a client certificate names (CN = device id), if it is in the site. */
   deviceForCertificate(commonName: string): Principal | null {
-    const device = this.deviceById.get(commonName)
+    const device = this.sensorById.get(commonName)
     return device ? { type: 'device', device } : null
   }
 
   /** Synchronous login for plain secrets only (hashed ones never match): tests and simulators. */
   authenticate(username: string, password: string): Principal | null {
-    const device = this.deviceById.get(username)
+    const device = this.sensorById.get(username)
     if (device) return sameSecret(device.secret, password) ? { type: 'device', device } : null
     const token = this.tokenByName.get(username)
     if (token && sameSecret(token.token, password)) return tokenPrincipal(token)

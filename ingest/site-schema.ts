@@ -6,15 +6,23 @@ import { checkNotifyReferences, notifyShape } from './notify-schema.ts'
 import { checkRegisterReferences, registerShape } from './register-schema.ts'
 import { checkScheduleReferences, scheduleShape } from './schedule-schema.ts'
 import { StoredSecret } from './secret-hash.ts'
+import { ComponentType, checkUitdReferences, PanelAddress, uitdShape } from './uitd-schema.ts'
 
 const Id = z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and "-"')
 
-export const DEVICE_KINDS = [
+/** Devices that report themselves over MQTT, each with its own login. */
+export const SENSOR_KINDS = [
   'smoke_detector',
   'pressure_sensor',
   'level_sensor',
   'electrical_monitor',
 ] as const
+export const SensorKind = z.enum(SENSOR_KINDS)
+export type SensorKind = z.infer<typeof SensorKind>
+
+/** A part of the building's own fire panel, reported by its UITD over GB/T 26875.3: no login. */
+export const PANEL_COMPONENT = 'panel_component'
+export const DEVICE_KINDS = [...SENSOR_KINDS, PANEL_COMPONENT] as const
 export const DeviceKind = z.enum(DEVICE_KINDS)
 export type DeviceKind = z.infer<typeof DeviceKind>
 
@@ -53,22 +61,43 @@ export const Building = z
   })
   .strict()
 
-export const Device = z
+/** What every device of the site has, whatever reports it. */
+const deviceBase = {
+  id: Id,
+  building: Id,
+  floor: z.number().int().min(-20).max(300),
+  zone: z.string().min(1).max(64),
+  label: z.string().min(1).max(200),
+  disabled: z.boolean().default(false),
+  rules: RuleOverrides.default({}),
+}
+
+export const SensorDevice = z
   .object({
-    id: Id,
-    building: Id,
-    floor: z.number().int().min(-20).max(300),
-    zone: z.string().min(1).max(64),
-    kind: DeviceKind,
-    label: z.string().min(1).max(200),
+    ...deviceBase,
+    kind: SensorKind,
     secret: StoredSecret(4),
     /** Expected reporting interval; the device is offline after `offlineAfterMissed` silent intervals. */
     heartbeatSec: z.number().int().min(5).max(86_400).optional(),
     offlineAfterMissed: z.number().int().min(1).max(10).optional(),
-    disabled: z.boolean().default(false),
-    rules: RuleOverrides.default({}),
   })
   .strict()
+
+/**
+ * A detector, call point, water-flow indicator, valve, pump, fan or fire door of the building's
+ * fire panel, which reaches Firewatch through the panel's UITD (`uitds:`); never over MQTT. Its
+ * liveness is the UITD's: it has no heartbeat of its own.
+ */
+export const PanelComponent = z
+  .object({
+    ...deviceBase,
+    kind: z.literal(PANEL_COMPONENT),
+    component: ComponentType,
+    panel: PanelAddress,
+  })
+  .strict()
+
+export const Device = z.discriminatedUnion('kind', [SensorDevice, PanelComponent])
 
 export const ApiToken = z
   .object({
@@ -99,6 +128,8 @@ export const SiteFile = z
     // watches, patrols, reports, overdue (ingest/schedule-schema.ts)
     ...scheduleShape,
     ...fireShape,
+    // uitds (ingest/uitd-schema.ts): the fire panels' UITDs
+    ...uitdShape,
     // grouping of alerts into incidents (ingest/incident-schema.ts)
     ...incidentShape,
     // the hazard register and risk grades (ingest/register-schema.ts); the holiday calendar
@@ -111,6 +142,8 @@ export const SiteFile = z
 export type SiteFile = z.infer<typeof SiteFile>
 export type Building = z.infer<typeof Building>
 export type Device = z.infer<typeof Device>
+export type SensorDevice = z.infer<typeof SensorDevice>
+export type PanelComponent = z.infer<typeof PanelComponent>
 export type ApiToken = z.infer<typeof ApiToken>
 
 function isTimeZone(tz: string): boolean {
@@ -179,4 +212,10 @@ function checkReferences(site: SiteFile, ctx: z.RefinementCtx): void {
   checkFireReferences(site, ctx)
   checkRegisterReferences(site, ctx)
   checkHolidayYears(site.holidays, ctx)
+  checkUitdReferences(site, ctx)
+}
+
+/** A device with an MQTT login (not a panel component). */
+export function isSensor(d: Device): d is SensorDevice {
+  return d.kind !== PANEL_COMPONENT
 }

@@ -1,4 +1,6 @@
 import { isoTime } from '../alerting/clock-iso.ts'
+import { DEFAULT_HEARTBEAT_SEC, DEFAULT_OFFLINE_AFTER_MISSED } from '../alerting/rules/offline-watch.ts'
+import { UITD_OFFLINE } from '../alerting/rules/panel-placeholders.ts'
 import type { Register, VerifyRule } from '../ingest/register-schema.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import type { HistoryPoint, ReadingsHistory } from '../ingest/store/history-query.ts'
@@ -89,15 +91,24 @@ async function deviceEvidence(
   from: number,
   to: number,
 ): Promise<DeviceEvidence> {
-  const alert = deps.alerts.overlapping(device, rules, from, to)[0] ?? null
   const site = deps.site.device(device)
-  const intervalMs = (site?.heartbeatSec ?? 60) * (site?.offlineAfterMissed ?? 3) * 1000
+  // A fire panel's component reports only its changes: it is heard while its UITD's link is up.
+  const panel = site?.kind === 'panel_component' ? site.panel.uitd : null
+  const alert =
+    deps.alerts.overlapping(device, rules, from, to)[0] ??
+    (panel === null ? null : (deps.alerts.overlapping(panel, [UITD_OFFLINE], from, to)[0] ?? null))
+  const intervalMs =
+    site && site.kind !== 'panel_component'
+      ? (site.heartbeatSec ?? DEFAULT_HEARTBEAT_SEC) *
+        (site.offlineAfterMissed ?? DEFAULT_OFFLINE_AFTER_MISSED) *
+        1000
+      : DEFAULT_HEARTBEAT_SEC * DEFAULT_OFFLINE_AFTER_MISSED * 1000
   const spec = specs.find((s) => s.metric !== undefined)
   let reported = { intervals: 0, withReadings: 0, intervalSec: intervalMs / 1000 }
   let metric: DeviceEvidence['metric'] = null
   let failure: string | null = null
   try {
-    reported = await reportedIntervals(deps.readings, device, from, to, intervalMs)
+    if (panel === null) reported = await reportedIntervals(deps.readings, device, from, to, intervalMs)
     if (spec?.metric) metric = await metricLine(deps.readings, device, spec, from, to)
   } catch (err) {
     failure = `the readings store did not answer: ${(err as Error).message}`

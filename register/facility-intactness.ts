@@ -33,12 +33,18 @@ export async function facilityIntactness(
   const devices = site.devicesOf(building).filter((d) => !d.disabled)
   if (devices.length === 0 || to <= from)
     return { share: null, devices: 0, reporting: 0, faultyHours: 0, readingsChecked: true }
-  const faulty = faultyMs(alerts, building, from, to)
+  const faulty = faultyMs(site, alerts, building, from, to)
   let readingsChecked = true
   let reporting = 0
   let sum = 0
   for (const d of devices) {
     let reported = true
+    // A fire panel's component reports only its changes: it counts while its UITD is heard.
+    if (d.kind === 'panel_component') {
+      reporting++
+      sum += 1 - Math.min(to - from, faulty.get(d.id) ?? 0) / (to - from)
+      continue
+    }
     try {
       const answer = await readings.history({
         device: d.id,
@@ -64,11 +70,23 @@ export async function facilityIntactness(
 }
 
 /** Milliseconds of [from, to) each device spent under a fault or offline alert (overlaps merged). */
-function faultyMs(alerts: AlertReads, building: string, from: number, to: number): Map<string, number> {
+function faultyMs(
+  site: SiteModel,
+  alerts: AlertReads,
+  building: string,
+  from: number,
+  to: number,
+): Map<string, number> {
   const spans = new Map<string, [number, number][]>()
+  const heardThrough = new Map<string, string[]>()
+  for (const d of site.devicesOf(building))
+    if (d.kind === 'panel_component')
+      heardThrough.set(d.panel.uitd, [...(heardThrough.get(d.panel.uitd) ?? []), d.id])
   for (const a of alerts.activeDuring(building, ['fault', 'offline'], from, to)) {
     const span: [number, number] = [Math.max(from, a.opened_at), Math.min(to, a.resolved_at ?? to)]
-    spans.set(a.device, [...(spans.get(a.device) ?? []), span])
+    // A UITD's own offline or fault alert is time lost for every component heard through it.
+    for (const device of [a.device, ...(heardThrough.get(a.device) ?? [])])
+      spans.set(device, [...(spans.get(device) ?? []), span])
   }
   const total = new Map<string, number>()
   for (const [device, list] of spans) {

@@ -10,9 +10,16 @@
 # certificate authority of the TLS tests, tests/support/test-ca.ts), fonts-noto-cjk (Chinese
 # glyphs: without it the zh-CN wall and its screenshots show empty boxes) and python3-aiosmtpd (the
 # SMTP server, storing to a Maildir, that the report e-mail tests start on a free loopback port when
-# neither SMTP_TEST_URL nor a container runtime is available; see tests/support/smtp-server.ts).
+# neither SMTP_TEST_URL nor a container runtime is available; see tests/support/smtp-server.ts),
+# nats-server (NATS 2.9 with JetStream: the three-server cluster the cluster-mode tests start on
+# free loopback ports when neither NATS_URL nor a container runtime is available; see
+# tests/support/nats-cluster.ts) and postgresql (Debian's PostgreSQL, 15 on Debian 12: its initdb
+# and pg_ctl make the throw-away server of those tests when neither DATABASE_URL nor a container
+# runtime is available; see tests/support/postgres-server.ts; advisory locks and SKIP LOCKED are
+# in the core server, so postgresql-contrib is not needed).
 set -euo pipefail
-packages=(mosquitto mosquitto-clients influxdb victoria-metrics chromium openssl fonts-noto-cjk python3-aiosmtpd)
+packages=(mosquitto mosquitto-clients influxdb victoria-metrics chromium openssl fonts-noto-cjk python3-aiosmtpd
+  nats-server postgresql)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi

@@ -3,8 +3,16 @@ import { evidenceOf, type Sighting } from './evidence-of.ts'
 import { FIRE_CONFIRMED } from './fire-rule-ids.ts'
 import type { SiteTopology, ZoneSources } from './site-topology.ts'
 
-/** A detector's own alarm, its analogue alarm, or its pre-alarm: what a zone's fire starts from. */
-const DETECTOR_RULES: ReadonlySet<string> = new Set(['device.fire_alarm', 'smoke.alarm', 'smoke.prealarm'])
+/**
+ * A detector's own alarm, its analogue alarm, or its pre-alarm: what a zone's fire starts from. A
+ * fire panel's detector or call point in fire (panel.fire) counts as a detector's alarm.
+ */
+const DETECTOR_RULES: ReadonlySet<string> = new Set([
+  'device.fire_alarm',
+  'smoke.alarm',
+  'smoke.prealarm',
+  'panel.fire',
+])
 /** A cable heating up or its insulation failing on the zone's circuits. */
 const CIRCUIT_RULES: ReadonlySet<string> = new Set([
   'cable_temp.rise',

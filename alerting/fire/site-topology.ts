@@ -1,5 +1,5 @@
 import type { SiteModel } from '../../ingest/site-model.ts'
-import type { Device } from '../../ingest/site-schema.ts'
+import { type Device, isSensor } from '../../ingest/site-schema.ts'
 import { zoneKey } from './scope-key.ts'
 
 /** What may corroborate a detector's alarm in one zone (multi-sensor confirmation, docs/rules.md). */
@@ -39,8 +39,9 @@ export class SiteTopology {
       live.filter((o) => o.kind === kind && o.building === d.building && o.floor === d.floor).map((o) => o.id)
     for (const d of live) {
       const floor = `${d.building}:${d.floor}`
-      this.floorDevices.set(floor, [...(this.floorDevices.get(floor) ?? []), d])
-      if (d.kind !== 'smoke_detector') continue
+      // Panel components never go offline on their own (their UITD does): not counted for a floor.
+      if (isSensor(d)) this.floorDevices.set(floor, [...(this.floorDevices.get(floor) ?? []), d])
+      if (!isDetector(d)) continue
       const key = zoneKey(d.building, d.zone)
       const known = this.zones.get(key)
       if (known) {
@@ -79,4 +80,13 @@ export class SiteTopology {
 /** Floors skip 0 (1F sits on B1): storey -1, 0, 1 ... so that B1 and 1F are adjacent. */
 function storey(floor: number): number {
   return floor > 0 ? floor - 1 : floor
+}
+
+/**
+ * What starts a zone's fire: a smoke detector, or a fire panel's smoke or heat detector or manual
+ * call point (its panel.fire is a detector's alarm, alerting/fire/confirmation.ts).
+ */
+function isDetector(d: Device): boolean {
+  if (d.kind === 'smoke_detector') return true
+  return d.kind === 'panel_component' && ['smoke', 'heat', 'manual_call_point'].includes(d.component)
 }

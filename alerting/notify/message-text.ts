@@ -165,7 +165,9 @@ export function allClearParams(
 /** The device's label; for zone, floor and building alerts what they cover (floors, or devices). */
 function labelOf(alert: Alert, site: SiteModel, locale: Locale): string {
   const m = messagesFor(locale)
-  if (alert.device !== null) return site.device(alert.device)?.label ?? alert.device
+  if (alert.device !== null) return site.labelOf(alert.device)
+  // A fire panel part the site does not place (docs/gbt26875.md): its zone holds the panel's text.
+  if (alert.scope === 'building' && alert.evidence.length === 0) return alert.zone
   if (alert.scope === 'building') {
     const floors = [...new Set(alert.evidence.map((e) => e.floor))].sort((a, b) => a - b)
     return m.scopeFloors({ floors: floors.map((f) => m.floor(f)) })

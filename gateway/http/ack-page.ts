@@ -118,9 +118,7 @@ function alertDetails(page: AckPage, alert: Alert, site: SiteModel): string {
     [m.fieldBuilding, site.building(alert.building)?.name ?? alert.building],
     [m.fieldFloor, m.floor(alert.floor)],
     [m.fieldZone, alert.zone],
-    ...(alert.device !== null
-      ? [[m.fieldDevice, site.device(alert.device)?.label ?? alert.device] as [string, string]]
-      : []),
+    ...(alert.device !== null ? [[m.fieldDevice, site.labelOf(alert.device)] as [string, string]] : []),
     [m.fieldOpened, opened],
   ]
   if (alert.acknowledgedAt) rows.push([m.fieldAcknowledged, time(alert.acknowledgedAt)])

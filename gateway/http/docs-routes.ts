@@ -5,6 +5,7 @@ import { incidentPaths, incidentSchemas } from './openapi-incidents.ts'
 import { livePaths } from './openapi-live.ts'
 import { ackLinkPaths, notifySchemas, pushPaths } from './openapi-notify.ts'
 import { schedulePaths, scheduleSchemas } from './openapi-schedules.ts'
+import { uitdPaths, uitdSchemas } from './openapi-uitds.ts'
 import { windowPaths, windowSchemas } from './openapi-windows.ts'
 
 /** Which optional route groups the app serves, so that /docs describes exactly those. */
@@ -16,6 +17,7 @@ export interface DocsOptions {
   twilioStatus?: boolean
   schedules?: boolean
   windows?: boolean
+  uitds?: boolean
   incidents?: boolean
   register?: boolean
 }
@@ -41,6 +43,10 @@ export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}
   if (options.windows) {
     document.paths = { ...document.paths, ...windowPaths() }
     document.components.schemas = { ...document.components.schemas, ...windowSchemas() }
+  }
+  if (options.uitds) {
+    document.paths = { ...document.paths, ...uitdPaths() }
+    document.components.schemas = { ...document.components.schemas, ...uitdSchemas() }
   }
   if (options.incidents) {
     document.paths = { ...document.paths, ...incidentPaths() }

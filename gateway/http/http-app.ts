@@ -24,6 +24,7 @@ import { reportLinkRoutes } from './report-link-routes.ts'
 import { DebugRequestLog } from './request-log.ts'
 import { scheduleRoutes } from './schedule-routes.ts'
 import { twilioStatusRoutes } from './twilio-status-routes.ts'
+import { uitdsRoutes } from './uitds-routes.ts'
 import { webRoutes } from './web-routes.ts'
 import { windowsRoutes } from './windows-routes.ts'
 
@@ -83,6 +84,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     schedules: Boolean(deps.schedules),
     windows: Boolean(deps.windows),
     register: Boolean(deps.register),
+    uitds: Boolean(deps.uitds),
   })
   if (deps.ackLinks) {
     const history = (id: string) => deps.alerts.history(id)
@@ -113,6 +115,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
       if (deps.schedules) await api.register(scheduleRoutes, { schedules: deps.schedules, site: deps.site })
       if (deps.windows) await api.register(windowsRoutes, { windows: deps.windows, site: deps.site })
       if (deps.register) await registerRegisterRoutes(api, deps, deps.register)
+      if (deps.uitds) await api.register(uitdsRoutes, { uitds: deps.uitds, site: deps.site })
     },
     { prefix: '/api/v1' },
   )

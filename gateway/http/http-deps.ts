@@ -18,6 +18,7 @@ import type { PatrolLinkService } from './patrol-link-routes.ts'
 import type { PushService } from './push-routes.ts'
 import type { ScheduleService } from './schedule-routes.ts'
 import type { TwilioStatusService } from './twilio-status-routes.ts'
+import type { UitdService } from './uitds-routes.ts'
 
 export interface AlertListFilter {
   states: readonly AlertState[]
@@ -88,6 +89,8 @@ export interface HttpDeps {
   register?: { part: RegisterPart; limits: { evidenceMaxBytes: number; importMaxBytes: number } }
   /** Test and maintenance windows (`/api/v1/windows`); not served when absent. */
   windows?: WindowService
+  /** Fire panel links (`/api/v1/uitds`, GB/T 26875.3); not served when absent. */
+  uitds?: UitdService
   /** Limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts; README "Security"). */
   hardening?: HttpHardening
   /** Counts security refusals in firewatch_http_refused_total; nothing is counted when absent. */

@@ -28,7 +28,11 @@ type ConnectionEnv = Pick<
   | 'MQTT_MAX_PENDING_LOGINS_PER_ADDRESS'
   | 'LIVE_MAX_STREAMS'
   | 'LIVE_MAX_STREAMS_PER_ADDRESS'
->
+> & {
+  /** The fire panel receiver (gateway/uitd/): its connections take descriptors too, when it is on. */
+  UITD_ENABLED?: 'on' | 'off'
+  UITD_MAX_CONNECTIONS?: number
+}
 
 export interface Cap {
   total: number
@@ -65,10 +69,12 @@ export function openFileLimit(read: () => string = () => readFileSync('/proc/sel
 
 /**
  * HTTP takes its cap plus one address's share (the gateway's own host may go beyond the total, so
- * that the health check gets in); MQTT gets what is left after the reserve.
+ * that the health check gets in), the UITD receiver its cap when it is on; MQTT gets what is left
+ * after the reserve.
  */
 function mqttRoom(env: ConnectionEnv, fdLimit: number): number {
-  return fdLimit - RESERVED_FDS - env.HTTP_MAX_CONNECTIONS - env.HTTP_MAX_CONNECTIONS_PER_ADDRESS
+  const uitd = env.UITD_ENABLED === 'on' ? (env.UITD_MAX_CONNECTIONS ?? 0) : 0
+  return fdLimit - RESERVED_FDS - env.HTTP_MAX_CONNECTIONS - env.HTTP_MAX_CONNECTIONS_PER_ADDRESS - uitd
 }
 
 const cap = (total: number, perAddress: number): Cap => ({ total, perAddress: Math.min(perAddress, total) })
@@ -97,7 +103,7 @@ export function connectionProblems(env: ConnectionEnv, fdLimit: number): [keyof 
     problems.push([
       'MQTT_MAX_CONNECTIONS',
       `${env.MQTT_MAX_CONNECTIONS} does not fit in the open-file limit of ${fdLimit} (${RESERVED_FDS} reserved, ` +
-        `HTTP_MAX_CONNECTIONS + HTTP_MAX_CONNECTIONS_PER_ADDRESS for HTTP, at most ${Math.max(room, 0)} left): lower it ${raise}`,
+        `HTTP_MAX_CONNECTIONS + HTTP_MAX_CONNECTIONS_PER_ADDRESS for HTTP, UITD_MAX_CONNECTIONS when UITD_ENABLED=on, at most ${Math.max(room, 0)} left): lower it ${raise}`,
     ])
   }
   if (env.MQTT_MAX_CONNECTIONS === undefined && room < 16) {

@@ -80,10 +80,14 @@ const OnOff = z.enum(['on', 'off'])
 const Seconds = (max: number) => z.coerce.number().int().min(0).max(max)
 
 /**
- * The settings from environment variables, for the gateway to wire (README "GB/T 26875.3 receiver"
- * lists them). Only port and limits are needed; everything else has a default.
+ * The settings from environment variables; the gateway parses them with its own (gateway/config.ts)
+ * and README "GB/T 26875.3 receiver" lists them. Everything has a default.
  */
 export const UitdEnv = z.object({
+  /** The receiver listens only when on (README "GB/T 26875.3 receiver"). */
+  UITD_ENABLED: OnOff.default('off'),
+  /** on: TLS with the gateway's TLS_CERT_FILE / TLS_KEY_FILE (and client certificates from TLS_CA_FILE). */
+  UITD_TLS: OnOff.default('off'),
   UITD_PORT: Count(0, 65_535).default(5_000),
   UITD_HOST: z.string().min(1).default('0.0.0.0'),
   UITD_MAX_FRAME_BYTES: Count(MIN_FRAME_BYTES, MIN_FRAME_BYTES + 0xffff).default(DEFAULT_MAX_FRAME_BYTES),
@@ -100,7 +104,7 @@ export const UitdEnv = z.object({
   UITD_PATROL_BYTE: z.enum(['reserved', 'deadline-minutes']).default('reserved'),
 })
 
-export function uitdSettingsFromEnv(env: Record<string, string | undefined>): UitdSettingsInput {
+export function uitdSettingsFromEnv(env: Readonly<Record<string, unknown>>): UitdSettingsInput {
   const e = UitdEnv.parse(env)
   return {
     port: e.UITD_PORT,

@@ -9,7 +9,7 @@ import {
   type StreamReport,
   timeTagToEpochMs,
 } from '../../ingest/gbt26875/index.ts'
-import { dispatchUnit, UPSTREAM_KINDS } from './uitd-dispatch.ts'
+import { dispatchUnit, UPSTREAM_KINDS } from '../../ingest/panel/unit-dispatch.ts'
 import { Downlink } from './uitd-downlink.ts'
 import type { HubDeps, SessionHandle, UitdHub, UitdState } from './uitd-hub.ts'
 import { type CloseReason, type DownlinkResult, UNIDENTIFIED } from './uitd-metrics.ts'

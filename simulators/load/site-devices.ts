@@ -1,13 +1,13 @@
 // The only place the load generator reads the site model; switch to ingest/index.ts once it exists.
 import { loadSite } from '../../ingest/load-site.ts'
-import type { Device, DeviceKind } from '../../ingest/site-schema.ts'
+import { isSensor, type SensorDevice, type SensorKind } from '../../ingest/site-schema.ts'
 
-export type { DeviceKind }
+export type { SensorKind }
 
 /** One simulated device connection. Several slots share a device when --devices exceeds the site. */
 export interface DeviceSlot {
   clientId: string
-  device: Device
+  device: SensorDevice
   telemetryTopic: Buffer
   eventTopic: Buffer
   /** Shared by every slot of the device, so that cycled connections never repeat a seq (a duplicate). */
@@ -21,8 +21,9 @@ export interface SlotPlan {
   cycled: boolean
 }
 
-export function loadDevices(siteFile: string): Device[] {
-  return loadSite(siteFile).devices.filter((d) => !d.disabled)
+export function loadDevices(siteFile: string): SensorDevice[] {
+  // Panel components report through their UITD, never over MQTT: they have no login to load.
+  return loadSite(siteFile).devices.filter((d): d is SensorDevice => isSensor(d) && !d.disabled)
 }
 
 /**
@@ -32,7 +33,7 @@ export function loadDevices(siteFile: string): Device[] {
  * run to run (e.g. the wall clock) so that a re-run against the same gateway is not deduplicated.
  */
 export function planSlots(
-  devices: readonly Device[],
+  devices: readonly SensorDevice[],
   count: number,
   alarmCount: number,
   seqBase: number,
@@ -41,7 +42,7 @@ export function planSlots(
 ): SlotPlan {
   if (devices.length === 0) throw new Error('the site has no enabled devices')
   const seqs = new Map<string, { next: number }>()
-  const slot = (device: Device, suffix: string): DeviceSlot => {
+  const slot = (device: SensorDevice, suffix: string): DeviceSlot => {
     let seq = seqs.get(device.id)
     if (!seq) {
       seq = { next: seqBase }
@@ -79,8 +80,8 @@ export function planSlots(
  * spread evenly within the kind. Striding over the whole list instead aliases with sites that
  * repeat a pattern, e.g. 800 of 1,000 devices in steps of 1.25 never picks every tenth one.
  */
-function pickIndexes(devices: readonly Device[], count: number): number[] {
-  const byKind = new Map<DeviceKind, number[]>()
+function pickIndexes(devices: readonly SensorDevice[], count: number): number[] {
+  const byKind = new Map<SensorKind, number[]>()
   devices.forEach((d, i) => {
     const list = byKind.get(d.kind) ?? []
     list.push(i)

@@ -1,4 +1,4 @@
-import type { DeviceKind } from './site-devices.ts'
+import type { SensorKind } from './site-devices.ts'
 
 /**
  * Telemetry bodies per docs/protocol.md, with values in the normal band of each kind so that the
@@ -7,7 +7,7 @@ import type { DeviceKind } from './site-devices.ts'
  * Built as template strings: JSON.stringify of a fresh object per message costs several
  * times more, and this process shares the CPU with the broker it measures.
  */
-const builders: Record<DeviceKind, (rand: () => number) => string> = {
+const builders: Record<SensorKind, (rand: () => number) => string> = {
   smoke_detector: (r) =>
     `{"smoke_dbm":${(0.02 + (r() - 0.5) * 0.01).toFixed(3)},"temperature_c":${(24 + r() * 2).toFixed(1)},"battery_pct":97}`,
   pressure_sensor: (r) => `{"pressure_mpa":${(0.35 + (r() - 0.5) * 0.01).toFixed(3)}}`,
@@ -17,7 +17,7 @@ const builders: Record<DeviceKind, (rand: () => number) => string> = {
 }
 
 /** `{"ts": <send time ms>, "seq": n, "metrics": {...}}` for one device of the given kind. */
-export function telemetryPayload(kind: DeviceKind, ts: number, seq: number, rand = Math.random): string {
+export function telemetryPayload(kind: SensorKind, ts: number, seq: number, rand = Math.random): string {
   return `{"ts":${ts},"seq":${seq},"metrics":${builders[kind](rand)}}`
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { DeviceEventKind } from '../../ingest/reading.ts'
-import type { Device, DeviceKind } from '../../ingest/site-schema.ts'
+import type { SensorDevice, SensorKind } from '../../ingest/site-schema.ts'
 import type { Prng } from './prng.ts'
 
 /** An event the device reports about itself (docs/protocol.md, "Events"). */
@@ -36,7 +36,7 @@ export interface KindModel {
 }
 
 export interface ModelContext<P> {
-  device: Device
+  device: SensorDevice
   params: P
   prng: Prng
 }
@@ -45,7 +45,7 @@ export interface ModelContext<P> {
 export interface ModelSpec<P = Record<string, unknown>> {
   /** The name used in scenario files (`model: smoke`). */
   name: string
-  kind: DeviceKind
+  kind: SensorKind
   /** Parameters of the device (`devices[].params`), with defaults; strict. */
   params: z.ZodType<P>
   /** Behaviour name -> schema of its step fields (strict, with defaults). */

@@ -1,4 +1,4 @@
-import type { DeviceKind } from '../../ingest/site-schema.ts'
+import type { SensorKind } from '../../ingest/site-schema.ts'
 import type { ModelSpec } from './device-model.ts'
 import { electricalModel } from './electrical-model.ts'
 import { levelModel } from './level-model.ts'
@@ -13,7 +13,7 @@ export const MODELS: Readonly<Record<string, ModelSpec>> = {
   electrical: electricalModel,
 }
 
-const BY_KIND: Readonly<Record<DeviceKind, ModelSpec>> = {
+const BY_KIND: Readonly<Record<SensorKind, ModelSpec>> = {
   smoke_detector: smokeModel,
   pressure_sensor: pressureModel,
   level_sensor: levelModel,
@@ -21,6 +21,6 @@ const BY_KIND: Readonly<Record<DeviceKind, ModelSpec>> = {
 }
 
 /** The model a device of this kind gets when the scenario names none. */
-export function defaultModelOf(kind: DeviceKind): ModelSpec {
+export function defaultModelOf(kind: SensorKind): ModelSpec {
   return BY_KIND[kind]
 }

@@ -1,5 +1,5 @@
 import { parseMetricName } from '../../ingest/metrics-catalog.ts'
-import type { Device } from '../../ingest/site-schema.ts'
+import type { SensorDevice } from '../../ingest/site-schema.ts'
 import type { Cadence, KindModel, ModelEvent } from './device-model.ts'
 import { MetricOverlays, type OverlayStep } from './metric-overlays.ts'
 import type { Prng } from './prng.ts'
@@ -10,12 +10,12 @@ import type { Prng } from './prng.ts'
  * ingest calls (virtual time) or into real MQTT traffic (live).
  */
 export type SimMessage =
-  | { type: 'connect'; device: Device; t: number }
-  | { type: 'telemetry'; device: Device; t: number; payload: string; readings: number }
-  | { type: 'event'; device: Device; t: number; payload: string }
-  | { type: 'status'; device: Device; t: number; payload: 'online' | 'offline' }
+  | { type: 'connect'; device: SensorDevice; t: number }
+  | { type: 'telemetry'; device: SensorDevice; t: number; payload: string; readings: number }
+  | { type: 'event'; device: SensorDevice; t: number; payload: string }
+  | { type: 'status'; device: SensorDevice; t: number; payload: 'online' | 'offline' }
   /** will = true: the connection is lost and the broker publishes the Last Will. */
-  | { type: 'disconnect'; device: Device; t: number; will: boolean }
+  | { type: 'disconnect'; device: SensorDevice; t: number; will: boolean }
 
 /** Steps about the connection, common to every kind. */
 export type ConnectionStep =
@@ -38,7 +38,7 @@ const DECIMALS: Record<string, number> = {
 const JITTER = 0.02
 
 export interface SimDeviceOptions {
-  device: Device
+  device: SensorDevice
   model: KindModel
   cadence: Cadence
   prng: Prng
@@ -48,7 +48,7 @@ export interface SimDeviceOptions {
 
 /** One simulated device: a kind model plus everything common to all kinds. */
 export class SimDevice {
-  readonly device: Device
+  readonly device: SensorDevice
   /** Scenario time of the next wake-up (a report, a reconnect, the end of a silence). */
   nextAt: number
   private readonly model: KindModel

@@ -7,13 +7,15 @@ import { ProgressBar } from './progress-bar.ts'
 import { formatReport } from './report.ts'
 
 export const LIVE_USAGE = `usage: firewatch-sim live <scenario.yaml> --mqtt URL --http URL --token TOKEN
-         [--speed N] [--max-skew DURATION] [--site SITE.yaml] [--alerts]
+         [--uitd HOST:PORT] [--speed N] [--max-skew DURATION] [--site SITE.yaml] [--alerts]
 
 Plays a scenario against a running gateway: one MQTT connection per simulated device (its id and
 secret from the scenario's site file, a retained "offline" Last Will), expectations checked through
 the HTTP API with TOKEN (brigade or admin, to see every building). A connection the gateway drops
 (a restart) is made again and the run goes on; the report says when and for how long.
 
+  --uitd HOST:PORT   the gateway's GB/T 26875.3 port (UITD_ENABLED=on), for fire panel steps: one
+                     simulated UITD per UITD of the site, at its address
   --speed N          scenario seconds per real second (default 1), e.g. 10 or 60. Device timestamps
                      follow the scenario timeline, so hold times hold; the gateway's own timers
                      (offline by silence or Last Will grace) are not sped up.
@@ -66,6 +68,7 @@ function check(argv: string[]) {
       token: { type: 'string' },
       speed: { type: 'string' },
       'max-skew': { type: 'string' },
+      uitd: { type: 'string' },
       site: { type: 'string' },
       alerts: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -83,7 +86,9 @@ function check(argv: string[]) {
   if (maxSkewMs === null || maxSkewMs <= 0)
     throw new Error(`--max-skew must be a duration such as 5m, not ${JSON.stringify(values['max-skew'])}`)
   if (values.site === '') throw new Error('--site must name a site file')
+  const uitd = values.uitd === undefined ? undefined : hostPort(values.uitd)
   return {
+    uitd,
     file: positionals[0]!,
     mqttUrl: values.mqtt!,
     httpUrl: values.http!.replace(/\/+$/, ''),
@@ -93,4 +98,12 @@ function check(argv: string[]) {
     site: values.site,
     alerts: values.alerts === true,
   }
+}
+
+function hostPort(text: string): { host: string; port: number } {
+  const cut = text.lastIndexOf(':')
+  const port = Number(text.slice(cut + 1))
+  if (cut <= 0 || !Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new Error(`--uitd must be HOST:PORT, not ${text}`)
+  return { host: text.slice(0, cut).replace(/^\[(.*)\]$/, '$1'), port }
 }

@@ -1,5 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt'
-import type { Device } from '../../ingest/site-schema.ts'
+import type { SensorDevice } from '../../ingest/site-schema.ts'
 import { deviceTopic } from '../../ingest/topics.ts'
 import type { SimMessage } from '../models/sim-device.ts'
 import { SimulatorError } from './simulator-errors.ts'
@@ -45,7 +45,7 @@ export class LiveFleet {
     private readonly monotonic: () => number,
   ) {}
 
-  async connectAll(devices: readonly Device[], concurrency = 16): Promise<void> {
+  async connectAll(devices: readonly SensorDevice[], concurrency = 16): Promise<void> {
     let next = 0
     const worker = async () => {
       while (next < devices.length) await this.connect(devices[next++]!)
@@ -53,7 +53,7 @@ export class LiveFleet {
     await Promise.all(Array.from({ length: Math.min(concurrency, devices.length) }, worker))
   }
 
-  async connect(device: Device): Promise<void> {
+  async connect(device: SensorDevice): Promise<void> {
     if (this.clients.has(device.id)) return
     try {
       // No retries for the first connection (allowRetries false): an unreachable gateway or a
@@ -166,7 +166,7 @@ export class LiveFleet {
   }
 
   private publish(
-    device: Device,
+    device: SensorDevice,
     kind: 'status' | 'event' | 'telemetry',
     payload: string,
     retain: boolean,
@@ -189,7 +189,7 @@ export class LiveFleet {
   }
 
   /** will = true: the connection is lost (socket destroyed, the broker publishes the will). */
-  private async drop(device: Device, will: boolean): Promise<void> {
+  private async drop(device: SensorDevice, will: boolean): Promise<void> {
     const client = this.clients.get(device.id)
     if (!client) return
     this.clients.delete(device.id)

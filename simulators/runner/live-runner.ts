@@ -9,6 +9,7 @@ import { LiveApi } from './live-api.ts'
 import { epochOf, type RealClock, realClock } from './live-clock.ts'
 import { LiveFleet } from './live-fleet.ts'
 import { outageNotes, whenReachable } from './live-outages.ts'
+import { LiveUitds } from './live-uitds.ts'
 import type { ActionResult, ProgressListener, RunResult } from './run-result.ts'
 import { ScenarioPlayer } from './scenario-player.ts'
 import { SimulatorError } from './simulator-errors.ts'
@@ -20,6 +21,8 @@ export interface LiveOptions {
   token: string
   /** Scenario seconds per real second (default 1). */
   speed?: number
+  /** The gateway's GB/T 26875.3 port, for scenarios with fire panel steps (UITD_ENABLED=on). */
+  uitd?: { host: string; port: number }
   /** The gateway's INGEST_MAX_SKEW_MS (default 300000): device ts must stay within it. */
   maxSkewMs?: number
   /** Real ms to wait after the last message before reading the alerts (default 500). */
@@ -52,15 +55,23 @@ export async function runScenarioLive(
   const lead = checkedLead(scenario, speed, options.maxSkewMs ?? 300_000)
   const began = clock.monotonic()
   const api = new LiveApi(options.httpUrl, options.token)
+  const panels = scenario.timeline.some((s) => s.action.type === 'panel')
+  if (panels && !options.uitd)
+    throw new SimulatorError(
+      'FGW_ERR_SIM_USAGE',
+      `${scenario.name} has fire panel steps: give the gateway's UITD port`,
+    )
   const notes = await preflight(scenario, api, speed)
   const fleet = new LiveFleet(options.mqttUrl, () => clock.monotonic())
+  const uitds = new LiveUitds(options.uitd ?? null, scenario.site.timezone)
   try {
     await fleet.connectAll(scenario.devices.map((d) => d.device))
     const wallStart = clock.wall()
     const origin = Math.round(wallStart - lead / 2)
     const timing: Timing = { origin, wallStart, speed, monoStart: clock.monotonic() }
-    const actions = await play(scenario, fleet, api, timing, clock, options.onProgress)
+    const actions = await play(scenario, { fleet, uitds }, api, timing, clock, options.onProgress)
     const unacknowledged = await fleet.flush(FLUSH_MS)
+    await uitds.flush()
     await sleep(options.settleMs ?? 500)
     // The gateway may still be restarting if it went down near the end of the run.
     const since = Math.min(timing.origin, wallStart) - 1_000
@@ -71,6 +82,7 @@ export async function runScenarioLive(
     notes.push(...outageNotes(fleet.outages, timing, clock.monotonic()))
     if (unacknowledged > 0) notes.push(`${unacknowledged} messages were never acknowledged by the gateway`)
     for (const e of fleet.errors.slice(0, 20)) notes.push(`mqtt: ${e}`)
+    for (const e of uitds.errors.slice(0, 20)) notes.push(`uitd: ${e}`)
     return {
       scenario,
       mode: 'live',
@@ -85,6 +97,7 @@ export async function runScenarioLive(
     }
   } finally {
     await fleet.close()
+    await uitds.close()
   }
 }
 
@@ -128,7 +141,7 @@ export function skewAdvice(
 /** The timeline paced in real time / speed: messages over MQTT, people through the API. */
 async function play(
   scenario: LoadedScenario,
-  fleet: LiveFleet,
+  { fleet, uitds }: { fleet: LiveFleet; uitds: LiveUitds },
   api: LiveApi,
   timing: Timing,
   clock: RealClock,
@@ -143,6 +156,8 @@ async function play(
   for (const m of player.start()) await fleet.send(m)
   for (let batch = player.next(); batch !== null; batch = player.next()) {
     await until(batch.t)
+    // Panel reports carry the scenario timeline's time, as device payloads carry their ts.
+    for (const p of batch.panel) uitds.send(p.report, timing.origin + p.t)
     for (const m of batch.messages) await fleet.send(m)
     for (const a of batch.actions) actions.push(await act(api, scenario, a, batch.t))
     onProgress?.(batch.t / scenario.durationMs)
@@ -216,6 +231,13 @@ async function act(
   }
 }
 
+/** Rules the gateway times on its own clock: offline by silence, the UITD's link and patrol checks. */
+const GATEWAY_TIMED_RULES: ReadonlySet<string> = new Set([
+  'device.offline',
+  'uitd.offline',
+  'uitd.patrol_missed',
+])
+
 interface Timing {
   origin: number
   wallStart: number
@@ -236,7 +258,7 @@ const FLUSH_MS = 60_000
 async function timeMapping(api: LiveApi, alerts: readonly Alert[], timing: Timing) {
   const byPerson = new Set<string>()
   for (const a of alerts) {
-    if (a.state !== 'resolved' || a.rule === 'device.offline') continue
+    if (a.state !== 'resolved' || GATEWAY_TIMED_RULES.has(a.rule)) continue
     const { history } = await api.alert(a.id)
     if (history.some((h) => h.action === 'resolved')) byPerson.add(a.id)
   }
@@ -245,7 +267,7 @@ async function timeMapping(api: LiveApi, alerts: readonly Alert[], timing: Timin
     if (iso === null) return null
     const ms = epochOf(iso)
     const gatewayTimed =
-      alert.rule === 'device.offline' ||
+      GATEWAY_TIMED_RULES.has(alert.rule) ||
       field === 'acknowledgedAt' ||
       (field === 'resolvedAt' && byPerson.has(alert.id))
     return Math.round(gatewayTimed ? (ms - timing.wallStart) * timing.speed : ms - timing.origin)

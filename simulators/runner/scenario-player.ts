@@ -1,12 +1,22 @@
 import type { Cadence } from '../models/device-model.ts'
 import { Prng } from '../models/prng.ts'
 import { SimDevice, type SimMessage } from '../models/sim-device.ts'
-import type { LoadedScenario, PersonAction, TimelineStep } from '../scenario/scenario-types.ts'
+import type { LoadedScenario, PanelReport, PersonAction, TimelineStep } from '../scenario/scenario-types.ts'
 import { WakeHeap } from './wake-heap.ts'
 
-/** Everything that happens at one scenario instant, in order: messages first, then people. */
+/** A fire panel's report through its UITD, at scenario time t. */
+export interface PanelMessage {
+  t: number
+  report: PanelReport
+}
+
+/**
+ * Everything that happens at one scenario instant, in order: the fire panel's reports, device
+ * messages, then people.
+ */
 export interface Batch {
   t: number
+  panel: PanelMessage[]
   messages: SimMessage[]
   actions: PersonAction[]
 }
@@ -63,8 +73,11 @@ export class ScenarioPlayer {
     )
     if (!(t <= this.end)) return null
     const messages: SimMessage[] = []
+    const panel: PanelMessage[] = []
     while (this.nextStep < this.timeline.length && this.timeline[this.nextStep]!.at === t) {
-      this.apply(this.timeline[this.nextStep++]!, t, messages)
+      const step = this.timeline[this.nextStep++]!
+      if (step.action.type === 'panel') panel.push({ t, report: step.action.report })
+      else this.apply(step, t, messages)
     }
     while (this.heap.peekTime() === t) {
       const i = this.heap.pop()
@@ -78,7 +91,7 @@ export class ScenarioPlayer {
     while (this.nextAction < this.actions.length && this.actions[this.nextAction]!.at === t) {
       actions.push(this.actions[this.nextAction++]!)
     }
-    return { t, messages, actions }
+    return { t, panel, messages, actions }
   }
 
   /** Scenario duration in ms (progress = batch.t / duration). */
@@ -95,7 +108,7 @@ export class ScenarioPlayer {
       if (a.type === 'overlay') device.overlay(a.step, t)
       else if (a.type === 'connection') out.push(...device.connection(a.step, t))
       else if (a.type === 'event') out.push(...device.reportEvent(a.event, t))
-      else out.push(...device.behave(a.name, a.params, t))
+      else if (a.type === 'behaviour') out.push(...device.behave(a.name, a.params, t))
       if (device.nextAt !== before) this.schedule(i)
     }
   }

@@ -15,8 +15,9 @@ import { type AlertTimeField, evaluateExpectations, matchesAlert } from './expec
 import { epochOf, realClock } from './live-clock.ts'
 import { ManualClock } from './manual-clock.ts'
 import type { ActionResult, ProgressListener, RunResult } from './run-result.ts'
-import { ScenarioPlayer } from './scenario-player.ts'
+import { type PanelMessage, ScenarioPlayer } from './scenario-player.ts'
 import { type VirtualSchedule, virtualCron } from './virtual-cron.ts'
+import { virtualPanel } from './virtual-panel.ts'
 
 export interface VirtualOptions {
   onProgress?: ProgressListener
@@ -128,6 +129,7 @@ async function play(
   for (let batch = player.next(); batch !== null; batch = player.next()) {
     await tickUntil(batch.t)
     clock.advanceTo(origin + batch.t)
+    for (const p of batch.panel) await harness.panel(p)
     for (const m of batch.messages) harness.deliver(m)
     for (const a of batch.actions) actions.push(harness.act(a, batch.t))
     if (onProgress && batch.t - reported >= scenario.durationMs / 200) {
@@ -146,6 +148,8 @@ interface Harness {
   lifecycle: AlertLifecycle
   tick(now: number): void
   deliver(m: SimMessage): void
+  /** A fire panel's report through its UITD, decoded and dispatched in-process. */
+  panel(p: PanelMessage): Promise<void>
   act(a: PersonAction, t: number): ActionResult
   readings(): number
   finish(): void
@@ -184,6 +188,7 @@ function createHarness(
     ],
     ({ sink, error }) => notes.push(`ingest sink ${sink} failed: ${(error as Error).message}`),
   )
+  const panel = virtualPanel(site, pipeline, DECODER.maxSkewMs)
   return {
     engine: alarm.engine,
     lifecycle: alarm.alerts,
@@ -194,6 +199,13 @@ function createHarness(
     finish: () => participant?.finish?.(),
     scheduled: (now) => cron?.due(now) ?? null,
     deliver: deliverer(pipeline, clock, notes),
+    panel: async (p) => {
+      try {
+        await panel(p.report, clock.now())
+      } catch (err) {
+        notes.push(`panel report of ${p.report.uitd.id} not taken: ${(err as Error).message}`)
+      }
+    },
     act: (a, t) => actOn(alarm, scenario, a, t),
     readings: () => readings,
     notes,

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { checkRuleOverrides } from '../../alerting/check-rule-overrides.ts'
 import { loadSite } from '../../ingest/load-site.ts'
 import { SiteModel } from '../../ingest/site-model.ts'
-import { SiteFile } from '../../ingest/site-schema.ts'
+import { isSensor, SiteFile } from '../../ingest/site-schema.ts'
 import { loadYamlFile, parseYamlText, YamlFileError } from '../../ingest/yaml-file.ts'
 import { defaultModelOf, MODELS } from '../models/model-catalog.ts'
 import { seedOf } from '../models/prng.ts'
@@ -65,7 +65,9 @@ export function scenarioSchema(file: string, baseDir: string, siteFile?: string)
     const devices = resolveDevices(raw, site, issue)
     const byId = new Map(devices.map((d) => [d.device.id, d]))
     const broken = new Set(raw.devices.map((d) => d.id).filter((id) => !byId.has(id)))
-    const timeline = raw.timeline.flatMap((s, i) => resolveStep(s, i, byId, raw.duration, issue, broken))
+    const timeline = raw.timeline.flatMap((s, i) =>
+      resolveStep(s, i, byId, raw.duration, issue, broken, site),
+    )
     // Stable: steps given for the same time keep their written order.
     timeline.sort((a, b) => a.at - b.at)
     const actions = raw.actions.flatMap((a, i) => resolveAction(a, i, site, raw.duration, issue) ?? [])
@@ -129,7 +131,8 @@ function resolveDevices(raw: RawScenario, site: SiteModel, issue: IssueSink): Sc
     if (sd) out.push(sd)
   })
   if (raw.background === 'all') {
-    for (const device of site.devices) {
+    // Panel components report through their UITD (timeline `panel` steps), never over MQTT.
+    for (const device of site.sensors) {
       if (listed.has(device.id) || device.disabled) continue
       const model = defaultModelOf(device.kind)
       const params = withHeartbeat(model.params.parse({}) as Record<string, unknown>, device.heartbeatSec, {})
@@ -143,6 +146,10 @@ function resolveDevice(d: RawDevice, seed: number, site: SiteModel, issue: Issue
   const device = site.device(d.id)
   if (!device) {
     issue(['id'], `no device ${d.id} in the site`)
+    return null
+  }
+  if (!isSensor(device)) {
+    issue(['id'], `${d.id} is a panel component: its UITD reports it (timeline \`do: panel\`), not a model`)
     return null
   }
   const model = d.model === undefined ? defaultModelOf(device.kind) : MODELS[d.model]

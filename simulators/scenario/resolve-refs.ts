@@ -9,8 +9,9 @@ const RULES = new Set(ALL_RULE_IDS)
 
 /** An alert filter must name things that exist: a typo must fail the load, not pass a `never`. */
 export function checkMatch(match: AlertMatch, site: SiteModel, issue: IssueSink): void {
-  if (match.device !== undefined && !site.device(match.device))
-    issue(['device'], `no device ${match.device} in the site`)
+  // A UITD's own alerts (uitd.offline, uitd.patrol_missed) carry its id where a device's carry the device's.
+  if (match.device !== undefined && !site.device(match.device) && !site.uitd(match.device))
+    issue(['device'], `no device ${match.device} in the site (nor a UITD)`)
   if (match.building !== undefined && !site.building(match.building)) {
     issue(['building'], `no building ${match.building} in the site`)
   }

@@ -1,8 +1,10 @@
 import type { z } from 'zod'
+import type { SiteModel } from '../../ingest/site-model.ts'
 import type { ModelEvent } from '../models/device-model.ts'
 import type { OverlayStep } from '../models/metric-overlays.ts'
 import type { ConnectionStep } from '../models/sim-device.ts'
 import { formatDuration } from './duration.ts'
+import { PANEL_STEPS, type PanelStepName, resolvePanelStep } from './resolve-panel-steps.ts'
 import { GENERIC_STEPS, type GenericStepName, type RawStep } from './scenario-schema.ts'
 import type { ScenarioDevice, StepAction, TimelineStep } from './scenario-types.ts'
 
@@ -23,6 +25,8 @@ export function resolveStep(
   issue: IssueSink,
   /** Listed devices that failed validation: already reported, so not reported again here. */
   broken: ReadonlySet<string> = new Set(),
+  /** For the fire panel steps, whose parts are not simulated devices. */
+  site?: SiteModel,
 ): TimelineStep[] {
   const here = (...path: (string | number)[]) => ['timeline', index, ...path]
   if (raw.at > durationMs) {
@@ -31,6 +35,12 @@ export function resolveStep(
       `${formatDuration(raw.at)} is after the end of the scenario (${formatDuration(durationMs)})`,
     )
   }
+  if (site && raw.do in PANEL_STEPS)
+    return resolvePanelStep(raw, raw.do as PanelStepName, site, (path, message) =>
+      issue(here(...path), message),
+    )
+  if (raw.uitd !== undefined)
+    issue(here('uitd'), `only panel steps (${Object.keys(PANEL_STEPS).join(', ')}) take uitd`)
   const targets = targetsOf(raw, simulated, broken, (path, message) => issue(here(...path), message))
   const { at: _at, device: _d, devices: _ds, do: verb, ...fields } = raw
   if (verb in GENERIC_STEPS) {

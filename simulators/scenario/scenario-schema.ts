@@ -123,6 +123,8 @@ export const RawStep = z.looseObject({
   at: Duration,
   device: Id.optional(),
   devices: z.array(Id).min(1).optional(),
+  /** Panel steps about a part the site does not declare: the UITD that reports it. */
+  uitd: Id.optional(),
   do: z.string().min(1),
 })
 export type RawStep = z.infer<typeof RawStep>

@@ -1,6 +1,8 @@
 import type { DispositionKind, FalseAlarmCause } from '../../alerting/incidents/incident.ts'
+import type { PartStatusName } from '../../ingest/gbt26875/index.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
-import type { Device } from '../../ingest/site-schema.ts'
+import type { SensorDevice } from '../../ingest/site-schema.ts'
+import type { Uitd } from '../../ingest/uitd-schema.ts'
 import type { ModelEvent, ModelSpec } from '../models/device-model.ts'
 import type { OverlayStep } from '../models/metric-overlays.ts'
 import type { ConnectionStep } from '../models/sim-device.ts'
@@ -26,7 +28,7 @@ export interface LoadedScenario {
 }
 
 export interface ScenarioDevice {
-  device: Device
+  device: SensorDevice
   model: ModelSpec
   /** Parsed model parameters, defaults filled in. */
   params: Record<string, unknown>
@@ -35,7 +37,21 @@ export interface ScenarioDevice {
   listed: boolean
 }
 
+/**
+ * A report of the building's fire panel through its UITD (GB/T 26875.3): a part's status bits, or
+ * an analogue value. In virtual runs it is decoded and handed to the ingest pipeline in-process, in
+ * live runs sent by a simulated UITD over TCP.
+ */
+export interface PanelReport {
+  uitd: Uitd
+  part: { systemType: number; systemAddress: number; partType: number; partAddress: number }
+  what:
+    | { kind: 'state'; state: Exclude<PartStatusName, 'normal'>[]; test: boolean; description: string }
+    | { kind: 'value'; quantity: number; raw: number }
+}
+
 export type StepAction =
+  | { type: 'panel'; report: PanelReport }
   | { type: 'overlay'; step: OverlayStep }
   | { type: 'connection'; step: ConnectionStep }
   | { type: 'event'; event: ModelEvent }
@@ -43,7 +59,7 @@ export type StepAction =
 
 export interface TimelineStep {
   at: number
-  devices: Device[]
+  devices: SensorDevice[]
   action: StepAction
   /** `do` as written, for reports. */
   label: string

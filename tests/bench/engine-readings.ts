@@ -5,14 +5,14 @@ import { parseSite } from '../../ingest/load-site.ts'
 import { parseMetricName } from '../../ingest/metrics-catalog.ts'
 import type { Reading } from '../../ingest/reading.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
-import type { Device, DeviceKind } from '../../ingest/site-schema.ts'
+import type { Device, SensorKind } from '../../ingest/site-schema.ts'
 
 export const T0 = 1_763_800_000_000
 const ROUND_MS = 5_000
 /** Share of devices that go through one abnormal episode during the run. */
 const EPISODE_SHARE = 0.03
 
-const KINDS: [DeviceKind, number][] = [
+const KINDS: [SensorKind, number][] = [
   ['smoke_detector', 400],
   ['pressure_sensor', 250],
   ['level_sensor', 150],
@@ -50,7 +50,7 @@ function prng(seed: number): () => number {
 
 type Values = (round: number, abnormal: boolean, rnd: () => number) => [string, number][]
 
-const VALUES: Record<DeviceKind, Values> = {
+const VALUES: Record<SensorKind, Values> = {
   smoke_detector: (round, bad, rnd) => {
     const out: [string, number][] = [['smoke_dbm', bad ? 0.32 : 0.02 + rnd() * 0.03]]
     if (round % 20 === 0) out.push(['battery_pct', bad ? 12 : 80 + rnd() * 10])
@@ -88,10 +88,10 @@ export function generate(site: SiteModel, target: number): Reading[] {
   const rnd = prng(42)
   const out: Reading[] = []
   // An episode: 30 rounds (2.5 min) abnormal, at a random point of the run.
-  const episodeStart = site.devices.map(() => (rnd() < EPISODE_SHARE ? Math.floor(rnd() * 1000) : -1))
+  const episodeStart = site.sensors.map(() => (rnd() < EPISODE_SHARE ? Math.floor(rnd() * 1000) : -1))
   for (let round = 0; out.length < target; round++) {
     const ts = T0 + round * ROUND_MS
-    site.devices.forEach((d, i) => {
+    site.sensors.forEach((d, i) => {
       const start = episodeStart[i]!
       const bad = start >= 0 && round >= start && round < start + 30
       for (const [metric, value] of VALUES[d.kind](round, bad, rnd)) out.push(reading(d, metric, value, ts))

@@ -23,6 +23,7 @@ function skeleton(file: SiteFile) {
     site: { ...file.site, name: '', locale: '' },
     buildings: file.buildings.map((b) => ({ ...b, name: '' })),
     devices: file.devices.map((d) => ({ ...d, label: '' })),
+    uitds: file.uitds.map((u) => ({ ...u, label: '' })),
     contacts: file.contacts.map((c) => ({ ...c, name: '', locale: undefined })),
   }
 }
@@ -37,6 +38,7 @@ describe('The bundled demo sites', () => {
       zh.name,
       ...zh.buildings.map((b) => b.name),
       ...zh.devices.map((d) => d.label),
+      ...zh.uitds.map((u) => u.label ?? ''),
       ...zh.file.contacts.map((c) => c.name),
     ]
     expect(words.filter((w) => !HAN.test(w))).toEqual([])
@@ -91,7 +93,7 @@ describe('The bundled demo sites', () => {
     await exited
     rmSync(dataDir, { recursive: true, force: true })
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
-    expect(entries.find((e) => e.msg === 'gateway started')).toMatchObject({ site: '演示园区', devices: 64 })
+    expect(entries.find((e) => e.msg === 'gateway started')).toMatchObject({ site: '演示园区', devices: 71 })
     expect(entries.find((e) => e.msg === 'notification channels ready')).toMatchObject({ smsProvider: 'log' })
     expect(lines.join('\n')).not.toContain('Firewatch is running')
   })

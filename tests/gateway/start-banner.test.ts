@@ -69,7 +69,7 @@ describe('npm start on a terminal', () => {
     expect(shown()).toMatch(/^\d\d:\d\d:\d\d INFO {2}\[channels\] notification channels ready /m)
     expect(shown()).not.toMatch(/^\{"level"/m)
     expect(shown()).toContain(
-      'Firewatch is running: Demo Estate (2 buildings, 64 devices, bundled demo site)',
+      'Firewatch is running: Demo Estate (2 buildings, 71 devices, bundled demo site)',
     )
     expect(row('Sensor wall')).toEqual([`Sensor wall   http://localhost:${http}/`])
     expect(row('Sign in with').join('\n')).toMatch(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { systemClock } from '../../gateway/clock.ts'
+import { parseGatewayEnv } from '../../gateway/config.ts'
 import { createUitdListener, UitdSettings, uitdSettingsFromEnv } from '../../gateway/uitd/index.ts'
 
 const quiet = { info: () => {}, warn: () => {}, debug: () => {} }
@@ -40,6 +41,15 @@ describe('UITD listener settings', () => {
   it('When a variable is bad, then reading the environment fails naming it', () => {
     expect(() => uitdSettingsFromEnv({ UITD_MAX_FRAME_BYTES: '10' })).toThrow(/UITD_MAX_FRAME_BYTES/)
     expect(() => uitdSettingsFromEnv({ UITD_SERIAL_BYTE_ORDER: 'middle' })).toThrow(/UITD_SERIAL_BYTE_ORDER/)
+  })
+
+  it('When the gateway is started with a bad UITD variable, then start-up stops naming it; the receiver is off by default', () => {
+    expect(parseGatewayEnv({}).UITD_ENABLED).toBe('off')
+    expect(() => parseGatewayEnv({ UITD_ENABLED: 'yes' })).toThrow(/UITD_ENABLED/)
+    expect(() => parseGatewayEnv({ UITD_ENABLED: 'on', UITD_PORT: '70000' })).toThrow(/UITD_PORT/)
+    expect(() => parseGatewayEnv({ UITD_ENABLED: 'on', UITD_TLS: 'on' })).toThrow(
+      /UITD_TLS: on needs TLS_CERT_FILE and TLS_KEY_FILE/,
+    )
   })
 
   it('When the listener is given a bad setting, then it refuses with FGW_ERR_CONFIG before listening', async () => {

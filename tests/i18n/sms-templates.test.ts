@@ -50,6 +50,14 @@ const VALUES: Record<MetricFamily, [string, number]> = {
   residual_current_ma: ['residual_current_ma:main', 312],
   battery_pct: ['battery_pct', 12],
   rssi_dbm: ['rssi_dbm', -97],
+  event_count: ['event_count', 3],
+  time_s: ['time_s', 30],
+  gas_lel_pct: ['gas_lel_pct', 25],
+  voltage_v: ['voltage_v', 198.5],
+  current_a: ['current_a', 12.5],
+  flow_lps: ['flow_lps', 1.3],
+  air_volume_m3min: ['air_volume_m3min', 450],
+  wind_speed_mps: ['wind_speed_mps', 8],
 }
 
 const PLACES = {

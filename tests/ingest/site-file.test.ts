@@ -19,7 +19,7 @@ describe('Site file', () => {
     expect(site.buildings.length).toBeGreaterThanOrEqual(2)
     expect(site.devices.length).toBeGreaterThanOrEqual(24)
     expect(new Set(site.devices.map((d) => d.kind))).toEqual(
-      new Set(['smoke_detector', 'pressure_sensor', 'level_sensor', 'electrical_monitor']),
+      new Set(['smoke_detector', 'pressure_sensor', 'level_sensor', 'electrical_monitor', 'panel_component']),
     )
   })
 

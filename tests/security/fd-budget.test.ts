@@ -33,6 +33,14 @@ describe('Connection caps from the open-file limit', () => {
     expect(connectionProblems(set, 4096)).toEqual([])
   })
 
+  it('When the fire panel receiver is on, then its UITD_MAX_CONNECTIONS come out of what MQTT gets', () => {
+    const on = GatewayEnv.parse({ UITD_ENABLED: 'on', UITD_MAX_CONNECTIONS: '64' })
+    expect(resolveConnectionCaps(on, 1024).mqtt.total).toBe(1024 - 128 - 256 - 32 - 64)
+    const tight = GatewayEnv.parse({ UITD_ENABLED: 'on', MQTT_MAX_CONNECTIONS: '600' })
+    expect(connectionProblems(tight, 1024).map(([name]) => name)).toEqual(['MQTT_MAX_CONNECTIONS'])
+    expect(connectionProblems(GatewayEnv.parse({ MQTT_MAX_CONNECTIONS: '600' }), 1024)).toEqual([])
+  })
+
   it('When /proc/self/limits is read, then the soft limit counts; unlimited is large; unreadable is 1024', () => {
     expect(openFileLimit(() => limitsFile('20000'))).toBe(20_000)
     expect(openFileLimit(() => limitsFile('unlimited'))).toBe(1_048_576)

@@ -30,7 +30,7 @@ describe('load generator', () => {
 
   it('When the bench site is planned, then every kind is present and payloads follow the contract', () => {
     const site = parseSite(benchSiteYaml(100))
-    const plan = planSlots(site.devices, 80, 5, 1000)
+    const plan = planSlots(site.sensors, 80, 5, 1000)
     expect(new Set(plan.telemetry.map((s) => s.device.kind)).size).toBe(4)
     expect(plan.alarms).toHaveLength(5)
     expect(plan.alarms.every((s) => s.device.kind === 'smoke_detector')).toBe(true)
@@ -45,7 +45,7 @@ describe('load generator', () => {
 
   it('When more devices are asked for than the site has, then client ids stay unique', () => {
     const site = parseSite(benchSiteYaml(10))
-    const plan = planSlots(site.devices, 25, 2, 1000)
+    const plan = planSlots(site.sensors, 25, 2, 1000)
     expect(plan.cycled).toBe(true)
     const ids = [...plan.telemetry, ...plan.alarms].map((s) => s.clientId)
     expect(new Set(ids).size).toBe(ids.length)

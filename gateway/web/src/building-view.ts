@@ -9,6 +9,7 @@ import { applyDevice, floorRow } from './building-cells.ts'
 import { h } from './dom.ts'
 import { failureReason } from './failure.ts'
 import { CLASS_KEY, clockTime, currentLocale, STATE_KEY, statusWord, t } from './i18n.ts'
+import { renderUitds } from './uitd-section.ts'
 
 const CLASSES: (AlertClass | '')[] = ['', 'fire', 'warning', 'supervisory', 'fault', 'offline']
 const STATES = ['active', 'open', 'acknowledged', 'resolved', 'all'] as const
@@ -34,6 +35,7 @@ export class BuildingView {
   private readonly listNote = h('p', { class: 'load-note', hidden: '' })
   private readonly floors = h('div', { class: 'floors' })
   private readonly title = h('h2', { tabindex: '-1' })
+  private readonly uitds = h('div', { class: 'uitds' })
   private readonly note = h('p', { class: 'load-note', role: 'status' })
   /** Device id → its cell, so that a frame finds its cells without searching the page. */
   private readonly cells = new Map<string, HTMLElement>()
@@ -58,7 +60,7 @@ export class BuildingView {
       if (cell?.dataset.device) this.openDevice(cell.dataset.device)
     })
     const alerts = this.alertsAside()
-    const head = h('div', { class: 'building-head' }, backButton, this.title, this.note)
+    const head = h('div', { class: 'building-head' }, backButton, this.title, this.uitds, this.note)
     root.replaceChildren(head, this.floors, alerts)
     // Known from the wall at once: the name and status never wait for the network.
     if (summary) this.drawTitle(summary)
@@ -152,6 +154,7 @@ export class BuildingView {
     this.title.textContent = `${s.name} — ${statusWord(s.status)}`
     this.title.className = `status-${s.status}`
     this.title.dataset.status = s.status
+    renderUitds(this.uitds, s.uitds)
   }
 
   private drawDetail(detail: BuildingDetail, rememberedAt: number | null): void {

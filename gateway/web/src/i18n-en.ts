@@ -153,6 +153,14 @@ export const EN = {
   'push.unsupported': 'This browser cannot receive push alerts',
   'push.noAnswer': "the browser's push service did not answer",
   'push.working': 'Signing up…',
+  // The building's fire panel links (uitd-section.ts).
+  'uitd.title': 'Fire panel link',
+  'uitd.connected': 'connected',
+  'uitd.notConnected': 'not connected',
+  'uitd.silent': 'silent',
+  'uitd.off': 'receiver off',
+  'uitd.lastSeen': 'last heard {time}',
+  'uitd.learned': 'parts not in the site file: {count}',
 } as const satisfies Record<string, string>
 
 export type MessageKey = keyof typeof EN

@@ -154,4 +154,11 @@ export const ZH_CN: Record<MessageKey, string> = {
   'push.unsupported': '此浏览器无法接收推送提醒',
   'push.noAnswer': '浏览器的推送服务没有响应',
   'push.working': '正在开启…',
+  'uitd.title': '用户信息传输装置',
+  'uitd.connected': '已连接',
+  'uitd.notConnected': '未连接',
+  'uitd.silent': '无信号',
+  'uitd.off': '接收未开启',
+  'uitd.lastSeen': '最后通信 {time}',
+  'uitd.learned': '未在站点文件中的部件：{count} 个',
 }

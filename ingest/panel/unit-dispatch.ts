@@ -11,8 +11,8 @@ import {
   timeTagToEpochMs,
   uitdOperation,
   uitdStatus,
-} from '../../ingest/gbt26875/index.ts'
-import type { ComponentRef, UitdIdentity, UitdSinks } from './uitd-types.ts'
+} from '../gbt26875/index.ts'
+import type { ComponentRef, UitdIdentity, UitdSinks } from './uitd-sinks.ts'
 
 /** Data unit kinds a UITD sends (types 1-8 and 21-28); the rest only a centre sends. */
 export const UPSTREAM_KINDS = new Set<string>([
