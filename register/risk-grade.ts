@@ -51,9 +51,11 @@ export interface GradeResult {
 }
 
 /**
- * Red at `thresholds.red` points, yellow at `thresholds.yellow`. Below yellow a building whose
- * facilities are not reporting well enough to be trusted (intactness under `greyBelowIntactness`)
- * is grey, not green: nothing bad is known because too little is known.
+ * Red at `thresholds.red` points, yellow at `thresholds.yellow`. A building whose facilities are
+ * not reporting well enough to be trusted (intactness under `greyBelowIntactness`) is grey: what
+ * is known against it (every factor but the intactness shortfall) may still make it yellow or red,
+ * but the silence alone does not, since nothing bad is known when too little is known. Above that
+ * line the shortfall from `intactnessTarget` adds its points like any other factor.
  */
 export function gradeOf(inputs: RiskInputs, settings: RiskGradeSettings): GradeResult {
   const w = settings.weights
@@ -83,13 +85,12 @@ export function gradeOf(inputs: RiskInputs, settings: RiskGradeSettings): GradeR
     .sort((a, b) => b.points - a.points)
   const score = factors.reduce((sum, f) => sum + f.points, 0)
   const poorlyMonitored = inputs.intactness !== null && inputs.intactness < settings.greyBelowIntactness
-  const grade: RiskGrade =
-    score >= settings.thresholds.red
-      ? 'red'
-      : score >= settings.thresholds.yellow
-        ? 'yellow'
-        : poorlyMonitored
-          ? 'grey'
-          : 'green'
+  const known = poorlyMonitored ? score - counts.intactness[0] * counts.intactness[1] : score
+  const band = bandOf(known, settings.thresholds)
+  const grade: RiskGrade = band === 'green' && poorlyMonitored ? 'grey' : band
   return { grade, score, intactness: inputs.intactness, factors }
+}
+
+function bandOf(points: number, thresholds: RiskGradeSettings['thresholds']): 'green' | 'yellow' | 'red' {
+  return points >= thresholds.red ? 'red' : points >= thresholds.yellow ? 'yellow' : 'green'
 }
