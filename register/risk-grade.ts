@@ -53,12 +53,14 @@ export interface GradeResult {
 /**
  * Red at `thresholds.red` points, yellow at `thresholds.yellow`. A building whose facilities are
  * not reporting well enough to be trusted (intactness under `greyBelowIntactness`) is grey: what
- * is known against it (every factor but the intactness shortfall) may still make it yellow or red,
- * but the silence alone does not, since nothing bad is known when too little is known. Above that
- * line the shortfall from `intactnessTarget` adds its points like any other factor.
+ * is known against it (the other factors) may still make it yellow or red, but the silence alone
+ * does not, since nothing bad is known when too little is known: the shortfall is then listed
+ * with no points. Above that line the shortfall from `intactnessTarget` adds its points like any
+ * other factor.
  */
 export function gradeOf(inputs: RiskInputs, settings: RiskGradeSettings): GradeResult {
   const w = settings.weights
+  const poorlyMonitored = inputs.intactness !== null && inputs.intactness < settings.greyBelowIntactness
   const shortfall =
     inputs.intactness === null
       ? 0
@@ -69,7 +71,7 @@ export function gradeOf(inputs: RiskInputs, settings: RiskGradeSettings): GradeR
     overdue_general: [inputs.hazards.overdue_general, w.overdueGeneral],
     open_major: [inputs.hazards.open_major, w.openMajor],
     open_general: [inputs.hazards.open_general, w.openGeneral],
-    intactness: [shortfall, w.intactnessPoint],
+    intactness: [shortfall, poorlyMonitored ? 0 : w.intactnessPoint],
     fire: [inputs.fires, w.fire],
     false_alarm: [inputs.falseAlarms, w.falseAlarm],
     unexplained_alarm: [inputs.unexplained, w.falseAlarm],
@@ -84,9 +86,7 @@ export function gradeOf(inputs: RiskInputs, settings: RiskGradeSettings): GradeR
     .filter((f) => f.count > 0)
     .sort((a, b) => b.points - a.points)
   const score = factors.reduce((sum, f) => sum + f.points, 0)
-  const poorlyMonitored = inputs.intactness !== null && inputs.intactness < settings.greyBelowIntactness
-  const known = poorlyMonitored ? score - counts.intactness[0] * counts.intactness[1] : score
-  const band = bandOf(known, settings.thresholds)
+  const band = bandOf(score, settings.thresholds)
   const grade: RiskGrade = band === 'green' && poorlyMonitored ? 'grey' : band
   return { grade, score, intactness: inputs.intactness, factors }
 }

@@ -63,6 +63,9 @@ export async function registerRoutes(app: FastifyInstance, options: RegisterRout
     return attachment(reply, `hazard-lists-${today()}.xlsx`, type).send(xlsx([l.hazards, l.responsibility]))
   })
 
+  // The site's hazard categories with their names, for the register page's form (wall).
+  app.get('/register/categories', async () => ({ categories: site.file.register.categories }))
+
   app.get('/risk/grades', async (request) => {
     const principal = principalOf(request)
     const visible = site.buildings.filter((b) => canSeeBuilding(principal, b.id))

@@ -21,8 +21,8 @@ describe('the risk grade of a building', () => {
     const g = gradeOf({ ...quiet, intactness: 0 }, defaults)
     expect(g).toMatchObject({
       grade: 'grey',
-      score: 95,
-      factors: [{ key: 'intactness', count: 95, points: 95 }],
+      score: 0,
+      factors: [{ key: 'intactness', count: 95, points: 0 }],
     })
   })
 
@@ -32,12 +32,12 @@ describe('the risk grade of a building', () => {
     expect(gradeOf({ ...quiet, intactness: 0.8 }, defaults)).toMatchObject({ grade: 'yellow', score: 15 })
   })
 
-  it('When a poorly monitored building has a supervised hazard and a fire, then what is known makes it red', () => {
+  it('When a poorly monitored building has a supervised hazard and a fire, then what is known makes it red, the silence adding no points', () => {
     const g = gradeOf(
       { ...quiet, intactness: 0.5, fires: 1, hazards: { ...quiet.hazards, escalated: 1 } },
       defaults,
     )
-    expect(g.grade).toBe('red')
+    expect(g).toMatchObject({ grade: 'red', score: 30 })
     expect(gradeOf({ ...quiet, intactness: 0.5, fires: 1 }, defaults).grade).toBe('yellow')
   })
 

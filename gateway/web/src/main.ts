@@ -17,6 +17,7 @@ import {
 } from './i18n.ts'
 import { type ConnectionState, connectLive, type LiveConnection, type StreamEvent } from './live-client.ts'
 import { PushSignup, pushStateText } from './push-signup.ts'
+import { RegisterView } from './register-view.ts'
 import { SoundBar } from './sound-bar.ts'
 import { Sounder } from './sounder.ts'
 import { StaleBanner } from './stale-banner.ts'
@@ -33,6 +34,8 @@ const signIn = byId<HTMLFormElement>('sign-in')
 const signOut = byId<HTMLButtonElement>('sign-out')
 const pushButton = byId<HTMLButtonElement>('push-signup')
 const pushStatus = byId<HTMLElement>('push-status')
+const registerRoot = byId<HTMLElement>('register')
+const registerButton = byId<HTMLButtonElement>('register-open')
 
 const store = new WallStore()
 const wallView = new WallView(wall, store, openBuilding)
@@ -47,6 +50,7 @@ const push = new PushSignup((state) => {
   pushStatus.hidden = pushStatus.textContent === ''
 })
 let current: BuildingView | null = null
+let registerOpen = false
 let live: LiveConnection | null = null
 let connectionKey: MessageKey = 'connection.connecting'
 let isDown = false
@@ -118,6 +122,7 @@ function redrawAll(): void {
   stale.render()
   updateTab()
   if (current) openBuilding(current.id)
+  if (registerOpen) openRegister()
   void push.offer().catch(handleError)
   const open = document.querySelector<HTMLDialogElement>('dialog.device-detail')
   if (open?.dataset.device) {
@@ -127,6 +132,7 @@ function redrawAll(): void {
 }
 
 function openBuilding(id: string): void {
+  if (registerOpen) closeRegister()
   current?.close()
   current = new BuildingView(buildingRoot, id, store.buildings.get(id), closeBuilding, openDevice, () =>
     showSignIn('signIn.refused'),
@@ -136,6 +142,25 @@ function openBuilding(id: string): void {
   buildingRoot.hidden = false
   current.focus()
   void current.load()
+}
+
+/** The hazard register and the risk grades (docs/register.md), in place of the wall. */
+function openRegister(): void {
+  closeBuilding()
+  registerOpen = true
+  const choices = () => store.sortedBuildings().map((b) => ({ id: b.id, name: b.name }))
+  const view = new RegisterView(registerRoot, choices, closeRegister, () => showSignIn('signIn.refused'))
+  wall.hidden = true
+  events.hidden = true
+  registerRoot.hidden = false
+  void view.load()
+}
+
+function closeRegister(): void {
+  registerOpen = false
+  registerRoot.hidden = true
+  wall.hidden = false
+  events.hidden = false
 }
 
 function openDevice(id: string): void {
@@ -179,6 +204,7 @@ function resetConnection(): void {
 function start(): void {
   signIn.hidden = true
   signOut.hidden = false
+  registerButton.hidden = false
   wall.hidden = false
   events.hidden = false
   eventLog.render()
@@ -195,6 +221,8 @@ function showSignIn(error: MessageKey | null): void {
   live = null
   tokenStore.clear()
   closeBuilding()
+  closeRegister()
+  registerButton.hidden = true
   resetConnection()
   wall.hidden = true
   events.hidden = true
@@ -225,6 +253,7 @@ signIn.addEventListener('submit', (e) => {
   start()
 })
 signOut.addEventListener('click', () => showSignIn(null))
+registerButton.addEventListener('click', openRegister)
 pushButton.addEventListener('click', () => void push.signUp())
 byId('language').addEventListener('click', () => {
   setLocale(currentLocale() === 'en' ? 'zh-CN' : 'en')

@@ -5,6 +5,7 @@ import { alertText } from './alert-text.ts'
 import { alertAction } from './api.ts'
 import { h } from './dom.ts'
 import { classWord, clockTime, currentLocale, floorName, type MessageKey, statusWord, t } from './i18n.ts'
+import { riskBadge } from './risk-badge.ts'
 import type { WallStore } from './wall-store.ts'
 
 const CLASS_RANK: Record<string, number> = { fire: 4, warning: 3, supervisory: 2, fault: 1, offline: 0 }
@@ -42,6 +43,7 @@ export class WallView {
         ...Object.values(b.counts),
         whereText(where),
         ...extras,
+        b.risk === undefined ? '' : `${b.risk?.grade ?? 'none'}:${b.risk?.score ?? ''}`,
       ].join('|')
       let slot = this.tiles.get(b.id)
       if (!slot) {
@@ -92,6 +94,9 @@ function drawTile(el: HTMLElement, b: BuildingSummary, worst: Alert | undefined)
     h('span', { class: 'tile-name' }, b.name),
     h('span', { class: 'tile-status' }, statusWord(b.status)),
   ]
+  // The risk grade (register/) is a daily judgement, not the live state: a badge of its own.
+  const risk = riskBadge(b.risk)
+  if (risk) parts.push(risk)
   if (where !== '') parts.push(h('span', { class: 'tile-where' }, where))
   // Alerts inside a test / maintenance window are not notified (docs/rules.md); say so on the tile.
   const window = b.windows?.[0]
