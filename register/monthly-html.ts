@@ -34,8 +34,16 @@ export function monthlyHtml(r: MonthlyReport, links: { pdf?: string } = {}): str
 }
 
 function totalsHtml(r: MonthlyReport, t: ReportTexts): string {
+  const grades = r.buildings.map((b): [string, string, true] => [
+    b.building.name,
+    `${badge(b.grade.atEnd, t)} · ${esc(t.previousGrade)} ${badge(b.grade.previous, t)}` +
+      (b.grade.change === null ? '' : ` · ${esc(t.changes[b.grade.change])}`),
+    true,
+  ])
   return (
-    alarmTable(r.totals.alarms, t) +
+    `<h3>${esc(t.gradesSection)}</h3>${rows(grades)}` +
+    `<h3>${esc(t.responseTimes)}</h3>${alarmTable(r.totals.alarms, t)}` +
+    `<h3>${esc(t.facilitiesSection)}</h3>` +
     rows([
       [t.intactness, pct(r.totals.intactness, t)],
       ...hazardRows(r.totals.hazards, t),
@@ -49,6 +57,7 @@ function buildingHtml(b: BuildingMonth, t: ReportTexts): string {
     `<section class="b"><h2>${esc(b.building.name)}</h2>` +
     `<h3>${esc(t.grade)}</h3>${gradeHtml(b, t)}` +
     `<h3>${esc(t.responseTimes)}</h3>${alarmTable(b.alarms, t)}` +
+    `<h3>${esc(t.facilitiesSection)}</h3>` +
     rows([
       [t.intactness, `${pct(b.intactness.share, t)} (${b.intactness.reporting}/${b.intactness.devices})`],
       ...hazardRows(b.hazards, t),
@@ -58,15 +67,19 @@ function buildingHtml(b: BuildingMonth, t: ReportTexts): string {
   )
 }
 
+/** A grade's word in its colour's outline, with its points. */
+function badge(g: GradeJson | null, t: ReportTexts): string {
+  return g ? `<span class="grade ${g.grade}">${esc(t.grades[g.grade])}</span> (${g.score})` : esc(t.notKnown)
+}
+
 function gradeHtml(b: BuildingMonth, t: ReportTexts): string {
-  const badge = (g: GradeJson | null) =>
-    g ? `<span class="grade ${g.grade}">${esc(t.grades[g.grade])}</span> (${g.score})` : esc(t.notKnown)
+  // Each factor with its count and the points it adds: "挂牌督办隐患 1（+20 分）".
   const factors = b.grade.atEnd?.factors
-    .map((f) => `${esc(t.factors[f.key])} ${f.count} → ${f.points}`)
+    .map((f) => `${esc(t.factors[f.key])} ${f.count} (${esc(t.points(f.points))})`)
     .join('; ')
   return rows([
-    [t.grade, badge(b.grade.atEnd), true],
-    [t.previousGrade, badge(b.grade.previous), true],
+    [t.grade, badge(b.grade.atEnd, t), true],
+    [t.previousGrade, badge(b.grade.previous, t), true],
     [t.change, b.grade.change === null ? esc(t.notKnown) : esc(t.changes[b.grade.change]), true],
     [t.factorsTitle, factors || esc(t.none), true],
   ])
@@ -88,11 +101,11 @@ function alarmTable(a: AlarmFigures, t: ReportTexts): string {
 
 function hazardRows(h: MonthlyReport['totals']['hazards'], t: ReportTexts): [string, string][] {
   return [
-    [`${t.hazards}: ${t.opened}`, String(h.opened)],
-    [`${t.hazards}: ${t.closedInMonth}`, String(h.closed)],
-    [`${t.hazards}: ${t.overdueInMonth}`, String(h.overdue)],
-    [`${t.hazards}: ${t.escalatedInMonth}`, String(h.escalated)],
-    [`${t.hazards}: ${t.openAtEnd}`, String(h.openAtEnd)],
+    [`${t.hazards}${t.colon}${t.opened}`, String(h.opened)],
+    [`${t.hazards}${t.colon}${t.closedInMonth}`, String(h.closed)],
+    [`${t.hazards}${t.colon}${t.overdueInMonth}`, String(h.overdue)],
+    [`${t.hazards}${t.colon}${t.escalatedInMonth}`, String(h.escalated)],
+    [`${t.hazards}${t.colon}${t.openAtEnd}`, String(h.openAtEnd)],
   ]
 }
 

@@ -86,6 +86,10 @@ const en = {
   patrols: 'Duty patrol checks (sent / confirmed in time / missed)',
   seconds: 's',
   notKnown: 'not known',
+  points: (n: number) => `+${n} points`,
+  facilitiesSection: 'Facilities, hazards and patrols',
+  colon: ': ',
+  gradesSection: 'Risk grades of the buildings',
 }
 
 const zhCN: typeof en = {
@@ -171,6 +175,10 @@ const zhCN: typeof en = {
   patrols: '查岗（发出 / 按时确认 / 未确认）',
   seconds: '秒',
   notKnown: '未知',
+  points: (n: number) => `+${n} 分`,
+  facilitiesSection: '设施、隐患与查岗',
+  colon: '：',
+  gradesSection: '各建筑风险等级',
 }
 
 const TEXTS = { en, 'zh-CN': zhCN }

@@ -255,6 +255,12 @@ describe('the monthly report of a month in virtual time', () => {
     expect(zh).toContain('<h1>消防安全工作月报</h1>')
     expect(zh).toContain('<tr><th>中位数（p50）</th><td>45 秒</td></tr>')
     expect(zh).toContain('2026年11月20日 09:00:00（GMT+8）')
+    // The site page has every building's grade against last month; a building's page, its factors.
+    expect(zh).toContain(
+      '<h3>各建筑风险等级</h3><table><tr><th>A座</th><td><span class="grade red">红</span> (32) · 上月 <span class="grade green">绿</span> (0) · 变差</td></tr>',
+    )
+    expect(zh).toContain('挂牌督办隐患 1 (+20 分); 真实火灾 1 (+10 分); 误报 2 (+2 分)')
+    expect(zh).toContain('<tr><th>隐患：挂牌督办</th><td>1</td></tr>')
     const en = monthlyHtml({ ...report, locale: 'en' })
     expect(en).toContain('<tr><th>False-alarm rate</th><td>66.7 %</td></tr>')
     const out = join(ROOT, 'tests/e2e/out')
@@ -268,7 +274,7 @@ describe('the monthly report of a month in virtual time', () => {
       const file = join(dir, 'monthly.pdf')
       writeFileSync(file, pdf)
       // poppler-utils (scripts/install-test-deps.sh): the PDF as PNG pages, for a person to look at.
-      execFileSync('pdftoppm', ['-png', '-r', '60', file, join(out, 'monthly-report-zh')])
+      execFileSync('pdftoppm', ['-png', '-r', '100', file, join(out, 'monthly-report-zh')])
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' })
       expect(text).toContain('消防安全工作月报')
       expect(text).toMatch(/中位数（p50）\s+45 秒/)
