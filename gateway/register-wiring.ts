@@ -49,6 +49,7 @@ export function createRegisterWiring(env: GatewayEnv, deps: RegisterWiringDeps):
     env,
     synchronous: env.ALERT_DB_SYNC,
     gradeChanged: (building) => deps.liveStream.buildingChanged(building),
+    panelsHeard: env.UITD_ENABLED !== 'off',
   })
   deps.live.riskOf = (building) => {
     const g = register.grades.current(building)

@@ -17,20 +17,31 @@ export interface Intactness {
 
 const HOUR_MS = 3_600_000
 
+/** What intactness is computed from. */
+export interface IntactnessSources {
+  site: SiteModel
+  alerts: AlertReads
+  readings: ReadingsHistory
+  /** False while the GB/T 26875.3 receiver is off (UITD_ENABLED=off); absent means heard. */
+  panelsHeard?: boolean
+}
+
 /**
  * The share of devices reporting and healthy over [from, to): each enabled device counts for the
  * part of the period it spent without an active fault or offline alert, and for nothing when no
  * reading of it was stored in the period. The mean over the building's devices.
  */
 export async function facilityIntactness(
-  site: SiteModel,
-  alerts: AlertReads,
-  readings: ReadingsHistory,
+  sources: IntactnessSources,
   building: string,
   from: number,
   to: number,
 ): Promise<Intactness> {
-  const devices = site.devicesOf(building).filter((d) => !d.disabled)
+  const { site, alerts, readings } = sources
+  // With the UITD receiver off nothing hears the panels: their components are not this gateway's
+  // to judge, neither intact nor silent.
+  const heard = (d: { kind: string }) => d.kind !== 'panel_component' || sources.panelsHeard !== false
+  const devices = site.devicesOf(building).filter((d) => !d.disabled && heard(d))
   if (devices.length === 0 || to <= from)
     return { share: null, devices: 0, reporting: 0, faultyHours: 0, readingsChecked: true }
   const faulty = faultyMs(site, alerts, building, from, to)

@@ -50,6 +50,8 @@ export interface MonthlyDeps {
   alerts: AlertReads
   readings: ReadingsHistory
   grades: RiskKeeper
+  /** False while nothing hears the fire panels (UITD_ENABLED=off): facility-intactness.ts. */
+  panelsHeard?: boolean
 }
 
 /**
@@ -105,7 +107,7 @@ async function buildingMonth(
   return {
     building: { id, name: deps.site.building(id)?.name ?? id },
     alarms: figures(alarmOutcomes(deps.alerts, id, from, end)),
-    intactness: await facilityIntactness(deps.site, deps.alerts, deps.readings, id, from, end),
+    intactness: await facilityIntactness(deps, id, from, end),
     hazards: deps.store.monthFigures(id, from, to),
     grade: { atEnd, previous, change: changeOf(previous, atEnd) },
     patrols: deps.alerts.patrols(id, from, end),

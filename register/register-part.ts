@@ -46,6 +46,8 @@ export interface RegisterOptions {
   synchronous?: 'full' | 'normal'
   /** A building's risk grade moved (the wall shows the new badge). */
   gradeChanged?(building: string): void
+  /** False while the GB/T 26875.3 receiver is off: fire panel components count for no intactness. */
+  panelsHeard?: boolean
 }
 
 /** Every rule id an alert can carry: what a hazard or a site's register section may name. */
@@ -71,6 +73,7 @@ export function createRegister(options: RegisterOptions) {
     store,
     alerts,
     readings: options.readings,
+    panelsHeard: options.panelsHeard ?? true,
     log,
     changed: options.gradeChanged,
   })
@@ -102,7 +105,14 @@ export function createRegister(options: RegisterOptions) {
   })
   const send = createOnceSender(createRegisterNoticeLog(db, clock), sender)
   const jobDeps = { site, store, desk, alerts, closeOut, send, publicUrl: options.publicUrl, log }
-  const monthlyDeps: MonthlyDeps = { site, store, alerts, readings: options.readings, grades }
+  const monthlyDeps: MonthlyDeps = {
+    site,
+    store,
+    alerts,
+    readings: options.readings,
+    grades,
+    panelsHeard: options.panelsHeard ?? true,
+  }
   const delivery = createMonthlyDelivery({
     site,
     db,

@@ -41,6 +41,8 @@ export interface RiskKeeperDeps {
   store: HazardStore
   alerts: AlertReads
   readings: ReadingsHistory
+  /** False while nothing hears the fire panels (UITD_ENABLED=off): facility-intactness.ts. */
+  panelsHeard?: boolean
   log: Logger
   /** A building's grade changed (the wall shows the new badge). */
   changed?(building: string): void
@@ -121,8 +123,7 @@ export class RiskKeeper {
   private async intactnessOf(building: string, now: number, fresh: boolean): Promise<number | null> {
     const cached = this.intactness.get(building)
     if (!fresh && cached && now - cached.at < HOUR_MS) return cached.share
-    const { site, alerts, readings } = this.deps
-    const { share } = await facilityIntactness(site, alerts, readings, building, now - DAY_MS, now)
+    const { share } = await facilityIntactness(this.deps, building, now - DAY_MS, now)
     this.intactness.set(building, { at: now, share })
     return share
   }
