@@ -68,6 +68,8 @@ export class LiveState {
   private readonly byBuilding = new Map<string, DeviceEntry[]>()
   /** Alerts whose device is not a device of the site (e.g. a building-wide condition). */
   private readonly buildingAlerts = new Map<string, Map<string, ActiveAlertRef>>()
+  /** Per building, the windows in force as the last sweep saw them (ids), for `windowChanges`. */
+  private readonly shownWindows = new Map<string, string>()
 
   /** Set by the scheduled work (gateway/schedule-wiring.ts); no watch until then. */
   watchOf: (building: string) => BuildingWatch | null = () => null
@@ -155,6 +157,28 @@ export class LiveState {
       if (heard === entry.shownHeard) continue
       entry.shownHeard = heard
       changed.push(id)
+    }
+    return changed
+  }
+
+  /**
+   * Buildings whose windows in force changed since the last call: a window opened or closed through
+   * the API, opened by a schedule, or run out. None of these is a device message, so the live
+   * stream asks here, on its sweep, and sends those buildings' summaries (which carry `windows`).
+   * The first call only takes note of what is in force.
+   */
+  windowChanges(): string[] {
+    const windowsOf = this.windowsOf
+    if (!windowsOf) return []
+    const changed: string[] = []
+    for (const b of this.site.buildings) {
+      const ids = windowsOf(b.id)
+        .map((w) => w.id)
+        .join(',')
+      const shown = this.shownWindows.get(b.id)
+      if (shown === ids) continue
+      if (shown !== undefined) changed.push(b.id)
+      this.shownWindows.set(b.id, ids)
     }
     return changed
   }

@@ -60,6 +60,11 @@ export interface SnapshotEventData {
   alerts: Alert[]
   /** Open and acknowledged incidents. */
   incidents: Incident[]
+  /**
+   * The devices the active alerts name, so that the wall can say which device an incident began
+   * at (its label) without a request per building; later changes come in device frames.
+   */
+  devices: DeviceView[]
   /** For the wall's clock: name, IANA time zone and default locale of the site. */
   site: SiteInfo
 }
@@ -97,8 +102,11 @@ export class LiveStream {
    */
   private startSweeping(): void {
     if (this.sweeper !== null) return
+    // What is in force now is what the first snapshot carried: only later changes make frames.
+    this.options.live.windowChanges()
     this.sweeper = setInterval(() => {
       for (const id of this.options.live.freshnessChanges()) this.deviceChanged(id)
+      for (const b of this.options.live.windowChanges()) this.buildingChanged(b)
     }, this.options.sweepMs ?? 1000)
     this.sweeper.unref?.()
   }
@@ -133,7 +141,7 @@ export class LiveStream {
 
   /**
    * The building's summary changed though none of its devices did (a heightened watch began or
-   * ended): the next frame carries its summary, with no device rows.
+   * ended, a test window opened or closed): the next frame carries its summary, with no device rows.
    */
   buildingChanged(buildingId: string): void {
     if (this.subscribers.size === 0) return
@@ -195,10 +203,16 @@ export class LiveStream {
     const seen = (building: string) => scope === null || scope.has(building)
     const alerts = this.options.activeAlerts().filter((a) => seen(a.building))
     const incidents = (this.options.activeIncidents?.() ?? []).filter((i) => seen(i.building))
+    const devices = new Map<string, DeviceView>()
+    for (const a of alerts) {
+      const view = a.device === null ? undefined : this.options.live.device(a.device)
+      if (view) devices.set(view.id, view)
+    }
     const data: SnapshotEventData = {
       buildings: this.summaries(scope),
       alerts,
       incidents,
+      devices: [...devices.values()],
       site: this.options.live.siteInfo(),
     }
     // The snapshot's id is the last transition it already contains: resuming from it loses nothing.

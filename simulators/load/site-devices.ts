@@ -76,6 +76,18 @@ export function planSlots(
 }
 
 /**
+ * The site without the devices a generator of `count` telemetry devices would use. A second
+ * generator beside it (the benches' alarm probe) plans from the rest: the gateway keeps one
+ * connection per device, so two generators on one device take each other's connection over.
+ */
+export function devicesBesideLoad(devices: readonly SensorDevice[], count: number): SensorDevice[] {
+  if (count >= devices.length)
+    throw new Error(`a load of ${count} devices leaves none of ${devices.length} free`)
+  const used = new Set(pickIndexes(devices, count))
+  return devices.filter((_, i) => !used.has(i))
+}
+
+/**
  * `count` indexes, each kind getting its share of the site (at least one when there is room) and
  * spread evenly within the kind. Striding over the whole list instead aliases with sites that
  * repeat a pattern, e.g. 800 of 1,000 devices in steps of 1.25 never picks every tenth one.

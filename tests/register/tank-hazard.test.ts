@@ -144,7 +144,7 @@ describe('a drained tank in the register, in virtual time', () => {
     ])
     const escalated = r.webhook.deliveries.find((d) => d.body.alert.type === 'hazard_escalated')!
     expect(escalated.body.text).toBe(
-      '隐患 HZ-2026-0001（A座：水箱水位偏低：A座 32层 roof，屋顶水箱（0.801 m）（自9月24日 11:59起持续超过 24 小时））' +
+      '隐患 HZ-2026-0001（A座：水箱水位偏低：A座 32层 roof，屋顶水箱，水位 0.801 m（自9月24日 11:59起持续超过 24 小时））' +
         '已由浦东新区消防救援支队市级挂牌督办。 http://firewatch.test/#hazard-1',
     )
     const trail = r.register.store.trailOf(1)
