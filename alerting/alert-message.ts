@@ -1,4 +1,4 @@
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/index.ts'
 import type { Alert, AlertScope } from './alert.ts'
 import type { Locale } from './i18n/locale.ts'
 import { measuredText } from './i18n/measured-text.ts'

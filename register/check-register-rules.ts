@@ -1,5 +1,5 @@
 import { parseMetricName } from '../ingest/metrics-catalog.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import { REGISTER_RULE_IDS } from './register-part.ts'
 
 /**

@@ -1,6 +1,6 @@
 import type { ReportSection } from '../alerting/schedules/building-report.ts'
 import type { ReportPeriod } from '../alerting/schedules/report-period.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import type { HazardStore } from './hazard-store.ts'
 import { reportTexts } from './report-texts.ts'
 import type { RiskKeeper } from './risk-keeper.ts'

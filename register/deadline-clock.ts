@@ -3,7 +3,7 @@
 // the register's job finds the same due times after a restart (nothing to remember but "sent").
 
 import { parseWall, wallDate } from '../alerting/schedules/zone-clock.ts'
-import { dateOfDay, dayNumber, type HolidayCalendar } from '../ingest/holidays-cn.ts'
+import { dateOfDay, dayNumber, type HolidayCalendar } from '../ingest/site/holidays-cn.ts'
 import { DAY_MS, fromWall, toWall } from '../ingest/wall-clock.ts'
 
 const MINUTE_MS = 60_000

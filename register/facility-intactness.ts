@@ -1,4 +1,4 @@
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import type { ReadingsHistory } from '../ingest/store/history-query.ts'
 import type { AlertReads } from './alert-reads.ts'
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import { parseCsv } from './csv.ts'
 import type { Actor } from './hazard.ts'
 import type { HazardDesk } from './hazard-desk.ts'

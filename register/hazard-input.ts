@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { isCalendarDate } from '../ingest/holidays-cn.ts'
-import { SEVERITIES } from '../ingest/register-schema.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import { isCalendarDate } from '../ingest/site/holidays-cn.ts'
+import { SEVERITIES } from '../ingest/site/register-schema.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import { DEADLINE_PATTERN } from './deadline-clock.ts'
 import { ESCALATION_LEVELS } from './hazard.ts'
 

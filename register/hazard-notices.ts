@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { NoticeLog, OnceSender } from '../alerting/schedules/notice-sender.ts'
-import type { Contact } from '../ingest/notify-schema.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { Contact } from '../ingest/site/notify-schema.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import type { HazardRow } from './hazard.ts'
 import { type Locale, registerTexts } from './register-texts.ts'
 

@@ -1,4 +1,4 @@
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import { type CloseOutDeps, closeOutEvidence } from './close-out.ts'
 import { EvidenceFiles, type PhotoType, sniffPhoto } from './evidence-files.ts'
 import type { Actor, HazardAction, HazardRow, HazardState } from './hazard.ts'

@@ -1,4 +1,4 @@
-import type { Severity } from '../ingest/register-schema.ts'
+import type { Severity } from '../ingest/site/register-schema.ts'
 
 // The hazard register's vocabulary (docs/register.md "Hazard register"). A hazard moves along one
 // workflow (its `state`) while a second dimension says how it is supervised: overdue once its

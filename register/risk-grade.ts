@@ -1,4 +1,4 @@
-import type { RiskGradeSettings } from '../ingest/register-schema.ts'
+import type { RiskGradeSettings } from '../ingest/site/register-schema.ts'
 
 // The risk grade of a building (风险等级: 绿 / 灰 / 黄 / 红), from its hazards, the health of its
 // facilities, its alarms and its duty patrols. Points per factor and the thresholds come from the

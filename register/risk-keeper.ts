@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import { isoTime } from '../alerting/clock-iso.ts'
 import type { Logger } from '../alerting/deps.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import type { ReadingsHistory } from '../ingest/store/history-query.ts'
 import { alarmOutcomes } from './alarm-outcomes.ts'
 import type { AlertReads } from './alert-reads.ts'

@@ -1,7 +1,7 @@
 import type { Logger } from '../alerting/deps.ts'
 import { formatShortTime } from '../alerting/i18n/time-format.ts'
 import type { OnceSender } from '../alerting/schedules/notice-sender.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import type { AlertBrief, AlertReads } from './alert-reads.ts'
 import { type CloseOutDeps, closeOutEvidence } from './close-out.ts'
 import { deadlineAfterDays } from './deadline-clock.ts'

@@ -1,5 +1,5 @@
 import { wallDate } from '../alerting/schedules/zone-clock.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import { toWall } from '../ingest/wall-clock.ts'
 import type { HazardRow } from './hazard.ts'
 import { type ReportTexts, reportTexts } from './report-texts.ts'

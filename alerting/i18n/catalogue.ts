@@ -1,7 +1,7 @@
-import type { MetricFamily } from '../../ingest/metrics-catalog.ts'
+import type { MetricFamily } from '../../ingest/index.ts'
 import type { AlertClass, AlertState } from '../alert.ts'
 
-/** The wall's colours (gateway/live-state.ts WALL_STATUSES; alerting/ may not import gateway/). */
+/** The wall's colours (gateway/live/live-state.ts WALL_STATUSES; alerting/ may not import gateway/). */
 export const WALL_COLOURS = ['green', 'grey', 'yellow', 'red'] as const
 export type WallColour = (typeof WALL_COLOURS)[number]
 

@@ -1,3 +1,6 @@
+// The wall's browser bundle loads this file: the entry (ingest/index.ts) would bring it ingest's Node
+// modules, so the pure metric catalogue is imported directly.
+// biome-ignore lint/style/noRestrictedImports: shared with the wall's browser bundle
 import { METRIC_UNITS, type MetricName, parseMetricName } from '../../ingest/metrics-catalog.ts'
 import type { Catalogue } from './catalogue.ts'
 

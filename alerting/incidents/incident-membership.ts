@@ -1,4 +1,4 @@
-import type { IncidentSettings } from '../../ingest/incident-schema.ts'
+import type { IncidentSettings } from '../../ingest/index.ts'
 import type { IdGenerator } from '../alert-id.ts'
 import type { AlertRecord } from '../alert-record.ts'
 import { acknowledgeAlert, SYSTEM_ACTOR, type TransitionContext } from '../alert-transitions.ts'

@@ -1,4 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/index.ts'
 import type { AlertRecord } from '../alert-record.ts'
 
 /**

@@ -6,7 +6,7 @@ import { localisedNote } from '../../alerting/i18n/system-notes.ts'
 import { formatDateTime } from '../../alerting/i18n/time-format.ts'
 import { incidentTitle } from '../../alerting/incidents/incident-title.ts'
 import type { AckIncident } from '../../alerting/notify/ack-links.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 
 // The small HTML pages of the one-tap acknowledgement links. No script at all (and a CSP that
 // forbids it): a link preview or a mail scanner that fetches the page cannot acknowledge anything;

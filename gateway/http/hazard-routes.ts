@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
-import { canSeeBuilding, type SiteModel } from '../../ingest/site-model.ts'
+import { canSeeBuilding, type SiteModel } from '../../ingest/site/site-model.ts'
 import { type Actor, HAZARD_ACTIONS, type HazardAction } from '../../register/hazard.ts'
 import type { StepOutcome } from '../../register/hazard-desk.ts'
 import type { ImportResult } from '../../register/hazard-import.ts'

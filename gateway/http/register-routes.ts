@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { wallDate } from '../../alerting/schedules/zone-clock.ts'
-import { canSeeBuilding, type SiteModel } from '../../ingest/site-model.ts'
+import { canSeeBuilding, type SiteModel } from '../../ingest/site/site-model.ts'
 import { toWall } from '../../ingest/wall-clock.ts'
 import { listsHtml, tableCsv } from '../../register/lists-render.ts'
 import { monthlyHtml } from '../../register/monthly-html.ts'

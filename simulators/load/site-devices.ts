@@ -1,6 +1,6 @@
 // The only place the load generator reads the site model; switch to ingest/index.ts once it exists.
-import { loadSite } from '../../ingest/load-site.ts'
-import { isSensor, type SensorDevice, type SensorKind } from '../../ingest/site-schema.ts'
+import { loadSite } from '../../ingest/site/load-site.ts'
+import { isSensor, type SensorDevice, type SensorKind } from '../../ingest/site/site-schema.ts'
 
 export type { SensorKind }
 

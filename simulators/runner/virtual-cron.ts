@@ -1,6 +1,6 @@
 import type { CronJob } from '../../alerting/schedules/cron-jobs.ts'
-import { CronCursor } from '../../ingest/cron-cursor.ts'
-import { cronOf } from '../../ingest/cron-expression.ts'
+import { CronCursor } from '../../ingest/site/cron-cursor.ts'
+import { cronOf } from '../../ingest/site/cron-expression.ts'
 
 const MINUTE_MS = 60_000
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert } from '../../alerting/alert.ts'
 import { alertMessage, alertMessageIn } from '../../alerting/alert-message.ts'
-import { parseSite } from '../../ingest/load-site.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 import { testSite } from './fixtures/alert-test-site.ts'
 
 const site = testSite()

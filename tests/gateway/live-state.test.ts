@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert, AlertClass, AlertState, AlertTransition } from '../../alerting/alert.ts'
 import type { WindowJson } from '../../alerting/windows/window.ts'
-import { floorLabel, LiveState } from '../../gateway/live-state.ts'
-import { parseSite } from '../../ingest/load-site.ts'
+import { floorLabel, LiveState } from '../../gateway/live/live-state.ts'
 import type { Reading } from '../../ingest/reading.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 import { readingOf } from '../support/readings.ts'
 
 const site = parseSite(`

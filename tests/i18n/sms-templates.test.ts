@@ -14,8 +14,8 @@ import {
 import { allClearText, notificationText } from '../../alerting/notify/message-text.ts'
 import { smsSegments } from '../../alerting/notify/sms-segments.ts'
 import { ALL_RULE_IDS, ruleSpec } from '../../alerting/rule-catalog.ts'
-import { parseSite } from '../../ingest/load-site.ts'
 import type { MetricFamily } from '../../ingest/metrics-catalog.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 import { ROOT } from '../support/paths.ts'
 
 // Every SMS template, in both languages, for every rule, with realistic names: a typical building

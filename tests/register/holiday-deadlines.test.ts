@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { activeWatches } from '../../alerting/schedules/watch-periods.ts'
-import { Holidays, holidayCalendarOf } from '../../ingest/holiday-schema.ts'
-import { parseSite } from '../../ingest/load-site.ts'
+import { Holidays, holidayCalendarOf } from '../../ingest/site/holiday-schema.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 import {
   deadlineInstant,
   escalationDueAt,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RiskGradeSettings } from '../../ingest/register-schema.ts'
+import { RiskGradeSettings } from '../../ingest/site/register-schema.ts'
 import { gradeOf, type RiskInputs } from '../../register/risk-grade.ts'
 
 // The grade rule with the site file's defaults (docs/register.md "Risk grade"): points per factor,

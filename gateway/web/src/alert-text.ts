@@ -70,7 +70,11 @@ export function incidentTitleText(inc: Incident, lead: Alert | undefined): strin
   const type = m.classNames[inc.class]
   if (inc.floors.length > 1) {
     const building = buildingNames.get(inc.building) ?? inc.building
-    return m.incidentTitleFloors({ type, building, floors: inc.floors.map((f) => m.floor(f)).join(' > ') })
+    return m.incidentTitleFloors({
+      type,
+      building,
+      floors: m.floorPath({ floors: inc.floors.map((f) => m.floor(f)) }),
+    })
   }
   const place = placeOf(m, lead)
   if ((lead.scope ?? 'device') !== 'device') return `${type}${locale === 'en' ? ': ' : '：'}${place}`

@@ -1,7 +1,7 @@
 import type { Alert, AlertHistoryEntry } from '../../../alerting/alert.ts'
 import type { Incident } from '../../../alerting/incidents/incident.ts'
 import type { WindowJson } from '../../../alerting/windows/window.ts'
-import type { BuildingDetail } from '../../live-state.ts'
+import type { BuildingDetail } from '../../live/live-state.ts'
 
 const TOKEN_KEY = 'firewatch.token'
 

@@ -1,4 +1,4 @@
-import type { DeviceView, FloorView } from '../../live-state.ts'
+import type { DeviceView, FloorView } from '../../live/live-state.ts'
 import { h } from './dom.ts'
 import { clockTime, floorName, t } from './i18n.ts'
 import { cellText, formatValue, metricName } from './values.ts'

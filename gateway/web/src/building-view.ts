@@ -1,6 +1,6 @@
 import type { Alert, AlertClass } from '../../../alerting/alert.ts'
 import { systemClock } from '../../clock.ts'
-import type { BuildingDetail, BuildingSummary, DeviceView, FloorView } from '../../live-state.ts'
+import type { BuildingDetail, BuildingSummary, DeviceView, FloorView } from '../../live/live-state.ts'
 import { learnDeviceLabel } from './alert-text.ts'
 import { buildingDetail, listAlerts, Unauthorized } from './api.ts'
 import { retryDelayMs, secondsUntil } from './backoff.ts'

@@ -1,5 +1,5 @@
 import { localisedNote } from '../../../alerting/i18n/system-notes.ts'
-import type { DeviceView } from '../../live-state.ts'
+import type { DeviceView } from '../../live/live-state.ts'
 import { alertText } from './alert-text.ts'
 import {
   type AlertWithHistory,

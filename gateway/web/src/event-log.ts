@@ -1,4 +1,4 @@
-import type { AlertEventData } from '../../live-stream.ts'
+import type { AlertEventData } from '../../live/live-stream.ts'
 import { alertPlace } from './alert-text.ts'
 import { h } from './dom.ts'
 import { classWord, clockTime, HISTORY_KEY, t } from './i18n.ts'

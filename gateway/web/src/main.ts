@@ -3,7 +3,7 @@ import type {
   DevicesEventData,
   IncidentEventData,
   SnapshotEventData,
-} from '../../live-stream.ts'
+} from '../../live/live-stream.ts'
 import { AlarmList } from './alarm-list.ts'
 import { floorsText, leadOf, learnSiteLocale } from './alert-text.ts'
 import { tokenStore, Unauthorized } from './api.ts'

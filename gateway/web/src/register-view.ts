@@ -1,4 +1,4 @@
-import type { Category } from '../../../ingest/register-schema.ts'
+import type { Category } from '../../../ingest/site/register-schema.ts'
 import type { HazardJson } from '../../../register/hazard-view.ts'
 import { reportTexts } from '../../../register/report-texts.ts'
 import type { GradeJson } from '../../../register/risk-keeper.ts'

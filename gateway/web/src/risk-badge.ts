@@ -1,5 +1,5 @@
 import { reportTexts } from '../../../register/report-texts.ts'
-import type { BuildingRisk } from '../../live-views.ts'
+import type { BuildingRisk } from '../../live/live-views.ts'
 import { h } from './dom.ts'
 import { currentLocale, t } from './i18n.ts'
 

@@ -1,7 +1,7 @@
 import { metricLabel } from '../../../alerting/i18n/measured-text.ts'
 import { messagesFor } from '../../../alerting/i18n/messages.ts'
 import { METRIC_UNITS, parseMetricName } from '../../../ingest/metrics-catalog.ts'
-import type { DeviceView } from '../../live-state.ts'
+import type { DeviceView } from '../../live/live-state.ts'
 import { currentLocale, statusWord, t } from './i18n.ts'
 /** Housekeeping metrics: shown on hover and in the detail, not as the cell's headline value. */
 export const SECONDARY = /^(battery_pct|rssi_dbm)/

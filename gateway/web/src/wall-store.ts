@@ -1,14 +1,14 @@
 import type { Alert } from '../../../alerting/alert.ts'
 import type { Incident } from '../../../alerting/incidents/incident.ts'
-import type { BuildingSummary, DeviceView } from '../../live-state.ts'
-import { STATUS_RANK } from '../../live-status.ts'
+import type { BuildingSummary, DeviceView } from '../../live/live-state.ts'
+import { STATUS_RANK } from '../../live/live-status.ts'
 import type {
   AlertEventData,
   DevicesEventData,
   IncidentEventData,
   SiteInfo,
   SnapshotEventData,
-} from '../../live-stream.ts'
+} from '../../live/live-stream.ts'
 import { learnBuildingName, learnDeviceLabel } from './alert-text.ts'
 import { byPriority } from './priority.ts'
 

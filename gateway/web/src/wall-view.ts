@@ -1,6 +1,6 @@
 import type { Alert } from '../../../alerting/alert.ts'
 import type { Incident } from '../../../alerting/incidents/incident.ts'
-import type { BuildingSummary } from '../../live-state.ts'
+import type { BuildingSummary } from '../../live/live-state.ts'
 import { alertPlace, floorsText, incidentTitleText, leadOf } from './alert-text.ts'
 import { h } from './dom.ts'
 import { classWord, currentLocale, type MessageKey, statusWord, t } from './i18n.ts'

@@ -1,5 +1,5 @@
 import type { Client } from 'aedes'
-import { parseFeedTopic } from '../../ingest/topics.ts'
+import { parseFeedTopic } from '../../../ingest/topics.ts'
 
 /**
  * Which connected clients subscribe to device traffic (recorders, diagnostics: brigade and admin

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DAY_MS, fromWall, toWall, type WallFields, wallFields } from './wall-clock.ts'
+import { DAY_MS, fromWall, toWall, type WallFields, wallFields } from '../wall-clock.ts'
 
 // The one cron reader of the site file: heightened watches, duty shifts, reports and scheduled test
 // windows all mean the same thing by the same expression. The calendar work it drives (README

@@ -1,9 +1,10 @@
-import type { Alert, AlertTransition } from '../alerting/alert.ts'
-import type { WindowJson } from '../alerting/windows/window.ts'
-import type { PanelBits, PanelStatus } from '../ingest/panel/panel-status.ts'
-import type { DeviceEvent, DeviceStatus, Reading } from '../ingest/reading.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
-import type { Building, Device } from '../ingest/site-schema.ts'
+import type { Alert, AlertTransition } from '../../alerting/alert.ts'
+import type { WindowJson } from '../../alerting/windows/window.ts'
+import type { PanelBits, PanelStatus } from '../../ingest/panel/panel-status.ts'
+import type { DeviceEvent, DeviceStatus, Reading } from '../../ingest/reading.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
+import type { Building, Device } from '../../ingest/site/site-schema.ts'
+import type { UitdBadge } from '../uitd-view.ts'
 import {
   deviceStatus,
   heardRecently,
@@ -24,7 +25,6 @@ import type {
   LatestValue,
   SiteInfo,
 } from './live-views.ts'
-import type { UitdBadge } from './uitd-view.ts'
 
 export { STATUS_RANK, statusOfAlerts, WALL_STATUSES, type WallStatus } from './live-status.ts'
 export type {
@@ -147,7 +147,7 @@ export class LiveState {
   /**
    * Devices that went silent (or were heard again) since the last call: their status changed with
    * no message at all, so the live stream must be told. One pass over the site, run about once a
-   * second (gateway/live-stream.ts).
+   * second (gateway/live/live-stream.ts).
    */
   freshnessChanges(): string[] {
     const now = this.clock.now()

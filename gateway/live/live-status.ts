@@ -1,6 +1,6 @@
-import type { AlertClass } from '../alerting/alert.ts'
-import { DEFAULT_HEARTBEAT_SEC, DEFAULT_OFFLINE_AFTER_MISSED } from '../alerting/rules/offline-watch.ts'
-import type { Device } from '../ingest/site-schema.ts'
+import type { AlertClass } from '../../alerting/alert.ts'
+import { DEFAULT_HEARTBEAT_SEC, DEFAULT_OFFLINE_AFTER_MISSED } from '../../alerting/rules/offline-watch.ts'
+import type { Device } from '../../ingest/site/site-schema.ts'
 
 /**
  * Wall statuses, least worrying first, so that a larger rank wins. `unknown`: the gateway has no

@@ -1,5 +1,5 @@
-import type { Alert, AlertTransition } from '../alerting/alert.ts'
-import type { Incident, IncidentTransition } from '../alerting/incidents/incident.ts'
+import type { Alert, AlertTransition } from '../../alerting/alert.ts'
+import type { Incident, IncidentTransition } from '../../alerting/incidents/incident.ts'
 import type { BuildingSummary, DeviceView, LiveState, SiteInfo } from './live-state.ts'
 
 export type { SiteInfo }

@@ -1,5 +1,5 @@
 import type { Client } from 'aedes'
-import type { Principal, SiteModel } from '../../ingest/site-model.ts'
+import type { Principal, SiteModel } from '../../../ingest/site/site-model.ts'
 
 /** Who owns a client id, a session or a namespace: one key per device and per API token. */
 export function loginKey(principal: Principal): string {

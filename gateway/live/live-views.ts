@@ -1,11 +1,11 @@
-import type { AlertClass, AlertState } from '../alerting/alert.ts'
-import type { WindowJson } from '../alerting/windows/window.ts'
-import type { PanelBits } from '../ingest/panel/panel-status.ts'
-import type { Device } from '../ingest/site-schema.ts'
+import type { AlertClass, AlertState } from '../../alerting/alert.ts'
+import type { WindowJson } from '../../alerting/windows/window.ts'
+import type { PanelBits } from '../../ingest/panel/panel-status.ts'
+import type { Device } from '../../ingest/site/site-schema.ts'
+import type { UitdBadge } from '../uitd-view.ts'
 import type { WallStatus } from './live-status.ts'
-import type { UitdBadge } from './uitd-view.ts'
 
-// What the wall and the buildings API show (gateway/live-state.ts keeps it current).
+// What the wall and the buildings API show (gateway/live/live-state.ts keeps it current).
 
 export interface ActiveAlertRef {
   id: string

@@ -1,4 +1,4 @@
-import { TokenBucket } from '../limits/rate-buckets.ts'
+import { TokenBucket } from '../../limits/rate-buckets.ts'
 
 /**
  * Telemetry messages handled in one event-loop turn; the rest wait for the next turn. About 3 ms

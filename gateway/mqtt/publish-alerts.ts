@@ -1,6 +1,6 @@
-import type { TransitionObserver } from '../alerting/alarm-path.ts'
-import { alertsTopic, incidentsTopic } from '../ingest/topics.ts'
-import type { GatewayMetrics } from './metrics.ts'
+import type { TransitionObserver } from '../../alerting/alarm-path.ts'
+import { alertsTopic, incidentsTopic } from '../../ingest/topics.ts'
+import type { GatewayMetrics } from '../metrics.ts'
 
 /**
  * Publishes every alert transition on fw/{b}/alerts and every incident transition on

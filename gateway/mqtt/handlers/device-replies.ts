@@ -1,7 +1,7 @@
-import type { Problem } from '../../ingest/decoder.ts'
-import type { Device } from '../../ingest/site-schema.ts'
-import { deviceTopic } from '../../ingest/topics.ts'
-import { RateBuckets } from '../limits/rate-buckets.ts'
+import type { Problem } from '../../../ingest/decoder.ts'
+import type { Device } from '../../../ingest/site/site-schema.ts'
+import { deviceTopic } from '../../../ingest/topics.ts'
+import { RateBuckets } from '../../limits/rate-buckets.ts'
 
 const BURST = 5
 const PER_SECOND = 1

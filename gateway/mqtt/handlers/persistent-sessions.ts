@@ -1,5 +1,5 @@
 import type { Client } from 'aedes'
-import type { Principal } from '../../ingest/site-model.ts'
+import type { Principal } from '../../../ingest/site/site-model.ts'
 
 interface Session {
   /** loginKey() of the login that opened it: nobody else may resume it (client-id-rule.ts). */

@@ -14,7 +14,7 @@ import { SiteFile } from './site-schema.ts'
 /** Draft 7: what the YAML language server and most editors read best. */
 const TARGET = 'draft-07'
 
-/** Keys whose value may also be `{ env: NAME }` (ingest/site-secrets.ts reads them before zod). */
+/** Keys whose value may also be `{ env: NAME }` (ingest/site/site-secrets.ts reads them before zod). */
 const SECRET_KEYS = new Set(['secret', 'token'])
 const ENV_REF = {
   type: 'object',

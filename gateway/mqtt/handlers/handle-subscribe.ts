@@ -1,9 +1,9 @@
 import type { AedesPublishPacket, Client, Subscription } from 'aedes'
-import type { Principal } from '../../ingest/site-model.ts'
-import { canSeeBuilding } from '../../ingest/site-model.ts'
-import { deviceTopic, parseFeedTopic } from '../../ingest/topics.ts'
-import type { SubscriptionCap } from '../limits/subscription-cap.ts'
-import { type TopicLimitOptions, topicProblem } from '../limits/topic-limits.ts'
+import type { Principal } from '../../../ingest/site/site-model.ts'
+import { canSeeBuilding } from '../../../ingest/site/site-model.ts'
+import { deviceTopic, parseFeedTopic } from '../../../ingest/topics.ts'
+import type { SubscriptionCap } from '../../limits/subscription-cap.ts'
+import { type TopicLimitOptions, topicProblem } from '../../limits/topic-limits.ts'
 import type { ClientRegistry } from './client-registry.ts'
 
 export interface SubscribeDeps {

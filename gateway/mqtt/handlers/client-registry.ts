@@ -1,5 +1,5 @@
 import type { Client } from 'aedes'
-import type { Principal } from '../../ingest/site-model.ts'
+import type { Principal } from '../../../ingest/site/site-model.ts'
 
 /**
  * Who each MQTT connection is, and which connection is a device's current one. The latter tells

@@ -123,14 +123,14 @@ export const SiteFile = z
     buildings: z.array(Building).min(1),
     devices: z.array(Device),
     apiTokens: z.array(ApiToken).default([]),
-    // contacts, escalation, notify (ingest/notify-schema.ts)
+    // contacts, escalation, notify (ingest/site/notify-schema.ts)
     ...notifyShape,
-    // watches, patrols, reports, overdue (ingest/schedule-schema.ts)
+    // watches, patrols, reports, overdue (ingest/site/schedule-schema.ts)
     ...scheduleShape,
     ...fireShape,
-    // uitds (ingest/uitd-schema.ts): the fire panels' UITDs
+    // uitds (ingest/site/uitd-schema.ts): the fire panels' UITDs
     ...uitdShape,
-    // grouping of alerts into incidents (ingest/incident-schema.ts)
+    // grouping of alerts into incidents (ingest/site/incident-schema.ts)
     ...incidentShape,
     // the hazard register and risk grades (ingest/register-schema.ts); the holiday calendar
     ...registerShape,
