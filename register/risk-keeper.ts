@@ -119,10 +119,16 @@ export class RiskKeeper {
     }
   }
 
-  /** Over the last 24 h; reused for an hour by grades after a change (it moves slowly). */
+  /**
+   * Over the last 24 h; reused for an hour by grades after a change (it moves slowly), except while
+   * it makes the building grey: devices coming back must lift the grey at the next change, not an
+   * hour later.
+   */
   private async intactnessOf(building: string, now: number, fresh: boolean): Promise<number | null> {
     const cached = this.intactness.get(building)
-    if (!fresh && cached && now - cached.at < HOUR_MS) return cached.share
+    const greyBelow = this.deps.site.file.register.grade.greyBelowIntactness
+    const trusted = cached && (cached.share === null || cached.share >= greyBelow)
+    if (!fresh && cached && trusted && now - cached.at < HOUR_MS) return cached.share
     const { share } = await facilityIntactness(this.deps, building, now - DAY_MS, now)
     this.intactness.set(building, { at: now, share })
     return share
