@@ -4,8 +4,6 @@ import { createAlarmPath } from '../alerting/alarm-path.ts'
 import { AlertStore } from '../alerting/alert-store.ts'
 import { checkRuleOverrides } from '../alerting/check-rule-overrides.ts'
 import { checkWatchRules } from '../alerting/schedules/watch-tuning.ts'
-import { Decoder } from '../ingest/decoder.ts'
-import { IngestPipeline, type IngestSink } from '../ingest/ingest-pipeline.ts'
 import { loadSite } from '../ingest/load-site.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import { openReadingsStore } from '../ingest/store/open-readings-store.ts'
@@ -14,6 +12,7 @@ import { systemClock } from './clock.ts'
 import type { GatewayEnv } from './config.ts'
 import { prepareDataDir } from './data-dir.ts'
 import { createHttpApp } from './http/http-app.ts'
+import { createIngest, liveSink } from './ingest-wiring.ts'
 import { LiveState } from './live-state.ts'
 import { LiveStream } from './live-stream.ts'
 import { createGatewayMetrics } from './metrics.ts'
@@ -22,6 +21,15 @@ import { createFeedPublisher } from './publish-alerts.ts'
 import { createRootLogger } from './root-logger.ts'
 import { createSchedules } from './schedule-wiring.ts'
 import { type ListenPorts, listenAll, prepareSecurity } from './secure-listeners.ts'
+import {
+  activeForPeople,
+  alertsForPeople,
+  forPeople,
+  incidentsForPeople,
+  isPeoples,
+} from './self-watch/people-view.ts'
+import { newProbeLogin, withoutProbe, withSelfTestProbe } from './self-watch/self-test-site.ts'
+import { createSelfWatch, type SelfWatch } from './self-watch/self-watch.ts'
 import { startUitdReceiver, type UitdReceiver } from './uitd-wiring.ts'
 import { WEB_DIST } from './web-dir.ts'
 
@@ -56,8 +64,20 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     registry: metrics.registry,
     devices: site.devices.length,
   })
-  const base: Base = { env, clock, log, site, metrics }
+  // The alarm path and the broker also know the self-test probe; people's views never do.
+  const probe = newProbeLogin()
+  const alarmSite = withSelfTestProbe(site, probe, clock)
+  const base: Base = { env, clock, log, site, alarmSite, metrics }
   const alerting = wireAlerting(base)
+  const selfWatch = createSelfWatch(env, {
+    site,
+    lifecycle: alerting.alarm.alerts,
+    login: probe,
+    clock,
+    log: log.child({ module: 'self-watch' }),
+    registry: metrics.registry,
+  })
+  alerting.alarm.observe(selfWatch.observer)
   const readings = openReadingsStore(env, {
     dataDir: env.DATA_DIR,
     clock,
@@ -67,13 +87,13 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   // Storage after the engine: the alarm path comes first and never waits for it (docs/architecture.md).
   const sinks = [
     alerting.alarm.sink,
-    liveSink(alerting.live, alerting.liveStream),
-    readings.sink,
-    alerting.schedules.sink,
+    withoutProbe(liveSink(alerting.live, alerting.liveStream)),
+    withoutProbe(readings.sink),
+    withoutProbe(alerting.schedules.sink),
   ]
   const ingest = createIngest(env, sinks, log.child({ module: 'ingest' }))
   const broker = await createFirewatchBroker({
-    site,
+    site: alarmSite,
     ingest,
     metrics,
     clock,
@@ -81,10 +101,9 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     maxMessagesPerSec: env.INGRESS_MAX_MESSAGES_PER_SEC,
     hardening: security.hardening,
   })
-  alerting.alarm.observe(
-    createFeedPublisher((topic, payload) => broker.publish(topic, payload, 1), metrics, clock),
-  )
-  alerting.alarm.observe(alerting.notify.notifier)
+  const feed = createFeedPublisher((topic, payload) => broker.publish(topic, payload, 1), metrics, clock)
+  alerting.alarm.observe(forPeople(feed))
+  alerting.alarm.observe(forPeople(alerting.notify.notifier))
   // Fire panels through their UITDs (GB/T 26875.3): the same pipeline as the MQTT devices.
   const uitd = await startUitdReceiver(env, {
     site,
@@ -98,7 +117,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   })
   alerting.live.uitdsOf = (building) => uitd.badges(building)
   alerting.live.uitdHeard = (id) => uitd.heard(id)
-  return serve(base, { alerting, readings, broker, security, uitd })
+  return serve(base, { alerting, readings, broker, security, uitd, selfWatch })
 }
 
 /** What every part is built from. */
@@ -107,6 +126,8 @@ interface Base {
   clock: { now(): number }
   log: Logger
   site: SiteModel
+  /** The site with the self-test building and probe (gateway/self-watch/self-test-site.ts). */
+  alarmSite: SiteModel
   metrics: ReturnType<typeof createGatewayMetrics>
 }
 
@@ -118,6 +139,7 @@ interface Parts {
   broker: FirewatchBroker
   security: ReturnType<typeof prepareSecurity>
   uitd: UitdReceiver
+  selfWatch: SelfWatch
 }
 
 /**
@@ -139,22 +161,24 @@ function loadCheckedSite(env: GatewayEnv, options: GatewayOptions, clock: { now(
 function wireAlerting(base: Base) {
   const { env, site, clock, log, metrics } = base
   const store = AlertStore.open(join(env.DATA_DIR, 'alerts.db'), { synchronous: env.ALERT_DB_SYNC })
-  const alarm = createAlarmPath({ site, store, clock, log: log.child({ module: 'alerts' }) })
-  const live = new LiveState(site, store.active(), clock)
+  const alarm = createAlarmPath({ site: base.alarmSite, store, clock, log: log.child({ module: 'alerts' }) })
+  const live = new LiveState(site, activeForPeople(() => store.active())(), clock)
   live.windowsOf = (building) => alarm.windows.activeIn(building)
   const liveStream = new LiveStream({
     live,
     clock,
-    activeAlerts: () => alarm.alerts.active(),
-    activeIncidents: () => alarm.alerts.incidents.active(),
+    activeAlerts: activeForPeople(() => alarm.alerts.active()),
+    activeIncidents: () => alarm.alerts.incidents.active().filter(isPeoples),
   })
-  alarm.observe({
-    afterTransition: (t) => {
-      live.alertChanged(t)
-      liveStream.alertChanged(t)
-    },
-    afterIncident: (t) => liveStream.incidentChanged(t),
-  })
+  alarm.observe(
+    forPeople({
+      afterTransition: (t) => {
+        live.alertChanged(t)
+        liveStream.alertChanged(t)
+      },
+      afterIncident: (t) => liveStream.incidentChanged(t),
+    }),
+  )
   const notify = createNotifications(env, {
     store,
     site,
@@ -185,7 +209,7 @@ function wireAlerting(base: Base) {
 async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
   const { env, clock, log, site, metrics } = base
   const { alerting, broker, security } = parts
-  metrics.countActiveAlertsFrom(() => alerting.alarm.alerts.active())
+  metrics.countActiveAlertsFrom(activeForPeople(() => alerting.alarm.alerts.active()))
   let listening = false
   const http = createGatewayHttp(base, parts, () => listening)
   const ports = await listenAll(env, security, broker, http)
@@ -193,6 +217,7 @@ async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
   const linkPort = ports.httpPort ?? ports.httpsPort ?? env.HTTP_PORT
   alerting.notify.start(linkPort)
   alerting.schedules.start(linkPort)
+  parts.selfWatch.start(ports, env.BIND_HOST)
   const ticker = setInterval(() => alerting.alarm.tick(clock.now()), 1000)
   const uitdPort = parts.uitd.port
   log.info({ ...ports, uitdPort, site: site.name, devices: site.devices.length }, 'gateway started')
@@ -211,10 +236,16 @@ async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
 
 function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
   const { alerting, readings, security } = parts
+  const siteBuildings = new Set(base.site.buildings.map((b) => b.id))
+  const incidents = {
+    ...alerting.alarm.alerts.incidents,
+    alert: (id: string) => alerting.alarm.alerts.get(id),
+  }
   return createHttpApp({
     site: base.site,
-    alerts: alerting.alarm.alerts,
-    incidents: { ...alerting.alarm.alerts.incidents, alert: (id: string) => alerting.alarm.alerts.get(id) },
+    alerts: alertsForPeople(alerting.alarm.alerts, siteBuildings),
+    incidents: incidentsForPeople(incidents, siteBuildings),
+    selfWatch: parts.selfWatch,
     windows: alerting.alarm.windows,
     live: alerting.live,
     readings: readings.history,
@@ -237,9 +268,11 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
 }
 
 async function stopParts(
-  { alerting, broker, security, readings, uitd }: Parts,
+  { alerting, broker, security, readings, uitd, selfWatch }: Parts,
   http: { close(): Promise<unknown> },
 ) {
+  // First, while the broker still takes the probe's alarm: a self-test under way ends as it should.
+  await selfWatch.stop()
   await alerting.schedules.stop()
   alerting.liveStream.close()
   await uitd.stop()
@@ -250,38 +283,4 @@ async function stopParts(
   await readings.close()
   await alerting.notify.notifier.stop()
   alerting.store.close()
-}
-
-function createIngest(env: GatewayEnv, sinks: IngestSink[], log: Logger): IngestPipeline {
-  const decoder = new Decoder({
-    maxPayloadBytes: env.INGEST_MAX_PAYLOAD_BYTES,
-    maxSkewMs: env.INGEST_MAX_SKEW_MS,
-  })
-  return new IngestPipeline(decoder, sinks, ({ sink, error }) =>
-    log.error({ sink, err: error }, 'ingest sink failed'),
-  )
-}
-
-function liveSink(live: LiveState, stream: LiveStream): IngestSink {
-  return {
-    readingsAccepted: (readings) => {
-      for (const r of readings) {
-        live.readingAccepted(r)
-        stream.deviceChanged(r.device)
-      }
-    },
-    // An event is a sign of life (as for the offline rule): a device heard only by its events is
-    // not `unknown` on the wall.
-    eventAccepted: (e) => {
-      live.eventAccepted(e)
-      stream.deviceChanged(e.device)
-    },
-    statusChanged: (s) => {
-      live.deviceStatus(s)
-      stream.deviceChanged(s.device)
-    },
-    panelStatusAccepted: (s) => {
-      if (live.panelStatus(s)) stream.deviceChanged(s.device)
-    },
-  }
 }

@@ -19,6 +19,7 @@ import { patrolLinkRoutes } from './patrol-link-routes.ts'
 import { pushRoutes } from './push-routes.ts'
 import { DebugRequestLog } from './request-log.ts'
 import { scheduleRoutes } from './schedule-routes.ts'
+import { selfTestRoutes } from './self-test-routes.ts'
 import { twilioStatusRoutes } from './twilio-status-routes.ts'
 import { uitdsRoutes } from './uitds-routes.ts'
 import { webRoutes } from './web-routes.ts'
@@ -109,6 +110,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
       if (deps.schedules) await api.register(scheduleRoutes, { schedules: deps.schedules, site: deps.site })
       if (deps.windows) await api.register(windowsRoutes, { windows: deps.windows, site: deps.site })
       if (deps.uitds) await api.register(uitdsRoutes, { uitds: deps.uitds, site: deps.site })
+      if (deps.selfWatch) await api.register(selfTestRoutes, { selfWatch: deps.selfWatch })
     },
     { prefix: '/api/v1' },
   )

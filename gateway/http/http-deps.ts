@@ -16,6 +16,7 @@ import type { MetricsAccess } from './metrics-access.ts'
 import type { PatrolLinkService } from './patrol-link-routes.ts'
 import type { PushService } from './push-routes.ts'
 import type { ScheduleService } from './schedule-routes.ts'
+import type { SelfWatchService } from './self-test-routes.ts'
 import type { TwilioStatusService } from './twilio-status-routes.ts'
 import type { UitdService } from './uitds-routes.ts'
 
@@ -85,6 +86,8 @@ export interface HttpDeps {
   windows?: WindowService
   /** Fire panel links (`/api/v1/uitds`, GB/T 26875.3); not served when absent. */
   uitds?: UitdService
+  /** The last self-test and the heartbeat (`/api/v1/self-test`); not served when absent. */
+  selfWatch?: SelfWatchService
   /** Limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts; README "Security"). */
   hardening?: HttpHardening
   /** Counts security refusals in firewatch_http_refused_total; nothing is counted when absent. */
