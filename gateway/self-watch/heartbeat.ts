@@ -1,4 +1,6 @@
+import { isoTime } from '../../alerting/clock-iso.ts'
 import type { Logger } from '../../alerting/deps.ts'
+import type { SelfTestResult } from './self-test.ts'
 import type { SelfWatchMetrics } from './self-watch-metrics.ts'
 
 export interface HeartbeatDeps {
@@ -51,4 +53,18 @@ export async function sendHeartbeat(deps: HeartbeatDeps, tally: HeartbeatTally):
 function reason(err: unknown): string {
   const e = err as Error & { cause?: { message?: string } }
   return e.cause?.message ?? e.message
+}
+
+/** What the outside monitor receives: small, and nothing that names the site. */
+export function heartbeatBody(last: SelfTestResult | null, now: number) {
+  return {
+    status: last === null || last.passed ? 'ok' : 'self_test_failed',
+    time: isoTime(now),
+    selfTest: last && {
+      passed: last.passed,
+      finishedAt: last.finishedAt,
+      deviceToAlertMs: last.deviceToAlertMs,
+      failure: last.failure,
+    },
+  }
 }

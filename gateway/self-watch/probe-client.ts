@@ -10,6 +10,18 @@ export interface ProbeTarget {
   tls: boolean
 }
 
+/** The gateway's own broker over loopback: the plain listener if on, else the TLS one. */
+export function probeTarget(
+  ports: { mqttPort: number | null; mqttTlsPort: number | null },
+  bindHost: string,
+): ProbeTarget | null {
+  const anyAddress = bindHost === '0.0.0.0' || bindHost === '::'
+  const host = anyAddress ? '127.0.0.1' : bindHost.includes(':') ? `[${bindHost}]` : bindHost
+  if (ports.mqttPort !== null) return { url: `mqtt://${host}:${ports.mqttPort}`, tls: false }
+  if (ports.mqttTlsPort !== null) return { url: `mqtts://${host}:${ports.mqttTlsPort}`, tls: true }
+  return null
+}
+
 /**
  * The probe does what a smoke detector does when it goes into alarm: it logs in over a real MQTT
  * connection, publishes a `fire_alarm` event at QoS 1 and waits for the PUBACK. Returns when the

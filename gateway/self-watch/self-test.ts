@@ -44,6 +44,8 @@ const SELF_TEST_ACTOR = 'self-test'
 export class SelfTest {
   private arrival: ((at: number) => void) | null = null
   private last: SelfTestResult | null = null
+  /** The self_test.failed change the alert store has not taken yet (it was down): tried again. */
+  private owed: SelfTestFailure | 'clear' | null = null
 
   constructor(private readonly deps: SelfTestDeps) {}
 
@@ -103,14 +105,29 @@ export class SelfTest {
     }
     this.last = result
     metrics.selfTestDone(result, clock.now())
-    if (failure === null) {
-      log.info({ deviceToAlertMs: result.deviceToAlertMs }, 'self-test passed')
-      clearSelfTestFault(this.deps.fault)
-    } else {
-      log.error({ failure: result.failure }, 'self-test failed')
-      raiseSelfTestFault(this.deps.fault, failure)
-    }
+    if (failure === null) log.info({ deviceToAlertMs: result.deviceToAlertMs }, 'self-test passed')
+    else log.error({ failure: result.failure }, 'self-test failed')
+    this.owed = failure ?? 'clear'
+    this.settleFault()
     return result
+  }
+
+  /** True while a raise or clear of self_test.failed waits for the alert store. */
+  owesFault(): boolean {
+    return this.owed !== null
+  }
+
+  /**
+   * Raises or clears self_test.failed as the last self-test said. True once the store took it; a
+   * failure found while the alert store is down is raised as soon as it takes writes again.
+   */
+  settleFault(): boolean {
+    const owed = this.owed
+    if (owed === null) return true
+    const done =
+      owed === 'clear' ? clearSelfTestFault(this.deps.fault) : raiseSelfTestFault(this.deps.fault, owed)
+    if (done && this.owed === owed) this.owed = null
+    return done
   }
 
   private resolveProbeAlert(id: string): void {
