@@ -44,8 +44,12 @@ const SELF_TEST_ACTOR = 'self-test'
 export class SelfTest {
   private arrival: ((at: number) => void) | null = null
   private last: SelfTestResult | null = null
-  /** The self_test.failed change the alert store has not taken yet (it was down): tried again. */
-  private owed: SelfTestFailure | 'clear' | null = null
+  /**
+   * The self_test.failed changes the alert store has not taken yet (it could not write). A raise
+   * still owed is made even when a later self-test passed, and stays until the next pass after
+   * it: an outage of the alarm path that healed meanwhile is still told to people.
+   */
+  private owed: { raise: SelfTestFailure | null; clear: boolean } = { raise: null, clear: false }
 
   constructor(private readonly deps: SelfTestDeps) {}
 
@@ -107,14 +111,15 @@ export class SelfTest {
     metrics.selfTestDone(result, clock.now())
     if (failure === null) log.info({ deviceToAlertMs: result.deviceToAlertMs }, 'self-test passed')
     else log.error({ failure: result.failure }, 'self-test failed')
-    this.owed = failure ?? 'clear'
+    if (failure !== null) this.owed = { raise: failure, clear: false }
+    else if (this.owed.raise === null) this.owed.clear = true
     this.settleFault()
     return result
   }
 
   /** True while a raise or clear of self_test.failed waits for the alert store. */
   owesFault(): boolean {
-    return this.owed !== null
+    return this.owed.raise !== null || this.owed.clear
   }
 
   /**
@@ -123,11 +128,15 @@ export class SelfTest {
    */
   settleFault(): boolean {
     const owed = this.owed
-    if (owed === null) return true
-    const done =
-      owed === 'clear' ? clearSelfTestFault(this.deps.fault) : raiseSelfTestFault(this.deps.fault, owed)
-    if (done && this.owed === owed) this.owed = null
-    return done
+    if (owed.raise !== null) {
+      if (!raiseSelfTestFault(this.deps.fault, owed.raise)) return false
+      owed.raise = null
+    }
+    if (owed.clear) {
+      if (!clearSelfTestFault(this.deps.fault)) return false
+      owed.clear = false
+    }
+    return true
   }
 
   private resolveProbeAlert(id: string): void {
