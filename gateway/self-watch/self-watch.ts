@@ -6,7 +6,7 @@ import { DEVICE_TO_ALERT_BOUND_MS } from '../../alerting/self-test-rule.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import type { ListenPorts } from '../secure-listeners.ts'
 import { type HeartbeatTally, heartbeatBody, sendHeartbeat } from './heartbeat.ts'
-import { probeTarget } from './probe-client.ts'
+import { type ProbeTarget, probeTarget } from './probe-client.ts'
 import { SelfTest, type SelfTestResult } from './self-test.ts'
 import type { ProbeLogin } from './self-test-site.ts'
 import type { SelfWatchEnv } from './self-watch-config.ts'
@@ -40,6 +40,8 @@ export interface SelfWatch {
   observer: TransitionObserver
   /** Once the listeners are up: the first self-test and beat go out at once. */
   start(ports: ListenPorts, bindHost: string): void
+  /** A self-test now, or the one under way (POST /api/v1/self-test); null while it is off. */
+  runNow(): Promise<SelfTestResult> | null
   /** Stops the timers and waits for a self-test or beat under way. */
   stop(): Promise<void>
   report(): SelfWatchReport
@@ -63,25 +65,47 @@ export function createSelfWatch(env: Env, deps: SelfWatchDeps): SelfWatch {
   const selfTest = new SelfTest({ ...deps, metrics, fault: deps })
   const tally: HeartbeatTally = { sent: 0, failed: 0, lastSuccessAt: null }
   const timers = new Timers()
+  const runOnce = oneAtATime(selfTest, timers)
+  let target: ProbeTarget | null = null
   return {
     observer: selfTest.observer,
     start(ports, bindHost) {
       selfTest.resolveLeftovers()
-      const target = probeTarget(ports, bindHost)
-      if (env.SELF_TEST_INTERVAL_S > 0 && target) {
-        timers.repeatAfterEach(env.SELF_TEST_INTERVAL_S * 1000, async () => {
-          await selfTest.run(target)
-          if (selfTest.owesFault()) timers.retryUntil(FAULT_RETRY_MS, () => selfTest.settleFault())
-        })
-      }
+      target = env.SELF_TEST_INTERVAL_S > 0 ? probeTarget(ports, bindHost) : null
+      const to = target
+      if (to) timers.repeatAfterEach(env.SELF_TEST_INTERVAL_S * 1000, () => runOnce(to))
       if (env.HEARTBEAT_URL !== undefined)
         timers.every(
           env.HEARTBEAT_INTERVAL_S * 1000,
           beat(env, env.HEARTBEAT_URL, deps, metrics, selfTest, tally),
         )
     },
+    runNow: () => (target ? runOnce(target) : null),
     stop: () => timers.stop(),
     report: () => report(env, selfTest, tally),
+  }
+}
+
+/**
+ * One self-test at a time, whether the schedule or an admin asked for it: a second caller gets the
+ * run under way. A fault the store did not take is retried until it does.
+ */
+function oneAtATime(selfTest: SelfTest, timers: Timers): (to: ProbeTarget) => Promise<SelfTestResult> {
+  let current: Promise<SelfTestResult> | null = null
+  const settled = (result: SelfTestResult) => {
+    if (selfTest.owesFault()) timers.retryUntil(FAULT_RETRY_MS, () => selfTest.settleFault())
+    return result
+  }
+  return (to) => {
+    current ??= timers.track(
+      selfTest
+        .run(to)
+        .then(settled)
+        .finally(() => {
+          current = null
+        }),
+    )
+    return current
   }
 }
 

@@ -43,7 +43,8 @@ export class Timers {
     this.pending.add(timer)
   }
 
-  private track<T>(work: Promise<T>): Promise<T> {
+  /** Work that stop() waits for. */
+  track<T>(work: Promise<T>): Promise<T> {
     const settled = work.catch(() => undefined)
     this.underWay.add(settled)
     void settled.finally(() => this.underWay.delete(settled))

@@ -5,7 +5,13 @@ import { apiClient, metricValue, waitFor } from '../support/api-client.ts'
 import { startTestGateway, tempDataDir } from '../support/gateway-launcher.ts'
 import { connectClient, Inbox } from '../support/mqtt-peers.ts'
 import { startWebhookReceiver, type WebhookReceiver } from '../support/peers/webhook-receiver.ts'
-import { CENTRE_WEBHOOK_SECRET, probeAlertsInStore, writeSelfWatchSite } from './selfwatch-site.ts'
+import { openLive } from '../support/sse-client.ts'
+import {
+  CENTRE_WEBHOOK_SECRET,
+  probeAlertsInStore,
+  probeJobsInOutbox,
+  writeSelfWatchSite,
+} from './selfwatch-site.ts'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -47,12 +53,22 @@ describe('Self-test through the whole alarm path', () => {
     const feed = new Inbox(watcher)
     await watcher.subscribeAsync('fw/+/alerts')
 
-    const last = await waitFor(() => lastSelfTest(admin), 15_000)
-    expect(last).toMatchObject({ passed: true, failure: null })
-    expect(typeof last.deviceToAlertMs).toBe('number')
-    // It went through the real alert store, and the gateway resolved it.
-    await waitFor(() => probeAlertsInStore(gw.dataDir)[0]?.state === 'resolved')
-    expect(probeAlertsInStore(gw.dataDir)).toEqual([{ rule: 'device.fire_alarm', state: 'resolved' }])
+    // The first self-test ran at start; an admin runs one more while the subscriber and the wall listen.
+    await waitFor(() => lastSelfTest(admin), 15_000)
+    const wall = await openLive(gw.httpUrl, 'admin-token')
+    cleanups.push(() => wall.close())
+    const asked = await admin.post('/api/v1/self-test')
+    expect(asked.status).toBe(200)
+    expect(asked.body.result).toMatchObject({ passed: true, failure: null })
+    expect(typeof asked.body.result.deviceToAlertMs).toBe('number')
+    // Both went through the real alert store, and the gateway resolved them.
+    await waitFor(() => probeAlertsInStore(gw.dataDir).every((a) => a.state === 'resolved'))
+    expect(probeAlertsInStore(gw.dataDir)).toEqual([
+      { rule: 'device.fire_alarm', state: 'resolved' },
+      { rule: 'device.fire_alarm', state: 'resolved' },
+    ])
+    expect(probeJobsInOutbox(gw.dataDir)).toBe(0)
+    expect((await apiClient(gw.httpUrl, 'manager-a-token').post('/api/v1/self-test')).status).toBe(403)
 
     // A real device's fire alarm afterwards is listed, published and paged: the views work.
     const smoke = await connectClient(gw.mqttUrl, 'ta-03-smoke-01', 's3cret-ta-03')
@@ -62,6 +78,8 @@ describe('Self-test through the whole alarm path', () => {
     })
     await waitFor(() => receiver.deliveries.length >= 1)
     await feed.next((m) => m.topic === 'fw/tower-a/alerts')
+    await wall.next((e) => JSON.stringify(e.data).includes('ta-03-smoke-01') && e.event.startsWith('alert'))
+    expect(wall.events.filter((e) => JSON.stringify(e.data).includes('firewatch-self-test'))).toEqual([])
 
     const all = (await admin.get('/api/v1/alerts?state=all')).body.alerts as Alert[]
     expect(all.map((a) => a.building)).toEqual(['tower-a'])
@@ -72,7 +90,7 @@ describe('Self-test through the whole alarm path', () => {
     const buildings = (await admin.get('/api/v1/buildings')).body.buildings as { id: string }[]
     expect(buildings.map((b) => b.id)).toEqual(['tower-a', 'tower-b'])
     const metrics = await admin.text('/metrics')
-    expect(metricValue(metrics, 'firewatch_self_test_runs_total{result="passed"}')).toBe(1)
+    expect(metricValue(metrics, 'firewatch_self_test_runs_total{result="passed"}')).toBe(2)
     expect(metricValue(metrics, 'firewatch_self_test_runs_total{result="failed"}')).toBe(0)
   })
 

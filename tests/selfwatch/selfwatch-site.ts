@@ -46,3 +46,18 @@ export function probeAlertsInStore(dataDir: string): { rule: string; state: stri
     db.close()
   }
 }
+
+/** Notification jobs queued for people about the self-test building's alerts. */
+export function probeJobsInOutbox(dataDir: string): number {
+  const db = new Database(join(dataDir, 'alerts.db'), { readonly: true, fileMustExist: true })
+  try {
+    const row = db
+      .prepare(
+        "SELECT count(*) AS n FROM notify_jobs WHERE alert_id IN (SELECT id FROM alerts WHERE building = 'firewatch-self-test')",
+      )
+      .get() as { n: number }
+    return row.n
+  } finally {
+    db.close()
+  }
+}
