@@ -236,15 +236,14 @@ async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
 
 function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
   const { alerting, readings, security } = parts
-  const siteBuildings = new Set(base.site.buildings.map((b) => b.id))
   const incidents = {
     ...alerting.alarm.alerts.incidents,
     alert: (id: string) => alerting.alarm.alerts.get(id),
   }
   return createHttpApp({
     site: base.site,
-    alerts: alertsForPeople(alerting.alarm.alerts, siteBuildings),
-    incidents: incidentsForPeople(incidents, siteBuildings),
+    alerts: alertsForPeople(alerting.alarm.alerts),
+    incidents: incidentsForPeople(incidents),
     selfWatch: parts.selfWatch,
     windows: alerting.alarm.windows,
     live: alerting.live,

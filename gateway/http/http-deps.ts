@@ -28,6 +28,8 @@ export interface AlertListFilter {
   since?: number
   /** null: every building; otherwise only alerts of these buildings. */
   buildings?: ReadonlySet<string> | null
+  /** Never listed, whoever asks (the gateway's self-test building: docs/self-watch.md). */
+  hidden?: ReadonlySet<string>
   limit: number
 }
 

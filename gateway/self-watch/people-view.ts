@@ -1,5 +1,6 @@
 import type { TransitionObserver } from '../../alerting/alarm-path.ts'
 import type { Alert } from '../../alerting/alert.ts'
+import { SELF_TEST_BUILDING } from '../../ingest/self-test-ids.ts'
 import type { AlertListFilter, AlertService, IncidentService } from '../http/http-deps.ts'
 import { isSelfTestBuilding } from './self-test-site.ts'
 
@@ -21,21 +22,18 @@ export function forPeople(observer: TransitionObserver): TransitionObserver {
   return view
 }
 
-/**
- * The list filter an API caller gets: an admin's "every building" becomes the site's buildings,
- * which leaves the probe's building out in the store's own query (so `limit` still counts).
- */
-function scoped(filter: AlertListFilter, siteBuildings: ReadonlySet<string>): AlertListFilter {
-  return { ...filter, buildings: filter.buildings ?? siteBuildings }
-}
+const HIDDEN: ReadonlySet<string> = new Set([SELF_TEST_BUILDING])
+
+/** The store's own query leaves the probe's building out, so that `limit` still counts. */
+const scoped = (filter: AlertListFilter): AlertListFilter => ({ ...filter, hidden: HIDDEN })
 
 const visible = <T extends { building: string }>(item: T | undefined): T | undefined =>
   item && real(item) ? item : undefined
 
 /** The alerts of the HTTP API without the probe's: listed, fetched, acknowledged or resolved. */
-export function alertsForPeople(alerts: AlertService, siteBuildings: ReadonlySet<string>): AlertService {
+export function alertsForPeople(alerts: AlertService): AlertService {
   return {
-    list: (filter) => alerts.list(scoped(filter, siteBuildings)),
+    list: (filter) => alerts.list(scoped(filter)),
     get: (id) => visible(alerts.get(id)),
     history: (id) => (visible(alerts.get(id)) ? alerts.history(id) : []),
     acknowledge: (id, actor, note) =>
@@ -46,12 +44,9 @@ export function alertsForPeople(alerts: AlertService, siteBuildings: ReadonlySet
 }
 
 /** The incidents of the HTTP API without the probe's. */
-export function incidentsForPeople(
-  incidents: IncidentService,
-  siteBuildings: ReadonlySet<string>,
-): IncidentService {
+export function incidentsForPeople(incidents: IncidentService): IncidentService {
   return {
-    list: (filter) => incidents.list(scoped(filter, siteBuildings)),
+    list: (filter) => incidents.list(scoped(filter)),
     get: (id) => visible(incidents.get(id)),
     timeline: (id) => (visible(incidents.get(id)) ? incidents.timeline(id) : []),
     alert: (id) => visible(incidents.alert(id)),
