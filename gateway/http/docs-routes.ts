@@ -5,6 +5,7 @@ import { incidentPaths, incidentSchemas } from './openapi-incidents.ts'
 import { livePaths } from './openapi-live.ts'
 import { ackLinkPaths, notifySchemas, pushPaths } from './openapi-notify.ts'
 import { schedulePaths, scheduleSchemas } from './openapi-schedules.ts'
+import { selfTestPaths, selfTestSchemas } from './openapi-self-test.ts'
 import { uitdPaths, uitdSchemas } from './openapi-uitds.ts'
 import { windowPaths, windowSchemas } from './openapi-windows.ts'
 
@@ -19,6 +20,7 @@ export interface DocsOptions {
   windows?: boolean
   uitds?: boolean
   incidents?: boolean
+  selfTest?: boolean
 }
 
 export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}): Promise<void> {
@@ -50,6 +52,10 @@ export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}
   if (options.incidents) {
     document.paths = { ...document.paths, ...incidentPaths() }
     document.components.schemas = { ...document.components.schemas, ...incidentSchemas() }
+  }
+  if (options.selfTest) {
+    document.paths = { ...document.paths, ...selfTestPaths() }
+    document.components.schemas = { ...document.components.schemas, ...selfTestSchemas() }
   }
   app.get('/docs', async () => document)
 }

@@ -81,6 +81,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     schedules: Boolean(deps.schedules),
     windows: Boolean(deps.windows),
     uitds: Boolean(deps.uitds),
+    selfTest: Boolean(deps.selfWatch),
   })
   if (deps.ackLinks) {
     const history = (id: string) => deps.alerts.history(id)

@@ -69,6 +69,10 @@ describe('Self-test through the whole alarm path', () => {
     ])
     expect(probeJobsInOutbox(gw.dataDir)).toBe(0)
     expect((await apiClient(gw.httpUrl, 'manager-a-token').post('/api/v1/self-test')).status).toBe(403)
+    expect(Object.keys((await admin.get('/docs')).body.paths['/api/v1/self-test']).sort()).toEqual([
+      'get',
+      'post',
+    ])
 
     // A real device's fire alarm afterwards is listed, published and paged: the views work.
     const smoke = await connectClient(gw.mqttUrl, 'ta-03-smoke-01', 's3cret-ta-03')
