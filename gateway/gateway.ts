@@ -1,24 +1,17 @@
 import { join } from 'node:path'
-import type { Logger } from 'pino'
 import { createAlarmPath } from '../alerting/alarm-path.ts'
 import { AlertStore } from '../alerting/alert-store.ts'
-import { checkRuleOverrides } from '../alerting/check-rule-overrides.ts'
-import { checkWatchRules } from '../alerting/schedules/watch-tuning.ts'
-import { loadSite } from '../ingest/load-site.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import { openReadingsStore } from '../ingest/store/open-readings-store.ts'
 import { createFirewatchBroker, type FirewatchBroker } from './broker.ts'
-import { systemClock } from './clock.ts'
 import type { GatewayEnv } from './config.ts'
-import { prepareDataDir } from './data-dir.ts'
+import { type Base, createBase, type GatewayOptions } from './gateway-base.ts'
 import { createHttpApp } from './http/http-app.ts'
 import { createIngest, liveSink } from './ingest-wiring.ts'
 import { LiveState } from './live-state.ts'
 import { LiveStream } from './live-stream.ts'
-import { createGatewayMetrics } from './metrics.ts'
-import { checkSmsTemplates, createNotifications } from './notify-wiring.ts'
+import { createNotifications } from './notify-wiring.ts'
 import { createFeedPublisher } from './publish-alerts.ts'
-import { createRootLogger } from './root-logger.ts'
 import { createSchedules } from './schedule-wiring.ts'
 import { type ListenPorts, listenAll, prepareSecurity } from './secure-listeners.ts'
 import {
@@ -28,12 +21,13 @@ import {
   incidentsForPeople,
   isPeoples,
 } from './self-watch/people-view.ts'
-import { newProbeLogin, withoutProbe, withSelfTestProbe } from './self-watch/self-test-site.ts'
+import { withoutProbe } from './self-watch/self-test-site.ts'
 import { createSelfWatch, type SelfWatch } from './self-watch/self-watch.ts'
 import { startUitdReceiver, type UitdReceiver } from './uitd-wiring.ts'
 import { WEB_DIST } from './web-dir.ts'
 
 export { createRootLogger } from './root-logger.ts'
+export type { GatewayOptions }
 
 /** Ports of the listeners; null for one that is off (MQTT_PLAIN/HTTP_PLAIN=off, no TLS). */
 export interface RunningGateway extends ListenPorts {
@@ -43,41 +37,18 @@ export interface RunningGateway extends ListenPorts {
   stop(): Promise<void>
 }
 
-export interface GatewayOptions {
-  clock?: { now(): number }
-  log?: Logger
-  /** Where `secret: { env: NAME }` in the site file is read from (main.ts passes process.env). */
-  secretEnv?: Readonly<Record<string, string | undefined>>
-}
-
 /** Wires the parts together (the only place that does: docs/architecture.md) and starts listening. */
 export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}): Promise<RunningGateway> {
-  const clock = options.clock ?? systemClock
-  const log = options.log ?? createRootLogger(env.LOG_LEVEL)
-  const site = loadCheckedSite(env, options, clock)
-  prepareDataDir(env.DATA_DIR, log)
-  const metrics = createGatewayMetrics()
-  metrics.countBearerChecksFrom(site.bearerChecks)
+  const base = createBase(env, options)
+  const { clock, log, site, metrics } = base
   const security = prepareSecurity(env, {
     clock,
     log: log.child({ module: 'limits' }),
     registry: metrics.registry,
     devices: site.devices.length,
   })
-  // The alarm path and the broker also know the self-test probe; people's views never do.
-  const probe = newProbeLogin()
-  const alarmSite = withSelfTestProbe(site, probe, clock)
-  const base: Base = { env, clock, log, site, alarmSite, metrics }
   const alerting = wireAlerting(base)
-  const selfWatch = createSelfWatch(env, {
-    site,
-    lifecycle: alerting.alarm.alerts,
-    login: probe,
-    clock,
-    log: log.child({ module: 'self-watch' }),
-    registry: metrics.registry,
-  })
-  alerting.alarm.observe(selfWatch.observer)
+  const selfWatch = wireSelfWatch(base, alerting)
   const readings = openReadingsStore(env, {
     dataDir: env.DATA_DIR,
     clock,
@@ -93,7 +64,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   ]
   const ingest = createIngest(env, sinks, log.child({ module: 'ingest' }))
   const broker = await createFirewatchBroker({
-    site: alarmSite,
+    site: base.alarmSite,
     ingest,
     metrics,
     clock,
@@ -120,15 +91,18 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   return serve(base, { alerting, readings, broker, security, uitd, selfWatch })
 }
 
-/** What every part is built from. */
-interface Base {
-  env: GatewayEnv
-  clock: { now(): number }
-  log: Logger
-  site: SiteModel
-  /** The site with the self-test building and probe (gateway/self-watch/self-test-site.ts). */
-  alarmSite: SiteModel
-  metrics: ReturnType<typeof createGatewayMetrics>
+/** The heartbeat and the self-test, which watches the whole alarm path (docs/self-watch.md). */
+function wireSelfWatch(base: Base, alerting: Alerting): SelfWatch {
+  const selfWatch = createSelfWatch(base.env, {
+    site: base.site,
+    lifecycle: alerting.alarm.alerts,
+    login: base.probe,
+    clock: base.clock,
+    log: base.log.child({ module: 'self-watch' }),
+    registry: base.metrics.registry,
+  })
+  alerting.alarm.observe(selfWatch.observer)
+  return selfWatch
 }
 
 type Alerting = ReturnType<typeof wireAlerting>
@@ -140,18 +114,6 @@ interface Parts {
   security: ReturnType<typeof prepareSecurity>
   uitd: UitdReceiver
   selfWatch: SelfWatch
-}
-
-/**
- * The site file, with its rule overrides and watch rules checked, and the SMS templates the
- * configuration gives for the site's languages: a bad one stops start-up (exit 78 from main.ts).
- */
-function loadCheckedSite(env: GatewayEnv, options: GatewayOptions, clock: { now(): number }): SiteModel {
-  const site = loadSite(env.FIREWATCH_SITE, options.secretEnv, { clock })
-  const ruleProblems = [...checkRuleOverrides(site), ...checkWatchRules(site)]
-  if (ruleProblems.length > 0) throw new Error(`${env.FIREWATCH_SITE}:\n  ${ruleProblems.join('\n  ')}`)
-  checkSmsTemplates(env, site)
-  return site
 }
 
 /**
