@@ -36,7 +36,8 @@ export async function sendTestAlarm(
   const options: IClientOptions = {
     username: login.username,
     password: login.password,
-    clientId: `${login.username}-${randomBytes(4).toString('hex')}`,
+    // `<device>:…` ids belong to the device's login (README "MQTT behaviour worth knowing").
+    clientId: `${login.username}:${randomBytes(4).toString('hex')}`,
     clean: true,
     reconnectPeriod: 0,
     connectTimeout: timeoutMs,
