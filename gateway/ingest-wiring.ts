@@ -2,8 +2,8 @@ import type { Logger } from 'pino'
 import { Decoder } from '../ingest/decoder.ts'
 import { IngestPipeline, type IngestSink } from '../ingest/ingest-pipeline.ts'
 import type { GatewayEnv } from './config.ts'
-import type { LiveState } from './live-state.ts'
-import type { LiveStream } from './live-stream.ts'
+import type { LiveState } from './live/live-state.ts'
+import type { LiveStream } from './live/live-stream.ts'
 
 export function createIngest(env: GatewayEnv, sinks: IngestSink[], log: Logger): IngestPipeline {
   const decoder = new Decoder({

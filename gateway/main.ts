@@ -1,4 +1,4 @@
-import { YamlFileError } from '../ingest/yaml-file.ts'
+import { YamlFileError } from '../ingest/site/yaml-file.ts'
 import { parseGatewayEnv } from './config.ts'
 import { startGateway } from './gateway.ts'
 import { createRootLogger } from './root-logger.ts'

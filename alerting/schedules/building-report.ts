@@ -1,4 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/index.ts'
 import { ALERT_CLASSES, type AlertClass } from '../alert.ts'
 import { isoTime } from '../clock-iso.ts'
 import type { PatrolStore } from './patrol-store.ts'

@@ -1,4 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/index.ts'
 import type { Logger } from '../deps.ts'
 import type { Tighten } from '../rules/device-rules.ts'
 import { type ActiveWatch, activeWatches } from './watch-periods.ts'

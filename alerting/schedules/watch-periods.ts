@@ -1,6 +1,4 @@
-import { cronOf } from '../../ingest/cron-expression.ts'
-import type { Watch } from '../../ingest/schedule-schema.ts'
-import { DAY_MS, fromWall, toWall } from '../../ingest/wall-clock.ts'
+import { cronOf, DAY_MS, fromWall, toWall, type Watch } from '../../ingest/index.ts'
 import { parseWall } from './zone-clock.ts'
 
 const MINUTE_MS = 60_000

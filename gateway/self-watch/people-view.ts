@@ -1,6 +1,6 @@
 import type { TransitionObserver } from '../../alerting/alarm-path.ts'
 import type { Alert } from '../../alerting/alert.ts'
-import { SELF_TEST_BUILDING } from '../../ingest/self-test-ids.ts'
+import { SELF_TEST_BUILDING } from '../../ingest/site/self-test-ids.ts'
 import type { AlertListFilter, AlertService, IncidentService } from '../http/http-deps.ts'
 import { isSelfTestBuilding } from './self-test-site.ts'
 

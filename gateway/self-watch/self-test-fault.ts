@@ -7,7 +7,7 @@ import {
   selfTestFailedSignal,
   selfTestFailureText,
 } from '../../alerting/self-test-rule.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 
 export interface SelfTestFaultDeps {
   /** The site file's site: the fault is raised in its buildings, which people watch. */

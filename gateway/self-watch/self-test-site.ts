@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { IngestSink } from '../../ingest/ingest-pipeline.ts'
-import { SELF_TEST_BUILDING, SELF_TEST_DEVICE } from '../../ingest/self-test-ids.ts'
-import { SiteModel } from '../../ingest/site-model.ts'
-import type { Building, SensorDevice } from '../../ingest/site-schema.ts'
+import { SELF_TEST_BUILDING, SELF_TEST_DEVICE } from '../../ingest/site/self-test-ids.ts'
+import { SiteModel } from '../../ingest/site/site-model.ts'
+import type { Building, SensorDevice } from '../../ingest/site/site-schema.ts'
 
 /** The probe's login: a fresh random secret per process, known to nobody outside it. */
 export interface ProbeLogin {

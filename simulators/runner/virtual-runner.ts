@@ -6,7 +6,7 @@ import type { Logger } from '../../alerting/deps.ts'
 import type { Engine } from '../../alerting/engine.ts'
 import { Decoder } from '../../ingest/decoder.ts'
 import { IngestPipeline, type IngestSink } from '../../ingest/ingest-pipeline.ts'
-import { canSeeBuilding } from '../../ingest/site-model.ts'
+import { canSeeBuilding } from '../../ingest/site/site-model.ts'
 import type { SimMessage } from '../models/sim-device.ts'
 import { loadScenario } from '../scenario/load-scenario.ts'
 import { describeMatch } from '../scenario/resolve-refs.ts'
@@ -199,7 +199,7 @@ function createHarness(
   }
 }
 
-/** A device message into the pipeline, as the broker hands it over (gateway/broker.ts). */
+/** A device message into the pipeline, as the broker hands it over (gateway/mqtt/broker.ts). */
 function deliverer(pipeline: IngestPipeline, clock: ManualClock, notes: string[]) {
   return (m: SimMessage): void => {
     const now = clock.now()

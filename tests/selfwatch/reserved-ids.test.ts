@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SiteFile } from '../../ingest/site-schema.ts'
+import { SiteFile } from '../../ingest/site/site-schema.ts'
 
 const site = (over: { building?: string; device?: string; token?: string }) => ({
   site: { name: 'Estate', timezone: 'Asia/Shanghai' },

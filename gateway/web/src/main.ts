@@ -1,20 +1,19 @@
-import type { AlertEventData, DevicesEventData, SnapshotEventData } from '../../live-stream.ts'
-import { learnSiteLocale } from './alert-text.ts'
+import type {
+  AlertEventData,
+  DevicesEventData,
+  IncidentEventData,
+  SnapshotEventData,
+} from '../../live/live-stream.ts'
+import { AlarmList } from './alarm-list.ts'
+import { floorsText, leadOf, learnSiteLocale } from './alert-text.ts'
 import { tokenStore, Unauthorized } from './api.ts'
 import { TabAttention } from './attention.ts'
 import { BuildingView, rememberDevices } from './building-view.ts'
 import { showDeviceDetail } from './device-detail.ts'
 import { byId } from './dom.ts'
 import { EventLog } from './event-log.ts'
-import {
-  currentLocale,
-  floorName,
-  type MessageKey,
-  setLocale,
-  setSiteTimeZone,
-  t,
-  translateStatic,
-} from './i18n.ts'
+import { renderPinned } from './fire-banners.ts'
+import { currentLocale, type MessageKey, setLocale, setSiteTimeZone, t, translateStatic } from './i18n.ts'
 import { type ConnectionState, connectLive, type LiveConnection, type StreamEvent } from './live-client.ts'
 import { PushSignup, pushStateText } from './push-signup.ts'
 import { SoundBar } from './sound-bar.ts'
@@ -22,9 +21,10 @@ import { Sounder } from './sounder.ts'
 import { StaleBanner } from './stale-banner.ts'
 import { timed } from './timing.ts'
 import { WallStore } from './wall-store.ts'
-import { renderPinned, WallView } from './wall-view.ts'
+import { WallView } from './wall-view.ts'
 
 const wall = byId<HTMLElement>('wall')
+const alarms = byId<HTMLElement>('alarms')
 const buildingRoot = byId<HTMLElement>('building')
 const pinned = byId<HTMLElement>('pinned')
 const events = byId<HTMLElement>('events')
@@ -36,6 +36,7 @@ const pushStatus = byId<HTMLElement>('push-status')
 
 const store = new WallStore()
 const wallView = new WallView(wall, store, openBuilding)
+const alarmList = new AlarmList(alarms, store, openBuilding)
 const eventLog = new EventLog(byId('event-list'), (id) => store.buildingName(id))
 const sounder = new Sounder(() => soundBar?.render())
 const soundBar = new SoundBar(byId('sound-bar'), sounder)
@@ -57,6 +58,7 @@ function onEvent(e: StreamEvent): void {
   if (e.event === 'snapshot') {
     const data = e.data as SnapshotEventData
     store.snapshot(data)
+    rememberDevices(data.devices ?? [])
     if (data.site) {
       setSiteTimeZone(data.site.timezone)
       learnSiteLocale(data.site.locale)
@@ -65,6 +67,8 @@ function onEvent(e: StreamEvent): void {
   } else if (e.event === 'alert') {
     store.alert(e.data as AlertEventData)
     eventLog.alert(e.id, e.data as AlertEventData)
+  } else if (e.event === 'incident') {
+    store.incident(e.data as IncidentEventData)
   } else if (e.event === 'devices') {
     const data = e.data as DevicesEventData
     store.devices(data)
@@ -76,11 +80,12 @@ function onEvent(e: StreamEvent): void {
   scheduleDraw()
 }
 
-/** The tab's title and icon: the first unacknowledged fire, or the lost connection. */
+/** The tab's title and icon: the first unacknowledged fire (one per incident), or the lost connection. */
 function updateTab(): void {
-  const [first, ...more] = store.unacknowledgedFires()
+  const [first, ...more] = store.unacknowledgedFireIncidents()
+  const zone = first ? leadOf(first, store.alerts)?.zone : undefined
   const where = first
-    ? `${store.buildingName(first.building)} · ${floorName(first.floor)} · ${first.zone}`
+    ? [store.buildingName(first.building), floorsText(first.floors), zone].filter(Boolean).join(' · ')
     : null
   tab.update(where, more.length, isDown)
 }
@@ -93,7 +98,10 @@ function scheduleDraw(): void {
 function draw(): void {
   frame = null
   const dirty = store.takeDirty()
-  if (dirty.buildings || dirty.alerts) wallView.render()
+  if (dirty.buildings || dirty.alerts) {
+    wallView.render()
+    alarmList.render()
+  }
   if (dirty.alerts) {
     renderPinned(pinned, store)
     eventLog.render()
@@ -102,6 +110,7 @@ function draw(): void {
     const summary = store.buildings.get(current.id)
     if (summary && dirty.buildings) current.summaryChanged(summary)
     current.devicesChanged(dirty.devices.values())
+    if (dirty.alerts) current.incidentsChanged()
     if (dirty.alertBuildings.has(current.id)) void current.refreshAlerts()
   }
 }
@@ -112,6 +121,7 @@ function redrawAll(): void {
   connection.textContent = t(connectionKey)
   showSignInError()
   wallView.render()
+  alarmList.render()
   renderPinned(pinned, store)
   eventLog.render()
   soundBar.render()
@@ -128,11 +138,13 @@ function redrawAll(): void {
 
 function openBuilding(id: string): void {
   current?.close()
-  current = new BuildingView(buildingRoot, id, store.buildings.get(id), closeBuilding, openDevice, () =>
-    showSignIn('signIn.refused'),
-  )
-  wall.hidden = true
-  events.hidden = true
+  current = new BuildingView(buildingRoot, id, {
+    store,
+    back: closeBuilding,
+    openDevice,
+    unauthorized: () => showSignIn('signIn.refused'),
+  })
+  showOverview(false)
   buildingRoot.hidden = false
   current.focus()
   void current.load()
@@ -147,9 +159,15 @@ function closeBuilding(): void {
   current?.close()
   current = null
   buildingRoot.hidden = true
-  wall.hidden = false
-  events.hidden = false
+  showOverview(true)
   if (left) wallView.focusTile(left)
+}
+
+/** The wall's own page: its tiles, its alarm list and its event log. */
+function showOverview(shown: boolean): void {
+  wall.hidden = !shown
+  alarms.hidden = !shown
+  events.hidden = !shown
 }
 
 function onConnection(state: ConnectionState): void {
@@ -179,8 +197,7 @@ function resetConnection(): void {
 function start(): void {
   signIn.hidden = true
   signOut.hidden = false
-  wall.hidden = false
-  events.hidden = false
+  showOverview(true)
   eventLog.render()
   live = connectLive({
     event: onEvent,
@@ -196,8 +213,7 @@ function showSignIn(error: MessageKey | null): void {
   tokenStore.clear()
   closeBuilding()
   resetConnection()
-  wall.hidden = true
-  events.hidden = true
+  showOverview(false)
   signOut.hidden = true
   pushButton.hidden = true
   pushStatus.hidden = true
