@@ -3,6 +3,7 @@ import { checkRuleOverrides } from '../alerting/check-rule-overrides.ts'
 import { checkWatchRules } from '../alerting/schedules/watch-tuning.ts'
 import { loadSite } from '../ingest/site/load-site.ts'
 import type { SiteModel } from '../ingest/site/site-model.ts'
+import { checkRegisterRules } from '../register/check-register-rules.ts'
 import { systemClock } from './clock.ts'
 import type { GatewayEnv } from './config.ts'
 import { prepareDataDir } from './data-dir.ts'
@@ -51,7 +52,7 @@ export function createBase(env: GatewayEnv, options: GatewayOptions): Base {
  */
 function loadCheckedSite(env: GatewayEnv, options: GatewayOptions, clock: { now(): number }): SiteModel {
   const site = loadSite(env.FIREWATCH_SITE, options.secretEnv, { clock })
-  const ruleProblems = [...checkRuleOverrides(site), ...checkWatchRules(site)]
+  const ruleProblems = [...checkRuleOverrides(site), ...checkWatchRules(site), ...checkRegisterRules(site)]
   if (ruleProblems.length > 0) throw new Error(`${env.FIREWATCH_SITE}:\n  ${ruleProblems.join('\n  ')}`)
   checkSmsTemplates(env, site)
   return site

@@ -12,7 +12,8 @@ import { LiveStream } from './live/live-stream.ts'
 import { createFirewatchBroker, type FirewatchBroker } from './mqtt/broker.ts'
 import { createFeedPublisher } from './mqtt/publish-alerts.ts'
 import { createNotifications } from './notify-wiring.ts'
-import { createSchedules } from './schedule-wiring.ts'
+import { createRegisterWiring } from './register-wiring.ts'
+import { createSchedules, type ScheduleWiringDeps } from './schedule-wiring.ts'
 import { type ListenPorts, listenAll, prepareSecurity } from './secure-listeners.ts'
 import {
   activeForPeople,
@@ -47,7 +48,10 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     registry: metrics.registry,
     devices: site.devices.length,
   })
-  const alerting = wireAlerting(base)
+  // The register reads the readings store, opened after the alarm path; the daily report asks it
+  // for its section once it exists.
+  const late: { register?: Parts['register'] } = {}
+  const alerting = wireAlerting(base, (b, p, now) => late.register?.register.dailyAddendum(b, p, now) ?? [])
   const selfWatch = wireSelfWatch(base, alerting)
   const readings = openReadingsStore(env, {
     dataDir: env.DATA_DIR,
@@ -55,6 +59,9 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     log: log.child({ module: 'storage' }),
     metrics: metrics.storage,
   })
+  const register = createRegisterWiring(env, { ...alerting, readings: readings.history, clock, log, site })
+  late.register = register
+  alerting.alarm.observe(forPeople(register.observer))
   // Storage after the engine: the alarm path comes first and never waits for it (docs/architecture.md).
   const sinks = [
     alerting.alarm.sink,
@@ -88,7 +95,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   })
   alerting.live.uitdsOf = (building) => uitd.badges(building)
   alerting.live.uitdHeard = (id) => uitd.heard(id)
-  return serve(base, { alerting, readings, broker, security, uitd, selfWatch })
+  return serve(base, { alerting, readings, broker, security, register, uitd, selfWatch })
 }
 
 /** The heartbeat and the self-test, which watches the whole alarm path (docs/self-watch.md). */
@@ -109,6 +116,7 @@ type Alerting = ReturnType<typeof wireAlerting>
 
 interface Parts {
   alerting: Alerting
+  register: ReturnType<typeof createRegisterWiring>
   readings: ReturnType<typeof openReadingsStore>
   broker: FirewatchBroker
   security: ReturnType<typeof prepareSecurity>
@@ -120,7 +128,7 @@ interface Parts {
  * The alarm path (alerting/alarm-path.ts) and what hangs off it: the live wall, notifications and
  * scheduled work. MQTT alert publishing and notification dispatch observe it once the broker exists.
  */
-function wireAlerting(base: Base) {
+function wireAlerting(base: Base, reportAddendum: ScheduleWiringDeps['reportAddendum']) {
   const { env, site, clock, log, metrics } = base
   const store = AlertStore.open(join(env.DATA_DIR, 'alerts.db'), { synchronous: env.ALERT_DB_SYNC })
   const alarm = createAlarmPath({ site: base.alarmSite, store, clock, log: log.child({ module: 'alerts' }) })
@@ -163,6 +171,7 @@ function wireAlerting(base: Base) {
     notify,
     live,
     liveStream,
+    reportAddendum,
   })
   return { store, alarm, live, liveStream, notify, schedules }
 }
@@ -179,6 +188,7 @@ async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
   const linkPort = ports.httpPort ?? ports.httpsPort ?? env.HTTP_PORT
   alerting.notify.start(linkPort)
   alerting.schedules.start(linkPort)
+  parts.register.start(linkPort)
   parts.selfWatch.start(ports, env.BIND_HOST)
   const ticker = setInterval(() => alerting.alarm.tick(clock.now()), 1000)
   const uitdPort = parts.uitd.port
@@ -216,6 +226,7 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
     clock: base.clock,
     ...alerting.notify.http,
     ...alerting.schedules.http,
+    register: { part: parts.register.register, limits: registerLimits(base.env) },
     liveStream: alerting.liveStream,
     uitds: { list: (buildings) => parts.uitd.views(buildings) },
     webDir: WEB_DIST,
@@ -228,13 +239,18 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
   })
 }
 
+function registerLimits(env: GatewayEnv) {
+  return { evidenceMaxBytes: env.EVIDENCE_MAX_BYTES, importMaxBytes: env.HAZARD_IMPORT_MAX_BYTES }
+}
+
 async function stopParts(
-  { alerting, broker, security, readings, uitd, selfWatch }: Parts,
+  { alerting, broker, security, readings, register, uitd, selfWatch }: Parts,
   http: { close(): Promise<unknown> },
 ) {
   // First, while the broker still takes the probe's alarm: a self-test under way ends as it should.
   await selfWatch.stop()
   await alerting.schedules.stop()
+  await register.stop()
   alerting.liveStream.close()
   await uitd.stop()
   await broker.close()

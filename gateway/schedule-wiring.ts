@@ -10,7 +10,11 @@ import {
   type ScheduleService,
   scheduleService,
 } from '../alerting/schedules/schedule-services.ts'
-import { createScheduledWork, type ScheduledWork } from '../alerting/schedules/scheduled-work.ts'
+import {
+  createScheduledWork,
+  type ScheduledWork,
+  type ScheduledWorkOptions,
+} from '../alerting/schedules/scheduled-work.ts'
 import type { ActiveWatch } from '../alerting/schedules/watch-periods.ts'
 import type { IngestSink } from '../ingest/ingest-pipeline.ts'
 import type { SiteModel } from '../ingest/site/site-model.ts'
@@ -29,6 +33,8 @@ export interface ScheduleWiringDeps {
   notify: Notifications
   live: LiveState
   liveStream: LiveStream
+  /** Sections the hazard register adds to each building report (gateway/register-wiring.ts). */
+  reportAddendum?: ScheduledWorkOptions['reportAddendum']
 }
 
 export interface Schedules {
@@ -94,6 +100,7 @@ function scheduledWork(env: GatewayEnv, deps: ScheduleWiringDeps, publicUrl: () 
     dataDir: env.DATA_DIR,
     publicUrl,
     watchChanged: () => showWatches(deps),
+    ...(deps.reportAddendum ? { reportAddendum: deps.reportAddendum } : {}),
   })
 }
 

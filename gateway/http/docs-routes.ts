@@ -4,6 +4,7 @@ import { buildOpenApiDocument } from './openapi-document.ts'
 import { incidentPaths, incidentSchemas } from './openapi-incidents.ts'
 import { livePaths } from './openapi-live.ts'
 import { ackLinkPaths, notifySchemas, pushPaths } from './openapi-notify.ts'
+import { registerPaths } from './openapi-register.ts'
 import { schedulePaths, scheduleSchemas } from './openapi-schedules.ts'
 import { selfTestPaths, selfTestSchemas } from './openapi-self-test.ts'
 import { uitdPaths, uitdSchemas } from './openapi-uitds.ts'
@@ -21,6 +22,7 @@ export interface DocsOptions {
   uitds?: boolean
   incidents?: boolean
   selfTest?: boolean
+  register?: boolean
 }
 
 export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}): Promise<void> {
@@ -57,5 +59,6 @@ export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}
     document.paths = { ...document.paths, ...selfTestPaths() }
     document.components.schemas = { ...document.components.schemas, ...selfTestSchemas() }
   }
+  if (options.register) document.paths = { ...document.paths, ...registerPaths() }
   app.get('/docs', async () => document)
 }

@@ -12,6 +12,7 @@ import type { PatrolLinkService, ScheduleService } from '../../alerting/schedule
 import type { WindowService } from '../../alerting/windows/window-service.ts'
 import type { SiteModel } from '../../ingest/site/site-model.ts'
 import type { ReadingsHistory } from '../../ingest/store/history-query.ts'
+import type { RegisterPart } from '../../register/register-part.ts'
 import type { LiveState } from '../live/live-state.ts'
 import type { LiveStream } from '../live/live-stream.ts'
 import type { AckLinkService } from './ack-link-routes.ts'
@@ -85,6 +86,11 @@ export interface HttpDeps {
   schedules?: ScheduleService
   /** One-tap patrol confirmation links (`/patrol/<token>`, no API token). */
   patrolLinks?: PatrolLinkService
+  /**
+   * The hazard register, risk grades and monthly reports (`/api/v1/hazards...`, `/api/v1/risk...`,
+   * `/api/v1/register/...`, `/r/<token>`); not served when absent.
+   */
+  register?: { part: RegisterPart; limits: { evidenceMaxBytes: number; importMaxBytes: number } }
   /** Test and maintenance windows (`/api/v1/windows`); not served when absent. */
   windows?: WindowService
   /** Fire panel links (`/api/v1/uitds`, GB/T 26875.3); not served when absent. */

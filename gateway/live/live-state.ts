@@ -17,6 +17,7 @@ import type {
   ActiveAlertRef,
   BuildingCounts,
   BuildingDetail,
+  BuildingRisk,
   BuildingSummary,
   BuildingWatch,
   DeviceView,
@@ -30,6 +31,7 @@ export type {
   ActiveAlertRef,
   BuildingCounts,
   BuildingDetail,
+  BuildingRisk,
   BuildingSummary,
   BuildingWatch,
   DeviceView,
@@ -73,6 +75,8 @@ export class LiveState {
   watchOf: (building: string) => BuildingWatch | null = () => null
   /** Set by the fire layer (gateway/gateway.ts): the windows in force, shown on tiles and in the API. */
   windowsOf: ((building: string) => WindowJson[]) | null = null
+  /** Set by the hazard register (gateway/register-wiring.ts): the risk grade badge of tiles. */
+  riskOf: ((building: string) => BuildingRisk | null) | null = null
   /** Set by the UITD receiver (gateway/uitd-wiring.ts): the building's fire panel links. */
   uitdsOf: ((building: string) => UitdBadge[]) | null = null
   /** Set by the UITD receiver: whether a UITD is heard now (its components' word is current). */
@@ -258,6 +262,7 @@ export class LiveState {
       watch: this.watchOf(b.id),
     }
     if (this.windowsOf) summary.windows = this.windowsOf(b.id)
+    if (this.riskOf) summary.risk = this.riskOf(b.id)
     const uitds = this.uitdsOf?.(b.id) ?? []
     if (uitds.length > 0) summary.uitds = uitds
     return summary

@@ -73,8 +73,17 @@ export interface BuildingSummary {
   windows?: WindowJson[]
   /** The heightened watch on now (alerting/schedules), or null. */
   watch: BuildingWatch | null
+  /** The risk grade (register/), absent while no register sets `riskOf`; null before the first. */
+  risk?: BuildingRisk | null
   /** The building's fire panel links (GB/T 26875.3 UITDs); absent when the site has none. */
   uitds?: UitdBadge[]
+}
+
+/** A building's risk grade (绿 灰 黄 红), shown as a badge apart from the live status colour. */
+export interface BuildingRisk {
+  grade: 'green' | 'grey' | 'yellow' | 'red'
+  score: number
+  at: string
 }
 
 /** The active heightened watch of a building, as the wall and GET /api/v1/buildings show it. */

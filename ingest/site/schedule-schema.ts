@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CronExpression } from './cron-expression.ts'
+import { HOLIDAY_NAMES } from './holidays-cn.ts'
 
 // Calendar work of the site file (README "Scheduled work"): heightened watch periods, the duty patrol check,
 // reports and the deadlines of long-open items. All optional; times are in the site's time zone.
@@ -37,6 +38,12 @@ export const Watch = z
     /** Or a fixed period: from (inclusive) to (a date: inclusive day; a date and time: exclusive). */
     from: LocalDateTime.optional(),
     to: LocalDateTime.optional(),
+    /**
+     * Or the statutory holidays of the site's calendar (`holidays:`; empty list: all of them), each
+     * whole local day off, from `daysBefore` days ahead: no dates typed by hand.
+     */
+    holidays: z.array(z.enum(HOLIDAY_NAMES)).optional(),
+    daysBefore: z.number().int().min(0).max(7).default(0),
     /** Absent = every building. */
     buildings: z.array(Id).min(1).optional(),
     rules: z
@@ -49,11 +56,12 @@ export const Watch = z
   .superRefine((w, ctx) => {
     const cronForm = w.cron !== undefined
     const rangeForm = w.from !== undefined || w.to !== undefined
-    if (cronForm === rangeForm) {
+    const holidayForm = w.holidays !== undefined
+    if ([cronForm, rangeForm, holidayForm].filter(Boolean).length !== 1) {
       ctx.addIssue({
         code: 'custom',
         path: [],
-        message: 'a watch has either cron (+ until or hours) or from + to',
+        message: 'a watch has either cron (+ until or hours), from + to, or holidays',
       })
     }
     if (cronForm && (w.until === undefined) === (w.hours === undefined)) {

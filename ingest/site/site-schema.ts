@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import { checkFireReferences, fireShape } from './fire-schema.ts'
+import { checkHolidayYears, holidayShape } from './holiday-schema.ts'
 import { incidentShape } from './incident-schema.ts'
 import { checkNotifyReferences, notifyShape } from './notify-schema.ts'
+import { checkRegisterReferences, registerShape } from './register-schema.ts'
 import { checkScheduleReferences, scheduleShape } from './schedule-schema.ts'
 import { StoredSecret } from './secret-hash.ts'
 import { checkReservedIds } from './self-test-ids.ts'
@@ -131,6 +133,9 @@ export const SiteFile = z
     ...uitdShape,
     // grouping of alerts into incidents (ingest/site/incident-schema.ts)
     ...incidentShape,
+    // the hazard register and risk grades (ingest/register-schema.ts); the holiday calendar
+    ...registerShape,
+    ...holidayShape,
   })
   .strict()
   .superRefine(checkReferences)
@@ -206,6 +211,8 @@ function checkReferences(site: SiteFile, ctx: z.RefinementCtx): void {
   checkNotifyReferences(site, ctx)
   checkScheduleReferences(site, ctx)
   checkFireReferences(site, ctx)
+  checkRegisterReferences(site, ctx)
+  checkHolidayYears(site.holidays, ctx)
   checkUitdReferences(site, ctx)
   checkReservedIds(site, ctx)
 }

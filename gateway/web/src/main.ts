@@ -16,6 +16,7 @@ import { renderPinned } from './fire-banners.ts'
 import { currentLocale, type MessageKey, setLocale, setSiteTimeZone, t, translateStatic } from './i18n.ts'
 import { type ConnectionState, connectLive, type LiveConnection, type StreamEvent } from './live-client.ts'
 import { PushSignup, pushStateText } from './push-signup.ts'
+import { RegisterView } from './register-view.ts'
 import { SoundBar } from './sound-bar.ts'
 import { Sounder } from './sounder.ts'
 import { StaleBanner } from './stale-banner.ts'
@@ -33,6 +34,8 @@ const signIn = byId<HTMLFormElement>('sign-in')
 const signOut = byId<HTMLButtonElement>('sign-out')
 const pushButton = byId<HTMLButtonElement>('push-signup')
 const pushStatus = byId<HTMLElement>('push-status')
+const registerRoot = byId<HTMLElement>('register')
+const registerButton = byId<HTMLButtonElement>('register-open')
 
 const store = new WallStore()
 const wallView = new WallView(wall, store, openBuilding)
@@ -48,6 +51,7 @@ const push = new PushSignup((state) => {
   pushStatus.hidden = pushStatus.textContent === ''
 })
 let current: BuildingView | null = null
+let registerOpen = false
 let live: LiveConnection | null = null
 let connectionKey: MessageKey = 'connection.connecting'
 let isDown = false
@@ -128,6 +132,7 @@ function redrawAll(): void {
   stale.render()
   updateTab()
   if (current) openBuilding(current.id)
+  if (registerOpen) openRegister()
   void push.offer().catch(handleError)
   const open = document.querySelector<HTMLDialogElement>('dialog.device-detail')
   if (open?.dataset.device) {
@@ -137,6 +142,7 @@ function redrawAll(): void {
 }
 
 function openBuilding(id: string): void {
+  if (registerOpen) closeRegister()
   current?.close()
   current = new BuildingView(buildingRoot, id, {
     store,
@@ -148,6 +154,23 @@ function openBuilding(id: string): void {
   buildingRoot.hidden = false
   current.focus()
   void current.load()
+}
+
+/** The hazard register and the risk grades (docs/register.md), in place of the wall. */
+function openRegister(): void {
+  closeBuilding()
+  registerOpen = true
+  const choices = () => store.sortedBuildings().map((b) => ({ id: b.id, name: b.name }))
+  const view = new RegisterView(registerRoot, choices, closeRegister, () => showSignIn('signIn.refused'))
+  showOverview(false)
+  registerRoot.hidden = false
+  void view.load()
+}
+
+function closeRegister(): void {
+  registerOpen = false
+  registerRoot.hidden = true
+  showOverview(true)
 }
 
 function openDevice(id: string): void {
@@ -197,6 +220,7 @@ function resetConnection(): void {
 function start(): void {
   signIn.hidden = true
   signOut.hidden = false
+  registerButton.hidden = false
   showOverview(true)
   eventLog.render()
   live = connectLive({
@@ -212,6 +236,8 @@ function showSignIn(error: MessageKey | null): void {
   live = null
   tokenStore.clear()
   closeBuilding()
+  closeRegister()
+  registerButton.hidden = true
   resetConnection()
   showOverview(false)
   signOut.hidden = true
@@ -241,6 +267,7 @@ signIn.addEventListener('submit', (e) => {
   start()
 })
 signOut.addEventListener('click', () => showSignIn(null))
+registerButton.addEventListener('click', openRegister)
 pushButton.addEventListener('click', () => void push.signUp())
 byId('language').addEventListener('click', () => {
   setLocale(currentLocale() === 'en' ? 'zh-CN' : 'en')

@@ -5,6 +5,7 @@ import { alertPlace, floorsText, incidentTitleText, leadOf } from './alert-text.
 import { h } from './dom.ts'
 import { classWord, currentLocale, type MessageKey, statusWord, t } from './i18n.ts'
 import { CLASS_ORDER } from './priority.ts'
+import { riskBadge } from './risk-badge.ts'
 import type { WallStore } from './wall-store.ts'
 
 /** What a tile says of its building's worst: the newest unacknowledged fire, else its worst alert. */
@@ -50,6 +51,7 @@ export class WallView {
         headline.where,
         headline.floors,
         ...extras,
+        b.risk === undefined ? '' : `${b.risk?.grade ?? 'none'}:${b.risk?.score ?? ''}`,
       ].join('|')
       let slot = this.tiles.get(b.id)
       if (!slot) {
@@ -126,6 +128,9 @@ function drawTile(el: HTMLElement, b: BuildingSummary, headline: Headline): void
     h('span', { class: 'tile-name' }, b.name),
     h('span', { class: 'tile-status' }, statusWord(b.status)),
   ]
+  // The risk grade (register/) is a daily judgement, not the live state: a badge of its own.
+  const risk = riskBadge(b.risk)
+  if (risk) parts.push(risk)
   if (headline.where !== '') parts.push(h('span', { class: 'tile-where tile-headline' }, headline.where))
   if (headline.floors !== '') parts.push(h('span', { class: 'tile-floors' }, headline.floors))
   // Alerts inside a test / maintenance window are not notified (docs/rules.md); say so on the tile.
