@@ -1,6 +1,5 @@
-import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
-import { ensurePrivateDir, FirewatchError, preparePrivateDatabase } from '../ingest/index.ts'
+import type Database from 'better-sqlite3'
+import { FirewatchError, openPrivateSqlite } from '../ingest/index.ts'
 import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from './alert.ts'
 import { addAlertColumns, migrateAlertTables } from './alert-migrations.ts'
 import {
@@ -111,16 +110,7 @@ export class AlertStore {
   static open(file: string, options: AlertStoreOptions = {}): AlertStore {
     let db: Database.Database | undefined
     try {
-      if (file !== ':memory:') {
-        ensurePrivateDir(dirname(file))
-        preparePrivateDatabase(file)
-      }
-      db = new Database(file)
-      db.pragma('journal_mode = WAL')
-      db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
-      // Another process (a CLI, a second gateway) may hold the write lock for a moment.
-      db.pragma('busy_timeout = 5000')
-      db.pragma('foreign_keys = ON')
+      db = openPrivateSqlite(file, options.synchronous === 'normal' ? 'NORMAL' : 'FULL')
       db.exec(ALERT_TABLES_SQL)
       addAlertColumns(db)
       migrateAlertTables(db)

@@ -1,7 +1,6 @@
-import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import { FirewatchError } from '../ingest/error-codes.ts'
-import { ensurePrivateDir, preparePrivateDatabase } from '../ingest/private-files.ts'
+import { openPrivateSqlite } from '../ingest/store/private-sqlite.ts'
 import { REGISTER_TABLES_SQL } from './register-tables.ts'
 
 export interface RegisterDbOptions {
@@ -13,15 +12,7 @@ export interface RegisterDbOptions {
 export function openRegisterDb(file: string, options: RegisterDbOptions = {}): Database.Database {
   let db: Database.Database | undefined
   try {
-    if (file !== ':memory:') {
-      ensurePrivateDir(dirname(file))
-      preparePrivateDatabase(file)
-    }
-    db = new Database(file)
-    db.pragma('journal_mode = WAL')
-    db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
-    db.pragma('busy_timeout = 5000')
-    db.pragma('foreign_keys = ON')
+    db = openPrivateSqlite(file, options.synchronous === 'full' ? 'FULL' : 'NORMAL')
     db.exec(REGISTER_TABLES_SQL)
     return db
   } catch (err) {
