@@ -1,7 +1,7 @@
 import { FirewatchError } from '../ingest/error-codes.ts'
 import type { SiteModel } from '../ingest/site-model.ts'
 import type { Alert, AlertHistoryEntry, AlertSignal, AlertTransition } from './alert.ts'
-import { createIdGenerator } from './alert-id.ts'
+import { createIdGenerator, type IdGenerator } from './alert-id.ts'
 import { alertFromRecord } from './alert-record.ts'
 import type { AlertFilter, AlertStore } from './alert-store.ts'
 import {
@@ -38,6 +38,8 @@ export interface LifecycleOptions {
   withinIncident?: (t: IncidentTransition) => void
   /** After commit, for each incident transition. Errors are logged. */
   onIncident?: (t: IncidentTransition) => void
+  /** Ids of new alerts; default random ones after the newest stored (a cluster partition's are deterministic). */
+  nextId?: IdGenerator
 }
 
 export interface AlertLifecycle {
@@ -122,7 +124,7 @@ function transactions(options: LifecycleOptions) {
   const ctx: TransitionContext = {
     store,
     site: options.site,
-    nextId: createIdGenerator(store.newestId()),
+    nextId: options.nextId ?? createIdGenerator(store.newestId()),
     now: () => clock.now(),
   }
   // Every change goes through here inside its transaction: incidents follow the alerts, then the
