@@ -1,0 +1,80 @@
+import type { JetStreamClient } from '@nats-io/jetstream'
+import type { Logger } from 'pino'
+import type { SiteModel } from '../../ingest/site-model.ts'
+import { PartitionOwnership } from './partition-ownership.ts'
+import { PartitionRunner } from './partition-runner.ts'
+import type { PgSession } from './pg-session.ts'
+
+export interface AlarmWorkerDeps {
+  js: JetStreamClient
+  session: PgSession
+  site: SiteModel
+  log: Logger
+  nodeId: string
+  partitions: number
+  leaseMs: number
+  batchMax: number
+  /** The session is gone (a challenger fenced this node off, PostgreSQL went away): stop the node. */
+  sessionLost(error: Error): void
+}
+
+export interface AlarmWorker {
+  owned(): number[]
+  stop(): Promise<void>
+}
+
+/**
+ * The alarm-path worker of a node: ownership rounds three times per lease, a runner per owned
+ * partition. Without its session it can own nothing, so losing it stops the node; the supervisor
+ * starts it again with a new session, which replays what it wins.
+ */
+export function startAlarmWorker(deps: AlarmWorkerDeps): AlarmWorker {
+  const runners = new Map<number, PartitionRunner>()
+  const log = deps.log.child({ module: 'worker' })
+  const ownership = new PartitionOwnership({
+    ...deps,
+    gained: async (p) => {
+      runners.set(p, new PartitionRunner(p, { ...deps, log, failed: (part, err) => giveUp(part, err) }))
+    },
+    released: async (p) => {
+      await runners.get(p)?.stop()
+      runners.delete(p)
+    },
+  })
+  const broken = new Set<number>()
+  const giveUp = (p: number, err: unknown) => {
+    log.error({ partition: p, err }, 'partition worker failed: giving the partition up')
+    broken.add(p)
+  }
+  let stopped = false
+  let timer: NodeJS.Timeout | null = null
+  const round = async () => {
+    for (const p of broken) await ownership.releaseOne(p)
+    broken.clear()
+    await ownership.round()
+  }
+  const loop = () => {
+    round().then(
+      () => {
+        if (!stopped) timer = setTimeout(loop, Math.max(200, Math.floor(deps.leaseMs / 3)))
+      },
+      (err: Error) => {
+        if (stopped) return
+        if (deps.session.failure) deps.sessionLost(deps.session.failure)
+        else {
+          log.error({ err }, 'ownership round failed')
+          timer = setTimeout(loop, 1000)
+        }
+      },
+    )
+  }
+  loop()
+  return {
+    owned: () => [...ownership.partitions].sort((a, b) => a - b),
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      await ownership.releaseAll().catch(() => {})
+    },
+  }
+}
