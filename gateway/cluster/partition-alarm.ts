@@ -3,7 +3,8 @@ import type { AlertTransition } from '../../alerting/alert.ts'
 import { createDeterministicIds } from '../../alerting/alert-id.ts'
 import { AlertStore } from '../../alerting/alert-store.ts'
 import type { Logger } from '../../alerting/deps.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import { SiteModel } from '../../ingest/site-model.ts'
+import { partitionOf } from './partition.ts'
 import type { StreamBody } from './stream-message.ts'
 import { receivedAtOf } from './stream-message.ts'
 
@@ -35,36 +36,58 @@ export class LogClock {
   }
 }
 
+/** The site as one partition's worker sees it: only the buildings (and their devices) of the partition. */
+export function partitionSite(site: SiteModel, partition: number, partitions: number): SiteModel {
+  const mine = (building: string) => partitionOf(building, partitions) === partition
+  return new SiteModel({
+    ...site.file,
+    buildings: site.file.buildings.filter((b) => mine(b.id)),
+    devices: site.file.devices.filter((d) => mine(d.building)),
+    uitds: site.file.uitds.filter((u) => mine(u.building)),
+  })
+}
+
 /**
  * The alarm path of one partition (the same module as the embedded gateway's), fed from the
  * stream in order, in log time, with its own in-memory store and deterministic ids: the same
- * messages in the same order give the same transitions and the same alert ids, every time.
+ * messages in the same order give the same transitions and the same alert ids, every time. It is
+ * built at the partition's first message, whose time is its start (as a gateway's start is: each
+ * device's offline deadline counts from there).
  */
 export class PartitionAlarm {
   private readonly clock = new LogClock()
-  private readonly path: AlarmPath
+  private path: AlarmPath | null = null
   private readonly store = AlertStore.open(':memory:', { synchronous: 'normal' })
   private readonly counts = new Map<string, number>()
   private caught: AlertTransition[] = []
 
-  constructor(partition: number, site: SiteModel, log: Logger) {
-    this.path = createAlarmPath({
-      site,
+  constructor(
+    private readonly partition: number,
+    private readonly site: SiteModel,
+    private readonly log: Logger,
+  ) {}
+
+  private build(): AlarmPath {
+    const path = createAlarmPath({
+      site: this.site,
       store: this.store,
       clock: this.clock,
-      log,
+      log: this.log,
       ids: {
-        alert: idsOf(`p${partition}/alert`),
-        incident: idsOf(`p${partition}/incident`),
+        alert: idsOf(`p${this.partition}/alert`),
+        incident: idsOf(`p${this.partition}/incident`),
       },
     })
-    this.path.observe({ afterTransition: (t) => this.caught.push(t) })
+    path.observe({ afterTransition: (t) => this.caught.push(t) })
+    return path
   }
 
   /** Handles one stream message; returns the alert transitions it caused. */
   handle(streamSeq: number, body: StreamBody): RecordedTransition[] {
     const at = receivedAtOf(body)
-    if (this.clock.advanceTo(at)) this.path.tick(at)
+    const due = this.clock.advanceTo(at)
+    if (this.path === null) this.path = this.build()
+    else if (due) this.path.tick(at)
     if (body.kind === 'readings') this.path.sink.readingsAccepted?.(body.readings)
     else if (body.kind === 'event') this.path.sink.eventAccepted?.(body.event)
     else this.path.sink.statusChanged?.(body.status)

@@ -4,7 +4,7 @@ import type pg from 'pg'
 import type { Logger } from '../../alerting/deps.ts'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import { partitionFilter, TELEMETRY_STREAM } from './partition.ts'
-import { PartitionAlarm, type RecordedTransition } from './partition-alarm.ts'
+import { PartitionAlarm, partitionSite, type RecordedTransition } from './partition-alarm.ts'
 import type { PgSession } from './pg-session.ts'
 import { decodeBody } from './stream-message.ts'
 
@@ -14,6 +14,7 @@ export interface RunnerDeps {
   site: SiteModel
   log: Logger
   nodeId: string
+  partitions: number
   batchMax: number
   /** The partition's work failed (the stream, PostgreSQL): its owner gives it up. */
   failed(partition: number, error: unknown): void
@@ -49,7 +50,11 @@ export class PartitionRunner {
   private async run(): Promise<void> {
     const { partition, deps } = this
     let committed = await readOffset(deps.session, partition)
-    const alarm = new PartitionAlarm(partition, deps.site, deps.log)
+    const alarm = new PartitionAlarm(
+      partition,
+      partitionSite(deps.site, partition, deps.partitions),
+      deps.log,
+    )
     try {
       const consumer = await orderedConsumer(deps.js, partition)
       if (this.stopping) return

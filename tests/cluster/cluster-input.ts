@@ -5,13 +5,16 @@ import mqtt, { type MqttClient } from 'mqtt'
 import { createAlarmPath } from '../../alerting/alarm-path.ts'
 import { createDeterministicIds } from '../../alerting/alert-id.ts'
 import { AlertStore } from '../../alerting/alert-store.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import { partitionOf } from '../../gateway/cluster/partition.ts'
+import { SiteModel } from '../../ingest/site-model.ts'
 
 // The deterministic input of the cluster tests and the alarm path's answer to it, computed here
 // in virtual time, independently of the nodes under test.
 
 export const BUILDINGS = ['b-north', 'b-south', 'b-east', 'b-west']
 export const DEVICES_PER_BUILDING = 3
+/** CLUSTER_PARTITIONS of the nodes under test. */
+export const PARTITIONS = 8
 
 export interface TestDevice {
   id: string
@@ -45,11 +48,13 @@ export function writeClusterSite(dir: string): string {
 /**
  * Message `seq` of device number `index`: the battery dips below 15 % for three of every ten
  * messages (battery.low raises and clears, a new alert each time), and every third device's smoke
- * goes over the alarm threshold from message 25 on (smoke.alarm, a latched fire alert).
+ * goes over the alarm threshold from message 8 on (smoke.alarm, a latched fire alert). Both are
+ * active across the kill of the cluster test: a new owner that had not rebuilt the rule state
+ * would raise them again.
  */
 export function payloadOf(index: number, seq: number): string {
   const battery = seq % 10 < 3 ? 10 : 60
-  const smoke = index % 3 === 0 && seq >= 25 ? 0.3 : 0.02
+  const smoke = index % 3 === 0 && seq >= 8 ? 0.3 : 0.02
   return JSON.stringify({ seq, metrics: { smoke_dbm: smoke, battery_pct: battery } })
 }
 
@@ -107,17 +112,30 @@ export function referenceTransitions(site: SiteModel, messages: JsMsg[]): Transi
   return [...byPartition].flatMap(([p, msgs]) => partitionReference(site, p, msgs))
 }
 
-function partitionReference(site: SiteModel, partition: number, messages: JsMsg[]): TransitionRow[] {
-  let now = 0
+/** The partition's alarm path, built at the time of its first message, over its buildings only. */
+function partitionPath(site: SiteModel, partition: number, clock: { now(): number }) {
+  const mine = (building: string) => partitionOf(building, PARTITIONS) === partition
+  const own = new SiteModel({
+    ...site.file,
+    buildings: site.file.buildings.filter((b) => mine(b.id)),
+    devices: site.file.devices.filter((d) => mine(d.building)),
+  })
   const alertIds = createDeterministicIds(`p${partition}/alert`)
   const incidentIds = createDeterministicIds(`p${partition}/incident`)
-  const path = createAlarmPath({
-    site,
+  return createAlarmPath({
+    site: own,
     store: AlertStore.open(':memory:'),
-    clock: { now: () => now },
+    clock,
     log: { info() {}, warn() {}, error() {}, debug() {} },
     ids: { alert: (t) => alertIds.next(t), incident: (t) => incidentIds.next(t) },
   })
+}
+
+function partitionReference(site: SiteModel, partition: number, messages: JsMsg[]): TransitionRow[] {
+  let now = 0
+  const first = messages[0]!.json<{ readings: { receivedAt: number }[] }>()
+  now = Math.max(...first.readings.map((r) => r.receivedAt))
+  const path = partitionPath(site, partition, { now: () => now })
   const rows: TransitionRow[] = []
   const counts = new Map<string, number>()
   path.observe({
