@@ -15,6 +15,7 @@ export const BUILDINGS = ['b-north', 'b-south', 'b-east', 'b-west']
 export const DEVICES_PER_BUILDING = 3
 /** CLUSTER_PARTITIONS of the nodes under test. */
 export const PARTITIONS = 8
+export const MESSAGES_PER_DEVICE = 40
 
 export interface TestDevice {
   id: string
