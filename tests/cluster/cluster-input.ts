@@ -68,6 +68,8 @@ export function connectDevice(device: TestDevice, ports: number[]): Promise<Mqtt
     servers: ports.map((port) => ({ host: '127.0.0.1', port })),
     reconnectPeriod: 100,
     connectTimeout: 5_000,
+    // A node that is frozen (SIGSTOP) keeps the socket open: a missing PINGRESP tells the device.
+    keepalive: 1,
   })
 }
 
