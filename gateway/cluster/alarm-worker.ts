@@ -1,4 +1,4 @@
-import type { JetStreamClient } from '@nats-io/jetstream'
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream'
 import type { Logger } from 'pino'
 import type { SiteModel } from '../../ingest/site-model.ts'
 import { PartitionOwnership } from './partition-ownership.ts'
@@ -7,6 +7,7 @@ import type { PgSession } from './pg-session.ts'
 
 export interface AlarmWorkerDeps {
   js: JetStreamClient
+  jsm: JetStreamManager
   session: PgSession
   site: SiteModel
   log: Logger
@@ -23,8 +24,13 @@ export interface AlarmWorker {
   stop(): Promise<void>
 }
 
+/** Three rounds per lease at least, and one a second at least: a dead owner's partitions wait no longer. */
+function roundMs(leaseMs: number): number {
+  return Math.min(1000, Math.floor(leaseMs / 3))
+}
+
 /**
- * The alarm-path worker of a node: ownership rounds three times per lease, a runner per owned
+ * The alarm-path worker of a node: ownership rounds (see roundMs), a runner per owned
  * partition. Without its session it can own nothing, so losing it stops the node; the supervisor
  * starts it again with a new session, which replays what it wins.
  */
@@ -56,7 +62,7 @@ export function startAlarmWorker(deps: AlarmWorkerDeps): AlarmWorker {
   const loop = () => {
     round().then(
       () => {
-        if (!stopped) timer = setTimeout(loop, Math.max(200, Math.floor(deps.leaseMs / 3)))
+        if (!stopped) timer = setTimeout(loop, roundMs(deps.leaseMs))
       },
       (err: Error) => {
         if (stopped) return

@@ -49,6 +49,7 @@ export async function connectNats(settings: ClusterSettings): Promise<NatsParts>
 /**
  * The stream of accepted device messages: replicated, on disk, and a two-minute window in which a
  * message id seen before is stored once (a device's resend after a refused or lost PUBACK).
+ * An existing stream is taken as it is: its settings are the operator's from then on.
  */
 async function ensureTelemetryStream(jsm: JetStreamManager, replicas: number): Promise<void> {
   const exists = await jsm.streams.info(TELEMETRY_STREAM).then(
@@ -62,6 +63,8 @@ async function ensureTelemetryStream(jsm: JetStreamManager, replicas: number): P
     num_replicas: replicas,
     storage: StorageType.File,
     duplicate_window: nanos(120_000),
+    // A worker asks any replica for the next message of its partition (stall-watch.ts).
+    allow_direct: true,
   })
 }
 

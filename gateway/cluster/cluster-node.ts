@@ -46,6 +46,7 @@ export async function startClusterNode(
   const worker = startAlarmWorker({
     ...settings,
     js: nats.js,
+    jsm: nats.jsm,
     session,
     site,
     log,

@@ -31,9 +31,14 @@ export class PartitionOwnership {
     return this.owned
   }
 
-  /** One round: heartbeat, give back above the fair share, take free or expired partitions up to it. */
+  /**
+   * One round: heartbeat; take the partitions of a dead owner at once (its lease row is there but
+   * its lock is free: its session closed), whatever the share, so that failover does not wait for
+   * the lease; give back above the fair share; take free or expired partitions up to it.
+   */
   async round(): Promise<void> {
     const live = await this.heartbeat()
+    for (const p of await this.orphans()) if (await this.tryTake(p)) await this.deps.gained(p)
     const share = Math.ceil(this.deps.partitions / Math.max(1, live))
     for (const p of [...this.owned].sort((a, b) => b - a)) {
       if (this.owned.size <= share) break
@@ -50,13 +55,16 @@ export class PartitionOwnership {
     for (const p of [...this.owned]) await this.release(p)
   }
 
-  /** Renews this node's presence and its leases; returns how many nodes are live. */
+  /**
+   * Renews this node's presence and its leases; returns how many nodes are live: renewed within
+   * the lease (not frozen) and with their session still open (not dead, whose share is free now).
+   */
   private heartbeat(): Promise<number> {
     const { nodeId, leaseMs } = this.deps
     return this.deps.session.exclusive(async (c) => {
       await c.query(
-        `INSERT INTO fw_node (node_id, seen_at) VALUES ($1, now())
-         ON CONFLICT (node_id) DO UPDATE SET seen_at = now()`,
+        `INSERT INTO fw_node (node_id, backend_pid, seen_at) VALUES ($1, pg_backend_pid(), now())
+         ON CONFLICT (node_id) DO UPDATE SET backend_pid = pg_backend_pid(), seen_at = now()`,
         [nodeId],
       )
       await c.query(
@@ -64,10 +72,27 @@ export class PartitionOwnership {
         [nodeId, [...this.owned]],
       )
       const { rows } = await c.query(
-        `SELECT count(*)::int AS n FROM fw_node WHERE seen_at > now() - make_interval(secs => $1)`,
+        `SELECT count(*)::int AS n FROM fw_node n
+          WHERE n.seen_at > now() - make_interval(secs => $1)
+            AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = n.backend_pid)`,
         [leaseMs / 1000],
       )
       return rows[0].n as number
+    })
+  }
+
+  /** Partitions whose owner's session is gone: a lease row of another node, and nobody holds the lock. */
+  private orphans(): Promise<number[]> {
+    return this.deps.session.exclusive(async (c) => {
+      const { rows } = await c.query(
+        `SELECT l.partition FROM fw_partition_lease l
+          WHERE l.owner <> $1 AND l.partition < $3 AND NOT EXISTS (
+            SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.granted
+               AND k.classid::bigint = $2::bigint AND k.objid::bigint = l.partition::bigint)
+          ORDER BY l.partition`,
+        [this.deps.nodeId, PARTITION_LOCK_SPACE, this.deps.partitions],
+      )
+      return rows.map((r) => r.partition as number)
     })
   }
 

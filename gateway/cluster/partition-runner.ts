@@ -1,4 +1,4 @@
-import type { Consumer, ConsumerMessages, JetStreamClient } from '@nats-io/jetstream'
+import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager } from '@nats-io/jetstream'
 import { TimeoutError } from '@nats-io/transport-node'
 import type pg from 'pg'
 import type { Logger } from '../../alerting/deps.ts'
@@ -6,10 +6,12 @@ import type { SiteModel } from '../../ingest/site-model.ts'
 import { partitionFilter, TELEMETRY_STREAM } from './partition.ts'
 import { PartitionAlarm, partitionSite, type RecordedTransition } from './partition-alarm.ts'
 import type { PgSession } from './pg-session.ts'
+import { watchForStall } from './stall-watch.ts'
 import { decodeBody } from './stream-message.ts'
 
 export interface RunnerDeps {
   js: JetStreamClient
+  jsm: JetStreamManager
   session: PgSession
   site: SiteModel
   log: Logger
@@ -28,6 +30,8 @@ export interface RunnerDeps {
  */
 export class PartitionRunner {
   private stopping = false
+  private stalled = false
+  private handled = 0
   private messages: ConsumerMessages | null = null
   private readonly done: Promise<void>
 
@@ -47,35 +51,53 @@ export class PartitionRunner {
     await this.done
   }
 
+  private stall(): void {
+    this.stalled = true
+    this.messages?.stop()
+  }
+
   private async run(): Promise<void> {
     const { partition, deps } = this
-    let committed = await readOffset(deps.session, partition)
+    const committed = await readOffset(deps.session, partition)
     const alarm = new PartitionAlarm(
       partition,
       partitionSite(deps.site, partition, deps.partitions),
       deps.log,
+    )
+    const unwatch = watchForStall(
+      deps.jsm,
+      partition,
+      () => this.handled,
+      () => this.stall(),
     )
     try {
       const consumer = await orderedConsumer(deps.js, partition)
       if (this.stopping) return
       this.messages = await consumer.consume({ max_messages: 500 })
       deps.log.info({ partition, committed }, 'partition taken: replaying from the start of the stream')
-      let batch: RecordedTransition[] = []
-      let handled = 0
-      for await (const m of this.messages) {
-        if (this.stopping) break
-        const recorded = alarm.handle(m.seq, decodeBody(m.data))
-        if (m.seq <= committed) continue
-        batch.push(...recorded)
-        handled++
-        if (handled < deps.batchMax && m.info.pending > 0) continue
-        await commitBatch(deps, partition, batch, m.seq)
-        committed = m.seq
-        batch = []
-        handled = 0
-      }
+      await this.consume(this.messages, alarm, committed)
+      if (this.stalled) throw new Error(`partition ${partition}: the stream's consumer stopped delivering`)
     } finally {
+      unwatch()
       alarm.close()
+    }
+  }
+
+  /** Every message to the alarm path; transitions written only past `committed`, in batches. */
+  private async consume(messages: ConsumerMessages, alarm: PartitionAlarm, committed: number): Promise<void> {
+    let batch: RecordedTransition[] = []
+    let inBatch = 0
+    for await (const m of messages) {
+      if (this.stopping || this.stalled) break
+      const recorded = alarm.handle(m.seq, decodeBody(m.data))
+      this.handled = m.seq
+      if (m.seq <= committed) continue
+      batch.push(...recorded)
+      inBatch++
+      if (inBatch < this.deps.batchMax && m.info.pending > 0) continue
+      await commitBatch(this.deps, this.partition, batch, m.seq)
+      batch = []
+      inBatch = 0
     }
   }
 }

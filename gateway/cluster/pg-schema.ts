@@ -5,6 +5,7 @@ import type pg from 'pg'
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE fw_node (
      node_id text PRIMARY KEY,
+     backend_pid int NOT NULL,
      seen_at timestamptz NOT NULL
    );
    CREATE TABLE fw_partition_lease (

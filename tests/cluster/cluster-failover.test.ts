@@ -14,8 +14,9 @@ describe('Cluster mode, two nodes', () => {
 
   beforeAll(async () => {
     cluster = await ClusterUnderTest.start()
-    await cluster.startNode('node-1')
-    await cluster.startNode('node-2')
+    // The default lease: a killed node's partitions are taken at once, without waiting for it.
+    await cluster.startNode('node-1', 10)
+    await cluster.startNode('node-2', 10)
   }, 60_000)
 
   afterAll(async () => {

@@ -36,11 +36,13 @@ describe('Cluster mode, the stream leader killed', () => {
     await rest
     await cluster.nats.streamLeader(TELEMETRY_STREAM, { not: leader })
     // The kill did interrupt the stream: the nodes refused publishes, which the devices sent again.
-    const refused = cluster.nodes.reduce((n, node) => n + node.refused(), 0)
+    const logged = (text: string) => cluster.nodes.reduce((n, node) => n + node.logged(text), 0)
+    const refused = logged('publish refused')
     console.log(`stream leader ${leader} killed: ${refused} device publishes refused and sent again`)
     expect(refused).toBeGreaterThan(0)
     const messages = await cluster.streamOnceCommitted()
     await cluster.expectExactOutcome(messages)
+    console.log(`partition consumers that stalled and were replayed: ${logged('stopped delivering')}`)
     // Both nodes kept their partitions: the nodes did not die with the NATS server.
     const owners = new Set((await cluster.owners()).map((r) => r.owner))
     expect(owners).toEqual(new Set(['node-1', 'node-2']))

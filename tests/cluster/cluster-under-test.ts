@@ -28,8 +28,8 @@ import { idCounts, readFrom } from './jetstream-helpers.ts'
 
 export interface ClusterNode extends GatewayChild {
   id: string
-  /** Lines of its log that said a publish was refused (the stream did not acknowledge it). */
-  refused(): number
+  /** How often its log said `text` so far (e.g. "publish refused": the stream did not acknowledge it). */
+  logged(text: string): number
 }
 
 export interface StoredRow extends TransitionRow {
@@ -64,20 +64,20 @@ export class ClusterUnderTest {
     return new ClusterUnderTest(nats, postgres, url, db, nc, dir, writeClusterSite(dir))
   }
 
-  async startNode(id: string): Promise<ClusterNode> {
+  /** A node process; `leaseSec` is its CLUSTER_LEASE_SEC. */
+  async startNode(id: string, leaseSec = 2): Promise<ClusterNode> {
     const child = await spawnTestGateway({
       FIREWATCH_SITE: this.siteFile,
       NATS_URL: this.nats.url,
       DATABASE_URL: this.databaseUrl,
       NODE_ID: id,
       CLUSTER_PARTITIONS: String(PARTITIONS),
-      CLUSTER_LEASE_SEC: '2',
+      CLUSTER_LEASE_SEC: String(leaseSec),
     })
-    let refused = 0
-    child.child.stdout!.on('data', (chunk: Buffer) => {
-      refused += chunk.toString().split('publish refused').length - 1
-    })
-    const node = Object.assign(child, { id, refused: () => refused })
+    const chunks: string[] = []
+    child.child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk.toString()))
+    const logged = (text: string) => chunks.join('').split(text).length - 1
+    const node = Object.assign(child, { id, logged })
     this.nodes.push(node)
     return node
   }
