@@ -52,15 +52,31 @@ export function startAlarmWorker(deps: AlarmWorkerDeps): AlarmWorker {
     log.error({ partition: p, err }, 'partition worker failed: giving the partition up')
     broken.add(p)
   }
-  let stopped = false
-  let timer: NodeJS.Timeout | null = null
-  const round = async () => {
+  const rounds = startRounds(deps, log, async () => {
     for (const p of broken) await ownership.releaseOne(p)
     broken.clear()
     await ownership.round()
+  })
+  return {
+    owned: () => [...ownership.partitions].sort((a, b) => a - b),
+    async stop() {
+      await rounds.stop()
+      await ownership.releaseAll().catch(() => {})
+    },
   }
+}
+
+/** Runs `round` again and again (see roundMs); a lost session stops the node, other failures retry. */
+function startRounds(
+  deps: AlarmWorkerDeps,
+  log: Logger,
+  round: () => Promise<void>,
+): { stop(): Promise<void> } {
+  let stopped = false
+  let timer: NodeJS.Timeout | null = null
+  let running: Promise<void> = Promise.resolve()
   const loop = () => {
-    round().then(
+    running = round().then(
       () => {
         if (!stopped) timer = setTimeout(loop, roundMs(deps.leaseMs))
       },
@@ -76,11 +92,11 @@ export function startAlarmWorker(deps: AlarmWorkerDeps): AlarmWorker {
   }
   loop()
   return {
-    owned: () => [...ownership.partitions].sort((a, b) => a - b),
-    async stop() {
+    /** Resolves once the round in hand (if any) is over: nothing is taken after it. */
+    stop() {
       stopped = true
       if (timer) clearTimeout(timer)
-      await ownership.releaseAll().catch(() => {})
+      return running
     },
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import { Counter } from 'prom-client'
+import { Counter, type Registry } from 'prom-client'
 import { Decoder } from '../../ingest/decoder.ts'
 import { IngestPipeline } from '../../ingest/ingest-pipeline.ts'
 import { loadSite } from '../../ingest/load-site.ts'
@@ -63,23 +63,39 @@ export async function startClusterNode(
   }
 }
 
-async function startFrontEnd(
-  env: GatewayEnv,
-  settings: ClusterSettings,
-  deps: ClusterNodeOptions & { site: ReturnType<typeof loadSite>; nats: NatsParts },
-) {
+type FrontEndDeps = ClusterNodeOptions & { site: ReturnType<typeof loadSite>; nats: NatsParts }
+
+/** The MQTT front end: the embedded broker, its ingest handing every accepted message to the stream. */
+async function startFrontEnd(env: GatewayEnv, settings: ClusterSettings, deps: FrontEndDeps) {
   const { clock, log, site } = deps
   const metrics = createGatewayMetrics()
-  const refused = new Counter({
-    name: 'firewatch_cluster_publish_refused_total',
-    help: 'Device publishes refused because the stream did not acknowledge them (the device resends)',
-    registers: [metrics.registry],
-  })
   const security = prepareSecurity(env, {
     clock,
     log,
     registry: metrics.registry,
     devices: site.devices.length,
+  })
+  const ingest = streamIngest(env, settings, deps, metrics.registry)
+  const broker = await createFirewatchBroker({
+    site,
+    ingest: ingest.pipeline,
+    metrics,
+    clock,
+    log: log.child({ module: 'mqtt' }),
+    maxMessagesPerSec: env.INGRESS_MAX_MESSAGES_PER_SEC,
+    hardening: security.hardening,
+    durable: ingest.stream,
+  })
+  const mqttPort = env.MQTT_PLAIN === 'on' ? await broker.listen(env.MQTT_PORT, env.BIND_HOST) : null
+  return { broker, mqttPort }
+}
+
+/** The embedded decoder, whose only sink is the stream; refusals counted and logged. */
+function streamIngest(env: GatewayEnv, settings: ClusterSettings, deps: FrontEndDeps, registry: Registry) {
+  const refused = new Counter({
+    name: 'firewatch_cluster_publish_refused_total',
+    help: 'Device publishes refused because the stream did not acknowledge them (the device resends)',
+    registers: [registry],
   })
   const stream: StreamIngest = new StreamIngest({
     js: deps.nats.js,
@@ -87,29 +103,21 @@ async function startFrontEnd(
     publishTimeoutMs: settings.connectTimeoutMs,
     onRefused: (device, err) => {
       refused.inc()
-      log.warn({ device, err: (err as Error).message }, 'publish refused: the stream did not acknowledge it')
+      deps.log.warn(
+        { device, err: (err as Error).message },
+        'publish refused: the stream did not acknowledge it',
+      )
     },
-    forgetSeq: (device, seq) => ingest.forgetSeq(device, seq),
+    forgetSeq: (device, seq) => pipeline.forgetSeq(device, seq),
   })
   const decoder = new Decoder({
     maxPayloadBytes: env.INGEST_MAX_PAYLOAD_BYTES,
     maxSkewMs: env.INGEST_MAX_SKEW_MS,
   })
-  const ingest = new IngestPipeline(decoder, [stream.sink], ({ error }) =>
-    log.error({ err: error }, 'ingest sink failed'),
+  const pipeline = new IngestPipeline(decoder, [stream.sink], ({ error }) =>
+    deps.log.error({ err: error }, 'ingest sink failed'),
   )
-  const broker = await createFirewatchBroker({
-    site,
-    ingest,
-    metrics,
-    clock,
-    log: log.child({ module: 'mqtt' }),
-    maxMessagesPerSec: env.INGRESS_MAX_MESSAGES_PER_SEC,
-    hardening: security.hardening,
-    durable: stream,
-  })
-  const mqttPort = env.MQTT_PLAIN === 'on' ? await broker.listen(env.MQTT_PORT, env.BIND_HOST) : null
-  return { broker, mqttPort }
+  return { stream, pipeline }
 }
 
 async function stopNode(
