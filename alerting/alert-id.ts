@@ -4,9 +4,10 @@ import { createHash, randomBytes } from 'node:crypto'
 // make ids of one millisecond unique. Ids sort by time as plain strings, which the store's "newest
 // first" order and an SQLite text index rely on. Two sources fill the 80 bits:
 // - random (the embedded gateway): drawn afresh for each new millisecond;
-// - deterministic (a cluster partition, docs/architecture.md "Determinism and snapshots"): 40 bits
-//   of a hash of the namespace, then a 40-bit counter, so that replaying the same input gives the
-//   same ids, and two partitions (two namespaces) never make the same id in the same millisecond.
+// - deterministic (a cluster partition, docs/cluster.md "Running cluster mode"): 40 bits of a hash
+//   of the namespace, then a 40-bit counter, so that replaying the same input gives the same ids,
+//   and two partitions (two namespaces, unless their 40-bit hashes collide) never make the same id
+//   in the same millisecond.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const TIME_CHARS = 10
 const LOW_CHARS = 16
