@@ -1,6 +1,4 @@
-import { FirewatchError } from '../ingest/error-codes.ts'
-import type { IngestSink } from '../ingest/ingest-pipeline.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import { FirewatchError, type IngestSink, type SiteModel } from '../ingest/index.ts'
 import type { AlertTransition } from './alert.ts'
 import { createIdGenerator, type IdGenerator } from './alert-id.ts'
 import { type AlertLifecycle, createAlertLifecycle } from './alert-lifecycle.ts'

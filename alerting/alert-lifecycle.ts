@@ -1,5 +1,4 @@
-import { FirewatchError } from '../ingest/error-codes.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import { FirewatchError, type SiteModel } from '../ingest/index.ts'
 import type { Alert, AlertHistoryEntry, AlertSignal, AlertTransition } from './alert.ts'
 import { createIdGenerator, type IdGenerator } from './alert-id.ts'
 import { alertFromRecord } from './alert-record.ts'

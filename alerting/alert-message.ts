@@ -1,8 +1,9 @@
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/index.ts'
 import type { Alert, AlertScope } from './alert.ts'
 import type { Locale } from './i18n/locale.ts'
 import { measuredText } from './i18n/measured-text.ts'
 import { messagesFor, ruleTitle } from './i18n/messages.ts'
+import { localisedNote } from './i18n/system-notes.ts'
 
 /** What the message of one alert is made of. */
 export interface AlertMessageInput {
@@ -32,7 +33,9 @@ export function alertMessage(site: SiteModel, a: AlertMessageInput, locale: Loca
     // Zone, floor and building alerts name no device: their evidence lists the devices.
     label: (a.scope ?? 'device') === 'device' ? site.labelOf(a.device) : null,
     measured: measuredText(m, a.metric, a.value),
-    detail: a.detail,
+    // The gateway's own details are written in English: in the message's language here. A device's
+    // own detail text is quoted as the device sent it.
+    detail: a.detail === null ? null : localisedNote(a.detail, locale),
   })
 }
 

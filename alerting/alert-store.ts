@@ -1,7 +1,6 @@
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import { FirewatchError } from '../ingest/error-codes.ts'
-import { ensurePrivateDir, preparePrivateDatabase } from '../ingest/private-files.ts'
+import { ensurePrivateDir, FirewatchError, preparePrivateDatabase } from '../ingest/index.ts'
 import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from './alert.ts'
 import { addAlertColumns, migrateAlertTables } from './alert-migrations.ts'
 import {

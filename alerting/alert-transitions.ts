@@ -1,4 +1,4 @@
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/index.ts'
 import type { Alert, AlertSignal, AlertTransition, HistoryAction } from './alert.ts'
 import type { IdGenerator } from './alert-id.ts'
 import { alertMessage } from './alert-message.ts'

@@ -1,5 +1,4 @@
-import type { SiteModel } from '../ingest/site-model.ts'
-import type { RuleOverride } from '../ingest/site-schema.ts'
+import type { RuleOverride, SiteModel } from '../ingest/index.ts'
 import { ALL_RULE_IDS, RULES_BY_KIND } from './rule-catalog.ts'
 
 /**

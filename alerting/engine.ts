@@ -1,7 +1,13 @@
-import type { PanelStatus, UitdLinkEvent } from '../ingest/panel/panel-status.ts'
-import type { DeviceEvent, DeviceStatus, Reading } from '../ingest/reading.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
-import { type Device, isSensor } from '../ingest/site-schema.ts'
+import {
+  type Device,
+  type DeviceEvent,
+  type DeviceStatus,
+  isSensor,
+  type PanelStatus,
+  type Reading,
+  type SiteModel,
+  type UitdLinkEvent,
+} from '../ingest/index.ts'
 import type { AlertSignal } from './alert.ts'
 import type { Clock, Logger } from './deps.ts'
 import { DeviceRules, type Tighten } from './rules/device-rules.ts'
@@ -15,6 +21,7 @@ import {
 } from './rules/offline-watch.ts'
 import { PanelPlaceholders } from './rules/panel-placeholders.ts'
 import { applyPanelStatus, type PanelSink } from './rules/panel-rules.ts'
+import { SignalOut } from './rules/signal-out.ts'
 import { RAISE, STAY, type Transition } from './rules/transition.ts'
 
 export interface EngineOptions {
@@ -75,29 +82,29 @@ class RuleEngine implements Engine {
   private readonly byId = new Map<string, DeviceRules>()
   private readonly all: DeviceRules[]
   private readonly watch: OfflineWatch
-  private readonly emit: (signal: AlertSignal) => void
+  private readonly out: SignalOut
   private readonly log: Logger
   private readonly graceSec: number
   private readonly warnedMetrics = new Set<string>()
   private readonly onOffline: OfflineRaiser = (i, reason, now) => this.offlineRaised(i, reason, now)
   private readonly events: EventSink = {
-    raise: (dev, idx, e) => this.send('raise', dev, idx, null, null, e.ts, e.receivedAt, e.detail),
+    raise: (dev, idx, e) => this.out.send('raise', dev, idx, null, null, e.ts, e.receivedAt, e.detail),
     clear: (dev, idx, e) => {
-      this.send('clear', dev, idx, null, null, e.ts, e.receivedAt, e.detail)
+      this.out.send('clear', dev, idx, null, null, e.ts, e.receivedAt, e.detail)
     },
   }
   private readonly panels: PanelSink = {
-    raise: (dev, idx, s, detail) => this.send('raise', dev, idx, null, null, s.ts, s.receivedAt, detail),
+    raise: (dev, idx, s, detail) => this.out.send('raise', dev, idx, null, null, s.ts, s.receivedAt, detail),
     clear: (dev, idx, s) => {
-      this.send('clear', dev, idx, null, null, s.ts, s.receivedAt, null)
+      this.out.send('clear', dev, idx, null, null, s.ts, s.receivedAt, null)
     },
   }
   private readonly placeholders: PanelPlaceholders
 
   constructor(options: EngineOptions) {
     const { site } = options
-    this.emit = options.emit
     this.log = options.log ?? silent
+    this.out = new SignalOut(options.emit, this.log)
     this.graceSec = site.offlineGraceMs / 1000
     const silence = site.devices.map(silenceMs)
     this.all = site.devices.map((d, i) => new DeviceRules(i, d, site, silence[i]!))
@@ -107,7 +114,7 @@ class RuleEngine implements Engine {
       dev.device.disabled || !dev.enabled(dev.known.offline) ? 0 : silence[i]!,
     )
     this.watch = new OfflineWatch(watched, options.clock.now(), site.offlineGraceMs)
-    this.placeholders = new PanelPlaceholders(site, (s) => this.deliver(s))
+    this.placeholders = new PanelPlaceholders(site, (s) => this.out.deliver(s))
   }
 
   reading(r: Reading): void {
@@ -133,7 +140,7 @@ class RuleEngine implements Engine {
     const battery = slot.batteryIdx
     if (battery >= 0 && dev.eventRaised[battery] === 1 && r.value > dev.params[battery]!.clear) {
       if (dev.clearByEvent(battery))
-        this.send('clear', dev, battery, r.metric, r.value, r.ts, r.receivedAt, null)
+        this.out.send('clear', dev, battery, r.metric, r.value, r.ts, r.receivedAt, null)
     }
   }
 
@@ -212,12 +219,12 @@ class RuleEngine implements Engine {
   ): void {
     if (t === RAISE) {
       dev.raised(idx)
-      if (this.send('raise', dev, idx, metric, value, r.ts, r.receivedAt, null)) return
+      if (this.out.send('raise', dev, idx, metric, value, r.ts, r.receivedAt, null)) return
       // Reset, not kept raised: the condition must then hold again and the raise is retried.
       state.reset()
       dev.cleared(idx)
     } else if (dev.cleared(idx)) {
-      this.send('clear', dev, idx, metric, value, r.ts, r.receivedAt, null)
+      this.out.send('clear', dev, idx, metric, value, r.ts, r.receivedAt, null)
     }
   }
 
@@ -229,60 +236,14 @@ class RuleEngine implements Engine {
       reason === BY_STATUS
         ? `status offline and not seen for ${this.graceSec} s`
         : `no message for ${this.watch.silenceOf(i) / 1000} s`
-    if (this.send('raise', dev, idx, null, null, now, now, detail)) return true
+    if (this.out.send('raise', dev, idx, null, null, now, now, detail)) return true
     dev.cleared(idx)
     return false
   }
 
   private offlineCleared(dev: DeviceRules, at: number, receivedAt: number): void {
     const idx = dev.known.offline
-    if (dev.cleared(idx)) this.send('clear', dev, idx, null, null, at, receivedAt, null)
-  }
-
-  /** Builds and emits one signal; false when the receiver threw (the caller takes the raise back). */
-  private send(
-    type: AlertSignal['type'],
-    dev: DeviceRules,
-    idx: number,
-    metric: string | null,
-    value: number | null,
-    at: number,
-    receivedAt: number,
-    detail: string | null,
-  ): boolean {
-    const spec = dev.specs[idx]!
-    const d = dev.device
-    return this.deliver({
-      type,
-      device: d.id,
-      building: d.building,
-      floor: d.floor,
-      zone: d.zone,
-      rule: spec.id,
-      class: spec.class,
-      metric,
-      value,
-      threshold: dev.thresholdOf(idx),
-      at,
-      receivedAt,
-      latched: dev.params[idx]!.latch,
-      detail,
-    })
-  }
-
-  /** Emits one signal; false when the receiver threw. */
-  private deliver(signal: AlertSignal): boolean {
-    try {
-      this.emit(signal)
-      return true
-    } catch (err) {
-      // The receiver (alert lifecycle) is the boundary that failed; it does not log, so we do, once.
-      this.log.error(
-        { err, device: signal.device, rule: signal.rule, type: signal.type },
-        'alert signal not delivered',
-      )
-      return false
-    }
+    if (dev.cleared(idx)) this.out.send('clear', dev, idx, null, null, at, receivedAt, null)
   }
 
   private tooManyMetrics(dev: DeviceRules, metric: string): void {

@@ -1,5 +1,4 @@
-import type { MetricFamily } from '../ingest/metrics-catalog.ts'
-import type { DeviceKind, RuleOverride } from '../ingest/site-schema.ts'
+import type { DeviceKind, MetricFamily, RuleOverride } from '../ingest/index.ts'
 import type { AlertClass } from './alert.ts'
 
 /**

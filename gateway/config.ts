@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ChannelsEnv, checkChannelsEnv, SmsProviderName } from '../alerting/notify/channels/index.ts'
 import { checkStorageEnv, StorageEnv } from '../ingest/store/storage-config.ts'
+import { RegisterEnv } from '../register/register-config.ts'
 import { ClusterEnv, checkClusterEnv } from './cluster/cluster-config.ts'
 import { DEMO_LOCALES, demoSiteFile, isBundledDemoSite } from './demo-sites.ts'
 import { checkSecurityEnv, SecurityEnv, tlsConfigured } from './security-config.ts'
@@ -56,6 +57,8 @@ export const GatewayEnvFields = z
     /** Unset: `log` on a bundled demo site, `none` otherwise (see withDefaults). */
     SMS_PROVIDER: SmsProviderName.optional(),
     ...SecurityEnv.shape,
+    // the hazard register's evidence, import and report printing (register/register-config.ts)
+    ...RegisterEnv.shape,
     // The GB/T 26875.3 receiver for fire panels (gateway/uitd/): off unless UITD_ENABLED=on.
     ...UitdEnv.shape,
     // Cluster mode (docs/cluster.md): NATS JetStream and PostgreSQL; off unless both URLs are set.

@@ -6,21 +6,23 @@ import { checkRuleOverrides } from '../alerting/check-rule-overrides.ts'
 import { checkWatchRules } from '../alerting/schedules/watch-tuning.ts'
 import { Decoder } from '../ingest/decoder.ts'
 import { IngestPipeline, type IngestSink } from '../ingest/ingest-pipeline.ts'
-import { loadSite } from '../ingest/load-site.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import { loadSite } from '../ingest/site/load-site.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import { openReadingsStore } from '../ingest/store/open-readings-store.ts'
-import { createFirewatchBroker, type FirewatchBroker } from './broker.ts'
+import { checkRegisterRules } from '../register/check-register-rules.ts'
 import { systemClock } from './clock.ts'
 import type { GatewayEnv } from './config.ts'
 import { prepareDataDir } from './data-dir.ts'
 import { createHttpApp } from './http/http-app.ts'
-import { LiveState } from './live-state.ts'
-import { LiveStream } from './live-stream.ts'
+import { LiveState } from './live/live-state.ts'
+import { LiveStream } from './live/live-stream.ts'
 import { createGatewayMetrics } from './metrics.ts'
+import { createFirewatchBroker, type FirewatchBroker } from './mqtt/broker.ts'
+import { createFeedPublisher } from './mqtt/publish-alerts.ts'
 import { checkSmsTemplates, createNotifications } from './notify-wiring.ts'
-import { createFeedPublisher } from './publish-alerts.ts'
+import { createRegisterWiring } from './register-wiring.ts'
 import { createRootLogger } from './root-logger.ts'
-import { createSchedules } from './schedule-wiring.ts'
+import { createSchedules, type ScheduleWiringDeps } from './schedule-wiring.ts'
 import { type ListenPorts, listenAll, prepareSecurity } from './secure-listeners.ts'
 import { startUitdReceiver, type UitdReceiver } from './uitd-wiring.ts'
 import { WEB_DIST } from './web-dir.ts'
@@ -57,13 +59,19 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     devices: site.devices.length,
   })
   const base: Base = { env, clock, log, site, metrics }
-  const alerting = wireAlerting(base)
+  // The register reads the readings store, opened after the alarm path; the daily report asks it
+  // for its section once it exists.
+  const late: { register?: Parts['register'] } = {}
+  const alerting = wireAlerting(base, (b, p, now) => late.register?.register.dailyAddendum(b, p, now) ?? [])
   const readings = openReadingsStore(env, {
     dataDir: env.DATA_DIR,
     clock,
     log: log.child({ module: 'storage' }),
     metrics: metrics.storage,
   })
+  const register = createRegisterWiring(env, { ...alerting, readings: readings.history, clock, log, site })
+  late.register = register
+  alerting.alarm.observe(register.observer)
   // Storage after the engine: the alarm path comes first and never waits for it (docs/architecture.md).
   const sinks = [
     alerting.alarm.sink,
@@ -98,7 +106,7 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   })
   alerting.live.uitdsOf = (building) => uitd.badges(building)
   alerting.live.uitdHeard = (id) => uitd.heard(id)
-  return serve(base, { alerting, readings, broker, security, uitd })
+  return serve(base, { alerting, readings, broker, security, register, uitd })
 }
 
 /** What every part is built from. */
@@ -114,6 +122,7 @@ type Alerting = ReturnType<typeof wireAlerting>
 
 interface Parts {
   alerting: Alerting
+  register: ReturnType<typeof createRegisterWiring>
   readings: ReturnType<typeof openReadingsStore>
   broker: FirewatchBroker
   security: ReturnType<typeof prepareSecurity>
@@ -126,7 +135,7 @@ interface Parts {
  */
 function loadCheckedSite(env: GatewayEnv, options: GatewayOptions, clock: { now(): number }): SiteModel {
   const site = loadSite(env.FIREWATCH_SITE, options.secretEnv, { clock })
-  const ruleProblems = [...checkRuleOverrides(site), ...checkWatchRules(site)]
+  const ruleProblems = [...checkRuleOverrides(site), ...checkWatchRules(site), ...checkRegisterRules(site)]
   if (ruleProblems.length > 0) throw new Error(`${env.FIREWATCH_SITE}:\n  ${ruleProblems.join('\n  ')}`)
   checkSmsTemplates(env, site)
   return site
@@ -136,7 +145,7 @@ function loadCheckedSite(env: GatewayEnv, options: GatewayOptions, clock: { now(
  * The alarm path (alerting/alarm-path.ts) and what hangs off it: the live wall, notifications and
  * scheduled work. MQTT alert publishing and notification dispatch observe it once the broker exists.
  */
-function wireAlerting(base: Base) {
+function wireAlerting(base: Base, reportAddendum: ScheduleWiringDeps['reportAddendum']) {
   const { env, site, clock, log, metrics } = base
   const store = AlertStore.open(join(env.DATA_DIR, 'alerts.db'), { synchronous: env.ALERT_DB_SYNC })
   const alarm = createAlarmPath({ site, store, clock, log: log.child({ module: 'alerts' }) })
@@ -177,6 +186,7 @@ function wireAlerting(base: Base) {
     notify,
     live,
     liveStream,
+    reportAddendum,
   })
   return { store, alarm, live, liveStream, notify, schedules }
 }
@@ -193,6 +203,7 @@ async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
   const linkPort = ports.httpPort ?? ports.httpsPort ?? env.HTTP_PORT
   alerting.notify.start(linkPort)
   alerting.schedules.start(linkPort)
+  parts.register.start(linkPort)
   const ticker = setInterval(() => alerting.alarm.tick(clock.now()), 1000)
   const uitdPort = parts.uitd.port
   log.info({ ...ports, uitdPort, site: site.name, devices: site.devices.length }, 'gateway started')
@@ -224,6 +235,7 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
     clock: base.clock,
     ...alerting.notify.http,
     ...alerting.schedules.http,
+    register: { part: parts.register.register, limits: registerLimits(base.env) },
     liveStream: alerting.liveStream,
     uitds: { list: (buildings) => parts.uitd.views(buildings) },
     webDir: WEB_DIST,
@@ -236,11 +248,16 @@ function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
   })
 }
 
+function registerLimits(env: GatewayEnv) {
+  return { evidenceMaxBytes: env.EVIDENCE_MAX_BYTES, importMaxBytes: env.HAZARD_IMPORT_MAX_BYTES }
+}
+
 async function stopParts(
-  { alerting, broker, security, readings, uitd }: Parts,
+  { alerting, broker, security, readings, register, uitd }: Parts,
   http: { close(): Promise<unknown> },
 ) {
   await alerting.schedules.stop()
+  await register.stop()
   alerting.liveStream.close()
   await uitd.stop()
   await broker.close()

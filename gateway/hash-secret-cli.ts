@@ -5,7 +5,7 @@
  * shell history would keep it). `--generate` makes a random secret and prints it with its hash.
  */
 import { randomBytes } from 'node:crypto'
-import { hashSecret } from '../ingest/secret-hash.ts'
+import { hashSecret } from '../ingest/site/secret-hash.ts'
 
 const USAGE = `usage: npm run hash-secret [-- --generate]
   echo -n 'the-secret' | npm run -s hash-secret    prints the hash for the site file

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
 import type { Logger } from 'pino'
-import { YamlFileError } from '../ingest/yaml-file.ts'
+import { YamlFileError } from '../ingest/site/yaml-file.ts'
 import { systemClock } from './clock.ts'
 import { type ClusterSettings, clusterSettings } from './cluster/cluster-config.ts'
 import { startClusterNode } from './cluster/cluster-node.ts'

@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
-import type { BearerCheckCounts } from '../ingest/site-model.ts'
-import type { DelayReason } from './handlers/ingress-limiter.ts'
+import type { BearerCheckCounts } from '../ingest/site/site-model.ts'
 import { HTTP_REFUSALS } from './http/http-refusals.ts'
+import type { DelayReason } from './mqtt/handlers/ingress-limiter.ts'
 import { createNotifyMetrics } from './notify-metrics.ts'
 
 /** Every Prometheus metric the gateway exports, created once and handed to the modules that count. */

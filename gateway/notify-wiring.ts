@@ -1,28 +1,24 @@
 import type { Logger } from 'pino'
 import type { Alert } from '../alerting/alert.ts'
 import type { AlertStore } from '../alerting/alert-store.ts'
-import { recipientLocale } from '../alerting/i18n/locale.ts'
 import type { Incident } from '../alerting/incidents/incident.ts'
 import type { Channel, ChannelKind } from '../alerting/notify/channel.ts'
-import type { ChannelMarks } from '../alerting/notify/channel-marks.ts'
-import {
-  createChannels,
-  missingAliyunTemplates,
-  PushServiceHosts,
-  twilioDeliveryReport,
-  vapidPublicKey,
-  verifyTwilioSignature,
-} from '../alerting/notify/channels/index.ts'
-import { TEMPLATE_IDS } from '../alerting/notify/message-builder.ts'
+import { createChannels } from '../alerting/notify/channels/index.ts'
 import { createNotifier, type Notifier } from '../alerting/notify/notifier.ts'
-import type { PushSubscriptions } from '../alerting/notify/push-subscriptions.ts'
+import {
+  type ContactsService,
+  contactsService,
+  missingSmsTemplates,
+  type PushService,
+  pushService,
+  type TwilioStatusService,
+  twilioStatusService,
+} from '../alerting/notify/notify-services.ts'
 import { FirewatchError } from '../ingest/error-codes.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import { configErrorMessage, type GatewayEnv } from './config.ts'
 import type { AckLinkService } from './http/ack-link-routes.ts'
-import type { ContactsService } from './http/contacts-routes.ts'
-import type { PushService } from './http/push-routes.ts'
-import { TWILIO_STATUS_PATH, type TwilioStatusService } from './http/twilio-status-routes.ts'
+import { TWILIO_STATUS_PATH } from './http/twilio-status-routes.ts'
 import type { GatewayMetrics } from './metrics.ts'
 
 export interface NotifyWiringDeps {
@@ -79,21 +75,10 @@ export function createNotifications(env: GatewayEnv, deps: NotifyWiringDeps): No
     ...(deps.pace ? { pace: deps.pace } : {}),
   })
   deps.metrics.notify.countPendingFrom(() => notifier.outbox.pendingCount())
-  const push = pushService(notifier.pushSubscriptions, channels.has('push'), env)
-  const log = deps.log.child({ module: 'notify' })
-  const twilio =
-    env.SMS_PROVIDER === 'twilio' && statusCallbackUrl
-      ? twilioStatusService(notifier, env.TWILIO_AUTH_TOKEN!, statusCallbackUrl, log)
-      : undefined
   return {
     notifier,
     channels,
-    http: {
-      ackLinks: notifier.ackLinks,
-      push,
-      contacts: contactsService(notifier.channelMarks, log),
-      ...(twilio ? { twilioStatus: twilio } : {}),
-    },
+    http: notifyHttp(env, notifier, channels, statusCallbackUrl, deps.log.child({ module: 'notify' })),
     start(port) {
       httpPort = port
       notifier.start()
@@ -101,37 +86,42 @@ export function createNotifications(env: GatewayEnv, deps: NotifyWiringDeps): No
   }
 }
 
+/** What the HTTP routes of notifications need, built from the notifier's parts. */
+function notifyHttp(
+  env: GatewayEnv,
+  notifier: Notifier,
+  channels: ReadonlyMap<ChannelKind, Channel>,
+  statusCallbackUrl: string | undefined,
+  log: Logger,
+): Notifications['http'] {
+  const twilio =
+    env.SMS_PROVIDER === 'twilio' && statusCallbackUrl
+      ? twilioStatusService(notifier, env.TWILIO_AUTH_TOKEN!, statusCallbackUrl, log)
+      : undefined
+  return {
+    ackLinks: notifier.ackLinks,
+    push: pushService(notifier.pushSubscriptions, {
+      enabled: channels.has('push'),
+      serviceHosts: env.PUSH_SERVICE_HOSTS,
+      dataDir: env.DATA_DIR,
+    }),
+    contacts: contactsService(notifier.channelMarks, log),
+    ...(twilio ? { twilioStatus: twilio } : {}),
+  }
+}
+
 /**
- * Start-up check of the Aliyun templates (nothing to check with other providers): every template
- * id the gateway sends needs a code in every language its SMS are written in (the site's, and each
- * SMS contact's own), or a default. Throws FGW_ERR_CONFIG naming each template id and language,
- * in the words of parseGatewayEnv (main.ts exits 78 on it).
+ * Start-up check of the Aliyun templates (alerting/notify/notify-services.ts says which are needed).
+ * Throws FGW_ERR_CONFIG naming each template id and language, in the words of parseGatewayEnv
+ * (main.ts exits 78 on it).
  */
 export function checkSmsTemplates(env: GatewayEnv, site: SiteModel): void {
-  if (env.SMS_PROVIDER !== 'aliyun' || !env.ALIYUN_TEMPLATE_CODE) return
-  const locales = new Set([site.locale])
-  for (const contact of site.file.contacts) {
-    if (contact.channels.includes('sms')) locales.add(recipientLocale(contact, site.locale))
-  }
-  const problems = missingAliyunTemplates(env.ALIYUN_TEMPLATE_CODE, TEMPLATE_IDS, [...locales]).map(
+  const problems = missingSmsTemplates(env.SMS_PROVIDER, env.ALIYUN_TEMPLATE_CODE, site).map(
     ({ template, locale }) =>
       `ALIYUN_TEMPLATE_CODE: no template code for ${template} in ${locale} ` +
       `(give ${template}.${locale}=CODE, ${template}=CODE or a default CODE)`,
   )
   if (problems.length > 0) throw new FirewatchError('FGW_ERR_CONFIG', configErrorMessage(problems))
-}
-
-function pushService(subs: PushSubscriptions, enabled: boolean, env: GatewayEnv): PushService {
-  const hosts = new PushServiceHosts(env.PUSH_SERVICE_HOSTS)
-  return {
-    add: (contact, sub, by, at) => subs.add(contact, sub, by, at),
-    get: (id) => subs.get(id),
-    byEndpoint: (endpoint) => subs.byEndpoint(endpoint),
-    remove: (id) => subs.remove(id),
-    endpointRefusal: (endpoint) => hosts.refusal(endpoint),
-    // The push channel generated and keeps the pair in DATA_DIR (channels/vapid-keys.ts).
-    vapidPublicKey: () => (enabled ? vapidPublicKey(env.DATA_DIR) : null),
-  }
 }
 
 /**
@@ -141,37 +131,4 @@ function pushService(subs: PushSubscriptions, enabled: boolean, env: GatewayEnv)
 function twilioCallbackUrl(env: GatewayEnv): string | undefined {
   if (env.TWILIO_STATUS_CALLBACK_URL) return env.TWILIO_STATUS_CALLBACK_URL
   return env.PUBLIC_URL ? `${env.PUBLIC_URL}${TWILIO_STATUS_PATH}` : undefined
-}
-
-function twilioStatusService(
-  notifier: Notifier,
-  authToken: string,
-  callbackUrl: string,
-  log: Logger,
-): TwilioStatusService {
-  return {
-    // Twilio signs the URL it was given, whatever proxy the request then passed through.
-    verify: (params, signature) => verifyTwilioSignature(authToken, callbackUrl, params, signature),
-    record(form) {
-      const report = twilioDeliveryReport(form)
-      const outcome = notifier.deliveryReports.record(report)
-      const fields = { providerId: report.providerId, status: report.status, outcome }
-      if (report.outcome === 'undelivered')
-        log.warn({ ...fields, reason: report.reason }, 'sms not delivered')
-      else log.debug(fields, 'sms status reported')
-    },
-  }
-}
-
-function contactsService(marks: ChannelMarks, log: Logger): ContactsService {
-  return {
-    list: () => marks.list(),
-    get: (id) => marks.get(id),
-    clear(contact, channel, actor) {
-      const cleared = marks.clear(contact, channel)
-      // The audit record of an admin's reset: marks are not alerts, so the log is their history.
-      if (cleared !== undefined) log.info({ actor, contact, channel, cleared }, 'channel mark cleared')
-      return cleared
-    },
-  }
 }

@@ -60,9 +60,12 @@ export function formatEntry(line: string, options: PrettyOptions, timeOf: (ms: n
   const message = typeof entry.msg === 'string' ? entry.msg : ''
   const inline: string[] = []
   const block: string[] = []
+  // One object reads as the entry's own block; several each need their name, or their lines run together.
+  const named = Object.entries(entry).filter(([k, v]) => k !== 'err' && isObject(v)).length > 1
   for (const [key, value] of Object.entries(entry)) {
     if (HEAD_FIELDS.has(key) || value === undefined) continue
     if (key === 'err' && isObject(value)) describeError(value, inline, block)
+    else if (isObject(value) && named) block.push(`${INDENT}${key}:`, ...blockLines(value, message, INDENT))
     else if (isObject(value)) block.push(...blockLines(value, message))
     else inline.push(`${paint(DIM, `${key}=`)}${quoted(value)}`)
   }
@@ -79,12 +82,12 @@ export function formatEntry(line: string, options: PrettyOptions, timeOf: (ms: n
  * An object field, one `key: value` line each, under the entry's line. A value the message
  * already says (the recipient of "SMS to Li Wei +86…") is not repeated; null ones say nothing.
  */
-function blockLines(value: Record<string, unknown>, message: string): string[] {
+function blockLines(value: Record<string, unknown>, message: string, deeper = ''): string[] {
   return Object.entries(value)
     .filter(
       ([, v]) => v !== null && v !== undefined && !(typeof v === 'string' && v !== '' && message.includes(v)),
     )
-    .map(([k, v]) => `${INDENT}${k}: ${text(v)}`)
+    .map(([k, v]) => `${deeper}${INDENT}${k}: ${text(v)}`)
 }
 
 /** An error's type and message on the line, its stack underneath. */

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
-import type { FirewatchBroker } from './broker.ts'
 import { HttpConnectionWatch } from './http/http-connection-gate.ts'
 import type { HttpHardening } from './http/http-hardening.ts'
 import { HttpListeners } from './http/http-listeners.ts'
 import type { ConnectionCaps } from './limits/fd-budget.ts'
 import { createHardening, type Hardening } from './limits/hardening.ts'
+import type { FirewatchBroker } from './mqtt/broker.ts'
 import type { SecurityEnv } from './security-config.ts'
 import { mqttTlsOptions, readTlsFiles, type TlsFiles } from './tls-files.ts'
 

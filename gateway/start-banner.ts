@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parse } from 'yaml'
-import type { SiteModel } from '../ingest/site-model.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
 import type { GatewayEnv } from './config.ts'
 import { isBundledDemoSite } from './demo-sites.ts'
 import type { ListenPorts } from './secure-listeners.ts'

@@ -1,8 +1,8 @@
 import { isoTime } from '../alerting/clock-iso.ts'
 import type { PanelOperationRow } from '../alerting/schedules/panel-operations.ts'
 import type { LearnedComponent } from '../ingest/panel/learned-components.ts'
-import type { SiteModel } from '../ingest/site-model.ts'
-import { addressToWireHex, type Uitd } from '../ingest/uitd-schema.ts'
+import type { SiteModel } from '../ingest/site/site-model.ts'
+import { addressToWireHex, type Uitd } from '../ingest/site/uitd-schema.ts'
 import type { UitdCounters } from './uitd/uitd-metrics.ts'
 
 /** One UITD as GET /api/v1/uitds shows it, and (its first fields) the wall's building view. */

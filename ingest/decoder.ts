@@ -4,7 +4,7 @@ import { parseMetricName } from './metrics-catalog.ts'
 import { EventPayload, fastTelemetry, StatusPayload, TelemetryPayload } from './payload-schemas.ts'
 import { type DeviceEvent, type DeviceStatus, deviceReading, type Reading } from './reading.ts'
 import { SeqWindow } from './seq-window.ts'
-import type { Device } from './site-schema.ts'
+import type { Device } from './site/site-schema.ts'
 import { describeDeviceValue } from './value-text.ts'
 
 export interface DecoderOptions {

@@ -81,6 +81,16 @@ export const ErrorCodes = {
   FGW_ERR_UITD_ADDRESS_CHANGED: 'a UITD connection changed its source address; denied and disconnected',
   FGW_ERR_UITD_SINK: 'a UITD frame could not be handed on; the UITD is denied and will retransmit',
   FGW_ERR_UITD_CONNECTIONS: 'UITD_MAX_CONNECTIONS reached; the connection is closed',
+  FGW_ERR_REGISTER_STORE: 'the hazard register (DATA_DIR/register.db) could not be opened or written',
+  FGW_ERR_HAZARD_STATE: 'the hazard is not in a state that allows this step',
+  FGW_ERR_HAZARD_SELF_VERIFY:
+    'a hazard is verified by someone other than its responsible person and whoever reported it rectified',
+  FGW_ERR_HAZARD_NOT_VERIFIED:
+    'the linked devices have not held normal for the configured time yet; see the verification evidence',
+  FGW_ERR_HAZARD_EVIDENCE_TYPE: 'evidence photos are JPEG, PNG or WebP, checked by their first bytes',
+  FGW_ERR_HAZARD_EVIDENCE_FULL: 'this hazard already holds EVIDENCE_MAX_FILES_PER_HAZARD photos',
+  FGW_ERR_REPORT_PDF: 'the PDF could not be printed: REPORT_PDF_BROWSER is off, missing or failed',
+  FGW_ERR_REPORT_LINK: 'the report link is not valid or has expired',
 } as const
 
 export type ErrorCode = keyof typeof ErrorCodes

@@ -1,7 +1,7 @@
 import type { Decoded, Decoder, Problem } from './decoder.ts'
 import type { PanelOperation, PanelStatus, UitdLinkEvent } from './panel/panel-status.ts'
 import type { DeviceEvent, DeviceStatus, Reading } from './reading.ts'
-import type { Device } from './site-schema.ts'
+import type { Device } from './site/site-schema.ts'
 import type { DeviceTopicKind } from './topics.ts'
 
 /** Where accepted data goes next (rule engine, live table, storage). Wired in gateway/gateway.ts. */

@@ -1,5 +1,5 @@
 import type { MetricFamily } from './metrics-catalog.ts'
-import type { Device, DeviceKind } from './site-schema.ts'
+import type { Device, DeviceKind } from './site/site-schema.ts'
 
 /** One accepted measurement, located in the site (docs/architecture.md, "The data flow"). */
 export interface Reading {

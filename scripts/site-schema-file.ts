@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { siteJsonSchema } from '../ingest/site-json-schema.ts'
+import { siteJsonSchema } from '../ingest/site/site-json-schema.ts'
 
 /** Where the site file's JSON Schema is kept (the demo sites point their editors at it). */
 export const SITE_SCHEMA_FILE = fileURLToPath(new URL('../schema/site.schema.json', import.meta.url))

@@ -1,4 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/index.ts'
 import type { Alert, AlertSignal } from '../alert.ts'
 import type { AlertLifecycle } from '../alert-lifecycle.ts'
 import type { Logger } from '../deps.ts'

@@ -1,4 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/index.ts'
 import { createIdGenerator } from '../alert-id.ts'
 import type { AlertLifecycle } from '../alert-lifecycle.ts'
 import type { AlertStore } from '../alert-store.ts'

@@ -1,4 +1,4 @@
-import type { FireSettings } from '../../ingest/fire-schema.ts'
+import type { FireSettings } from '../../ingest/index.ts'
 import type { AlertSignal, Evidence } from '../alert.ts'
 import { isoTime } from '../clock-iso.ts'
 import { FLOOR_OFFLINE } from './fire-rule-ids.ts'

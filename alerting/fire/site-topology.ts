@@ -1,5 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
-import { type Device, isSensor } from '../../ingest/site-schema.ts'
+import { type Device, isSensor, type SiteModel } from '../../ingest/index.ts'
 import { zoneKey } from './scope-key.ts'
 
 /** What may corroborate a detector's alarm in one zone (multi-sensor confirmation, docs/rules.md). */

@@ -63,23 +63,64 @@ export const en: Catalogue = {
   // B1 for the first basement, 12F for the twelfth floor (the lift-panel habit).
   floor: (n) => (n < 0 ? `B${-n}` : `${n}F`),
   place: (p) => `${p.building} ${p.floor} ${p.zone}`,
-  measured: (p) => `${p.value} ${p.unit}${p.channel ? ` on ${p.channel}` : ''}`,
+  metricNames: {
+    smoke_dbm: 'smoke obscuration',
+    temperature_c: 'temperature',
+    pressure_mpa: 'water pressure',
+    level_m: 'water level',
+    residual_current_ma: 'residual current',
+    battery_pct: 'battery',
+    rssi_dbm: 'signal strength',
+    event_count: 'event count',
+    time_s: 'time',
+    gas_lel_pct: 'combustible gas',
+    voltage_v: 'voltage',
+    current_a: 'current',
+    flow_lps: 'flow',
+    air_volume_m3min: 'air volume',
+    wind_speed_mps: 'wind speed',
+  },
+  channelMetricNames: {
+    smoke_dbm: 'smoke obscuration',
+    temperature_c: 'cable temperature',
+    pressure_mpa: 'water pressure',
+    level_m: 'water level',
+    residual_current_ma: 'residual current',
+    battery_pct: 'battery',
+    rssi_dbm: 'signal strength',
+    event_count: 'event count',
+    time_s: 'time',
+    gas_lel_pct: 'combustible gas',
+    voltage_v: 'voltage',
+    current_a: 'current',
+    flow_lps: 'flow',
+    air_volume_m3min: 'air volume',
+    wind_speed_mps: 'wind speed',
+  },
+  channelNames: { main: 'main' },
+  metricLabel: (p) => (p.channel ? `${p.quantity} ${p.channel}` : p.quantity),
+  // The unit says what a lone value is ("0.31 dB/m"); a channel needs its name.
+  measured: (p) => `${p.quantity && p.channel ? `${p.quantity} ${p.channel} ` : ''}${p.value} ${p.unit}`,
   alertMessage: (p) =>
     `${p.title}: ${p.place}${p.label !== null ? `, ${p.label}` : ''}${p.measured ? ` (${p.measured})` : ''}${p.detail ? ` - ${p.detail}` : ''}`,
   incidentTitle: (p) => `${p.type}: ${p.place}, ${p.label}`,
   incidentTitleFloors: (p) => `${p.type}: ${p.building}, floors ${p.floors}`,
+  floorPath: (p) => p.floors.join(' > '),
   scopeFloors: (p) => `floors ${p.floors.join(',')}`,
   scopeDevices: (p) => `${p.count} ${p.count === 1 ? 'device' : 'devices'}`,
   ellipsis: '...',
   smsAlert: (p) => {
     const parts = [p.title, p.place, p.label].filter((x) => x !== null).join(', ')
-    const body = `${p.type}: ${parts}${p.measured ? ` (${p.measured})` : ''}`
+    const body = `${p.type}${p.time ? ` ${p.time}` : ''}: ${parts}${p.measured ? ` (${p.measured})` : ''}`
     // The dots of a cut label already end the sentence.
     return `${body}${body.endsWith('...') ? '' : '.'} Ack: ${p.link}`
   },
-  smsAllClear: (p) => `ALL CLEAR: ${p.type} ${p.place}${p.label === null ? '' : `, ${p.label},`} resolved.`,
+  smsAllClear: (p) =>
+    `ALL CLEAR${p.time ? ` ${p.time}` : ''}: ${p.type} ${p.place}${p.label === null ? '' : `, ${p.label},`} resolved.`,
   allClearType: (p) => `ALL CLEAR ${p.type}`,
-  smsUpdate: (p) => `UPDATE ${p.type}: ${p.title}. Ack: ${p.link}`,
+  smsUpdate: (p) =>
+    `UPDATE ${p.type} ${p.time}: ${p.news ? `${p.news}, ` : ''}${p.place}${p.label ? `, ${p.label}` : ''}. Ack: ${p.link}`,
+  updatePlace: (p) => `${p.building}, floors ${p.floors}`,
   updateType: (p) => `UPDATE ${p.type}`,
   incidentPlace: (p) => `${p.building} ${p.floors}`,
   pushTitle: (p) => `${p.type} - ${p.building}`,

@@ -1,8 +1,9 @@
 import type { Catalogue } from './catalogue.ts'
 
 // Simplified Chinese, as fire-safety staff in China say it (docs/rules.md, "Signal classes":
-// 火警 / 预警 / 监管 / 故障 / 离线). Chinese SMS are UCS-2 anyway, so full-width punctuation costs
-// nothing extra.
+// 火警、预警、监管、故障、离线), with Chinese punctuation: full-width ，。：；（）、 and no space around
+// them (tests/i18n/chinese-punctuation.test.ts). Chinese SMS are UCS-2 anyway, so full-width
+// punctuation costs nothing extra.
 
 const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九']
 
@@ -50,7 +51,7 @@ export const zhCN: Catalogue = {
     'panel.fault': '部件故障',
     'panel.power_fault': '部件电源故障',
     'panel.supervisory': '监管报警',
-    'panel.operated': '启动/反馈',
+    'panel.operated': '启动或反馈',
     'panel.delayed': '延时',
     'uitd.offline': '用户信息传输装置离线',
     'uitd.patrol_missed': '消防控制室查岗未应答',
@@ -63,24 +64,70 @@ export const zhCN: Catalogue = {
   // 负一层 for the first basement, 12层 for the twelfth floor.
   floor: (n) => (n < 0 ? `负${chineseNumeral(-n)}层` : `${n}层`),
   place: (p) => `${p.building} ${p.floor} ${p.zone}`,
-  measured: (p) => `${p.channel ? `${p.channel}通道 ` : ''}${p.value} ${p.unit}`,
+  metricNames: {
+    smoke_dbm: '烟雾浓度',
+    temperature_c: '温度',
+    pressure_mpa: '水压',
+    level_m: '水位',
+    residual_current_ma: '剩余电流',
+    battery_pct: '电池电量',
+    rssi_dbm: '信号强度',
+    event_count: '事件计数',
+    time_s: '时间',
+    gas_lel_pct: '可燃气体浓度',
+    voltage_v: '电压',
+    current_a: '电流',
+    flow_lps: '流量',
+    air_volume_m3min: '风量',
+    wind_speed_mps: '风速',
+  },
+  channelMetricNames: {
+    smoke_dbm: '烟雾浓度',
+    temperature_c: '线缆温度',
+    pressure_mpa: '水压',
+    level_m: '水位',
+    residual_current_ma: '剩余电流',
+    battery_pct: '电池电量',
+    rssi_dbm: '信号强度',
+    event_count: '事件计数',
+    time_s: '时间',
+    gas_lel_pct: '可燃气体浓度',
+    voltage_v: '电压',
+    current_a: '电流',
+    flow_lps: '流量',
+    air_volume_m3min: '风量',
+    wind_speed_mps: '风速',
+  },
+  channelNames: { main: '主回路' },
+  metricLabel: (p) => (p.channel ? `${p.quantity}（${p.channel}）` : p.quantity),
+  // A value is named in Chinese prose: 烟雾浓度 0.31 dB/m, 线缆温度（L1）72.5 °C.
+  measured: (p) => {
+    if (p.quantity === null) return `${p.value} ${p.unit}`
+    return p.channel
+      ? `${p.quantity}（${p.channel}）${p.value} ${p.unit}`
+      : `${p.quantity} ${p.value} ${p.unit}`
+  },
   alertMessage: (p) =>
-    `${p.title}：${p.place}${p.label !== null ? `，${p.label}` : ''}${p.measured ? `（${p.measured}）` : ''}${p.detail ? `，${p.detail}` : ''}`,
+    `${p.title}：${p.place}${p.label !== null ? `，${p.label}` : ''}${p.measured ? `，${p.measured}` : ''}${p.detail ? `，${p.detail}` : ''}`,
   incidentTitle: (p) => `${p.type}：${p.place}，${p.label}`,
-  incidentTitleFloors: (p) => `${p.type}：${p.building}，已涉及 ${p.floors}`,
-  scopeFloors: (p) => `涉及 ${p.floors.join(',')}`,
+  incidentTitleFloors: (p) => `${p.type}：${p.building}，已涉及${p.floors}`,
+  floorPath: (p) => p.floors.join('→'),
+  scopeFloors: (p) => `涉及${p.floors.join('、')}`,
   scopeDevices: (p) => `${p.count}个设备`,
   ellipsis: '…',
   smsAlert: (p) => {
     const parts = [p.title, p.place, p.label].filter((x) => x !== null).join('，')
-    return `${p.type}：${parts}${p.measured ? `（${p.measured}）` : ''}。确认：${p.link}`
+    return `${p.type}${p.time ? ` ${p.time}` : ''}：${parts}${p.measured ? `（${p.measured}）` : ''}。确认：${p.link}`
   },
-  smsAllClear: (p) => `已解除：${p.type}，${p.place}${p.label === null ? '' : `，${p.label}`}。`,
+  smsAllClear: (p) =>
+    `已解除${p.time ? ` ${p.time}` : ''}：${p.type}，${p.place}${p.label === null ? '' : `，${p.label}`}。`,
   allClearType: (p) => `${p.type}已解除`,
-  smsUpdate: (p) => `更新：${p.type}，${p.title}。确认：${p.link}`,
+  smsUpdate: (p) =>
+    `${p.type}更新 ${p.time}：${p.news ? `${p.news}，` : ''}${p.place}${p.label ? `，${p.label}` : ''}。确认：${p.link}`,
+  updatePlace: (p) => `${p.building}，已涉及${p.floors}`,
   updateType: (p) => `${p.type}更新`,
   incidentPlace: (p) => `${p.building} ${p.floors}`,
-  pushTitle: (p) => `${p.type} - ${p.building}`,
+  pushTitle: (p) => `${p.type}：${p.building}`,
   digestHeader: (p) =>
     `Firewatch 汇总：暂缓发送 ${p.count} 条警情（每 ${p.minutes} 分钟最多 ${p.max} 条消息）`,
   digestLine: (p) => `- ${p.type}：${p.message}（${p.state}）`,

@@ -1,6 +1,7 @@
+import type { MetricFamily } from '../../ingest/index.ts'
 import type { AlertClass, AlertState } from '../alert.ts'
 
-/** The wall's colours (gateway/live-state.ts WALL_STATUSES; alerting/ may not import gateway/). */
+/** The wall's colours (gateway/live/live-state.ts WALL_STATUSES; alerting/ may not import gateway/). */
 export const WALL_COLOURS = ['green', 'grey', 'yellow', 'red'] as const
 export type WallColour = (typeof WALL_COLOURS)[number]
 
@@ -65,6 +66,10 @@ export const HTTP_ERROR_CODES = [
 ] as const
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number]
 
+/** Channels (the `:l1` of `temperature_c:l1`) with a name of their own; others read as written. */
+export const NAMED_CHANNELS = ['main'] as const
+export type NamedChannel = (typeof NAMED_CHANNELS)[number]
+
 /** Where an alert is: already-named parts, joined by local habit. */
 export interface PlaceParts {
   building: string
@@ -72,9 +77,11 @@ export interface PlaceParts {
   zone: string
 }
 
-/** One SMS / push text; null parts are left out (to fit one segment). */
+/** One SMS / push text; null parts are left out (to fit its segments). */
 export interface SmsParts {
   type: string
+  /** Site time of the alert, "14:05". */
+  time: string | null
   title: string | null
   place: string
   label: string | null
@@ -105,8 +112,23 @@ export interface Catalogue {
   /** Floor n of a building: basements are negative (-1 is the first basement), there is no 0. */
   floor(n: number): string
   place(p: PlaceParts): string
-  /** A measured value with its unit; `channel` names one of several sensors of a device. */
-  measured(p: { value: string; unit: string; channel: string | null }): string
+  /** What each metric family measures, as people call it: `smoke_dbm` is smoke obscuration. */
+  metricNames: Record<MetricFamily, string>
+  /**
+   * The same, for one of several sensors of a device (`temperature_c:l1`): an electrical monitor's
+   * temperatures are those of its cables, one per phase.
+   */
+  channelMetricNames: Record<MetricFamily, string>
+  /** Channels with a name (`residual_current_ma:main`); phases and others read upper-case (L1). */
+  channelNames: Record<NamedChannel, string>
+  /** A metric, named: "cable temperature L1" / "线缆温度（L1）"; `channel` null for a plain one. */
+  metricLabel(p: { quantity: string; channel: string | null }): string
+  /**
+   * A measured value with its unit, and what was measured where the text needs it ("0.31 dB/m",
+   * "cable temperature L1 72.5 °C" / "烟雾浓度 0.31 dB/m", "线缆温度（L1）72.5 °C"). `quantity` is
+   * null when the metric is unknown; `channel` names one of several sensors of a device.
+   */
+  measured(p: { value: string; unit: string; quantity: string | null; channel: string | null }): string
   /** The alert's `message` (docs/protocol.md): "Smoke alarm: Tower A 12F 12-east, Kitchen corridor". */
   alertMessage(p: {
     title: string
@@ -118,8 +140,10 @@ export interface Catalogue {
   }): string
   /** An incident's title while it is in one place: its class, where, and its first device's label. */
   incidentTitle(p: { type: string; place: string; label: string }): string
-  /** An incident's title once it spans several floors: `floors` in the order reached, "12F > 13F". */
+  /** An incident's title once it spans several floors: `floors` in the order reached (floorPath). */
   incidentTitleFloors(p: { type: string; building: string; floors: string }): string
+  /** Floors in the order a situation reached them: "12F > 13F" / "12层→13层". */
+  floorPath(p: { floors: string[] }): string
   /** What a building-wide alert covers, in place of a device label: the floors, in order. */
   scopeFloors(p: { floors: string[] }): string
   /** What a zone or floor alert covers, in place of a device label. */
@@ -127,12 +151,24 @@ export interface Catalogue {
   /** What marks a device label cut short to fit one SMS. */
   ellipsis: string
   smsAlert(p: SmsParts): string
-  /** After a resolve: what it was and where; `label` is left out when it does not fit. */
-  smsAllClear(p: { type: string; place: string; label: string | null }): string
+  /** After a resolve (at `time`): what it was and where; `label` is left out when it does not fit. */
+  smsAllClear(p: { type: string; place: string; label: string | null; time: string | null }): string
   /** The `type` template parameter of an all-clear. */
   allClearType(p: { type: string }): string
-  /** An incident grew (a new floor, a confirmation, spread, a more severe class): `title` is its title now. */
-  smsUpdate(p: { type: string; title: string; link: string }): string
+  /**
+   * An incident grew (a new floor, a confirmation, spread, a more severe class), at `time`: `news`
+   * is what it is now (the rule of its newest material alert), `place` where it is now.
+   */
+  smsUpdate(p: {
+    type: string
+    time: string
+    news: string | null
+    place: string
+    label: string | null
+    link: string
+  }): string
+  /** Where a multi-floor incident is, in an update: "Tower A, floors 12F > 13F" / "A座，已涉及12层→13层". */
+  updatePlace(p: { building: string; floors: string }): string
   /** The `type` template parameter of an update (sent with the alert template). */
   updateType(p: { type: string }): string
   /** Where an incident is once it spans several floors: the building and the floors in order. */

@@ -1,4 +1,4 @@
-// The languages Firewatch speaks (README "Languages"). ingest/site-schema.ts and ingest/notify-schema.ts list
+// The languages Firewatch speaks (README "Languages"). ingest/site/site-schema.ts and ingest/site/notify-schema.ts list
 // the same two (ingest/ may not import alerting/); catalogue.ts checks both lists agree.
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]

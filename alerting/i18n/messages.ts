@@ -1,5 +1,4 @@
-import type { Contact } from '../../ingest/notify-schema.ts'
-import type { SiteFile } from '../../ingest/site-schema.ts'
+import type { Contact, SiteFile } from '../../ingest/index.ts'
 import type { Catalogue } from './catalogue.ts'
 import { en } from './catalogue-en.ts'
 import { zhCN } from './catalogue-zh-cn.ts'

@@ -78,3 +78,23 @@ export function formatDateTime(at: string | number, timeZone: string, locale: Lo
 export function formatShortTime(at: string | number, timeZone: string, locale: Locale): string {
   return formatter('short', locale, timeZone, false).format(new Date(at))
 }
+
+const clocks = new Map<string, Intl.DateTimeFormat>()
+
+/**
+ * "14:05": the site's clock, 23-hour in every language (h23: 00:13, never 24:13), for the texts that
+ * have the least room (SMS). The same digits in Chinese and English, all GSM-7.
+ */
+export function formatClockTime(at: string | number, timeZone: string): string {
+  let clock = clocks.get(timeZone)
+  if (!clock) {
+    clock = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+    clocks.set(timeZone, clock)
+  }
+  return clock.format(new Date(at))
+}

@@ -1,4 +1,4 @@
-import type { IncidentSettings } from '../../ingest/incident-schema.ts'
+import type { IncidentSettings } from '../../ingest/index.ts'
 import type { AlertRecord } from '../alert-record.ts'
 import { FIRE_CONFIRMED, FIRE_SPREAD } from '../fire/fire-rule-ids.ts'
 

@@ -1,4 +1,4 @@
-import type { IncidentSettings } from '../../ingest/incident-schema.ts'
+import type { IncidentSettings } from '../../ingest/index.ts'
 import type { AlertTransition } from '../alert.ts'
 import type { IdGenerator } from '../alert-id.ts'
 import type { AlertRecord } from '../alert-record.ts'

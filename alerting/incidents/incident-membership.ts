@@ -1,4 +1,4 @@
-import type { IncidentSettings } from '../../ingest/incident-schema.ts'
+import type { IncidentSettings } from '../../ingest/index.ts'
 import type { IdGenerator } from '../alert-id.ts'
 import type { AlertRecord } from '../alert-record.ts'
 import { acknowledgeAlert, SYSTEM_ACTOR, type TransitionContext } from '../alert-transitions.ts'
@@ -42,12 +42,24 @@ export class IncidentMembership {
     if (headIncident && headIncident.state !== 'resolved') return headIncident
     const key = groupKeyOf(alert, settings)
     const found = incidents.activeByKey(key)
+    if (!found && key === deviceKey(alert.device)) return this.fireOfDevice(ctx, alert)
     if (found || key !== fireKey(alert.building) || !settings.deviceTogether) return found
     // The first fire of a building whose device already has an incident (its pre-alarm): that
     // incident becomes the building's fire.
     const own = incidents.activeByKey(deviceKey(alert.device))
     if (own) own.groupKey = key
     return own
+  }
+
+  /**
+   * A device whose own incident was folded into its building's fire (its pre-alarm was grouped
+   * under the confirmed fire, or became its alarm) stays with that fire: its later alerts, of any
+   * class, are part of the same situation and must not page anyone on their own.
+   */
+  private fireOfDevice(ctx: TransitionContext, alert: AlertRecord): IncidentRecord | undefined {
+    const fire = this.deps.incidents.activeByKey(fireKey(alert.building))
+    if (!fire || !this.deps.settings.deviceTogether) return undefined
+    return ctx.store.incidentMembers(fire.id).some((m) => m.device === alert.device) ? fire : undefined
   }
 
   private open(ctx: TransitionContext, batch: IncidentBatch, alert: AlertRecord, at: number): void {
@@ -86,7 +98,7 @@ export class IncidentMembership {
     this.timeline(inc.id, at, 'member_added', SYSTEM_ACTOR, alert, alert.rule)
     let action: 'member_added' | 'floor_reached' | 'class_changed' = 'member_added'
     let material = MATERIAL_RULES.has(alert.rule)
-    if (!inc.floors.includes(alert.floor)) {
+    if (!inc.floors.includes(alert.floor) && reachesFloor(inc, alert)) {
       inc.floors = [...inc.floors, alert.floor]
       this.timeline(inc.id, at, 'floor_reached', SYSTEM_ACTOR, alert, null)
       action = 'floor_reached'
@@ -179,4 +191,15 @@ export class IncidentMembership {
       note,
     })
   }
+}
+
+/**
+ * Whether a member takes its incident to its floor. A fire is where its fire alarms and pre-alarms
+ * are: storm control also files the building's offline, fault and supervisory alerts under it (a
+ * floor losing power in the fire), and those must not read, or page, as the fire reaching their
+ * floors.
+ */
+function reachesFloor(inc: IncidentRecord, alert: AlertRecord): boolean {
+  if (moreSevere(inc.class, alert.class) !== 'fire') return true
+  return alert.class === 'fire' || alert.class === 'warning'
 }

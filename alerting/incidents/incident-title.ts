@@ -1,4 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/index.ts'
 import { scopePlace } from '../alert-message.ts'
 import type { AlertRecord } from '../alert-record.ts'
 import type { Locale } from '../i18n/locale.ts'
@@ -7,7 +7,8 @@ import type { IncidentRecord } from './incident-record.ts'
 
 /**
  * "Fire: Tower A 12F 12-east, Kitchen corridor" while an incident is on one floor; "Fire: Tower A,
- * floors 12F > 13F" once it spans several, in the order reached. `first` is its oldest member.
+ * floors 12F > 13F" / "火警：A座，已涉及12层→13层" once it spans several, in the order reached.
+ * `first` is its oldest member.
  */
 export function incidentTitle(
   site: SiteModel,
@@ -22,7 +23,7 @@ export function incidentTitle(
     return m.incidentTitleFloors({
       type,
       building,
-      floors: incident.floors.map((f) => m.floor(f)).join(' > '),
+      floors: m.floorPath({ floors: incident.floors.map((f) => m.floor(f)) }),
     })
   }
   const place = scopePlace(site, first, locale)

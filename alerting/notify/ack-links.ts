@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/index.ts'
 import type { Alert } from '../alert.ts'
 import type { Clock } from '../deps.ts'
 import type { Locale } from '../i18n/locale.ts'

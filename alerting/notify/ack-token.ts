@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { FirewatchError } from '../../ingest/error-codes.ts'
+import { FirewatchError } from '../../ingest/index.ts'
 
 // One-tap acknowledgement tokens, in two shapes:
 // - short (issued now): `<nonce><mac>`, 10 + 8 URL-safe characters, in links `/a/<token>`; the

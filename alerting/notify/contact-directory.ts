@@ -5,8 +5,8 @@ import {
   NOTIFY_CLASSES,
   type NotifySettings,
   reachedIn,
-} from '../../ingest/notify-schema.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+  type SiteModel,
+} from '../../ingest/index.ts'
 import { ALERT_CLASSES, type AlertClass } from '../alert.ts'
 import type { ChannelKind, Destination } from './channel.ts'
 

@@ -80,7 +80,7 @@ function incidentMessage(
   const locale = recipientLocale(contact, site.locale)
   const { incident } = current
   const first = current.members[0] ?? ctx.alerts.findRecord(lead.id)!
-  const input = { key: job.job_key, incident, lead, first, site, locale }
+  const input = { key: job.job_key, incident, lead, first, members: current.members, site, locale }
   if (job.kind === 'all_clear') return incidentAllClearNotification(input)
   const ackUrl = links.issueForIncident(incident.id, lead.id, contact.id)
   if (job.kind === 'update') return updateNotification({ ...input, ackUrl })

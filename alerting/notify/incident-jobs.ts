@@ -43,6 +43,30 @@ export class IncidentJobs {
     return this.s.toldForAllClear.all({ incident: incidentId, now }) as Told[]
   }
 
+  /**
+   * Whether a page or update of the incident reached the person, or was handed to a provider:
+   * sent, in flight, or attempted. A page still waiting for its first attempt has not.
+   */
+  reached(incidentId: string, contact: string, now: number): boolean {
+    return this.s.reached.get({ incident: incidentId, contact, now }) !== undefined
+  }
+
+  /**
+   * First pages of the incident not yet handed to any provider become pages of its new class and
+   * lead (a class upgrade before they went out): one page saying FIRE, not a pre-alarm page with
+   * an update on its heels. Returns the contacts whose page changed.
+   */
+  retargetQueued(incidentId: string, cls: string, lead: string, now: number): string[] {
+    const rows = this.s.retarget.all({
+      incident: incidentId,
+      class: cls,
+      alert: lead,
+      urgent: cls === 'fire' ? 1 : 0,
+      now,
+    }) as { contact: string }[]
+    return [...new Set(rows.map((r) => r.contact))]
+  }
+
   /** The person's update still waiting to be built and sent (not in flight), if any. */
   pendingUpdate(incidentId: string, contact: string, now: number): OutboxJob | undefined {
     return this.s.pendingUpdate.get({ incident: incidentId, contact, now }) as OutboxJob | undefined
@@ -81,6 +105,15 @@ function statements(db: Database.Database) {
         '(SELECT id FROM alerts WHERE incident_id = @incident)) ' +
         `SELECT contact, channel, max(id) AS id FROM jobs WHERE ${TELLING} ` +
         "AND (state = 'sent' OR (state = 'pending' AND claimed_until >= @now)) GROUP BY contact ORDER BY id",
+    ),
+    reached: p(
+      `SELECT 1 FROM notify_jobs WHERE incident_id = @incident AND contact = @contact AND ${TELLING} ` +
+        "AND (state = 'sent' OR (state = 'pending' AND (claimed_until >= @now OR attempts > 0))) LIMIT 1",
+    ),
+    retarget: p(
+      'UPDATE notify_jobs SET class = @class, alert_id = @alert, urgent = @urgent ' +
+        "WHERE incident_id = @incident AND kind = 'alert' AND level = 0 AND repeat = 0 AND state = 'pending' " +
+        'AND attempts = 0 AND (claimed_until IS NULL OR claimed_until < @now) RETURNING contact',
     ),
     pendingUpdate: p(
       "SELECT * FROM notify_jobs WHERE incident_id = @incident AND contact = @contact AND kind = 'update' " +

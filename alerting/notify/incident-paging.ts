@@ -5,6 +5,7 @@ import { enqueueAllClear } from './all-clear.ts'
 import type { IncidentEscalationRow } from './incident-escalations.ts'
 import { enqueueUpdates } from './incident-updates.ts'
 import { type NotifyContext, noteIncident, noteNotified } from './notify-context.ts'
+import { offlineHoldMs } from './offline-hold.ts'
 import { enqueueStep, type PageTarget } from './outbox-enqueue.ts'
 
 // People handle incidents, not alerts (README.md, "Notifications: who gets what"): an incident is
@@ -30,8 +31,13 @@ export function planIncident(ctx: NotifyContext, t: IncidentTransition, started:
   if (!row) return t.action === 'opened' || t.material ? open(ctx, incident, started ?? now, now) : 0
   if (incident.state === 'acknowledged') stopPaging(ctx, incident.id, now)
   let due = 0
-  if (t.material) due += enqueueUpdates(ctx, incident, leadOf(ctx, incident)?.id ?? row.alert_id, now)
-  if (severityOf(incident.class) < severityOf(row.class)) due += upgrade(ctx, incident, row, now)
+  const lead = leadOf(ctx, incident)?.id ?? row.alert_id
+  const upgraded = severityOf(incident.class) < severityOf(row.class)
+  const retargeted = new Set(
+    upgraded ? ctx.incidentJobs.retargetQueued(incident.id, incident.class, lead, now) : [],
+  )
+  if (t.material) due += enqueueUpdates(ctx, incident, lead, now, { action: t.action, skip: retargeted })
+  if (upgraded) due += upgrade(ctx, incident, row, now)
   return due
 }
 
@@ -51,6 +57,8 @@ function open(ctx: NotifyContext, incident: Incident, started: number, now: numb
   }
   const first = ctx.directory.policyFor(incident.building, incident.class)?.levels[0]
   const paging = first !== undefined && incident.state === 'open'
+  // A device gone offline waits for its floor to go dark with it (offline-hold.ts).
+  const hold = offlineHoldMs(ctx.directory.site, lead)
   // The row is kept even when nobody is paged: it remembers the class, for an upgrade.
   ctx.incidentEscalations.start({
     incident_id: incident.id,
@@ -58,14 +66,14 @@ function open(ctx: NotifyContext, incident: Incident, started: number, now: numb
     class: incident.class,
     round: 0,
     state: paging ? 'active' : 'stopped',
-    next_at: now + (first?.ackTimeoutSec ?? 0) * 1000,
+    next_at: now + hold + (first?.ackTimeoutSec ?? 0) * 1000,
     started_at: started,
   })
   if (!paging) return 0
   const target = targetOf(incident, lead.id, incident.class, 0)
-  const due = enqueueStep(ctx, target, first, { level: 0, repeat: 0 }, now)
-  notePaged(ctx, incident.id, lead.id, 'paged', now)
-  return due
+  const due = enqueueStep(ctx, target, first, { level: 0, repeat: 0 }, now, new Set(), now + hold)
+  notePaged(ctx, incident.id, lead.id, hold > 0 ? `paged at +${hold / 1000} s` : 'paged', now)
+  return hold > 0 ? 0 : due
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Incident } from '../incidents/incident.ts'
+import type { Incident, IncidentAction } from '../incidents/incident.ts'
 import type { ChannelKind } from './channel.ts'
 import type { Contact } from './contact-directory.ts'
 import { type NotifyContext, noteIncident, noteNotified } from './notify-context.ts'
@@ -9,14 +9,26 @@ import { placeJob, updateKey, usable } from './outbox-enqueue.ts'
  * person told of it gets an update - at most one per `incidents.updateWindowSec` each. The first
  * goes at once; growth while a person's update still waits is merged into it (its text is built
  * at send time from the incident as it is then); growth after one went out waits for the window.
+ * A confirmation (no new floor, no new class) before a person's first page went out (the same
+ * reading raised both) sends them no update: the page is about to go, and a second message on its
+ * heels would say nothing it does not. `skip`: those whose queued page was made the new class's.
  * Runs inside the transaction of the growth. Returns how many jobs are due now.
  */
-export function enqueueUpdates(ctx: NotifyContext, incident: Incident, lead: string, now: number): number {
+export function enqueueUpdates(
+  ctx: NotifyContext,
+  incident: Incident,
+  lead: string,
+  now: number,
+  growth: { action: IncidentAction; skip: ReadonlySet<string> },
+): number {
   const windowMs = ctx.directory.site.file.incidents.updateWindowSec * 1000
   let dueNow = 0
   const planned: string[] = []
   for (const told of ctx.incidentJobs.informed(incident.id)) {
     if (ctx.incidentJobs.pendingUpdate(incident.id, told.contact, now)) continue
+    if (growth.skip.has(told.contact)) continue
+    if (growth.action === 'member_added' && !ctx.incidentJobs.reached(incident.id, told.contact, now))
+      continue
     const contact = ctx.directory.contact(told.contact)
     const channel = contact && channelFor(ctx, contact, told.channel)
     if (!contact || channel === undefined) {

@@ -1,4 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/index.ts'
 import type { Alert } from '../alert.ts'
 import { alertMessageIn } from '../alert-message.ts'
 import type { Locale } from '../i18n/locale.ts'

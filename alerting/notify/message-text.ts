@@ -1,65 +1,24 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/index.ts'
 import type { Alert } from '../alert.ts'
 import { scopePlace } from '../alert-message.ts'
+import type { Catalogue, SmsParts } from '../i18n/catalogue.ts'
 import type { Locale } from '../i18n/locale.ts'
 import { measuredText } from '../i18n/measured-text.ts'
 import { messagesFor, ruleTitle } from '../i18n/messages.ts'
-import { formatShortTime } from '../i18n/time-format.ts'
+import { formatClockTime, formatShortTime } from '../i18n/time-format.ts'
+import { smsSegments } from './sms-segments.ts'
 
-// The words of a notification come from the catalogues in alerting/i18n/ (README "Languages"); this module
-// picks which parts go in and shortens the text until it fits one SMS.
+// The words of a notification come from the catalogues in alerting/i18n/ (README "Languages"); this
+// module picks which parts go in and how many SMS segments a text may take (README "Languages": SMS
+// length).
 
-// GSM 03.38 default alphabet (one septet each) and its extension table (escape + char: two).
-const GSM7_BASIC = new Set(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
-)
-const GSM7_EXTENDED = new Set('^{}\\[~]|€\f')
-const GSM7_SINGLE = 160
-const GSM7_PART = 153
-const UCS2_SINGLE = 70
-const UCS2_PART = 67
 /** Aliyun counts template variables in characters; notification templates allow 35 per variable. */
 const TEMPLATE_PARAM_MAX = 35
-
-export interface SmsSegments {
-  encoding: 'GSM-7' | 'UCS-2'
-  /** Septets (GSM-7) or UTF-16 code units (UCS-2) of the whole text. */
-  units: number
-  /** SMS messages the text is billed and delivered as (concatenated SMS when more than one). */
-  segments: number
-}
-
-/** How many SMS segments a text takes: one non-GSM-7 character switches the whole text to UCS-2. */
-export function smsSegments(text: string): SmsSegments {
-  const chars = Array.from(text)
-  if (chars.every((c) => GSM7_BASIC.has(c) || GSM7_EXTENDED.has(c))) {
-    const sizes = chars.map((c) => (GSM7_EXTENDED.has(c) ? 2 : 1))
-    return countParts('GSM-7', sizes, GSM7_SINGLE, GSM7_PART)
-  }
-  // Characters outside the BMP (emoji, rare CJK) are surrogate pairs: two UCS-2 units.
-  return countParts(
-    'UCS-2',
-    chars.map((c) => c.length),
-    UCS2_SINGLE,
-    UCS2_PART,
-  )
-}
-
-function countParts(encoding: SmsSegments['encoding'], sizes: number[], single: number, part: number) {
-  const units = sizes.reduce((a, b) => a + b, 0)
-  if (units <= single) return { encoding, units, segments: 1 }
-  // An escape pair or a surrogate pair is never split between two parts of a concatenated SMS.
-  let segments = 1
-  let used = 0
-  for (const size of sizes) {
-    if (used + size > part) {
-      segments++
-      used = 0
-    }
-    used += size
-  }
-  return { encoding, units, segments }
-}
+/**
+ * A fire page may take two segments so that it carries the device and the time: a Chinese one
+ * (UCS-2, 67 characters a part) needs them with any real ack link; an English one rarely does.
+ */
+export const FIRE_MAX_SEGMENTS = 2
 
 /** Where the alert is, as in alert messages: "Tower A 12F 12-east" / "Tower A 12层 12-east". */
 function placeOf(alert: Alert, site: SiteModel, locale: Locale = site.locale): string {
@@ -67,16 +26,17 @@ function placeOf(alert: Alert, site: SiteModel, locale: Locale = site.locale): s
 }
 
 /** The label cut to `length` characters (never inside a surrogate pair), marked as cut. */
-function cut(label: string, length: number, locale: Locale): string {
+export function cut(label: string, length: number, locale: Locale): string {
   return `${Array.from(label).slice(0, length).join('').trimEnd()}${messagesFor(locale).ellipsis}`
 }
 
 /**
- * The SMS / push text of an alert in the reader's language: class, building, floor, zone and the
- * ack link always; the rule, the device label and the value while the text still fits one SMS
- * segment (160 GSM-7 or 70 UCS-2 characters). When even the essentials do not fit, they are sent
- * whole rather than cut (a building name must never be truncated), and what else fits in the
- * segments they take goes with them: a Chinese text with an ack link rarely fits 70 characters.
+ * The SMS / push text of an alert in the reader's language. Never cut: the class, building, floor,
+ * zone and the ack link; for fire, the site time too. A fire page carries the device label and the
+ * time in the segments they need (one GSM-7 segment in English with typical names, two UCS-2
+ * segments in Chinese), at most two: a label that needs more is cut. Other classes take as few
+ * segments as their essentials need (one where possible) and add the label, the time, the rule and
+ * the value as they fit. What fits in the segments taken is added: the rule, then the value.
  */
 export function notificationText(
   alert: Alert,
@@ -85,27 +45,52 @@ export function notificationText(
   locale: Locale = site.locale,
 ): string {
   const m = messagesFor(locale)
-  const base = { type: m.classWords[alert.class], place: placeOf(alert, site, locale), link: ackUrl }
-  const title = ruleTitle(m, alert.rule)
+  const fire = alert.class === 'fire'
+  const time = formatClockTime(alert.openedAt, site.timezone)
   const label = labelOf(alert, site, locale)
+  const title = ruleTitle(m, alert.rule)
   // English keeps to GSM-7 (no degree sign); Chinese is UCS-2 whatever it holds.
-  const measured = measuredText(m, alert.metric, alert.value, { gsm: locale === 'en', channel: false })
-  const essentials = m.smsAlert({ ...base, title: null, label: null, measured: null })
-  const room = smsSegments(essentials).segments
-  const fits = (text: string) => smsSegments(text).segments <= room
+  const measured = measuredText(m, alert.metric, alert.value, { gsm: locale === 'en', named: false })
+  const text = smsText(m, {
+    type: m.classWords[alert.class],
+    place: placeOf(alert, site, locale),
+    link: ackUrl,
+  })
+  const hard = text({ time: fire ? time : null })
+  const room = fire
+    ? Math.max(
+        smsSegments(hard).segments,
+        Math.min(FIRE_MAX_SEGMENTS, smsSegments(text({ time, label })).segments),
+      )
+    : smsSegments(hard).segments
+  const fits = (t: string) => smsSegments(t).segments <= room
   const candidates = [
-    m.smsAlert({ ...base, title, label, measured }),
-    m.smsAlert({ ...base, title, label, measured: null }),
-    m.smsAlert({ ...base, title: null, label, measured: null }),
+    text({ title, label, measured, time }),
+    text({ title, label, time }),
+    text({ label, time }),
+    ...(fire ? [] : [text({ label })]),
   ]
   const fitting = candidates.find(fits)
   if (fitting !== undefined) return fitting
-  const labelChars = Array.from(label).length
-  for (let length = labelChars - 1; length >= 4; length--) {
-    const text = m.smsAlert({ ...base, title: null, label: cut(label, length, locale), measured: null })
-    if (fits(text)) return text
+  for (let length = Array.from(label).length - 1; length >= 4; length--) {
+    const shorter = text({ label: cut(label, length, locale), time: fire ? time : null })
+    if (fits(shorter)) return shorter
   }
-  return essentials
+  return hard
+}
+
+type Optional = Partial<Pick<SmsParts, 'time' | 'title' | 'label' | 'measured'>>
+
+/** The alert SMS of the catalogue, its optional parts left out unless given. */
+function smsText(m: Catalogue, base: Pick<SmsParts, 'type' | 'place' | 'link'>) {
+  return (p: Optional): string =>
+    m.smsAlert({
+      ...base,
+      time: p.time ?? null,
+      title: p.title ?? null,
+      label: p.label ?? null,
+      measured: p.measured ?? null,
+    })
 }
 
 /**
@@ -131,7 +116,7 @@ export function notificationParams(
     zone: limit(alert.zone),
     device: limit(labelOf(alert, site, locale)),
     // A template cannot leave a variable out, so an event without a value says so with a dash.
-    value: measuredText(m, alert.metric, alert.value, { channel: false }) ?? '-',
+    value: measuredText(m, alert.metric, alert.value, { named: false }) ?? '-',
     time: formatShortTime(alert.openedAt, site.timezone, locale),
     // A link is never shortened: a cut link is a broken link.
     link: ackUrl,
@@ -139,14 +124,24 @@ export function notificationParams(
 }
 
 /**
- * The all-clear sent after a resolve to those who were told of the alert: what it was and where,
- * in one SMS segment where possible. No link: there is nothing left to acknowledge.
+ * The all-clear sent after a resolve to those who were told of the alert: what it was, where, and
+ * when it ended, in one SMS segment where possible (the label, then the time, give way). No link:
+ * there is nothing left to acknowledge.
  */
 export function allClearText(alert: Alert, site: SiteModel, locale: Locale = site.locale): string {
   const m = messagesFor(locale)
   const base = { type: m.classWords[alert.class], place: placeOf(alert, site, locale) }
-  const full = m.smsAllClear({ ...base, label: labelOf(alert, site, locale) })
-  return smsSegments(full).segments === 1 ? full : m.smsAllClear({ ...base, label: null })
+  const time = formatClockTime(alert.resolvedAt ?? alert.updatedAt, site.timezone)
+  return oneSegment([
+    m.smsAllClear({ ...base, label: labelOf(alert, site, locale), time }),
+    m.smsAllClear({ ...base, label: null, time }),
+    m.smsAllClear({ ...base, label: null, time: null }),
+  ])
+}
+
+/** The first text that fits one segment, else the last (the shortest). */
+export function oneSegment(texts: readonly string[]): string {
+  return texts.find((t) => smsSegments(t).segments === 1) ?? texts.at(-1)!
 }
 
 /** Template parameters of the all-clear: those of the alert, with `type` saying it is over. */

@@ -1,4 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/index.ts'
 import type { Alert } from '../alert.ts'
 import type { AlertStore } from '../alert-store.ts'
 import type { Clock, Logger } from '../deps.ts'

@@ -57,7 +57,8 @@ export function keyOnChannel(key: string, channel: ChannelKind): string {
  * Writes the pages of one step (runs inside the caller's transaction). Each target gets its first
  * working channel (or all of them, `sendOn: all`); a target over its budget gets a folded job and
  * a digest instead. `skip`: contacts who must not get this step (already told, on a class
- * upgrade). Returns how many jobs are pending for dispatch.
+ * upgrade); `due`: when the pages may go (later than now for a held page, see offline-hold.ts).
+ * Returns how many jobs are pending for dispatch.
  */
 export function enqueueStep(
   ctx: NotifyContext,
@@ -66,6 +67,7 @@ export function enqueueStep(
   step: Step,
   now: number,
   skip: ReadonlySet<string> = new Set(),
+  due: number = now,
 ): number {
   let pending = 0
   for (const r of ctx.directory.recipients(level, target.building)) {
@@ -78,7 +80,7 @@ export function enqueueStep(
       continue
     }
     for (const channel of r.sendOn === 'all' ? channels : [first]) {
-      const job = pageJob(target, r.contact.id, channel, step, now)
+      const job = pageJob(target, r.contact.id, channel, step, now, due)
       if (placeJob(ctx, job, r.contact)) pending++
       // Over budget, one folded job stands for every channel.
       if (job.state === 'folded') break
@@ -152,7 +154,7 @@ export function usable(ctx: NotifyContext, contact: Contact, channel: ChannelKin
 
 function overBudget(ctx: NotifyContext, contact: string, now: number): boolean {
   const { max, windowSec, classes } = ctx.directory.settings.budget
-  return ctx.outbox.countRecent(contact, now - windowSec * 1000, classes) >= max
+  return ctx.outbox.countRecent(contact, now - windowSec * 1000, classes, now) >= max
 }
 
 /** Over budget: the job is kept as `folded` and listed by the contact's next digest. */
@@ -183,13 +185,14 @@ function fold(ctx: NotifyContext, job: NewJob, contact: Contact): void {
   ctx.metrics.job(job.channel, 'folded')
 }
 
-/** A page of a step, pending and due now. */
+/** A page of a step, pending and due at `due` (now, unless held). */
 export function pageJob(
   t: PageTarget,
   contact: string,
   channel: ChannelKind,
   step: Step,
   now: number,
+  due: number = now,
 ): NewJob {
   return {
     job_key: pageKey(t, contact, channel, step),
@@ -205,7 +208,7 @@ export function pageJob(
     urgent: t.class === 'fire' ? 1 : 0,
     state: 'pending',
     created_at: now,
-    due_at: now,
+    due_at: due,
     digest_id: null,
   }
 }

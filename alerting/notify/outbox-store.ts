@@ -128,9 +128,14 @@ export class OutboxStore {
     return this.s.ofAlert.all(alertId) as OutboxJob[]
   }
 
-  /** Messages of the classes counted for a contact since `since` (one per incident step, any channel). */
-  countRecent(contact: string, since: number, classes: readonly string[]): number {
-    return (this.s.countRecent.get({ contact, since, classes: JSON.stringify(classes) }) as { n: number }).n
+  /**
+   * Messages of the classes counted for a contact since `since` (one per incident step, any
+   * channel). A page held until later (offline-hold.ts) counts once it is due: until then it is
+   * likely to be cancelled, and must not push the page that replaces it over the budget.
+   */
+  countRecent(contact: string, since: number, classes: readonly string[], now: number): number {
+    const row = this.s.countRecent.get({ contact, since, now, classes: JSON.stringify(classes) })
+    return (row as { n: number }).n
   }
 
   oldestRecent(contact: string, since: number, classes: readonly string[]): number | null {
@@ -192,6 +197,7 @@ function statements(db: Database.Database) {
       "SELECT count(DISTINCT coalesce(incident_id, alert_id) || ':' || level || ':' || repeat || ':' || kind) AS n " +
         'FROM notify_jobs ' +
         "WHERE contact = @contact AND created_at > @since AND state <> 'folded' AND state <> 'cancelled' " +
+        "AND NOT (kind = 'alert' AND state = 'pending' AND due_at > @now) " +
         'AND class IN (SELECT value FROM json_each(@classes))',
     ),
     oldestRecent: p(

@@ -1,6 +1,4 @@
-import type { MetricFamily } from '../../ingest/metrics-catalog.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
-import type { Device } from '../../ingest/site-schema.ts'
+import type { Device, MetricFamily, SiteModel } from '../../ingest/index.ts'
 import { RULES_BY_KIND, type RuleParams, type RuleSpec, resolveParams } from '../rule-catalog.ts'
 import { FlowRule } from './flow-rule.ts'
 import { RateRule } from './rate-rule.ts'

@@ -1,4 +1,4 @@
-import type { DeviceEvent } from '../../ingest/reading.ts'
+import type { DeviceEvent } from '../../ingest/index.ts'
 import type { DeviceRules } from './device-rules.ts'
 
 /** Where the outcome of a device event goes; the engine turns it into AlertSignals. */

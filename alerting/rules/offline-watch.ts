@@ -56,7 +56,7 @@ export class OfflineWatch {
    * An `offline` status. Returns false when it is stale and ignored: it was received before the
    * device's latest sign of life (reordered). Otherwise the grace period starts. The Last Will of
    * a connection that a newer one replaced is dropped earlier, by the broker, which knows which
-   * connection is current (gateway/handlers/handle-publish.ts); a time window here would also
+   * connection is current (gateway/mqtt/handlers/handle-publish.ts); a time window here would also
    * swallow the real loss of a connection that had just come up.
    */
   offline(i: number, at: number): boolean {

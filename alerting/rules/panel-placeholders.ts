@@ -1,5 +1,4 @@
-import type { PanelStatus, UitdLinkEvent } from '../../ingest/panel/panel-status.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { PanelStatus, SiteModel, UitdLinkEvent } from '../../ingest/index.ts'
 import type { AlertScope, AlertSignal } from '../alert.ts'
 import { type RuleParams, resolveParams, ruleSpec } from '../rule-catalog.ts'
 import { PANEL_BIT_RULES, PANEL_FIRE, panelDetail } from './panel-rules.ts'

@@ -1,4 +1,4 @@
-import type { PanelBits, PanelStatus } from '../../ingest/panel/panel-status.ts'
+import type { PanelBits, PanelStatus } from '../../ingest/index.ts'
 import type { DeviceRules } from './device-rules.ts'
 
 /**

@@ -1,4 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/index.ts'
 import { ALERT_CLASSES, type AlertClass } from '../alert.ts'
 import { isoTime } from '../clock-iso.ts'
 import type { PatrolStore } from './patrol-store.ts'
@@ -23,6 +23,15 @@ export interface OverdueReportItem extends ReportItem {
   deadlineAt: string
 }
 
+/**
+ * Lines another part adds to a building's report, already in the report's language: the hazard
+ * register's hazards and risk grade (register/daily-addendum.ts), wired by the gateway.
+ */
+export interface ReportSection {
+  title: string
+  rows: [string, string][]
+}
+
 /** The daily or monthly report of one building (GET /api/v1/reports/{daily,monthly}). */
 export interface BuildingReport {
   kind: ReportPeriod['kind']
@@ -38,12 +47,14 @@ export interface BuildingReport {
   testsDone: number
   patrolChecks: { sent: number; confirmed: number; missed: number }
   overdue: OverdueReportItem[]
+  sections: ReportSection[]
 }
 
 export interface ReportSources {
   site: SiteModel
   queries: ReportQueries
   patrols: PatrolStore
+  addendum?: (building: string, period: ReportPeriod, now: number) => ReportSection[]
 }
 
 /** A plain function of the period and the time it is made at. */
@@ -88,6 +99,7 @@ export function buildingReport(
     testsDone: queries.testsDone(building, period.from, asOf),
     patrolChecks: src.patrols.counts(building, period.from, asOf),
     overdue: overdueAt(src, building, asOf).map((r) => ({ ...item(r), deadlineAt: isoTime(r.deadline) })),
+    sections: src.addendum?.(building, period, now) ?? [],
   }
 }
 

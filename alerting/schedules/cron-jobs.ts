@@ -1,6 +1,5 @@
 import { type ScheduledTask, schedule, type TaskContext } from 'node-cron'
-import { CronCursor } from '../../ingest/cron-cursor.ts'
-import { cronOf } from '../../ingest/cron-expression.ts'
+import { CronCursor, cronOf } from '../../ingest/index.ts'
 import type { Clock, Logger } from '../deps.ts'
 
 const MINUTE_MS = 60_000
@@ -8,7 +7,7 @@ const MINUTE_MS = 60_000
 /** A job is a plain function of the time it runs at; its cron expression says in which minutes. */
 export interface CronJob {
   name: string
-  /** Five-field expression in `timezone`, read by the site's cron reader (ingest/cron-expression.ts). */
+  /** Five-field expression in `timezone`, read by the site's cron reader (ingest/site/cron-expression.ts). */
   cron: string
   run(now: number): unknown
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { DeviceEvent } from '../../ingest/reading.ts'
+import type { DeviceEvent } from '../../ingest/index.ts'
 
 /**
  * Records the devices' own `test` events (routine tests, docs/rules.md) for the reports' "tests

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { Contact } from '../../ingest/notify-schema.ts'
+import type { Contact } from '../../ingest/index.ts'
 import type { Clock, Logger } from '../deps.ts'
 import { type Locale, recipientLocale } from '../i18n/locale.ts'
 import type { Channel, ChannelKind, Destination, NotificationMessage } from '../notify/channel.ts'

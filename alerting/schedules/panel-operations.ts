@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { PanelOperation } from '../../ingest/panel/panel-status.ts'
+import type { PanelOperation } from '../../ingest/index.ts'
 
 /** One operation record as GET /api/v1/uitds lists it. */
 export interface PanelOperationRow {

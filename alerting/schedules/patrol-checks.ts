@@ -1,6 +1,4 @@
-import type { Patrol } from '../../ingest/schedule-schema.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
-import { toWall } from '../../ingest/wall-clock.ts'
+import { type Patrol, type SiteModel, toWall } from '../../ingest/index.ts'
 import type { AlertSignal, AlertTransition } from '../alert.ts'
 import { isoTime } from '../clock-iso.ts'
 import type { Logger } from '../deps.ts'

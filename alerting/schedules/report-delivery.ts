@@ -1,4 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/index.ts'
 import type { Logger } from '../deps.ts'
 import type { BuildingReport } from './building-report.ts'
 import type { NoticeLog, OnceSender } from './notice-sender.ts'

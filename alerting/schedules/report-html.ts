@@ -34,6 +34,7 @@ export function renderReportHtml(r: BuildingReport): string {
     `<h2>${esc(t.testsDone)}</h2><p>${r.testsDone}</p>` +
     `<h2>${esc(t.patrolChecks)}</h2><p>${p.sent} / ${p.confirmed} / ${p.missed}</p>` +
     itemTable(t.overdueItems, r.overdue, t, time) +
+    r.sections.map(sectionHtml).join('') +
     '</body></html>'
   )
 }
@@ -58,6 +59,11 @@ function itemTable(
     )
   })
   return `<h2>${esc(heading)}</h2><table><tr>${head}</tr>${rows.join('')}</table>`
+}
+
+function sectionHtml(section: BuildingReport['sections'][number]): string {
+  const rows = section.rows.map(([label, value]) => `<tr><th>${esc(label)}</th><td>${esc(value)}</td></tr>`)
+  return `<h2>${esc(section.title)}</h2><table>${rows.join('')}</table>`
 }
 
 function esc(text: string): string {

@@ -1,4 +1,4 @@
-import type { ReportEmail } from '../../ingest/schedule-schema.ts'
+import type { ReportEmail } from '../../ingest/index.ts'
 import type { BuildingReport } from './building-report.ts'
 import { renderReportHtml } from './report-html.ts'
 import { textsFor } from './schedule-texts.ts'

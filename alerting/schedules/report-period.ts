@@ -1,4 +1,4 @@
-import { DAY_MS, fromWall, toWall, wallFields } from '../../ingest/wall-clock.ts'
+import { DAY_MS, fromWall, toWall, wallFields } from '../../ingest/index.ts'
 import { parseWall, wallDate, wallDayStart, wallMonthStart } from './zone-clock.ts'
 
 export type ReportKind = 'daily' | 'monthly'

@@ -61,7 +61,7 @@ const zhCN: typeof en = {
   message: '内容',
   devicesOffline: '离线设备',
   testsDone: '设备测试次数',
-  patrolChecks: '查岗（发出 / 按时确认 / 未确认）',
+  patrolChecks: '查岗（发出、按时确认、未确认）',
   overdueItems: '超期隐患',
   deadline: '期限',
   watches: '加强值守时段',

@@ -1,4 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/index.ts'
 import type { AlertSignal, AlertTransition } from '../alert.ts'
 import type { AlertStore } from '../alert-store.ts'
 import type { Clock, Logger } from '../deps.ts'
@@ -6,7 +6,7 @@ import { loadOrCreateAckKey } from '../notify/ack-token.ts'
 import type { Channel, ChannelKind } from '../notify/channel.ts'
 import type { PushSubscriptions } from '../notify/push-subscriptions.ts'
 import type { Tighten } from '../rules/device-rules.ts'
-import { type BuildingReport, buildingReport } from './building-report.ts'
+import { type BuildingReport, buildingReport, type ReportSources } from './building-report.ts'
 import type { CronJob } from './cron-jobs.ts'
 import { createTestRecorder } from './device-tests.ts'
 import { createNoticeLog, createNoticeSender, createOnceSender } from './notice-sender.ts'
@@ -39,6 +39,8 @@ export interface ScheduledWorkOptions {
   dataDir: string
   publicUrl: () => string
   watchChanged?(active: readonly ActiveWatch[]): void
+  /** Sections another part adds to each building report (the hazard register's, in short). */
+  reportAddendum?: ReportSources['addendum']
 }
 
 export interface ScheduledWork {
@@ -83,7 +85,12 @@ export function createScheduledWork(options: ScheduledWorkOptions): ScheduledWor
   })
   const overdueStore = new OverdueStore(db)
   const overdue = createOverdueJob({ site, alerts, store: overdueStore, send: sendOnce, log })
-  const sources = { site, queries: new ReportQueries(db), patrols: patrolStore }
+  const sources: ReportSources = {
+    site,
+    queries: new ReportQueries(db),
+    patrols: patrolStore,
+    ...(options.reportAddendum ? { addendum: options.reportAddendum } : {}),
+  }
   const delivery = createReportDelivery({
     site,
     build: (building, period, now) => buildingReport(sources, building, period, now),

@@ -1,4 +1,4 @@
-import type { SiteModel } from '../../ingest/site-model.ts'
+import { holidayCalendarOf, type SiteModel } from '../../ingest/index.ts'
 import type { Logger } from '../deps.ts'
 import type { Tighten } from '../rules/device-rules.ts'
 import { type ActiveWatch, activeWatches } from './watch-periods.ts'
@@ -27,9 +27,11 @@ export interface WatchJob {
 export function createWatchJob(options: WatchJobOptions): WatchJob {
   let key: string | null = null
   let tuning = watchTuning([])
+  const calendar = holidayCalendarOf(options.site.file.holidays)
   return {
     run(now) {
-      const active = activeWatches(options.site.file.schedules.watches, now, options.site.timezone)
+      const { site } = options
+      const active = activeWatches(site.file.schedules.watches, now, site.timezone, calendar)
       const next = active.map((w) => `${w.id}@${w.since}`).join(',')
       if (next === key) return
       key = next

@@ -1,6 +1,4 @@
-import { cronOf } from '../../ingest/cron-expression.ts'
-import type { Watch } from '../../ingest/schedule-schema.ts'
-import { DAY_MS, fromWall, toWall } from '../../ingest/wall-clock.ts'
+import { cronOf, DAY_MS, fromWall, type HolidayCalendar, toWall, type Watch } from '../../ingest/index.ts'
 import { parseWall } from './zone-clock.ts'
 
 const MINUTE_MS = 60_000
@@ -20,11 +18,16 @@ export interface ActiveWatch {
  * are reckoned in local wall time, so a night watch "20:00 until 06:00" ends at 06:00 local also
  * on the nights that daylight saving makes 9 or 11 hours long.
  */
-export function activeWatches(watches: readonly Watch[], now: number, tz: string): ActiveWatch[] {
+export function activeWatches(
+  watches: readonly Watch[],
+  now: number,
+  tz: string,
+  calendar?: HolidayCalendar,
+): ActiveWatch[] {
   const wallNow = toWall(now, tz)
   const active: ActiveWatch[] = []
   for (const w of watches) {
-    const span = periodAt(w, wallNow)
+    const span = periodAt(w, wallNow, calendar)
     if (span === null) continue
     active.push({
       id: w.id,
@@ -38,8 +41,12 @@ export function activeWatches(watches: readonly Watch[], now: number, tz: string
   return active
 }
 
-/** A period as the site file gives it: a cron start with `until` or `hours`, or `from` + `to`. */
-export type PeriodSpec = Pick<Watch, 'cron' | 'until' | 'hours' | 'from' | 'to'>
+/**
+ * A period as the site file gives it: a cron start with `until` or `hours`, `from` + `to`, or the
+ * statutory holidays of the site's calendar.
+ */
+export type PeriodSpec = Pick<Watch, 'cron' | 'until' | 'hours' | 'from' | 'to'> &
+  Partial<Pick<Watch, 'holidays' | 'daysBefore'>>
 
 export interface WallSpan {
   from: number
@@ -47,9 +54,25 @@ export interface WallSpan {
 }
 
 /** The occurrence of the period that covers the wall time, or null when it is off then. */
-export function periodAt(spec: PeriodSpec, wallNow: number): WallSpan | null {
-  const span = spec.cron === undefined ? rangeSpan(spec) : cronSpan(spec, wallNow)
+export function periodAt(spec: PeriodSpec, wallNow: number, calendar?: HolidayCalendar): WallSpan | null {
+  const span =
+    spec.holidays !== undefined
+      ? holidaySpan(spec, wallNow, calendar)
+      : spec.cron === undefined
+        ? rangeSpan(spec)
+        : cronSpan(spec, wallNow)
   return span === null || wallNow < span.from || wallNow >= span.to ? null : span
+}
+
+/** The holiday period (with its lead days) covering the wall time; none without a calendar. */
+function holidaySpan(spec: PeriodSpec, wallNow: number, calendar?: HolidayCalendar): WallSpan | null {
+  if (!calendar) return null
+  const lead = (spec.daysBefore ?? 0) * DAY_MS
+  for (const h of calendar.periods(spec.holidays ?? [])) {
+    const span = { from: parseWall(h.from) - lead, to: parseWall(h.to) + DAY_MS }
+    if (wallNow >= span.from && wallNow < span.to) return span
+  }
+  return null
 }
 
 function rangeSpan(w: PeriodSpec): WallSpan {

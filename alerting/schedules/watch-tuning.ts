@@ -1,5 +1,4 @@
-import type { WatchRule } from '../../ingest/schedule-schema.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel, WatchRule } from '../../ingest/index.ts'
 import { type RuleParams, type RuleSpec, ruleSpec } from '../rule-catalog.ts'
 import type { Tighten } from '../rules/device-rules.ts'
 import type { ActiveWatch } from './watch-periods.ts'

@@ -2,7 +2,7 @@
 // what a "wall" instant is). This file is named *clock* because it constructs Dates; it never
 // reads the current time.
 
-import { DAY_MS } from '../../ingest/wall-clock.ts'
+import { DAY_MS } from '../../ingest/index.ts'
 
 /** Local midnight (wall) of the day holding `wall`. */
 export function wallDayStart(wall: number): number {

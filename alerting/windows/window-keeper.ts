@@ -1,5 +1,4 @@
-import type { FireSettings, WindowTarget } from '../../ingest/fire-schema.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { FireSettings, SiteModel, WindowTarget } from '../../ingest/index.ts'
 import type { IdGenerator } from '../alert-id.ts'
 import {
   effectiveEnd,

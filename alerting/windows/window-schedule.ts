@@ -1,13 +1,11 @@
-import { CronCursor } from '../../ingest/cron-cursor.ts'
-import { cronOf } from '../../ingest/cron-expression.ts'
-import type { ScheduledWindow } from '../../ingest/fire-schema.ts'
+import { CronCursor, cronOf, type ScheduledWindow } from '../../ingest/index.ts'
 
 /** The first tick looks back this far: a restart does not reopen a window opened before it. */
 const FIRST_LOOK_BACK_MS = 1000
 
 /**
  * Scheduled windows (site file `fire.windows.schedule`), read by the site's one cron reader
- * (ingest/cron-expression.ts: whole local minutes in the site's time zone), as the heightened
+ * (ingest/site/cron-expression.ts: whole local minutes in the site's time zone), as the heightened
  * watches are. Driven by the engine's tick rather than by timers, so the same code runs in real
  * time and in virtual time (scenario tests): each schedule knows its next start, and a tick opens
  * the ones that have come.

@@ -1,6 +1,6 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream'
 import type { Logger } from 'pino'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { PartitionOwnership } from './partition-ownership.ts'
 import { PartitionRunner } from './partition-runner.ts'
 import type { PgSession } from './pg-session.ts'

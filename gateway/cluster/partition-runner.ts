@@ -2,7 +2,7 @@ import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager } fr
 import { TimeoutError } from '@nats-io/transport-node'
 import type pg from 'pg'
 import type { Logger } from '../../alerting/deps.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { partitionFilter, TELEMETRY_STREAM } from './partition.ts'
 import { PartitionAlarm, partitionSite, type RecordedTransition } from './partition-alarm.ts'
 import type { PgSession } from './pg-session.ts'

@@ -1,6 +1,6 @@
 import type { JetStreamClient } from '@nats-io/jetstream'
 import type { IngestSink } from '../../ingest/ingest-pipeline.ts'
-import type { Device } from '../../ingest/site-schema.ts'
+import type { Device } from '../../ingest/site/site-schema.ts'
 import type { DeviceTopicKind } from '../../ingest/topics.ts'
 import { partitionOf, telemetrySubject } from './partition.ts'
 import { encodeBody, messageIdOf, type StreamBody } from './stream-message.ts'

@@ -3,7 +3,7 @@ import type { AlertHistoryEntry } from '../../alerting/alert.ts'
 import { type Locale, localeFromAcceptLanguage } from '../../alerting/i18n/locale.ts'
 import { messagesFor } from '../../alerting/i18n/messages.ts'
 import type { AckLinkState, AckLinkUse } from '../../alerting/notify/ack-links.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { ACK_PAGE_HEADERS, type Acknowledgement, type AckPage, renderAckPage } from './ack-page.ts'
 import { acceptFormBodies } from './form-body.ts'
 

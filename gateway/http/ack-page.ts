@@ -2,10 +2,11 @@ import type { Alert } from '../../alerting/alert.ts'
 import { alertMessageIn } from '../../alerting/alert-message.ts'
 import type { Locale } from '../../alerting/i18n/locale.ts'
 import { messagesFor } from '../../alerting/i18n/messages.ts'
+import { localisedNote } from '../../alerting/i18n/system-notes.ts'
 import { formatDateTime } from '../../alerting/i18n/time-format.ts'
 import { incidentTitle } from '../../alerting/incidents/incident-title.ts'
 import type { AckIncident } from '../../alerting/notify/ack-links.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 
 // The small HTML pages of the one-tap acknowledgement links. No script at all (and a CSP that
 // forbids it): a link preview or a mail scanner that fetches the page cannot acknowledge anything;
@@ -138,7 +139,8 @@ function acknowledgedBy(page: AckPage, time: (iso: string) => string): string {
   const text = PAGE_TEXT[page.locale]
   if (acks.length === 0) return `<p class="acks">${escapeHtml(text.nobody)}</p>`
   const items = acks.map((a) => {
-    const note = a.note ? ` · “${a.note}”` : ''
+    // An acknowledgement that came with the incident has the gateway's note: in the reader's language.
+    const note = a.note ? ` · “${localisedNote(a.note, page.locale)}”` : ''
     return `<li>${escapeHtml(`${a.by} · ${time(a.at)}${note}`)}</li>`
   })
   return `<p class="acks"><strong>${escapeHtml(text.ackedBy)}</strong></p><ul class="acks">${items.join('')}</ul>`
@@ -156,7 +158,7 @@ function incidentDetails(page: AckPage & { incident: AckIncident }, site: SiteMo
   const rows: [string, string][] = [
     [m.fieldIncident, title],
     [m.fieldState, m.stateNames[incident.state]],
-    [m.fieldFloors, incident.floors.map((f) => m.floor(f)).join(' > ')],
+    [m.fieldFloors, m.floorPath({ floors: incident.floors.map((f) => m.floor(f)) })],
     [m.fieldAlerts, String(incident.alerts.length)],
     [m.fieldOpened, formatDateTime(incident.openedAt, site.timezone, locale)],
   ]

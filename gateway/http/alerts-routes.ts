@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Alert } from '../../alerting/alert.ts'
-import { canSeeBuilding, type SiteModel } from '../../ingest/site-model.ts'
+import { canSeeBuilding, type SiteModel } from '../../ingest/site/site-model.ts'
 import { principalOf, type TokenPrincipal } from './auth.ts'
 import type { AlertService } from './http-deps.ts'
 import { notFound } from './http-errors.ts'

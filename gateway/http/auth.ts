@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Principal, SiteModel } from '../../ingest/site-model.ts'
+import type { Principal, SiteModel } from '../../ingest/site/site-model.ts'
 import { HttpError, retryLater, unauthorized } from './http-errors.ts'
 import type { HttpLoginGuard } from './http-hardening.ts'
 

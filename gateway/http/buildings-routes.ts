@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { canSeeBuilding, type SiteModel } from '../../ingest/site-model.ts'
-import type { LiveState } from '../live-state.ts'
+import { canSeeBuilding, type SiteModel } from '../../ingest/site/site-model.ts'
+import type { LiveState } from '../live/live-state.ts'
 import { principalOf } from './auth.ts'
 import { notFound } from './http-errors.ts'
 

@@ -2,18 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { isoTime } from '../../alerting/clock-iso.ts'
 import type { BadMark, ContactState } from '../../alerting/notify/channel-marks.ts'
-import { CHANNEL_KINDS } from '../../ingest/notify-schema.ts'
+import type { ContactsService } from '../../alerting/notify/notify-services.ts'
+import { CHANNEL_KINDS } from '../../ingest/site/notify-schema.ts'
 import { principalOf } from './auth.ts'
 import { HttpError, notFound } from './http-errors.ts'
 import { validated, withoutEmpty } from './request-schemas.ts'
-
-/** What the contacts routes need (structural: the notifier's ChannelMarks). */
-export interface ContactsService {
-  list(): ContactState[]
-  get(contactId: string): ContactState | undefined
-  /** undefined: no such contact; otherwise marks cleared. `actor` is the token name (audit). */
-  clear(contactId: string, channel: (typeof CHANNEL_KINDS)[number], actor: string): number | undefined
-}
 
 const ContactId = z.string().regex(/^[a-z0-9-]+$/, 'a contact id of the site file')
 

@@ -4,6 +4,7 @@ import { buildOpenApiDocument } from './openapi-document.ts'
 import { incidentPaths, incidentSchemas } from './openapi-incidents.ts'
 import { livePaths } from './openapi-live.ts'
 import { ackLinkPaths, notifySchemas, pushPaths } from './openapi-notify.ts'
+import { registerPaths } from './openapi-register.ts'
 import { schedulePaths, scheduleSchemas } from './openapi-schedules.ts'
 import { uitdPaths, uitdSchemas } from './openapi-uitds.ts'
 import { windowPaths, windowSchemas } from './openapi-windows.ts'
@@ -19,6 +20,7 @@ export interface DocsOptions {
   windows?: boolean
   uitds?: boolean
   incidents?: boolean
+  register?: boolean
 }
 
 export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}): Promise<void> {
@@ -51,5 +53,6 @@ export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}
     document.paths = { ...document.paths, ...incidentPaths() }
     document.components.schemas = { ...document.components.schemas, ...incidentSchemas() }
   }
+  if (options.register) document.paths = { ...document.paths, ...registerPaths() }
   app.get('/docs', async () => document)
 }

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { decodeCsv } from '../../register/csv.ts'
 import { ackLinkRoutes } from './ack-link-routes.ts'
 import { alertsRoutes } from './alerts-routes.ts'
 import { auth } from './auth.ts'
@@ -6,6 +7,7 @@ import { buildingsRoutes } from './buildings-routes.ts'
 import { contactsRoutes } from './contacts-routes.ts'
 import { devicesRoutes } from './devices-routes.ts'
 import { docsRoutes } from './docs-routes.ts'
+import { hazardRoutes } from './hazard-routes.ts'
 import { healthRoutes } from './health-routes.ts'
 import type { HttpDeps } from './http-deps.ts'
 import { handleError, handleNotFound } from './http-errors.ts'
@@ -17,6 +19,8 @@ import { requestLogSerializers } from './log-redaction.ts'
 import { metricsGuard } from './metrics-access.ts'
 import { patrolLinkRoutes } from './patrol-link-routes.ts'
 import { pushRoutes } from './push-routes.ts'
+import { registerRoutes } from './register-routes.ts'
+import { reportLinkRoutes } from './report-link-routes.ts'
 import { DebugRequestLog } from './request-log.ts'
 import { scheduleRoutes } from './schedule-routes.ts'
 import { twilioStatusRoutes } from './twilio-status-routes.ts'
@@ -79,6 +83,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     twilioStatus: Boolean(deps.twilioStatus),
     schedules: Boolean(deps.schedules),
     windows: Boolean(deps.windows),
+    register: Boolean(deps.register),
     uitds: Boolean(deps.uitds),
   })
   if (deps.ackLinks) {
@@ -88,6 +93,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
   if (deps.twilioStatus) void app.register(twilioStatusRoutes, { twilio: deps.twilioStatus, countRefusal })
   if (deps.patrolLinks) void app.register(patrolLinkRoutes, { links: deps.patrolLinks, site: deps.site })
   if (deps.webDir) void app.register(webRoutes, { dir: deps.webDir })
+  if (deps.register) void app.register(reportLinkRoutes, { register: deps.register.part, clock: deps.clock })
   void app.register(
     async (api) => {
       await api.register(auth, { site: deps.site, guard: deps.hardening?.loginGuard })
@@ -108,6 +114,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
       if (deps.contacts) await api.register(contactsRoutes, { contacts: deps.contacts })
       if (deps.schedules) await api.register(scheduleRoutes, { schedules: deps.schedules, site: deps.site })
       if (deps.windows) await api.register(windowsRoutes, { windows: deps.windows, site: deps.site })
+      if (deps.register) await registerRegisterRoutes(api, deps, deps.register)
       if (deps.uitds) await api.register(uitdsRoutes, { uitds: deps.uitds, site: deps.site })
     },
     { prefix: '/api/v1' },
@@ -127,6 +134,21 @@ function acceptEmptyJson(app: FastifyInstance): void {
     if (text.trim() === '') done(null, undefined)
     else parseJson(request, text, done)
   })
+}
+
+async function registerRegisterRoutes(
+  api: FastifyInstance,
+  deps: HttpDeps,
+  { part, limits }: NonNullable<HttpDeps['register']>,
+): Promise<void> {
+  await api.register(hazardRoutes, {
+    site: deps.site,
+    hazards: part.hazards,
+    importCsv: (actor, bytes) => part.importCsv(actor, decodeCsv(bytes)),
+    ruleIds: part.ruleIds,
+    limits,
+  })
+  await api.register(registerRoutes, { site: deps.site, register: part, clock: deps.clock })
 }
 
 function liveLimits(hardening: HttpHardening | undefined): LiveLimits | undefined {

@@ -3,20 +3,22 @@ import type { Registry } from 'prom-client'
 import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from '../../alerting/alert.ts'
 import type { Incident, IncidentTimelineEntry } from '../../alerting/incidents/incident.ts'
 import type { Resolution } from '../../alerting/incidents/incident-keeper.ts'
+import type {
+  ContactsService,
+  PushService,
+  TwilioStatusService,
+} from '../../alerting/notify/notify-services.ts'
+import type { PatrolLinkService, ScheduleService } from '../../alerting/schedules/schedule-services.ts'
 import type { WindowService } from '../../alerting/windows/window-service.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import type { ReadingsHistory } from '../../ingest/store/history-query.ts'
-import type { LiveState } from '../live-state.ts'
-import type { LiveStream } from '../live-stream.ts'
+import type { RegisterPart } from '../../register/register-part.ts'
+import type { LiveState } from '../live/live-state.ts'
+import type { LiveStream } from '../live/live-stream.ts'
 import type { AckLinkService } from './ack-link-routes.ts'
-import type { ContactsService } from './contacts-routes.ts'
 import type { HttpHardening } from './http-hardening.ts'
 import type { CountRefusal } from './http-refusals.ts'
 import type { MetricsAccess } from './metrics-access.ts'
-import type { PatrolLinkService } from './patrol-link-routes.ts'
-import type { PushService } from './push-routes.ts'
-import type { ScheduleService } from './schedule-routes.ts'
-import type { TwilioStatusService } from './twilio-status-routes.ts'
 import type { UitdService } from './uitds-routes.ts'
 
 export interface AlertListFilter {
@@ -81,6 +83,11 @@ export interface HttpDeps {
   schedules?: ScheduleService
   /** One-tap patrol confirmation links (`/patrol/<token>`, no API token). */
   patrolLinks?: PatrolLinkService
+  /**
+   * The hazard register, risk grades and monthly reports (`/api/v1/hazards...`, `/api/v1/risk...`,
+   * `/api/v1/register/...`, `/r/<token>`); not served when absent.
+   */
+  register?: { part: RegisterPart; limits: { evidenceMaxBytes: number; importMaxBytes: number } }
   /** Test and maintenance windows (`/api/v1/windows`); not served when absent. */
   windows?: WindowService
   /** Fire panel links (`/api/v1/uitds`, GB/T 26875.3); not served when absent. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Incident } from '../../alerting/incidents/incident.ts'
-import { canSeeBuilding, type SiteModel } from '../../ingest/site-model.ts'
+import { canSeeBuilding, type SiteModel } from '../../ingest/site/site-model.ts'
 import { principalOf, type TokenPrincipal } from './auth.ts'
 import type { IncidentService } from './http-deps.ts'
 import { HttpError, notFound } from './http-errors.ts'

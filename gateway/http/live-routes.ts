@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ConnectionCounter } from '../limits/connection-counter.ts'
 import type { LimitReporter } from '../limits/limit-reporter.ts'
-import { frameEvent, type LiveStream } from '../live-stream.ts'
+import { frameEvent, type LiveStream } from '../live/live-stream.ts'
 import { principalOf } from './auth.ts'
 import { HttpError, retryLater } from './http-errors.ts'
 

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
-import { sameDigest } from '../../ingest/secret-hash.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import { sameDigest } from '../../ingest/site/secret-hash.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { bearerTokenOf, refuseWhileGuarded, wrongToken } from './auth.ts'
 import { HttpError } from './http-errors.ts'
 import type { HttpLoginGuard } from './http-hardening.ts'

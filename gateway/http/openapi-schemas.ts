@@ -1,10 +1,10 @@
 import { ALERT_CLASSES, ALERT_STATES, HISTORY_ACTIONS } from '../../alerting/alert.ts'
-import { DEVICE_KINDS } from '../../ingest/site-schema.ts'
-import { WALL_STATUSES } from '../live-state.ts'
+import { DEVICE_KINDS } from '../../ingest/site/site-schema.ts'
+import { WALL_STATUSES } from '../live/live-state.ts'
 import { ALERT_INCIDENT_FIELD } from './openapi-incidents.ts'
 import { ALERT_FIRE_FIELDS, BUILDING_WINDOWS_FIELD, Window } from './openapi-windows.ts'
 
-// Response schemas, written by hand from the TypeScript types (alerting/alert.ts, gateway/live-state.ts):
+// Response schemas, written by hand from the TypeScript types (alerting/alert.ts, gateway/live/live-state.ts):
 // the responses are not zod-validated, so there is no zod schema to generate them from.
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })

@@ -1,22 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { type Locale, localeFromAcceptLanguage, recipientLocale } from '../../alerting/i18n/locale.ts'
 import { formatDateTime } from '../../alerting/i18n/time-format.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { PatrolLinkService } from '../../alerting/schedules/schedule-services.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { ACK_PAGE_HEADERS, type AckPage, renderAckPage } from './ack-page.ts'
 import { acceptFormBodies } from './form-body.ts'
-import type { PatrolCheckView } from './schedule-routes.ts'
-
-/** What the one-tap patrol links need (structural; gateway/schedule-wiring.ts builds it). */
-export interface PatrolLinkService {
-  inspect(
-    token: string,
-  ): { status: 'valid'; check: PatrolCheckView; contact: string } | { status: 'expired' | 'invalid' }
-  use(
-    token: string,
-  ):
-    | { status: 'confirmed' | 'already' | 'late'; check: PatrolCheckView; contact: string }
-    | { status: 'expired' | 'invalid' }
-}
 
 type TokenRequest = { Params: { token: string } }
 

@@ -1,29 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { isoTime } from '../../alerting/clock-iso.ts'
-import type { PushSubscriptionJson, StoredSubscription } from '../../alerting/notify/push-subscriptions.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { PushService } from '../../alerting/notify/notify-services.ts'
+import type { StoredSubscription } from '../../alerting/notify/push-subscriptions.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { principalOf, type TokenPrincipal } from './auth.ts'
 import { HttpError } from './http-errors.ts'
 import type { CountRefusal } from './http-refusals.ts'
 import { validated } from './request-schemas.ts'
-
-/** What the push routes need (structural: the notifier's subscription store and the VAPID key). */
-export interface PushService {
-  add(
-    contact: string,
-    sub: PushSubscriptionJson,
-    by: string,
-    at: number,
-  ): { subscription: StoredSubscription; created: boolean }
-  get(id: number): StoredSubscription | undefined
-  byEndpoint(endpoint: string): StoredSubscription | undefined
-  remove(id: number): boolean
-  /** Null when a push may be sent to this endpoint (PUSH_SERVICE_HOSTS); otherwise why not. */
-  endpointRefusal(endpoint: string): string | null
-  /** The applicationServerKey for pushManager.subscribe; null when Web Push is not configured. */
-  vapidPublicKey(): string | null
-}
 
 const base64Url = (bytes: number, what: string) =>
   z

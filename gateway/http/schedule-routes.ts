@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { BuildingReport } from '../../alerting/schedules/building-report.ts'
-import { canSeeBuilding, type SiteModel } from '../../ingest/site-model.ts'
+import type { ScheduleService } from '../../alerting/schedules/schedule-services.ts'
+import { canSeeBuilding, type SiteModel } from '../../ingest/site/site-model.ts'
 import { principalOf, type TokenPrincipal } from './auth.ts'
 import { HttpError, notFound } from './http-errors.ts'
 import { validated, withoutEmpty } from './request-schemas.ts'
@@ -11,52 +11,6 @@ import {
   OverdueQuery,
   PatrolChecksQuery,
 } from './schedule-schemas.ts'
-
-/** One overdue item of GET /api/v1/overdue. */
-export interface OverdueItemView {
-  alertId: string
-  building: string
-  device: string
-  floor: number
-  zone: string
-  class: string
-  state: string
-  message: string
-  openedAt: string
-  deadlineAt: string
-  flaggedAt: string
-  notifiedAt: string | null
-}
-
-/** One patrol check of GET /api/v1/patrols/checks. */
-export interface PatrolCheckView {
-  id: string
-  patrol: string
-  building: string
-  sentAt: string
-  dueBy: string
-  status: 'pending' | 'confirmed' | 'late' | 'missed'
-  confirmedAt: string | null
-  confirmedBy: string | null
-  alertId: string | null
-}
-
-export type ConfirmResult =
-  | { status: 'confirmed' | 'already' | 'late'; check: PatrolCheckView }
-  | { status: 'unknown' | 'not-on-duty' }
-
-/** What the routes need of the scheduled work (structural; gateway/schedule-wiring.ts builds it). */
-export interface ScheduleService {
-  /** `date` / `month` in the site's time zone; default the current one. */
-  report(kind: 'daily' | 'monthly', building: string, label: string | undefined): BuildingReport
-  reportHtml(report: BuildingReport): string
-  overdue(buildings: ReadonlySet<string> | null): OverdueItemView[]
-  patrolChecks(buildings: ReadonlySet<string> | null, limit: number): PatrolCheckView[]
-  /** The building of a check, undefined when there is no such check. */
-  checkBuilding(id: string): string | undefined
-  /** Confirms as the contact whose apiTokens hold `tokenName`. */
-  confirmByToken(id: string, tokenName: string): ConfirmResult
-}
 
 type IdRequest = { Params: { id: string } }
 

@@ -1,15 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { type TwilioParams, TwilioStatusForm } from '../../alerting/notify/channels/index.ts'
+import type { TwilioStatusService } from '../../alerting/notify/notify-services.ts'
 import { HttpError } from './http-errors.ts'
 import type { CountRefusal } from './http-refusals.ts'
 import { validated } from './request-schemas.ts'
-
-/** What the status-callback route needs (structural: the wiring builds it from the notifier). */
-export interface TwilioStatusService {
-  /** True when X-Twilio-Signature was made with the auth token for the configured callback URL. */
-  verify(params: TwilioParams, signature: string | undefined): boolean
-  record(form: TwilioStatusForm): void
-}
 
 export const TWILIO_STATUS_PATH = '/twilio/status'
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { canSeeBuilding, type SiteModel } from '../../ingest/site-model.ts'
+import { canSeeBuilding, type SiteModel } from '../../ingest/site/site-model.ts'
 import type { UitdView } from '../uitd-view.ts'
 import { principalOf } from './auth.ts'
 import { notFound } from './http-errors.ts'

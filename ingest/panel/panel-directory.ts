@@ -1,7 +1,7 @@
 import type { BlockList } from 'node:net'
-import type { SiteModel } from '../site-model.ts'
-import { type Device, PANEL_COMPONENT, type PanelComponent } from '../site-schema.ts'
-import { ipAllowList, panelKey, type Uitd } from '../uitd-schema.ts'
+import type { SiteModel } from '../site/site-model.ts'
+import { type Device, PANEL_COMPONENT, type PanelComponent } from '../site/site-schema.ts'
+import { ipAllowList, panelKey, type Uitd } from '../site/uitd-schema.ts'
 
 /** Why a connection's UITD is refused: its address is not in the site, or it came from elsewhere. */
 export type UitdRefusal = 'unknown-address' | 'ip-not-allowed'

@@ -1,6 +1,6 @@
 import type { Reading } from '../reading.ts'
-import type { SiteModel } from '../site-model.ts'
-import type { Uitd } from '../uitd-schema.ts'
+import type { SiteModel } from '../site/site-model.ts'
+import type { Uitd } from '../site/uitd-schema.ts'
 import { analogueMetric } from './analogue-metric.ts'
 import type { LearnedComponents } from './learned-components.ts'
 import { learnedKey } from './learned-components.ts'

@@ -33,6 +33,10 @@ export const LOAD_HELP: CommandHelp = {
     ['--connect-concurrency C', 'connections opened at once (default 50)'],
     ['--connect-timeout S', 'seconds for the whole connect phase (default 60)'],
     ['--client-suffix S', 'appended to client ids, so a second generator keeps its own sessions'],
+    [
+      '--beside-devices N',
+      'use none of the devices of another generator of N devices on the same site (one connection per device)',
+    ],
     ['--json', "print the load generator's JSON summary line instead of a table"],
     ['-h, --help', 'show this help'],
   ],

@@ -12,11 +12,11 @@
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { type LoadOptions, LoadRun } from './load-run.ts'
-import { loadDevices, planSlots } from './site-devices.ts'
+import { devicesBesideLoad, loadDevices, planSlots } from './site-devices.ts'
 
 const USAGE = `usage: load-cli.ts --url mqtt://127.0.0.1:PORT --site SITE.yaml --devices N --rate R --duration S
   [--qos 0|1] [--alert-rate A] [--alert-devices K] [--token name:token] [--max-inflight M] [--tick-ms T]
-  [--client-suffix S]
+  [--client-suffix S] [--beside-devices N]
   [--drain S] [--connect-concurrency C] [--connect-timeout S]`
 
 function fail(message: string): never {
@@ -36,6 +36,7 @@ function parseOptions(argv: string[]): {
   devices: number
   alarms: number
   clientSuffix: string
+  besideDevices: number
 } {
   const { values } = parseArgs({
     args: argv,
@@ -56,6 +57,7 @@ function parseOptions(argv: string[]): {
         'connect-concurrency',
         'connect-timeout',
         'client-suffix',
+        'beside-devices',
       ].map((name) => [name, { type: 'string' as const }]),
     ),
   })
@@ -90,14 +92,17 @@ function parseOptions(argv: string[]): {
     devices: Math.max(1, positive('devices', values.devices ?? fail('--devices is required'))),
     alarms: positive('alert-devices', values['alert-devices'], 10),
     clientSuffix: values['client-suffix'] ?? '',
+    // Runs beside another generator of N devices on the same site and uses none of its devices.
+    besideDevices: positive('beside-devices', values['beside-devices'], 0),
   }
 }
 
 async function main(): Promise<void> {
-  const { load, site, devices, alarms, clientSuffix } = parseOptions(process.argv.slice(2))
+  const { load, site, devices, alarms, clientSuffix, besideDevices } = parseOptions(process.argv.slice(2))
   const clock = { wall: () => Date.now(), monotonic: () => performance.now() }
+  const siteDevices = loadDevices(site)
   const plan = planSlots(
-    loadDevices(site),
+    besideDevices > 0 ? devicesBesideLoad(siteDevices, besideDevices) : siteDevices,
     devices,
     load.alertRate > 0 ? alarms : 0,
     clock.wall(),

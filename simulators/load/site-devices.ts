@@ -1,6 +1,6 @@
 // The only place the load generator reads the site model; switch to ingest/index.ts once it exists.
-import { loadSite } from '../../ingest/load-site.ts'
-import { isSensor, type SensorDevice, type SensorKind } from '../../ingest/site-schema.ts'
+import { loadSite } from '../../ingest/site/load-site.ts'
+import { isSensor, type SensorDevice, type SensorKind } from '../../ingest/site/site-schema.ts'
 
 export type { SensorKind }
 
@@ -73,6 +73,18 @@ export function planSlots(
     alarms.push(slot(d, '~alarm'))
   }
   return { telemetry, alarms, cycled: count > devices.length }
+}
+
+/**
+ * The site without the devices a generator of `count` telemetry devices would use. A second
+ * generator beside it (the benches' alarm probe) plans from the rest: the gateway keeps one
+ * connection per device, so two generators on one device take each other's connection over.
+ */
+export function devicesBesideLoad(devices: readonly SensorDevice[], count: number): SensorDevice[] {
+  if (count >= devices.length)
+    throw new Error(`a load of ${count} devices leaves none of ${devices.length} free`)
+  const used = new Set(pickIndexes(devices, count))
+  return devices.filter((_, i) => !used.has(i))
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { DeviceEventKind } from '../../ingest/reading.ts'
-import type { SensorDevice, SensorKind } from '../../ingest/site-schema.ts'
+import type { SensorDevice, SensorKind } from '../../ingest/site/site-schema.ts'
 import type { Prng } from './prng.ts'
 
 /** An event the device reports about itself (docs/protocol.md, "Events"). */

@@ -1,4 +1,4 @@
-import type { SensorKind } from '../../ingest/site-schema.ts'
+import type { SensorKind } from '../../ingest/site/site-schema.ts'
 import type { ModelSpec } from './device-model.ts'
 import { electricalModel } from './electrical-model.ts'
 import { levelModel } from './level-model.ts'

@@ -1,5 +1,5 @@
 import { parseMetricName } from '../../ingest/metrics-catalog.ts'
-import type { SensorDevice } from '../../ingest/site-schema.ts'
+import type { SensorDevice } from '../../ingest/site/site-schema.ts'
 import type { Cadence, KindModel, ModelEvent } from './device-model.ts'
 import { MetricOverlays, type OverlayStep } from './metric-overlays.ts'
 import type { Prng } from './prng.ts'

@@ -1,4 +1,4 @@
-import { YamlFileError } from '../../ingest/yaml-file.ts'
+import { YamlFileError } from '../../ingest/site/yaml-file.ts'
 import type { ProgressStream } from './progress-bar.ts'
 import { SimulatorError } from './simulator-errors.ts'
 

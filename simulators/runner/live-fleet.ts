@@ -1,5 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt'
-import type { SensorDevice } from '../../ingest/site-schema.ts'
+import type { SensorDevice } from '../../ingest/site/site-schema.ts'
 import { deviceTopic } from '../../ingest/topics.ts'
 import type { SimMessage } from '../models/sim-device.ts'
 import { SimulatorError } from './simulator-errors.ts'

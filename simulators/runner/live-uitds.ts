@@ -1,5 +1,5 @@
 import { epochMsToTimeTag } from '../../ingest/gbt26875/index.ts'
-import type { Uitd } from '../../ingest/uitd-schema.ts'
+import type { Uitd } from '../../ingest/site/uitd-schema.ts'
 import type { PanelReport } from '../scenario/scenario-types.ts'
 import { panelUnit } from '../uitd/panel-unit.ts'
 import { UitdSimulator } from '../uitd/uitd-simulator.ts'

@@ -1,5 +1,5 @@
 // Every error code of the scenario runners, in one place, as ingest/error-codes.ts does for the
-// gateway (CONTRIBUTING.md, "Style"). Scenario file problems are YamlFileError (ingest/yaml-file.ts),
+// gateway (CONTRIBUTING.md, "Style"). Scenario file problems are YamlFileError (ingest/site/yaml-file.ts),
 // with file, line and field.
 export const SimulatorErrorCodes = {
   FGW_ERR_SIM_TIME: 'virtual time was asked to go backwards',

@@ -4,7 +4,7 @@ import { LearnedComponents } from '../../ingest/panel/learned-components.ts'
 import { PanelDirectory } from '../../ingest/panel/panel-directory.ts'
 import { createPanelIngest } from '../../ingest/panel/panel-ingest.ts'
 import { dispatchUnit } from '../../ingest/panel/unit-dispatch.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import type { PanelReport } from '../scenario/scenario-types.ts'
 import { panelUnit } from '../uitd/panel-unit.ts'
 

@@ -6,7 +6,7 @@ import type { Logger } from '../../alerting/deps.ts'
 import type { Engine } from '../../alerting/engine.ts'
 import { Decoder } from '../../ingest/decoder.ts'
 import { IngestPipeline, type IngestSink } from '../../ingest/ingest-pipeline.ts'
-import { canSeeBuilding } from '../../ingest/site-model.ts'
+import { canSeeBuilding } from '../../ingest/site/site-model.ts'
 import type { SimMessage } from '../models/sim-device.ts'
 import { loadScenario } from '../scenario/load-scenario.ts'
 import { describeMatch } from '../scenario/resolve-refs.ts'
@@ -16,6 +16,7 @@ import { epochOf, realClock } from './live-clock.ts'
 import { ManualClock } from './manual-clock.ts'
 import type { ActionResult, ProgressListener, RunResult } from './run-result.ts'
 import { type PanelMessage, ScenarioPlayer } from './scenario-player.ts'
+import { type VirtualSchedule, virtualCron } from './virtual-cron.ts'
 import { virtualPanel } from './virtual-panel.ts'
 
 export interface VirtualOptions {
@@ -44,6 +45,8 @@ export interface RunParticipant {
   tick?(now: number): void
   /** Once the timeline is over and its expectations are evaluated, before the run's store closes. */
   finish?(): void
+  /** Scheduled work (the gateway's node-cron jobs), run at its virtual minutes and awaited. */
+  schedule?: VirtualSchedule
 }
 
 /** The gateway's defaults (gateway/config.ts); in virtual time device ts equals receipt time. */
@@ -98,7 +101,10 @@ export async function runScenarioVirtual(
   }
 }
 
-/** The whole timeline, in order; engine.tick at every virtual second in between. */
+/**
+ * The whole timeline, in order; engine.tick at every virtual second in between, and scheduled work
+ * at the minutes it is due (awaited: only then is anything asynchronous).
+ */
 async function play(
   scenario: LoadedScenario,
   clock: ManualClock,
@@ -109,16 +115,19 @@ async function play(
   const player = new ScenarioPlayer(scenario, origin)
   const actions: ActionResult[] = []
   let lastTick = 0
-  const tickUntil = (t: number) => {
+  const tickUntil = async (t: number) => {
     for (; lastTick + TICK_MS <= t; lastTick += TICK_MS) {
-      clock.advanceTo(origin + lastTick + TICK_MS)
-      harness.tick(origin + lastTick + TICK_MS)
+      const now = origin + lastTick + TICK_MS
+      clock.advanceTo(now)
+      harness.tick(now)
+      const due = harness.scheduled(now)
+      if (due) await due
     }
   }
   for (const m of player.start()) harness.deliver(m)
   let reported = 0
   for (let batch = player.next(); batch !== null; batch = player.next()) {
-    tickUntil(batch.t)
+    await tickUntil(batch.t)
     clock.advanceTo(origin + batch.t)
     for (const p of batch.panel) await harness.panel(p)
     for (const m of batch.messages) harness.deliver(m)
@@ -128,7 +137,7 @@ async function play(
       onProgress(batch.t / scenario.durationMs)
     }
   }
-  tickUntil(scenario.durationMs)
+  await tickUntil(scenario.durationMs)
   clock.advanceTo(origin + scenario.durationMs)
   onProgress?.(1)
   return actions
@@ -144,6 +153,8 @@ interface Harness {
   act(a: PersonAction, t: number): ActionResult
   readings(): number
   finish(): void
+  /** The scheduled work due at a virtual second, or null. */
+  scheduled(now: number): Promise<void> | null
   notes: string[]
 }
 
@@ -162,6 +173,7 @@ function createHarness(
   if (withinTransaction) alarm.observe({ withinTransaction })
   const participant = options.participant?.({ store, clock, alarm })
   if (participant?.observer) alarm.observe(participant.observer)
+  const cron = participant?.schedule ? virtualCron(participant.schedule, notes) : null
   const extraSinks = options.sinks?.(store) ?? []
   const pipeline = new IngestPipeline(
     new Decoder(DECODER),
@@ -185,6 +197,7 @@ function createHarness(
       participant?.tick?.(now)
     },
     finish: () => participant?.finish?.(),
+    scheduled: (now) => cron?.due(now) ?? null,
     deliver: deliverer(pipeline, clock, notes),
     panel: async (p) => {
       try {
@@ -199,7 +212,7 @@ function createHarness(
   }
 }
 
-/** A device message into the pipeline, as the broker hands it over (gateway/broker.ts). */
+/** A device message into the pipeline, as the broker hands it over (gateway/mqtt/broker.ts). */
 function deliverer(pipeline: IngestPipeline, clock: ManualClock, notes: string[]) {
   return (m: SimMessage): void => {
     const now = clock.now()

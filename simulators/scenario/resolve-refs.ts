@@ -1,5 +1,5 @@
 import { ALERT_RULE_IDS as ALL_RULE_IDS } from '../../alerting/fire/fire-rule-ids.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { formatDuration } from './duration.ts'
 import type { IssueSink } from './resolve-steps.ts'
 import { type AlertMatch, EXPECTATION_KINDS, type RawAction, type RawExpectation } from './scenario-schema.ts'

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import type { ModelEvent } from '../models/device-model.ts'
 import type { OverlayStep } from '../models/metric-overlays.ts'
 import type { ConnectionStep } from '../models/sim-device.ts'

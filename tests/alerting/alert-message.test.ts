@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert } from '../../alerting/alert.ts'
 import { alertMessage, alertMessageIn } from '../../alerting/alert-message.ts'
-import { parseSite } from '../../ingest/load-site.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 import { testSite } from './fixtures/alert-test-site.ts'
 
 const site = testSite()
@@ -42,7 +42,10 @@ describe('alertMessage', () => {
       metric: 'temperature_c:l1',
       value: 72.5,
     })
-    expect(text).toBe('Cable temperature alarm: Tower A B2 switch-room, Main switchboard (72.5 °C on l1)')
+    // Never the metric id: the channel is named with what it measures.
+    expect(text).toBe(
+      'Cable temperature alarm: Tower A B2 switch-room, Main switchboard (cable temperature L1 72.5 °C)',
+    )
   })
 
   it('When an event has no value, then there are no parentheses and the detail is appended', () => {
@@ -66,7 +69,9 @@ describe('alertMessage', () => {
   })
 
   it('When the site speaks Chinese, then the message uses Chinese rule titles, floor names and punctuation', () => {
-    expect(alertMessage(zhSite, base)).toBe('感烟火警：金茂大厦A座 12层 12-east，厨房走廊（0.31 dB/m）')
+    expect(alertMessage(zhSite, base)).toBe(
+      '感烟火警：金茂大厦A座 12层 12-east，厨房走廊，烟雾浓度 0.31 dB/m',
+    )
     const cable = {
       ...base,
       rule: 'cable_temp.alarm',
@@ -78,7 +83,36 @@ describe('alertMessage', () => {
       detail: '接头过热',
     }
     expect(alertMessage(zhSite, cable)).toBe(
-      '线缆温度报警：金茂大厦A座 负二层 配电房，总配电柜（l1通道 72.5 °C），接头过热',
+      '线缆温度报警：金茂大厦A座 负二层 配电房，总配电柜，线缆温度（L1）72.5 °C，接头过热',
+    )
+  })
+
+  it('When the gateway raised the alert itself on a Chinese site, then its detail is Chinese too', () => {
+    const spread = {
+      ...base,
+      rule: 'fire.spread',
+      zone: '',
+      metric: null,
+      value: null,
+      scope: 'building' as const,
+    }
+    expect(alertMessage(zhSite, { ...spread, detail: 'floors 12F > 13F > B1' })).toBe(
+      '火势跨楼层蔓延：金茂大厦A座，涉及楼层12层→13层→负一层',
+    )
+    const floor = {
+      ...spread,
+      rule: 'floor.offline',
+      scope: 'floor' as const,
+      detail: '4 of 4 devices offline',
+    }
+    expect(alertMessage(zhSite, floor)).toBe('整层离线：金茂大厦A座 12层，4个设备中4个离线')
+    const offline = { ...base, rule: 'device.offline', metric: null, value: null }
+    expect(alertMessage(zhSite, { ...offline, detail: 'status offline and not seen for 60 s' })).toBe(
+      '设备离线：金茂大厦A座 12层 12-east，厨房走廊，状态离线，已60秒未收到消息',
+    )
+    // In English, as before.
+    expect(alertMessage(site, { ...spread, detail: 'floors 12F > 13F' })).toBe(
+      'Fire spreading between floors: Tower A - floors 12F > 13F',
     )
   })
 

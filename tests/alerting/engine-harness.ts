@@ -1,9 +1,9 @@
 // Shared by the engine tests: a real site parsed from YAML, a real engine, signals collected.
 import type { AlertSignal } from '../../alerting/alert.ts'
 import { createEngine, type Engine } from '../../alerting/engine.ts'
-import { parseSite } from '../../ingest/load-site.ts'
 import type { DeviceEvent, DeviceEventKind, DeviceStatus } from '../../ingest/reading.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { readingOf } from '../support/readings.ts'
 
 /** Engine start; tests give times as seconds after it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AlertSignal } from '../../alerting/alert.ts'
 import { createEngine } from '../../alerting/engine.ts'
-import { parseSite } from '../../ingest/load-site.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 import { harness, series, siteYaml, T0 } from './engine-harness.ts'
 
 const SMOKE = (id: string, building: string, rules = '') =>

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import type { AlertSignal } from '../../alerting/alert.ts'
 import { createEngine } from '../../alerting/engine.ts'
-import { parseSite } from '../../ingest/load-site.ts'
 import type { PanelBits, PanelStatus, UitdLinkEvent } from '../../ingest/panel/panel-status.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 
 const T0 = 1_763_800_000_000
 const SITE = `

@@ -100,6 +100,9 @@ export async function startTarget(
       LOG_LEVEL: 'warn',
       // Links in notifications (the notify bench's webhooks) point back at this gateway.
       PUBLIC_URL: http,
+      // The benches' alarm devices repeat fire_alarm every second or faster, above a device's
+      // repeat budget (README "Limits"): each must reach the alert topic to be timed.
+      MQTT_FIRE_ALARMS_PER_MIN_PER_DEVICE: '600',
       ...extras.env,
     },
   })

@@ -10,7 +10,7 @@ import { AlertStore } from '../../alerting/alert-store.ts'
 import { createEngine } from '../../alerting/engine.ts'
 import { createFireRules } from '../../alerting/fire/fire-setup.ts'
 import type { Reading } from '../../ingest/reading.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { buildSite, generate, T0 } from './engine-readings.ts'
 import { medianOfRuns as median } from './median.ts'
 

@@ -1,11 +1,12 @@
 // The bench site and readings shared by the engine benchmarks (engine-throughput.ts and
 // engine-fire-throughput.ts): a 1,000-device site of every kind and ~2,000,000 pre-generated
 // readings, mostly normal, a few devices crossing thresholds.
-import { parseSite } from '../../ingest/load-site.ts'
+
 import { parseMetricName } from '../../ingest/metrics-catalog.ts'
 import type { Reading } from '../../ingest/reading.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
-import type { Device, SensorKind } from '../../ingest/site-schema.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
+import type { Device, SensorKind } from '../../ingest/site/site-schema.ts'
 
 export const T0 = 1_763_800_000_000
 const ROUND_MS = 5_000

@@ -5,7 +5,7 @@
 import type { AlertSignal } from '../../alerting/alert.ts'
 import { createEngine } from '../../alerting/engine.ts'
 import type { Reading } from '../../ingest/reading.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 import { buildSite, generate, T0 } from './engine-readings.ts'
 import { medianOfRuns as median } from './median.ts'
 

@@ -15,6 +15,8 @@ export interface LoadRequest {
   /** Bound on waiting for the last acks (and, with QoS 0, for the broker's backlog). */
   drainSec: number
   clientSuffix?: string
+  /** Use none of the devices of a generator of this many devices running beside this one. */
+  besideDevices?: number
 }
 
 export interface Measured {
@@ -61,6 +63,7 @@ export async function measureLoad(
       : []),
     ...['--token', `${BENCH_TOKEN.name}:${BENCH_TOKEN.token}`],
     ...(req.clientSuffix ? ['--client-suffix', req.clientSuffix] : []),
+    ...(req.besideDevices ? ['--beside-devices', String(req.besideDevices)] : []),
   ]
   const load = ctx.group.spawn(label, process.execPath, args, { cwd: ctx.repoRoot })
   // The generator bounds itself; this is the bench's own bound in case it does not.
@@ -132,6 +135,8 @@ export async function measureLoadWithProbe(
     maxInflight: 4,
     drainSec: req.drainSec,
     clientSuffix: '~probe',
+    // The gateway keeps one connection per device: the probe's devices must not be the load's.
+    besideDevices: req.devices,
   }
   const [load, probe] = await Promise.all([
     measureLoad(ctx, target, { ...req, alertRate: 0 }, label),

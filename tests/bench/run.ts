@@ -87,6 +87,17 @@ function sanity(runs: readonly SteadyRun[]): string[] {
       `sanity ${target}: acked == sent, no errors: ${ok.length}/${mine.length} runs ${ok.length === mine.length ? 'ok' : 'FAIL'}`,
     )
   }
+  // A latency figure over a fraction of the alarms says nothing: every fire event must come back.
+  const gateway = runs.filter((r) => r.target === 'gateway')
+  if (gateway.length > 0) {
+    const ok = gateway.filter((r) => {
+      const m = r.measured?.summary
+      return !!m && m.events.sent > 0 && m.alerts === m.events.sent
+    })
+    lines.push(
+      `sanity gateway: an alert for every fire event: ${ok.length}/${gateway.length} runs ${ok.length === gateway.length ? 'ok' : 'FAIL'}`,
+    )
+  }
   return lines
 }
 

@@ -6,7 +6,7 @@ import { createAlarmPath } from '../../alerting/alarm-path.ts'
 import { createDeterministicIds } from '../../alerting/alert-id.ts'
 import { AlertStore } from '../../alerting/alert-store.ts'
 import { partitionOf } from '../../gateway/cluster/partition.ts'
-import { SiteModel } from '../../ingest/site-model.ts'
+import { SiteModel } from '../../ingest/site/site-model.ts'
 
 // The deterministic input of the cluster tests and the alarm path's answer to it, computed here
 // in virtual time, independently of the nodes under test.

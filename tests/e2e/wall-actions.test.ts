@@ -71,18 +71,23 @@ it('When Acknowledge fails (HTTP error, then gateway down), then the banner says
   await outage.back()
   await page.click('.fire-banner .action-error .retry')
   await page.waitForSelector('.fire-banner', { state: 'detached', timeout: 20_000 })
-  const [fire] = (await brigade().get('/api/v1/alerts?class=fire')).body.alerts
-  expect(fire.state).toBe('acknowledged')
+  // The banner's Acknowledge took the incident, and with it its alarm.
+  const [fire] = (await brigade().get('/api/v1/incidents?class=fire')).body.incidents
+  expect(fire).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'brigade' })
+  const [alarm] = (await brigade().get('/api/v1/alerts?class=fire')).body.alerts
+  expect(alarm).toMatchObject({ state: 'acknowledged', incident: fire.id })
 }, 60_000)
 
-it('When a fire is resolved, then it asks first and for what it was; a failed resolve can be retried', async () => {
+it('When a fire is resolved, then it asks first and for what it was, resolves the incident with it, and a failed resolve can be retried', async () => {
   await page.waitForSelector('#connection.live', { timeout: 20_000 })
   await page.click('.tile[data-building="tower-b"]')
-  const item = '.alert-list .alert.fire[data-state="acknowledged"]'
+  const item = '.alert-list .incident.fire[data-state="acknowledged"]'
   await page.click(`${item} .resolve`)
   // Not resolved by one click: a question, and for a fire, what it was.
   await page.waitForSelector(`${item} .resolve-form`)
-  expect(await page.textContent(`${item} .resolve-question`)).toBe('Resolve this alert?')
+  expect(await page.textContent(`${item} .resolve-question`)).toBe(
+    'Resolve this incident and all its alerts?',
+  )
   await page.click(`${item} .resolve-confirm`)
   await page.waitForSelector(`${item} .resolve-form .action-error:not([hidden])`)
   expect(await page.textContent(`${item} .resolve-form .action-error`)).toBe('Choose what it was.')
@@ -101,14 +106,17 @@ it('When a fire is resolved, then it asks first and for what it was; a failed re
   )
   await outage.back()
   await page.click(`${item} .resolve-slot > .action-error .retry`)
+  // Through the incident API: the disposition is the incident's own field, not words in a note.
   const resolved = await waitFor(async () => {
-    const [fire] = (await brigade().get('/api/v1/alerts?class=fire&state=all')).body.alerts
+    const [fire] = (await brigade().get('/api/v1/incidents?class=fire&state=all')).body.incidents
     return fire.state === 'resolved' ? fire : null
   }, 20_000)
-  const { body } = await brigade().get(`/api/v1/alerts/${resolved.id}`)
-  expect(body.history.at(-1)).toMatchObject({
-    action: 'resolved',
-    actor: 'brigade',
-    note: '[false_alarm/steam] shower on 3F',
+  expect(resolved).toMatchObject({
+    resolvedBy: 'brigade',
+    disposition: { kind: 'false_alarm', cause: 'steam', note: 'shower on 3F', by: 'brigade' },
   })
+  const [alarm] = (await brigade().get('/api/v1/alerts?class=fire&state=all')).body.alerts
+  expect(alarm).toMatchObject({ state: 'resolved', incident: resolved.id })
+  // Resolved: gone from the active list.
+  await page.waitForSelector(`.alert-list .incident[data-incident="${resolved.id}"]`, { state: 'detached' })
 }, 60_000)

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { buildWeb } from '../../gateway/web-bundle.ts'
 import { apiClient, waitFor } from '../support/api-client.ts'
 import { launchChromium, type TestBrowser } from '../support/browser.ts'
-import { type GatewayUnderTest, startTestGateway } from '../support/gateway-launcher.ts'
+import { type GatewayUnderTest, startTestGateway, tempDataDir } from '../support/gateway-launcher.ts'
 import { publishAs, signInWall } from '../support/wall-page.ts'
 
 let browser: TestBrowser
@@ -39,6 +39,10 @@ const titleMatches = (p: Page, source: string, yes = true) =>
   p.waitForFunction(([s, y]) => new RegExp(s as string).test(document.title) === y, [source, yes] as const)
 
 it('When the wall is reloaded, then a bar says the sound is off until a click arms it, and arming survives moving around', async () => {
+  // ta-05-smoke-01 (5 s heartbeat, never connected) goes offline a few seconds after start, which
+  // changes tower-a's tile: let that happen first, so that only the arming could move anything.
+  const brigade = apiClient(gw.httpUrl, 'brigade-token')
+  await waitFor(async () => (await brigade.get('/api/v1/incidents?class=offline')).body.incidents[0], 15_000)
   await signInWall(page, gw.httpUrl)
   await page.reload()
   await page.waitForSelector('#connection.live')
@@ -93,3 +97,25 @@ it('When a fire is unacknowledged, then the title and icon flash; Silence stops 
   await page.waitForSelector('#sound-bar[data-sounding=""][data-armed="true"]')
   expect(await page.getAttribute('html', 'data-attention')).toBe('')
 })
+
+it('When the connection is lost, then a fault tone sounds after a short grace; Silence stops it without claiming anything is to be acknowledged; it ends when the wall is back', async () => {
+  const port = new URL(gw.httpUrl).port
+  await gw.stop()
+  await page.waitForSelector('#connection.down')
+  // A blip (a restart, a proxy's idle cut) is waited out; past that, the console sounds.
+  await page.waitForSelector('#sound-bar[data-sounding="fault"]', { timeout: 15_000 })
+  expect((await bar(page)).text).toBe('Sounding: connection to the gateway lost')
+  await page.click('#sound-bar .sound-silence')
+  await page.waitForSelector('#sound-bar.silenced')
+  // Nobody can acknowledge a lost connection: the bar says what is still wrong instead.
+  expect(await bar(page)).toEqual({
+    armed: 'true',
+    sounding: '',
+    text: 'Silenced on this console only — the connection is still lost',
+  })
+  gw = await startTestGateway({ DATA_DIR: tempDataDir(), HTTP_PORT: port })
+  // The back-off may have reached 8 s (x1.2) by the time the gateway is back.
+  await page.waitForSelector('#connection.live', { timeout: 25_000 })
+  await page.waitForSelector('#sound-bar.armed[data-sounding=""]')
+  expect((await bar(page)).text).toBe('Alarm sound armed')
+}, 60_000)

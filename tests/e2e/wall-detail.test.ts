@@ -66,6 +66,9 @@ it('When a device cell is clicked, then a detail opens with a sparkline of its r
   expect(xy[0]).toEqual([0, 48])
   expect(xy.at(-1)).toEqual([240, 0])
   expect(xy.map(([x]) => x)).toEqual([...xy.map(([x]) => x)].sort((a, b) => a - b))
+  expect(await page.textContent('.metric-row[data-metric="smoke_dbm"] .metric-name')).toBe(
+    'smoke obscuration',
+  )
   expect(await page.textContent('.metric-row[data-metric="smoke_dbm"] .metric-range')).toBe(
     'min 0.02 dB/m · max 0.115 dB/m · latest 0.115 dB/m',
   )

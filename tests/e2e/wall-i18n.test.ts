@@ -63,18 +63,24 @@ it('When the browser is Chinese, then the wall is in Chinese; the switch turns i
   expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
   expect(await page.textContent('#connection')).toBe('实时')
   expect(await page.textContent('.tile[data-building="tower-a"] .tile-status')).toBe('火警')
-  expect(await page.textContent('.tile[data-building="tower-a"] .tile-where')).toBe(
-    '火警：负一层 · switch-room',
+  // The tile headlines the fire incident, its title rebuilt in Chinese (the site writes English).
+  const [incident] = (
+    await apiClient(gw.httpUrl, 'brigade-token').get('/api/v1/incidents?building=tower-a&class=fire')
+  ).body.incidents
+  expect(incident.title).toBe('Fire alarm: Tower A B1 switch-room, Main switchboard')
+  expect(await page.textContent('.tile[data-building="tower-a"] .tile-headline')).toBe(
+    '火警：Tower A 负一层 switch-room，Main switchboard',
   )
+  expect(await page.textContent('.tile[data-building="tower-a"] .tile-floors')).toBe('楼层 负一层')
   expect(await page.textContent('.legend')).toContain('红 火警')
-  expect(await page.textContent('.fire-banner .fire-what')).toContain(
-    `自 ${siteTime(fire.openedAt, 'zh-CN')} 起`,
-  )
-  // The site speaks English (fire.message); a Chinese wall rebuilds the message in Chinese
-  // (the device's label once the wall has heard of the device).
+  // The site speaks English (the incident's title, the alert's message); a Chinese wall rebuilds
+  // them in Chinese, naming the device the snapshot named.
   expect(fire.message).toBe('Fire alarm (device): Tower A B1 switch-room, Main switchboard')
-  expect(await page.textContent('.fire-banner .fire-what')).toMatch(
-    /^设备火警：Tower A 负一层 switch-room(，Main switchboard)? · 自/,
+  expect(await page.textContent('.fire-banner .fire-where')).toBe(
+    'Tower A · 负一层 · switch-room · Main switchboard',
+  )
+  expect(await page.textContent('.fire-banner .fire-what')).toBe(
+    `火警：Tower A 负一层 switch-room，Main switchboard · 自 ${siteTime(incident.openedAt, 'zh-CN')} 起`,
   )
   await page.waitForSelector('.tile[data-building="tower-a"] .count-red:not(.zero)')
   await page.screenshot({ path: join(SCREENSHOTS, 'wall-zh-CN.png') })
@@ -87,8 +93,12 @@ it('When the browser is Chinese, then the wall is in Chinese; the switch turns i
     '5层',
     '负一层',
   ])
-  await page.waitForSelector('.alert-list .alert.fire')
-  expect(await page.textContent('.alert-list .alert.fire .alert-state')).toBe('未确认')
+  await page.waitForSelector('.alert-list .incident.fire')
+  expect(await page.textContent('.alert-list .incident.fire > .incident-head .alert-state')).toBe('未确认')
+  expect(await page.textContent('.alert-list .incident.fire .incident-title')).toBe(
+    '火警：Tower A 负一层 switch-room，Main switchboard',
+  )
+  expect(await page.textContent('.fire-path')).toBe('火情楼层：负一层')
   await page.screenshot({ path: join(SCREENSHOTS, 'building-zh-CN.png') })
 
   await page.click('#language')
@@ -103,9 +113,10 @@ it('When the browser is Chinese, then the wall is in Chinese; the switch turns i
     'B1',
   ])
   await page.click('.back')
-  expect(await page.textContent('.tile[data-building="tower-a"] .tile-where')).toBe('FIRE: B1 · switch-room')
-  expect(await page.textContent('.fire-banner .fire-what')).toContain(
-    `${fire.message} · since ${siteTime(fire.openedAt, 'en')}`,
+  expect(await page.textContent('.tile[data-building="tower-a"] .tile-headline')).toBe(incident.title)
+  expect(await page.textContent('.tile[data-building="tower-a"] .tile-floors')).toBe('Floors B1')
+  expect(await page.textContent('.fire-banner .fire-what')).toBe(
+    `${incident.title} · since ${siteTime(incident.openedAt, 'en')}`,
   )
   expect(await page.textContent('#language')).toBe('中文')
   await page.screenshot({ path: join(SCREENSHOTS, 'wall-en.png') })

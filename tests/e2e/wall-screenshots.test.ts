@@ -74,16 +74,47 @@ afterAll(async () => {
   rmSync(siteDir, { recursive: true, force: true })
 })
 
+/** Whether the floor the fire reached last is wholly in view (above a phone's fixed sound bar). */
+const fireFloorInView = (p: Page) =>
+  p.evaluate(() => {
+    const rows = [...document.querySelectorAll<HTMLElement>('.floor.fire-floor')]
+    const last = rows.sort((a, b) => Number(b.dataset.fireOrder) - Number(a.dataset.fireOrder))[0]!
+    const r = last.getBoundingClientRect()
+    const bar = document.getElementById('sound-bar')!
+    const bottom =
+      getComputedStyle(bar).position === 'fixed' ? bar.getBoundingClientRect().top : window.innerHeight
+    return r.top >= 0 && r.bottom <= bottom
+  })
+
+/**
+ * What sticks out past the screen's right edge (none may: on a phone it cuts a button and widens
+ * the whole page, taking the fixed sound bar off the bottom), as class and text.
+ */
+const widerThanScreen = (p: Page) =>
+  p.evaluate(() => {
+    const edge = document.documentElement.clientWidth
+    const out: string[] = []
+    for (const el of document.querySelectorAll<HTMLElement>('body *'))
+      if (el.getBoundingClientRect().right > edge + 0.5 && el.children.length === 0)
+        out.push(`${el.className}: ${el.textContent?.trim().slice(0, 40)}`)
+    return out
+  })
+
 /** Both views, both languages: the language button switches (and, being a click, arms the sound). */
 async function shoot(phase: string, ready: (p: Page) => Promise<unknown>, building?: string): Promise<void> {
   for (const { name, page } of views) {
     for (const locale of ['en', 'zh-CN']) {
       if ((await page.getAttribute('html', 'lang')) !== locale) await page.click('#language')
       await ready(page)
+      expect(await widerThanScreen(page)).toEqual([])
       await page.screenshot({ path: join(SCREENSHOTS, `shot-${phase}-${name}-${locale}.png`) })
       if (!building) continue
       await page.click(`.tile[data-building="${building}"]`)
       await page.waitForSelector('.floors[data-loaded="fresh"] .cell')
+      await page.waitForSelector('.alert-list[data-loaded="fresh"]')
+      // Whatever the screen, the view lands on the fire's floor (on a phone, under the alerts).
+      if (await page.$('.floor.fire-floor')) expect(await fireFloorInView(page)).toBe(true)
+      expect(await widerThanScreen(page)).toEqual([])
       // Not full-page on the phone: there the sound bar is fixed to the screen's bottom edge.
       const path = join(SCREENSHOTS, `shot-${phase}-${name}-${locale}-building.png`)
       await page.screenshot({ path, fullPage: name === 'desktop' })
@@ -104,22 +135,48 @@ it('When a fire comes and goes, then screenshots of each moment are written (des
     'tower-a',
   )
 
+  // During: a kitchen fire on 7F whose smoke reaches the corridor above: one fire, two floors.
   await publishAs(gw.mqttUrl, device('ta-07-smoke-02'), 'telemetry', { metrics: { smoke_dbm: 0.12 } })
   await publishAs(gw.mqttUrl, device('ta-07-smoke-01'), 'event', {
     event: 'fire_alarm',
     detail: 'smoke chamber alarm',
   })
-  await shoot('during', (p) => p.waitForSelector('.fire-banner'), 'tower-a')
-
+  for (const smoke of [0.3, 0.34])
+    await publishAs(gw.mqttUrl, device('ta-08-smoke-01'), 'telemetry', { metrics: { smoke_dbm: smoke } })
   const brigade = apiClient(gw.httpUrl, 'brigade-token')
-  const active = await waitFor(async () => (await brigade.get('/api/v1/alerts?building=tower-a')).body.alerts)
-  for (const a of active)
-    expect((await brigade.post(`/api/v1/alerts/${a.id}/ack`, { note: 'crew on site' })).status).toBe(200)
-  await shoot('acknowledged', (p) => p.waitForSelector('.fire-banner', { state: 'detached' }))
+  const fire = await waitFor(async () => {
+    const [i] = (await brigade.get('/api/v1/incidents?building=tower-a&class=fire')).body.incidents
+    return i?.floors.length === 2 ? i : null
+  })
+  await shoot(
+    'during',
+    (p) => p.waitForSelector('.tile[data-building="tower-a"] .tile-floors:has-text("→")'),
+    'tower-a',
+  )
+
+  expect((await brigade.post(`/api/v1/incidents/${fire.id}/ack`, { note: 'crew on site' })).status).toBe(200)
+  // Taken, but still burning: the tile keeps the fire's floors, in the wall's language.
+  const floorsOnTile = { en: 'Floors 7F → 8F', 'zh-CN': '楼层 7层 → 8层' }
+  await shoot(
+    'acknowledged',
+    async (p) => {
+      await p.waitForSelector('.fire-banner', { state: 'detached' })
+      const lang = (await p.getAttribute('html', 'lang')) as keyof typeof floorsOnTile
+      expect(await p.textContent('.tile[data-building="tower-a"] .tile-floors')).toBe(floorsOnTile[lang])
+    },
+    'tower-a',
+  )
   await publishAs(gw.mqttUrl, device('ta-07-smoke-02'), 'telemetry', { metrics: { smoke_dbm: 0.01 } })
-  for (const a of active)
-    expect(
-      (await brigade.post(`/api/v1/alerts/${a.id}/resolve`, { note: '[false_alarm/cooking]' })).status,
-    ).toBe(200)
-  await shoot('after', (p) => p.waitForSelector('.tile[data-building="tower-a"][data-status="green"]'))
-}, 120_000)
+  await publishAs(gw.mqttUrl, device('ta-08-smoke-01'), 'telemetry', { metrics: { smoke_dbm: 0.01 } })
+  const resolved = await brigade.post(`/api/v1/incidents/${fire.id}/resolve`, {
+    disposition: 'false_alarm',
+    cause: 'cooking',
+    note: 'burnt toast',
+  })
+  expect(resolved.status).toBe(200)
+  await shoot(
+    'after',
+    (p) => p.waitForSelector('.tile[data-building="tower-a"][data-status="green"]'),
+    'tower-a',
+  )
+}, 180_000)

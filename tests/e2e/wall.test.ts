@@ -77,7 +77,12 @@ describe('sensor wall in a real browser', () => {
     await page.waitForSelector('.fire-banner')
     // The counts follow in the next batched devices frame.
     await page.waitForSelector('.tile[data-building="tower-a"] .count-red:not(.zero)')
-    expect(await page.textContent('.tile[data-building="tower-a"] .tile-where')).toBe('FIRE: 12F · 12-east')
+    // The tile headlines the fire incident nobody has taken yet: its title and its floors.
+    const [incident] = (
+      await apiGet<{ incidents: { title: string }[] }>('/incidents?building=tower-a&class=fire')
+    ).incidents
+    expect(await page.textContent('.tile[data-building="tower-a"] .tile-headline')).toBe(incident!.title)
+    expect(await page.textContent('.tile[data-building="tower-a"] .tile-floors')).toBe('Floors 12F')
     await page.screenshot({ path: join(SCREENSHOTS, 'wall-fire.png') })
     // The control-room wall screen.
     await page.setViewportSize({ width: 3840, height: 2160 })
@@ -91,26 +96,31 @@ describe('sensor wall in a real browser', () => {
     const floors = await page.$$eval('.floor-label', (els) => els.map((e) => e.textContent))
     expect(floors).toEqual(['32F', '20F', '12F', '5F', 'B1'])
     const title = await page.getAttribute('.cell[data-device="ta-12-smoke-01"]', 'title')
-    expect(title).toContain('smoke_dbm = 0.05 dB/m')
-    await page.waitForSelector('.alert-list .alert.fire.open')
+    // What the metric measures, never its id (smoke_dbm).
+    expect(title).toContain('smoke obscuration = 0.05 dB/m')
+    await page.waitForSelector('.alert-list .incident.fire.open .members .alert.fire')
     await page.screenshot({ path: join(SCREENSHOTS, 'building-fire.png') })
   })
 
-  it('When the fire is acknowledged on the page, then the API shows it acknowledged', async () => {
-    const { alerts } = await apiGet<{ alerts: { id: string; state: string; class: string }[] }>(
-      '/alerts?building=tower-a',
-    )
+  it('When the fire is acknowledged on the page, then the API shows its incident acknowledged', async () => {
+    const { alerts } = await apiGet<{
+      alerts: { id: string; state: string; class: string; incident: string }[]
+    }>('/alerts?building=tower-a')
     // Not just any open alert: ta-05-smoke-01 (5 s heartbeat, never connected) goes offline meanwhile.
     const fire = alerts.find((a) => a.class === 'fire' && a.state === 'open')
     expect(fire).toBeDefined()
-    await page.fill(`.fire-banner[data-alert="${fire!.id}"] .ack-note`, 'crew dispatched')
-    await page.click(`.fire-banner[data-alert="${fire!.id}"] .ack`)
+    const banner = `.fire-banner[data-incident="${fire!.incident}"]`
+    await page.fill(`${banner} .ack-note`, 'crew dispatched')
+    await page.click(`${banner} .ack`)
     await expect
-      .poll(async () => (await apiGet<{ state: string }>(`/alerts/${fire!.id}`)).state)
+      .poll(async () => (await apiGet<{ state: string }>(`/incidents/${fire!.incident}`)).state)
       .toBe('acknowledged')
+    expect((await apiGet<{ state: string }>(`/alerts/${fire!.id}`)).state).toBe('acknowledged')
     // Acknowledged: no longer pinned, still listed (and still red: a fire latches until resolved).
     await page.waitForSelector('.fire-banner', { state: 'detached' })
-    await page.waitForSelector(`.alert-list .alert[data-alert="${fire!.id}"][data-state="acknowledged"]`)
+    await page.waitForSelector(
+      `.alert-list .incident[data-incident="${fire!.incident}"][data-state="acknowledged"]`,
+    )
     expect(await page.getAttribute('.cell[data-device="ta-12-smoke-01"]', 'data-status')).toBe('red')
   })
 

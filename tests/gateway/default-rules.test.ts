@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { loadSite } from '../../ingest/load-site.ts'
+import { loadSite } from '../../ingest/site/load-site.ts'
 import { apiClient } from '../support/api-client.ts'
 import { type GatewayUnderTest, startTestGateway, TEST_SITE } from '../support/gateway-launcher.ts'
 import { connectClient } from '../support/mqtt-peers.ts'

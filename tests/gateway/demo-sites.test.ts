@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline'
 import { describe, expect, it } from 'vitest'
 import { parseGatewayEnv } from '../../gateway/config.ts'
 import { demoSiteFile } from '../../gateway/demo-sites.ts'
-import { loadSite } from '../../ingest/load-site.ts'
-import type { SiteFile } from '../../ingest/site-schema.ts'
+import { loadSite } from '../../ingest/site/load-site.ts'
+import type { SiteFile } from '../../ingest/site/site-schema.ts'
 import { formatReport } from '../../simulators/runner/report.ts'
 import { runScenarioVirtual } from '../../simulators/runner/virtual-runner.ts'
 import { loadScenario } from '../../simulators/scenario/load-scenario.ts'
@@ -105,6 +105,9 @@ describe('The bundled demo sites', () => {
     const report = formatReport(result)
     expect(result.missed, report).toEqual([])
     const alarm = result.alerts.find((a) => a.rule === 'smoke.alarm' && a.device === 'ta-12-smoke-03')
-    expect(alarm?.message).toMatch(/^感烟火警：A座 12层 12-east，12层东侧厨房走廊（0\.\d+ dB\/m）$/)
+    expect(alarm?.message).toMatch(/^感烟火警：A座 12层 12-east，12层东侧厨房走廊，烟雾浓度 0\.\d+ dB\/m$/)
+    // The gateway's own alert, with the gateway's own detail: Chinese too.
+    const spread = result.alerts.find((a) => a.rule === 'fire.spread')
+    expect(spread?.message).toBe('火势跨楼层蔓延：A座，涉及楼层12层→13层')
   })
 })

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Alert } from '../../alerting/alert.ts'
-import type { BuildingDetail, BuildingSummary } from '../../gateway/live-state.ts'
+import type { BuildingDetail, BuildingSummary } from '../../gateway/live/live-state.ts'
 import type { Reading } from '../../ingest/reading.ts'
 import { ADMIN, BRIGADE, createHarness, type Harness, MANAGER_A, T0 } from './http-harness.ts'
 

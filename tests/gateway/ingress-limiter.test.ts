@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { IngressLimiter } from '../../gateway/handlers/ingress-limiter.ts'
+import { IngressLimiter } from '../../gateway/mqtt/handlers/ingress-limiter.ts'
 
 class StepClock {
   constructor(public ms = 1_000_000) {}

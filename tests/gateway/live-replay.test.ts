@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Alert, AlertTransition } from '../../alerting/alert.ts'
-import { LiveState } from '../../gateway/live-state.ts'
-import { type DevicesEventData, type LiveEvent, LiveStream } from '../../gateway/live-stream.ts'
-import { loadSite } from '../../ingest/load-site.ts'
+import { LiveState } from '../../gateway/live/live-state.ts'
+import { type DevicesEventData, type LiveEvent, LiveStream } from '../../gateway/live/live-stream.ts'
 import type { Reading } from '../../ingest/reading.ts'
+import { loadSite } from '../../ingest/site/load-site.ts'
 import { TEST_SITE } from '../support/paths.ts'
 import { readingOf } from '../support/readings.ts'
 

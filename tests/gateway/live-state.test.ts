@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert, AlertClass, AlertState, AlertTransition } from '../../alerting/alert.ts'
-import { floorLabel, LiveState } from '../../gateway/live-state.ts'
-import { parseSite } from '../../ingest/load-site.ts'
+import type { WindowJson } from '../../alerting/windows/window.ts'
+import { floorLabel, LiveState } from '../../gateway/live/live-state.ts'
 import type { Reading } from '../../ingest/reading.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 import { readingOf } from '../support/readings.ts'
 
 const site = parseSite(`
@@ -347,4 +348,36 @@ devices:
   it('When a building has no devices, then it is unknown, not green', () => {
     expect(summary(quietState(), 'annex')).toMatchObject({ status: 'unknown', counts: { unknown: 0 } })
   })
+
+  it('When a test window opens or ends with no device message, then the sweep reports its building once', () => {
+    const live = liveState()
+    const inForce = new Map<string, WindowJson[]>()
+    live.windowsOf = (b) => inForce.get(b) ?? []
+    // The first sweep takes note of what is in force: the snapshot already carried it.
+    expect(live.windowChanges()).toEqual([])
+    inForce.set('tower-b', [windowOf('w-1', 'tower-b')])
+    expect(live.windowChanges()).toEqual(['tower-b'])
+    expect(live.windowChanges()).toEqual([])
+    expect(summary(live, 'tower-b')?.windows?.map((w) => w.id)).toEqual(['w-1'])
+    inForce.set('tower-b', [])
+    expect(live.windowChanges()).toEqual(['tower-b'])
+    expect(live.windowChanges()).toEqual([])
+  })
 })
+
+function windowOf(id: string, building: string): WindowJson {
+  return {
+    id,
+    building,
+    floor: null,
+    zone: null,
+    device: null,
+    reason: 'detector test',
+    source: 'api',
+    createdBy: 'admin',
+    startsAt: '2026-11-22T10:00:00.000Z',
+    endsAt: '2026-11-22T11:00:00.000Z',
+    closedAt: null,
+    active: true,
+  }
+}

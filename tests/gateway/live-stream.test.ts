@@ -85,7 +85,42 @@ describe('GET /api/v1/live', () => {
       const s = await openLive(gw.httpUrl, 'brigade-token', id)
       const snap = await s.next((e) => e.event === 'snapshot')
       expect(snap.data.alerts.length).toBeGreaterThan(0)
+      // The devices the alerts name come with them: the wall names an incident's device at once.
+      const named = new Set(snap.data.alerts.map((a: { device: string | null }) => a.device))
+      const labels = snap.data.devices
+        .filter((d: { id: string }) => named.has(d.id))
+        .map((d: { id: string; label: string }) => [d.id, d.label])
+      expect(labels).toEqual(
+        expect.arrayContaining([
+          ['ta-12-smoke-01', 'Kitchen corridor, 12F east'],
+          ['tb-03-smoke-01', 'Corridor 3F east'],
+        ]),
+      )
       s.close()
     }
+  })
+
+  it('When a test window is opened or closed through the API, then the wall gets its building with the window, without a device message', async () => {
+    const s = await openLive(gw.httpUrl, 'brigade-token')
+    await s.next((e) => e.event === 'snapshot')
+    const admin = { authorization: 'Bearer admin-token', 'content-type': 'application/json' }
+    const body = JSON.stringify({ building: 'tower-b', floor: 3, reason: 'detector test', durationMin: 30 })
+    const res = await fetch(`${gw.httpUrl}/api/v1/windows`, { method: 'POST', headers: admin, body })
+    expect(res.status).toBe(201)
+    const opened = (await res.json()) as { id: string }
+    const windowsOf = (e: SseEvent) =>
+      e.data.buildings
+        ?.find((b: { id: string }) => b.id === 'tower-b')
+        ?.windows?.map((w: { id: string }) => w.id)
+        .join(',')
+    const shown = await s.next((e) => e.event === 'devices' && windowsOf(e) === opened.id)
+    expect(shown.data.buildings.map((b: { id: string }) => b.id)).toEqual(['tower-b'])
+    const closed = await fetch(`${gw.httpUrl}/api/v1/windows/${opened.id}`, {
+      method: 'DELETE',
+      headers: { authorization: 'Bearer admin-token' },
+    })
+    expect(closed.status).toBe(200)
+    await s.next((e) => e.event === 'devices' && windowsOf(e) === '')
+    s.close()
   })
 })

@@ -95,7 +95,10 @@ describe('npm start on a terminal', () => {
     )
     const link = block[1]!
     expect(link).toMatch(new RegExp(`^http://localhost:${http}/a/[A-Za-z0-9_-]{18}$`))
-    expect(block[0]).toMatch(/ {4}text: 火警：Tower A 12层 12-east。确认：http:\/\/localhost:\d+\/a\//)
+    // Class and site time, what, where, the device's label and value, then the link (README "Quick start").
+    expect(block[0]).toMatch(
+      / {4}text: 火警 \d\d:\d\d：感烟火警，Tower A 12层 12-east，Kitchen corridor, 12F east（[\d.]+ dB\/m）。确认：http:\/\/localhost:\d+\/a\//,
+    )
 
     const api = apiClient(`http://127.0.0.1:${http}`, 'brigade-token')
     const fires = (await api.get('/api/v1/alerts?state=active')).body.alerts.filter(

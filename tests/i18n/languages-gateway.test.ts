@@ -62,8 +62,12 @@ describe('Languages on a Chinese site', () => {
   it("When a fire is raised, then the alert message is in the site's language and each contact's text in theirs", async () => {
     const alerts = (await apiClient(gw.httpUrl, 'brigade-token').get('/api/v1/alerts')).body.alerts
     expect(alerts[0].message).toBe('设备火警：金茂大厦A座 负一层 车库东区，地下车库东侧通道')
-    expect(toWang.body.text).toMatch(/^火警：.*金茂大厦A座 负一层 车库东区.*。确认：http/)
-    expect(toTom.body.text).toMatch(/^FIRE: .*金茂大厦A座 B1 车库东区.*\. Ack: http/)
+    expect(toWang.body.text).toMatch(
+      /^火警 \d\d:\d\d：.*金茂大厦A座 负一层 车库东区，地下车库东侧通道.*。确认：http/,
+    )
+    expect(toTom.body.text).toMatch(
+      /^FIRE \d\d:\d\d: .*金茂大厦A座 B1 车库东区, 地下车库东侧通道.*\. Ack: http/,
+    )
   })
 
   it('When each contact opens their link, then the page speaks their language, with local names and times', async () => {

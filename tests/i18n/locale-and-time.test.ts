@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { localeFromAcceptLanguage, recipientLocale } from '../../alerting/i18n/locale.ts'
 import { formatDateTime, formatShortTime } from '../../alerting/i18n/time-format.ts'
-import { smsSegments } from '../../alerting/notify/message-text.ts'
+import { smsSegments } from '../../alerting/notify/sms-segments.ts'
 
 const AT = '2026-11-22T10:00:00.000Z'
 

@@ -11,10 +11,11 @@ import {
   allClearNotification,
   digestNotification,
 } from '../../alerting/notify/message-builder.ts'
-import { allClearText, notificationText, smsSegments } from '../../alerting/notify/message-text.ts'
+import { allClearText, notificationText } from '../../alerting/notify/message-text.ts'
+import { smsSegments } from '../../alerting/notify/sms-segments.ts'
 import { ALL_RULE_IDS, ruleSpec } from '../../alerting/rule-catalog.ts'
-import { parseSite } from '../../ingest/load-site.ts'
 import type { MetricFamily } from '../../ingest/metrics-catalog.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 import { ROOT } from '../support/paths.ts'
 
 // Every SMS template, in both languages, for every rule, with realistic names: a typical building
@@ -40,6 +41,8 @@ devices:
 
 /** An ack link as the gateway sends it (alerting/notify/ack-links.ts), behind a typical public name. */
 const LINK = `https://fw.jinmao.cn/a/${signShortToken(Buffer.alloc(32, 7), 'Q2xvdWQtOT')}`
+/** The alerts open at 10:00 UTC: 18:00 on the site's clock (Asia/Shanghai). */
+const TIME = '18:00'
 
 /** A value each metric family really shows when its rules fire. */
 const VALUES: Record<MetricFamily, [string, number]> = {
@@ -68,10 +71,11 @@ const PLACES = {
 type Budget = Record<Locale, Record<keyof typeof PLACES, number>>
 
 /**
- * Segments a text may take, by language and names. The ack link alone is about 110 characters:
- * more than a whole UCS-2 segment, so no Chinese text with a link fits one (a shorter link would).
+ * Segments a text may take, by language and names. The ack link (41 characters here) is more than
+ * half a UCS-2 segment: a Chinese fire page, which must carry the device and the time, takes two.
  */
 const TEXT_BUDGET: Budget = { en: { typical: 1, long: 2 }, 'zh-CN': { typical: 1, long: 2 } }
+const FIRE_BUDGET: Budget = { en: { typical: 1, long: 2 }, 'zh-CN': { typical: 2, long: 2 } }
 /** Aliyun counts characters of any script, signature included: 70 for one SMS, 67 per part. */
 const ALIYUN_BUDGET: Budget = { en: { typical: 3, long: 4 }, 'zh-CN': { typical: 3, long: 3 } }
 
@@ -127,7 +131,8 @@ describe('SMS segments of every template', () => {
     for (const { locale, size, rule, alert } of cases()) {
       const text = notificationText(alert, LINK, SITE, locale)
       const { segments, encoding } = smsSegments(text)
-      if (segments > TEXT_BUDGET[locale][size]) over.push(`${locale} ${size} ${rule}: ${segments} - ${text}`)
+      const budget = (alert.class === 'fire' ? FIRE_BUDGET : TEXT_BUDGET)[locale][size]
+      if (segments > budget) over.push(`${locale} ${size} ${rule}: ${segments} - ${text}`)
       if (locale === 'en') expect(encoding, text).toBe('GSM-7')
       // No link in an all-clear: one segment in both languages, whatever the names.
       const clear = allClearText(alert, SITE, locale)
@@ -136,39 +141,55 @@ describe('SMS segments of every template', () => {
     expect(over).toEqual([])
   })
 
-  it('When a text is built, then it never takes more segments than its essentials and always carries them whole', () => {
+  it('When a text is built, then it takes the segments of what it must carry, and carries that whole', () => {
     for (const { locale, rule, alert } of cases()) {
       const m = messagesFor(locale)
+      const fire = alert.class === 'fire'
       const building = SITE.building(alert.building)!.name
       const place = m.place({ building, floor: m.floor(alert.floor), zone: alert.zone })
-      const essentials = m.smsAlert({
-        type: m.classWords[alert.class],
-        title: null,
-        place,
-        label: null,
-        measured: null,
-        link: LINK,
-      })
+      const label = SITE.device(alert.device!)!.label
+      const parts = { type: m.classWords[alert.class], title: null, place, measured: null, link: LINK }
+      // Never cut: class, place, link, and a fire's time; a fire also carries its label, in two segments at most.
+      const hard = m.smsAlert({ ...parts, time: fire ? TIME : null, label: null })
+      const carried = m.smsAlert({ ...parts, time: TIME, label })
+      const room = fire
+        ? Math.max(smsSegments(hard).segments, Math.min(2, smsSegments(carried).segments))
+        : smsSegments(hard).segments
       const text = notificationText(alert, LINK, SITE, locale)
-      expect(smsSegments(text).segments, `${locale} ${rule}`).toBe(smsSegments(essentials).segments)
+      expect(smsSegments(text).segments, `${locale} ${rule}`).toBe(room)
       for (const part of [m.classWords[alert.class], place, LINK]) expect(text).toContain(part)
+      if (fire) expect(text, text).toContain(TIME)
+      if (fire && smsSegments(carried).segments <= 2) expect(text, text).toContain(label)
     }
   })
 
-  it('When a real ack link is sent, then English carries the rule and value and Chinese the place, each in one segment', () => {
+  it('When a real ack link is sent, then English carries everything in one segment and a Chinese fire the device and the time in two', () => {
     const en = notificationText(alertOf('smoke.alarm', 'ta-12'), LINK, SITE, 'en')
-    expect(en).toBe(`FIRE: Smoke alarm, Tower A 12F 12-east, Kitchen corridor (0.312 dB/m). Ack: ${LINK}`)
+    expect(en).toBe(
+      `FIRE 18:00: Smoke alarm, Tower A 12F 12-east, Kitchen corridor (0.312 dB/m). Ack: ${LINK}`,
+    )
     expect(smsSegments(en)).toMatchObject({ encoding: 'GSM-7', segments: 1 })
     const zh = notificationText(alertOf('smoke.alarm', 'jm-12'), LINK, SITE, 'zh-CN')
-    expect(zh).toBe(`火警：金茂大厦A座 12层 12-east。确认：${LINK}`)
-    expect(smsSegments(zh)).toMatchObject({ encoding: 'UCS-2', segments: 1 })
+    expect(zh).toBe(`火警 18:00：感烟火警，金茂大厦A座 12层 12-east，厨房走廊（0.312 dB/m）。确认：${LINK}`)
+    expect(smsSegments(zh)).toMatchObject({ encoding: 'UCS-2', segments: 2 })
+    const long = notificationText(alertOf('pressure.low', 'bj-b2'), LINK, SITE, 'zh-CN')
+    // A building name too long for one segment with the link: the essentials take two, and the
+    // rest fills them.
+    expect(long).toBe(
+      `监管 18:00：水压低于规范最低值，陆家嘴滨江花园住宅区二期B座 负二层 东区消防泵房，消防泵出水管（泵房北墙）（0.085 MPa）。确认：${LINK}`,
+    )
+    expect(smsSegments(long)).toMatchObject({ encoding: 'UCS-2', segments: 2 })
+    const typical = notificationText(alertOf('pressure.low', 'jm-12'), LINK, SITE, 'zh-CN')
+    // Other classes keep to one segment: here the label is one character too many.
+    expect(typical).toBe(`监管：金茂大厦A座 12层 12-east。确认：${LINK}`)
+    expect(smsSegments(typical)).toMatchObject({ encoding: 'UCS-2', segments: 1 })
   })
 
   it('When the link is short, then a typical English text carries the rule and the value in one segment', () => {
     const short = 'https://fw.example.com/a/7Q2M9XD4KP3T'
     const text = notificationText(alertOf('pressure.low', 'ta-12'), short, SITE, 'en')
     expect(text).toBe(
-      `SUPERVISORY: Pressure below code minimum, Tower A 12F 12-east, Kitchen corridor (0.085 MPa). Ack: ${short}`,
+      `SUPERVISORY 18:00: Pressure below code minimum, Tower A 12F 12-east, Kitchen corridor (0.085 MPa). Ack: ${short}`,
     )
     expect(smsSegments(text)).toMatchObject({ encoding: 'GSM-7', segments: 1 })
   })
@@ -177,9 +198,11 @@ describe('SMS segments of every template', () => {
 describe('All-clear text', () => {
   it('When a fire is resolved, then each reader gets the all-clear in their language', () => {
     const alert = alertOf('smoke.alarm', 'jm-12')
-    expect(allClearText(alert, SITE, 'zh-CN')).toBe('已解除：火警，金茂大厦A座 12层 12-east，厨房走廊。')
+    expect(allClearText(alert, SITE, 'zh-CN')).toBe(
+      '已解除 18:00：火警，金茂大厦A座 12层 12-east，厨房走廊。',
+    )
     expect(allClearText(alert, SITE, 'en')).toBe(
-      'ALL CLEAR: FIRE 金茂大厦A座 12F 12-east, 厨房走廊, resolved.',
+      'ALL CLEAR 18:00: FIRE 金茂大厦A座 12F 12-east, 厨房走廊, resolved.',
     )
     const params = allClearNotification({ key: 'k', alert, site: SITE, locale: 'zh-CN' }).params
     expect(params).toMatchObject({ type: '火警已解除', floor: '12层', link: '' })
@@ -202,10 +225,10 @@ describe('Digest text', () => {
     expect(digest.text.split('\n')).toEqual([
       'Firewatch 汇总：暂缓发送 2 条警情（每 60 分钟最多 5 条消息）',
       '- 故障：设备故障：金茂大厦A座 12层 12-east，厨房走廊（已确认）',
-      '- 监管：水压低于规范最低值：陆家嘴滨江花园住宅区二期B座 负二层 东区消防泵房，消防泵出水管（泵房北墙）（0.085 MPa）（未确认）',
+      '- 监管：水压低于规范最低值：陆家嘴滨江花园住宅区二期B座 负二层 东区消防泵房，消防泵出水管（泵房北墙），水压 0.085 MPa（未确认）',
       `确认最新一条：${LINK}`,
     ])
-    expect(digest.title).toBe('监管 - 陆家嘴滨江花园住宅区二期B座')
+    expect(digest.title).toBe('监管：陆家嘴滨江花园住宅区二期B座')
   })
 })
 

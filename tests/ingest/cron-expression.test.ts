@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CronExpression, cronOf, readCron } from '../../ingest/cron-expression.ts'
+import { CronExpression, cronOf, readCron } from '../../ingest/site/cron-expression.ts'
 
 const utc = (iso: string) => Date.parse(iso)
 const iso = (ms: number) => new Date(ms).toISOString()

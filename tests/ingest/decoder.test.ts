@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Decoder } from '../../ingest/decoder.ts'
-import { loadSite } from '../../ingest/load-site.ts'
+import { loadSite } from '../../ingest/site/load-site.ts'
 import { TEST_SITE } from '../support/paths.ts'
 
 const site = loadSite(TEST_SITE)

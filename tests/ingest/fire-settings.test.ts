@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseSite } from '../../ingest/load-site.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 
 // The `fire:` section of the site file (docs/rules.md): defaults, and every bad field named.
 

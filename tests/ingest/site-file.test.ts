@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { loadSite, parseSite } from '../../ingest/load-site.ts'
-import { canSeeBuilding } from '../../ingest/site-model.ts'
+import { loadSite, parseSite } from '../../ingest/site/load-site.ts'
+import { canSeeBuilding } from '../../ingest/site/site-model.ts'
 import { ROOT } from '../support/paths.ts'
 
 const valid = (devices: string, tokens = '') =>

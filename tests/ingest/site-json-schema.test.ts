@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { Ajv } from 'ajv'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { parseSite } from '../../ingest/load-site.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 import { SITE_SCHEMA_FILE, siteSchemaText } from '../../scripts/site-schema-file.ts'
 import { ROOT } from '../support/paths.ts'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { parseSite } from '../../ingest/load-site.ts'
 import { PanelDirectory } from '../../ingest/panel/panel-directory.ts'
-import { addressToWireHex } from '../../ingest/uitd-schema.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
+import { addressToWireHex } from '../../ingest/site/uitd-schema.ts'
 
 const SITE = (uitds: string, devices = '', tokens = '') =>
   [

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { smsSegments } from '../../alerting/notify/message-text.ts'
+import { smsSegments } from '../../alerting/notify/sms-segments.ts'
 import { createNotifyHarness, type NotifyHarness, siteWith, WEBHOOK_SECRET } from './notify-harness.ts'
 
 const hook = (url: string, who: string) => `{ url: "${url}?to=${who}", secret: ${WEBHOOK_SECRET} }`
@@ -50,12 +50,12 @@ describe('All-clear on resolve', () => {
       ['wang-fang:sms:all-clear', 'sent'],
     ])
     const clear = h.webhook.deliveries.find((d) => d.idempotencyKey.endsWith(':all-clear'))!
-    expect(clear.body.text).toBe('ALL CLEAR: FIRE Tower A 12F 12-east, Kitchen corridor, resolved.')
+    expect(clear.body.text).toBe('ALL CLEAR 18:00: FIRE Tower A 12F 12-east, Kitchen corridor, resolved.')
     expect(clear.body.alert).toMatchObject({ id: alert.id, state: 'resolved' })
     expect(clear.body.ackUrl).toBe('')
     const sms = h.sms.messages[1]!
     expect(sms.to).toBe('+8613800000002')
-    expect(sms.body).toMatch(/^ALL CLEAR: FIRE Tower A 12F 12-east/)
+    expect(sms.body).toMatch(/^ALL CLEAR \d\d:\d\d: FIRE Tower A 12F 12-east/)
     expect(smsSegments(sms.body).segments).toBe(1)
     const notes = h.lifecycle.history(alert.id).map((e) => e.note ?? '')
     expect(notes).toContain('all-clear queued: webhook to li-wei')
@@ -99,8 +99,8 @@ describe('All-clear on resolve', () => {
     ])
     const clear = h.webhook.deliveries.filter((d) => d.idempotencyKey.endsWith(':all-clear'))
     expect(clear.map((d) => d.body.text)).toEqual([
-      'ALL CLEAR: WARNING Tower A 12F 12-east, Kitchen corridor, resolved.',
-      'ALL CLEAR: WARNING Tower A 12F 12-east, Kitchen corridor, resolved.',
+      'ALL CLEAR 18:05: WARNING Tower A 12F 12-east, Kitchen corridor, resolved.',
+      'ALL CLEAR 18:05: WARNING Tower A 12F 12-east, Kitchen corridor, resolved.',
     ])
   })
 
@@ -123,7 +123,7 @@ escalation:
       ['centre:sms:all-clear', 'sent'],
     ])
     expect(h.sms.messages.map((m) => m.body)).toEqual([
-      expect.stringMatching(/^ALL CLEAR: FIRE Tower A 12F 12-east/),
+      expect.stringMatching(/^ALL CLEAR \d\d:\d\d: FIRE Tower A 12F 12-east/),
     ])
     // The failed all-clear left no bad mark: the next fire goes out on the webhook again.
     const next = h.raise('tb-03-smoke-01', 'fire')

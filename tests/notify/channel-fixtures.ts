@@ -3,8 +3,8 @@
 import type { Alert } from '../../alerting/alert.ts'
 import type { Logger } from '../../alerting/deps.ts'
 import type { NotificationMessage } from '../../alerting/notify/channel.ts'
-import { parseSite } from '../../ingest/load-site.ts'
-import type { SiteModel } from '../../ingest/site-model.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
+import type { SiteModel } from '../../ingest/site/site-model.ts'
 
 /** 2026-11-22T10:00:00.000Z, the time of the example alert in docs/protocol.md. */
 export const T0 = 1_795_341_600_000

@@ -38,7 +38,7 @@ escalation:
     expect(pushed).toMatchObject({ alertId: alert.id, urgent: true, incident: { id: alert.incident } })
     expect(push.deliveries[0]).toMatchObject({ subscriptionId: phone.id, urgency: 'high', topic: alert.id })
     for (const text of [pushed.text, ...h.sms.messages.map((m) => m.body)]) {
-      expect(text).toMatch(/^FIRE: .*Tower A 12F 12-east.*Ack: http:\/\/firewatch\.test\/a\/\S+$/)
+      expect(text).toMatch(/^FIRE \d\d:\d\d: .*Tower A 12F 12-east.*Ack: http:\/\/firewatch\.test\/a\/\S+$/)
     }
     expect(h.firstRequests).toHaveLength(1)
   })

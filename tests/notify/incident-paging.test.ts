@@ -63,7 +63,9 @@ describe('One incident, one page per person', () => {
       `${own.incident}:zhang-min:webhook:0:0`,
     ])
     const page = to('li-wei')[0]!.body
-    expect(page.text).toMatch(/^FIRE: Fire alarm \(device\), Tower A 12F 12-east, Kitchen corridor\. Ack: /)
+    expect(page.text).toMatch(
+      /^FIRE 18:00: Fire alarm \(device\), Tower A 12F 12-east, Kitchen corridor\. Ack: /,
+    )
     expect(page.incident).toMatchObject({ id: own.incident, alerts: [own.id, smoke.id], floors: [12] })
     // The reminder carries the same link: one per person and incident.
     h.advance(60_000)
@@ -111,7 +113,7 @@ describe('Updates when an incident grows', () => {
       ])
       const update = got[1]!.body
       expect(update.text).toBe(
-        `UPDATE FIRE: Fire alarm: Tower A, floors 12F > 13F > 14F. Ack: ${got[0]!.body.ackUrl}`,
+        `UPDATE FIRE 18:00: Smoke alarm, Tower A, floors 12F > 13F > 14F. Ack: ${got[0]!.body.ackUrl}`,
       )
       expect(update.incident).toMatchObject({ id: first.incident, floors: [12, 13, 14] })
     }
@@ -128,9 +130,9 @@ describe('Updates when an incident grows', () => {
     h.advance(1)
     await h.dispatch()
     expect(to('li-wei').map((d) => d.body.text.split('. Ack')[0])).toEqual([
-      'FIRE: Smoke alarm, Tower A 12F 12-east, Kitchen corridor',
-      'UPDATE FIRE: Fire alarm: Tower A, floors 12F > 13F > 14F',
-      'UPDATE FIRE: Fire alarm: Tower A, floors 12F > 13F > 14F > 11F',
+      'FIRE 18:00: Smoke alarm, Tower A 12F 12-east, Kitchen corridor',
+      'UPDATE FIRE 18:00: Smoke alarm, Tower A, floors 12F > 13F > 14F',
+      'UPDATE FIRE 18:00: Smoke alarm, Tower A, floors 12F > 13F > 14F > 11F',
     ])
   })
 
@@ -138,7 +140,7 @@ describe('Updates when an incident grows', () => {
     h = await createNotifyHarness(site)
     const warning = h.raise('ta-12-smoke-01', 'warning', 'smoke.prealarm')
     await h.dispatch()
-    expect(to('engineer').map((d) => d.body.text.split(':')[0])).toEqual(['WARNING'])
+    expect(to('engineer').map((d) => d.body.text.replace(/ \d\d:\d\d: .*$/, ''))).toEqual(['WARNING'])
     h.advance(10_000)
     const fire = h.raise('ta-12-smoke-01', 'fire', 'smoke.alarm')
     expect(fire.incident).toBe(warning.incident)
@@ -148,9 +150,9 @@ describe('Updates when an incident grows', () => {
     expect(steps(jobs, 'engineer')).toEqual(['alert webhook:0:0', 'update webhook:update:0'])
     expect(steps(jobs, 'li-wei')).toEqual(['alert webhook:0:0', 'update webhook:update:0'])
     expect(steps(jobs, 'zhang-min')).toEqual(['alert webhook:0:0'])
-    expect(to('zhang-min')[0]!.body.text).toMatch(/^FIRE: Smoke alarm, Tower A 12F/)
+    expect(to('zhang-min')[0]!.body.text).toMatch(/^FIRE 18:00: Smoke alarm, Tower A 12F/)
     expect(to('engineer')[1]!.body.text).toMatch(
-      /^UPDATE FIRE: Fire alarm: Tower A 12F 12-east, Kitchen corridor\./,
+      /^UPDATE FIRE 18:00: Smoke alarm, Tower A 12F 12-east, Kitchen corridor\./,
     )
     // The fire policy's steps, a round on: level 1 repeat 2 of fire, then the centre.
     h.advance(60_000)
@@ -180,7 +182,10 @@ describe('A class upgrade after escalation', () => {
     const jobs = h.incidentJobs(warning.incident!)
     expect(steps(jobs, 'zhang-min')).toEqual(['alert webhook:1:0', 'update webhook:update:0'])
     expect(steps(jobs, 'li-wei')).toEqual(['alert webhook:0:0', 'update webhook:update:0'])
-    expect(to('zhang-min').map((d) => d.body.text.split(':')[0])).toEqual(['WARNING', 'UPDATE FIRE'])
+    expect(to('zhang-min').map((d) => d.body.text.replace(/ \d\d:\d\d: .*$/, ''))).toEqual([
+      'WARNING',
+      'UPDATE FIRE',
+    ])
   })
 })
 
@@ -227,7 +232,7 @@ describe('The all-clear of an incident', () => {
       }
     }
     await h.dispatch()
-    expect(to('li-wei').at(-1)!.body.text).toBe('ALL CLEAR: FIRE Tower A 12F > 13F resolved.')
+    expect(to('li-wei').at(-1)!.body.text).toBe('ALL CLEAR 18:01: FIRE Tower A 12F > 13F resolved.')
     expect(to('li-wei').at(-1)!.body.incident).toMatchObject({ state: 'resolved', floors: [12, 13] })
     // A repeated resolve queues nothing more.
     h.lifecycle.resolve(b.id, 'brigade', null)

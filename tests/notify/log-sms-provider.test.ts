@@ -71,7 +71,7 @@ describe('SMS_PROVIDER=log', () => {
     const port = new URL(gw.httpUrl).port
     expect(entry.sms).toMatchObject({ to: '+8613800138001', recipient: 'Li Wei', locale: 'en' })
     expect(entry.sms.link).toMatch(new RegExp(`^http://localhost:${port}/a/[A-Za-z0-9_-]{18}$`))
-    expect(entry.sms.text).toMatch(/^FIRE: .*Tower A 12F 12-east/)
+    expect(entry.sms.text).toMatch(/^FIRE \d\d:\d\d: .*Tower A 12F 12-east/)
     expect(entry.sms.text).toContain(entry.sms.link)
 
     // Through the real outbox and dispatcher: the job is recorded as sent, in the alert's history.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { notificationParams, notificationText, smsSegments } from '../../alerting/notify/message-text.ts'
+import { notificationParams, notificationText } from '../../alerting/notify/message-text.ts'
+import { smsSegments } from '../../alerting/notify/sms-segments.ts'
 import { ACK_URL, alertFor, notifySite } from './channel-fixtures.ts'
 
 const site = notifySite()
@@ -37,9 +38,11 @@ describe('smsSegments', () => {
 })
 
 describe('notificationText', () => {
-  it('When the contract example alarm is notified, then every part fits one GSM-7 segment', () => {
+  it('When the contract example alarm is notified, then every part, the site time included, fits one GSM-7 segment', () => {
     const text = notificationText(alertFor(), ACK_URL, site)
-    expect(text).toBe(`FIRE: Smoke alarm, Tower A 12F 12-east, Kitchen corridor (0.31 dB/m). Ack: ${ACK_URL}`)
+    expect(text).toBe(
+      `FIRE 18:00: Smoke alarm, Tower A 12F 12-east, Kitchen corridor (0.31 dB/m). Ack: ${ACK_URL}`,
+    )
     expect(smsSegments(text)).toMatchObject({ encoding: 'GSM-7', segments: 1 })
   })
 
@@ -55,39 +58,55 @@ describe('notificationText', () => {
     })
     const text = notificationText(alert, ACK_URL, site)
     expect(text).toBe(
-      `SUPERVISORY: Cable temperature alarm, Tower A B2 switch-room, Main switchboard (72.5 C). Ack: ${ACK_URL}`,
+      `SUPERVISORY 18:00: Cable temperature alarm, Tower A B2 switch-room, Main switchboard (72.5 C). Ack: ${ACK_URL}`,
     )
     expect(smsSegments(text)).toMatchObject({ encoding: 'GSM-7', segments: 1 })
   })
 
-  it('When the device label is very long, then the label is cut to keep one segment and the essentials stay', () => {
+  it('When a fire device has a very long label, then the page takes two segments and carries it whole', () => {
     const text = notificationText(alertFor({ device: 'ta-12-smoke-02' }), ACK_URL, site)
+    expect(smsSegments(text)).toMatchObject({ encoding: 'GSM-7', segments: 2 })
+    expect(text).toContain('Kitchen corridor between the service lift')
+    expect(text).toContain('beside fire door FD-12-07')
+    expect(text.startsWith('FIRE 18:00: ')).toBe(true)
+  })
+
+  it('When a fault of that device is notified, then the label is cut to keep one segment and the essentials stay', () => {
+    const alert = alertFor({ device: 'ta-12-smoke-02', class: 'fault', rule: 'device.fault' })
+    const text = notificationText(alert, ACK_URL, site)
     expect(smsSegments(text)).toMatchObject({ encoding: 'GSM-7', segments: 1 })
-    expect(text.startsWith('FIRE: Tower A 12F 12-east, Kitchen corridor between the service lift')).toBe(true)
+    expect(text.startsWith('FAULT: Tower A 12F 12-east, Kitchen corridor between the service lift')).toBe(
+      true,
+    )
     expect(text).toMatch(/\.\.\. Ack: https:\/\/fw\.example\.com\/a\/7Q2M9XD4KP3T$/)
     expect(text.length).toBeGreaterThan(150)
   })
 
-  it('When the building name is Chinese, then the text is UCS-2 and drops what does not fit in 70', () => {
+  it('When the building name is Chinese, then the text is UCS-2 and a fire takes the two segments its label and time need', () => {
     const alert = alertFor({ building: 'jinmao', device: 'jm-30-smoke-01', floor: 30, zone: '30-north' })
     const text = notificationText(alert, ACK_URL, site)
-    expect(text).toBe(`FIRE: 金茂大厦A座 30F 30-north. Ack: ${ACK_URL}`)
-    expect(smsSegments(text)).toEqual({ encoding: 'UCS-2', units: 69, segments: 1 })
+    expect(text).toBe(
+      `FIRE 18:00: Smoke alarm, 金茂大厦A座 30F 30-north, 厨房走廊 (0.31 dB/m). Ack: ${ACK_URL}`,
+    )
+    expect(smsSegments(text)).toEqual({ encoding: 'UCS-2', units: 106, segments: 2 })
+    const fault = notificationText({ ...alert, class: 'fault', rule: 'device.fault' }, ACK_URL, site)
+    expect(fault).toBe(`FAULT: 金茂大厦A座 30F 30-north. Ack: ${ACK_URL}`)
+    expect(smsSegments(fault)).toMatchObject({ encoding: 'UCS-2', segments: 1 })
   })
 
   it('When even the essentials exceed one segment, then they are sent whole over two with what else fits there', () => {
     const alert = alertFor({ building: 'long-cn', device: 'lc-45-smoke-01', floor: 45, zone: '45-west' })
     const text = notificationText(alert, ACK_URL, site)
     expect(text).toBe(
-      `FIRE: Smoke alarm, 上海市浦东新区陆家嘴环路一千零八十八号国际金融中心二期北塔楼商务办公区 45F 45-west, 电梯厅 (0.31 dB/m). Ack: ${ACK_URL}`,
+      `FIRE 18:00: Smoke alarm, 上海市浦东新区陆家嘴环路一千零八十八号国际金融中心二期北塔楼商务办公区 45F 45-west, 电梯厅 (0.31 dB/m). Ack: ${ACK_URL}`,
     )
-    expect(smsSegments(text)).toEqual({ encoding: 'UCS-2', units: 127, segments: 2 })
+    expect(smsSegments(text)).toEqual({ encoding: 'UCS-2', units: 133, segments: 2 })
   })
 
   it('When an alert has no value, then the class word and the rule still lead the text', () => {
     const alert = alertFor({ class: 'offline', rule: 'device.offline', metric: null, value: null })
     expect(notificationText(alert, ACK_URL, site)).toBe(
-      `OFFLINE: Device offline, Tower A 12F 12-east, Kitchen corridor. Ack: ${ACK_URL}`,
+      `OFFLINE 18:00: Device offline, Tower A 12F 12-east, Kitchen corridor. Ack: ${ACK_URL}`,
     )
   })
 })

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ContactDirectory } from '../../alerting/notify/contact-directory.ts'
-import { loadSite, parseSite } from '../../ingest/load-site.ts'
+import { loadSite, parseSite } from '../../ingest/site/load-site.ts'
 import { ROOT, TEST_SITE } from '../support/paths.ts'
 import { siteWith } from './notify-harness.ts'
 

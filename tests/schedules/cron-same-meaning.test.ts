@@ -3,7 +3,7 @@ import { activeWatches } from '../../alerting/schedules/watch-periods.ts'
 import { WindowSchedule } from '../../alerting/windows/window-schedule.ts'
 import { watchEstate } from './watch-estate.ts'
 
-// One cron reader (ingest/cron-expression.ts) for the whole site file: an expression written as a
+// One cron reader (ingest/site/cron-expression.ts) for the whole site file: an expression written as a
 // heightened watch's start and as a scheduled test window's start means the same minutes.
 
 const utc = (iso: string) => Date.parse(iso)

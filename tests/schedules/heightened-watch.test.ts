@@ -6,7 +6,7 @@ import { createWatchJob } from '../../alerting/schedules/watch-job.ts'
 import { activeWatches } from '../../alerting/schedules/watch-periods.ts'
 import { checkWatchRules } from '../../alerting/schedules/watch-tuning.ts'
 import { parseWall } from '../../alerting/schedules/zone-clock.ts'
-import { parseSite } from '../../ingest/load-site.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 import { fromWall, toWall } from '../../ingest/wall-clock.ts'
 import { readingOf } from '../support/readings.ts'
 import { NIGHT_WATCH, watchEstate } from './watch-estate.ts'
@@ -111,7 +111,7 @@ describe('heightened watch', () => {
     expect(() => watchEstate('UTC', `    - { id: w, name: W, cron: "not cron", hours: 2 }`)).toThrow(
       /cron expression/,
     )
-    // Minutes are the unit (ingest/cron-expression.ts): a seconds field is refused, not ignored.
+    // Minutes are the unit (ingest/site/cron-expression.ts): a seconds field is refused, not ignored.
     expect(() => watchEstate('UTC', `    - { id: w, name: W, cron: "0 0 20 * * *", hours: 2 }`)).toThrow(
       /schedules\.watches\[0\]\.cron: seconds field: not supported/,
     )

@@ -1,4 +1,4 @@
-import { parseSite } from '../../ingest/load-site.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 
 /**
  * Two towers with a corridor smoke detector each, in `timezone`, with the given watch list and

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashSecret } from '../../ingest/secret-hash.ts'
+import { hashSecret } from '../../ingest/site/secret-hash.ts'
 import { metricValue } from '../support/api-client.ts'
 import {
   type GatewayUnderTest,

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { hashSecret } from '../../ingest/secret-hash.ts'
+import { hashSecret } from '../../ingest/site/secret-hash.ts'
 import { TEST_SITE, tempDataDir } from '../support/gateway-launcher.ts'
 
 /**

@@ -1,6 +1,6 @@
 import mqttPacket from 'mqtt-packet'
 import { describe, expect, it } from 'vitest'
-import { parseSite } from '../../ingest/load-site.ts'
+import { parseSite } from '../../ingest/site/load-site.ts'
 import { encodePublish } from '../../simulators/load/publish-packet.ts'
 import { planSlots } from '../../simulators/load/site-devices.ts'
 import { telemetryPayload } from '../../simulators/load/telemetry-payload.ts'

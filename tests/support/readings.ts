@@ -1,6 +1,6 @@
 import { parseMetricName } from '../../ingest/metrics-catalog.ts'
 import { deviceReading, type Reading } from '../../ingest/reading.ts'
-import type { Device } from '../../ingest/site-schema.ts'
+import type { Device } from '../../ingest/site/site-schema.ts'
 
 /** A reading of one of the site's devices, located as the decoder locates it. */
 export function readingOf(

@@ -1,5 +1,5 @@
 import type { Agent } from 'node:https'
-import { FirewatchError } from '../../../ingest/error-codes.ts'
+import { FirewatchError } from '../../../ingest/index.ts'
 import type { Clock, Logger } from '../../deps.ts'
 import type { Channel, ChannelKind } from '../channel.ts'
 import { createAliyunProvider } from './aliyun-sms.ts'

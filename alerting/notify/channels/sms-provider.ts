@@ -1,4 +1,4 @@
-import { FirewatchError } from '../../../ingest/error-codes.ts'
+import { FirewatchError } from '../../../ingest/index.ts'
 import type { Locale } from '../../i18n/locale.ts'
 
 /** One SMS to send; text-based providers use `text`, template-only providers `template`/`params`. */

@@ -2,7 +2,7 @@ import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, wri
 import { join } from 'node:path'
 import webpush from 'web-push'
 import { z } from 'zod'
-import { FirewatchError } from '../../../ingest/error-codes.ts'
+import { FirewatchError } from '../../../ingest/index.ts'
 import type { Logger } from '../../deps.ts'
 
 export const VAPID_KEYS_FILE = 'vapid-keys.json'

@@ -1,11 +1,13 @@
+import { ApiError } from './api.ts'
 import { h } from './dom.ts'
-import { failureReason } from './failure.ts'
+import { failureReason, PartialFailure } from './failure.ts'
 import { type MessageKey, t } from './i18n.ts'
 
 /**
  * Runs one acknowledge / resolve request from a button. While it runs the button is disabled; a
  * failure (gateway down, HTTP error, a token without the right) is said next to it, with a Retry
- * button that sends the same request again. Nothing fails silently: a person pressed the button
+ * button that sends the same request again (not after a 400: the same request would be refused
+ * again; the message says what to change). Nothing fails silently: a person pressed the button
  * believing the alarm was now theirs.
  */
 export class ActionRunner {
@@ -13,7 +15,13 @@ export class ActionRunner {
 
   constructor(private readonly failedKey: MessageKey) {}
 
-  run(button: HTMLButtonElement, request: () => Promise<unknown>, done: () => void): void {
+  /** `failed`: told of each failure too (after it is shown), e.g. to ask for what was missing. */
+  run(
+    button: HTMLButtonElement,
+    request: () => Promise<unknown>,
+    done: () => void,
+    failed?: (err: unknown) => void,
+  ): void {
     button.disabled = true
     this.error.hidden = true
     request().then(
@@ -23,15 +31,22 @@ export class ActionRunner {
       },
       (err: unknown) => {
         button.disabled = false
-        this.fail(err, () => this.run(button, request, done))
+        this.fail(err, () => this.run(button, request, done, failed))
+        failed?.(err)
       },
     )
   }
 
   private fail(err: unknown, retry: () => void): void {
-    const again = h('button', { type: 'button', class: 'retry' }, t('action.retry'))
-    again.addEventListener('click', retry)
-    this.error.replaceChildren(h('span', {}, t(this.failedKey, { reason: failureReason(err) })), ' ', again)
+    const counts: Record<string, number> =
+      err instanceof PartialFailure ? { failed: err.failed, total: err.total } : {}
+    const text = h('span', {}, t(this.failedKey, { reason: failureReason(err), ...counts }))
+    if (err instanceof ApiError && err.status === 400) this.error.replaceChildren(text)
+    else {
+      const again = h('button', { type: 'button', class: 'retry' }, t('action.retry'))
+      again.addEventListener('click', retry)
+      this.error.replaceChildren(text, ' ', again)
+    }
     this.error.hidden = false
   }
 }

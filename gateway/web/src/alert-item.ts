@@ -1,25 +1,26 @@
 import type { Alert } from '../../../alerting/alert.ts'
 import { ActionRunner } from './action-runner.ts'
-import { alertText } from './alert-text.ts'
+import { alertPlace, alertText } from './alert-text.ts'
 import { alertAction } from './api.ts'
 import { h } from './dom.ts'
-import { classWord, clockTime, floorName, STATE_KEY, t } from './i18n.ts'
+import { classWord, clockTime, STATE_KEY, t } from './i18n.ts'
 import { noteWithDisposition, resolveForm } from './resolve-form.ts'
 
 /**
- * One alert of the building's list: what, where, when, and its Acknowledge / Resolve buttons.
- * Resolve asks first (and, for a fire, what it was); a failed request says so beside the buttons.
+ * One alert of the building's list: what, where, when and, with `actions`, its Acknowledge /
+ * Resolve buttons (an alert of an incident is handled through its incident instead). Resolve asks
+ * first (and, for a fire, what it was); a failed request says so beside the buttons.
  */
-export function alertItem(a: Alert, changed: () => void): HTMLElement {
+export function alertItem(a: Alert, changed: () => void, actions = true): HTMLElement {
   const item = h(
     'li',
     { class: `alert ${a.class} ${a.state}`, 'data-alert': a.id, 'data-state': a.state },
     h('span', { class: 'alert-class' }, classWord(a.class)),
     h('span', { class: 'alert-state' }, t(STATE_KEY[a.state])),
-    h('span', { class: 'alert-where' }, `${floorName(a.floor)} · ${a.zone} · ${clockTime(a.openedAt)}`),
+    h('span', { class: 'alert-where' }, `${alertPlace(a)} · ${clockTime(a.openedAt)}`),
     h('span', { class: 'alert-message' }, alertText(a)),
   )
-  if (a.state === 'resolved') return item
+  if (a.state === 'resolved' || !actions) return item
   const note = h('input', {
     type: 'text',
     class: 'ack-note',

@@ -1,7 +1,7 @@
-import type { DeviceView, FloorView } from '../../live-state.ts'
+import type { DeviceView, FloorView } from '../../live/live-state.ts'
 import { h } from './dom.ts'
 import { clockTime, floorName, t } from './i18n.ts'
-import { cellText, formatValue } from './values.ts'
+import { cellText, formatValue, metricName } from './values.ts'
 
 /** One floor: its label, then a cell per device, zone by zone. */
 export function floorRow(f: FloorView): HTMLElement {
@@ -40,7 +40,7 @@ export function applyDevice(cell: HTMLElement, d: DeviceView): void {
     cell.dataset.status = d.status
   }
   const values = Object.entries(d.latest).map(([m, v]) =>
-    t('cell.value', { metric: m, value: formatValue(m, v.value), time: clockTime(v.ts) }),
+    t('cell.value', { metric: metricName(m), value: formatValue(m, v.value), time: clockTime(v.ts) }),
   )
   // title: the latest values on hover (desktop) and long-press (phone); the label is always visible.
   cell.title = [`${d.label} (${d.id})`, `${d.zone}, ${presenceWord(d)}`, ...values].join('\n')

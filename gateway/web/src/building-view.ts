@@ -1,15 +1,18 @@
 import type { Alert, AlertClass } from '../../../alerting/alert.ts'
 import { systemClock } from '../../clock.ts'
-import type { BuildingDetail, BuildingSummary, DeviceView, FloorView } from '../../live-state.ts'
-import { alertItem } from './alert-item.ts'
+import type { BuildingDetail, BuildingSummary, DeviceView, FloorView } from '../../live/live-state.ts'
 import { learnDeviceLabel } from './alert-text.ts'
 import { buildingDetail, listAlerts, Unauthorized } from './api.ts'
 import { retryDelayMs, secondsUntil } from './backoff.ts'
+import { BuildingAlertList } from './building-alert-list.ts'
 import { applyDevice, floorRow } from './building-cells.ts'
 import { h } from './dom.ts'
 import { failureReason } from './failure.ts'
-import { CLASS_KEY, clockTime, currentLocale, STATE_KEY, statusWord, t } from './i18n.ts'
+import { FireFloors } from './fire-floors.ts'
+import { CLASS_KEY, clockTime, STATE_KEY, statusWord, t } from './i18n.ts'
 import { renderUitds } from './uitd-section.ts'
+import type { WallStore } from './wall-store.ts'
+import { WindowPanel } from './window-panel.ts'
 
 const CLASSES: (AlertClass | '')[] = ['', 'fire', 'warning', 'supervisory', 'fault', 'offline']
 const STATES = ['active', 'open', 'acknowledged', 'resolved', 'all'] as const
@@ -27,13 +30,29 @@ export function rememberDevices(devices: Iterable<DeviceView>): void {
   for (const d of devices) newestDevice.set(d.id, d)
 }
 
-/** One building: floors top to bottom with their devices, and its alerts with filters. */
+export interface BuildingViewDeps {
+  store: WallStore
+  back: () => void
+  openDevice: (device: string) => void
+  unauthorized: () => void
+}
+
+/**
+ * One building: floors top to bottom with their devices (the fire's floors marked and scrolled
+ * to), its test windows, and its alerts by incident in the order to act in, with filters.
+ */
 export class BuildingView {
   private readonly cls = h('select', { name: 'class' })
   private readonly state = h('select', { name: 'state' })
-  private readonly list = h('ol', { class: 'alert-list' })
+  private readonly list = new BuildingAlertList(() => void this.refreshAlerts())
   private readonly listNote = h('p', { class: 'load-note', hidden: '' })
   private readonly floors = h('div', { class: 'floors' })
+  private readonly fire = new FireFloors(this.floors)
+  private readonly windows: WindowPanel
+  private readonly store: WallStore
+  private shownAlerts: Alert[] | null = null
+  /** Whether the fire's floor was brought into view after the first full load. */
+  private revealed = false
   private readonly title = h('h2', { tabindex: '-1' })
   private readonly uitds = h('div', { class: 'uitds' })
   private readonly note = h('p', { class: 'load-note', role: 'status' })
@@ -44,29 +63,41 @@ export class BuildingView {
   private attempts = 0
   private closed = false
 
+  private readonly unauthorized: () => void
+
   constructor(
     root: HTMLElement,
     readonly id: string,
-    summary: BuildingSummary | undefined,
-    back: () => void,
-    private readonly openDevice: (device: string) => void,
-    private readonly unauthorized: () => void,
+    deps: BuildingViewDeps,
   ) {
+    this.store = deps.store
+    this.unauthorized = deps.unauthorized
+    this.windows = new WindowPanel(id)
     const backButton = h('button', { type: 'button', class: 'back' }, t('building.back'))
-    backButton.addEventListener('click', back)
+    backButton.addEventListener('click', deps.back)
     // One listener for every cell: cells are redrawn in place by device frames.
     this.floors.addEventListener('click', (e) => {
       const cell = (e.target as HTMLElement).closest<HTMLElement>('.cell')
-      if (cell?.dataset.device) this.openDevice(cell.dataset.device)
+      if (cell?.dataset.device) deps.openDevice(cell.dataset.device)
     })
     const alerts = this.alertsAside()
-    const head = h('div', { class: 'building-head' }, backButton, this.title, this.uitds, this.note)
+    const head = h(
+      'div',
+      { class: 'building-head' },
+      backButton,
+      this.title,
+      this.uitds,
+      this.note,
+      this.fire.path,
+    )
     root.replaceChildren(head, this.floors, alerts)
-    // Known from the wall at once: the name and status never wait for the network.
-    if (summary) this.drawTitle(summary)
+    // Known from the wall at once: the name, status, fire floors and windows never wait for the network.
+    const summary = this.store.buildings.get(id)
+    if (summary) this.summaryChanged(summary)
     const remembered = lastDetail.get(id)
     if (remembered) this.drawDetail(remembered.detail, remembered.at)
     else this.note.textContent = t('building.loading')
+    this.incidentsChanged()
     const alertsSeen = lastAlerts.get(id)
     if (alertsSeen) this.drawAlerts(alertsSeen)
   }
@@ -84,12 +115,14 @@ export class BuildingView {
       label(t('filter.state'), this.state),
     )
     const heading = h('h3', {}, t('building.alerts'))
-    return h('aside', { class: 'alerts' }, heading, filters, this.listNote, this.list)
+    return h('aside', { class: 'alerts' }, this.windows.el, heading, filters, this.listNote, this.list.el)
   }
 
   /** The heading, so that focus follows the reader into the building (keyboard, screen reader). */
   focus(): void {
     this.title.focus()
+    // Focus scrolled to the heading; the fire's floor is what the eye must land on.
+    this.fire.reveal()
   }
 
   close(): void {
@@ -112,15 +145,28 @@ export class BuildingView {
       this.drawDetail(detail, null)
       this.attempts = 0
       await this.refreshAlerts()
+      // On a phone the alerts stand above the floors: the list just drawn pushed the fire's floor
+      // down, out of the view it was scrolled into. Once, as the building opens.
+      if (!this.revealed) this.fire.reveal()
+      this.revealed = true
+      // Read in full and laid out: what the tests (and their screenshots) wait for.
+      this.list.el.dataset.loaded = 'fresh'
     } catch (err) {
       if (err instanceof Unauthorized) return this.unauthorized()
       if (!this.closed) this.retryLater(err)
     }
   }
 
-  /** The wall's summary changed (a frame): the heading follows at once. */
+  /** The wall's summary changed (a frame): the heading and the windows in force follow at once. */
   summaryChanged(summary: BuildingSummary): void {
     this.drawTitle(summary)
+    this.windows.fromSummary(summary.windows)
+  }
+
+  /** Incidents changed: the fire's floors now, and the list regrouped before its refetch lands. */
+  incidentsChanged(): void {
+    this.fire.set(this.store.incidentsOf(this.id).filter((i) => i.class === 'fire'))
+    if (this.shownAlerts) this.drawAlerts(this.shownAlerts)
   }
 
   /** A devices frame: recolour the cells in place (no re-layout under the user's finger). */
@@ -158,7 +204,7 @@ export class BuildingView {
   }
 
   private drawDetail(detail: BuildingDetail, rememberedAt: number | null): void {
-    this.drawTitle(detail)
+    this.summaryChanged(detail)
     // Drawn from memory: the newest device views the frames brought since it was read.
     const fresh = (d: DeviceView) => newestDevice.get(d.id) ?? d
     const floors = floorsWithDevices(detail).map((f) => ({
@@ -166,6 +212,7 @@ export class BuildingView {
       zones: f.zones.map((z) => ({ ...z, devices: z.devices.map(fresh) })),
     }))
     this.floors.replaceChildren(...floors.map(floorRow))
+    this.fire.apply()
     this.cells.clear()
     for (const cell of this.floors.querySelectorAll<HTMLElement>('.cell'))
       this.cells.set(cell.dataset.device!, cell)
@@ -174,24 +221,9 @@ export class BuildingView {
     this.floors.dataset.loaded = rememberedAt === null ? 'fresh' : 'remembered'
   }
 
-  /**
-   * An alert still in the same state keeps its element: a note being typed, or a resolve form
-   * half filled in (or its error and Retry), survive the refreshes other alerts cause.
-   */
   private drawAlerts(alerts: Alert[]): void {
-    const kept = new Map<string, HTMLElement>()
-    for (const el of this.list.querySelectorAll<HTMLElement>(':scope > li[data-key]'))
-      kept.set(el.dataset.key!, el)
-    const items = alerts.map((a) => {
-      const key = `${a.id}|${a.state}|${currentLocale()}`
-      const item = kept.get(key) ?? alertItem(a, () => void this.refreshAlerts())
-      item.dataset.key = key
-      return item
-    })
-    if (items.length === 0) items.push(h('li', { class: 'empty' }, t('alerts.none')))
-    const same =
-      items.length === this.list.children.length && items.every((el, i) => this.list.children[i] === el)
-    if (!same) this.list.replaceChildren(...items)
+    this.shownAlerts = alerts
+    this.list.draw(alerts, this.store.incidents)
   }
 
   /** Back-off as for the live stream; the note counts down, so the wait is never a mystery. */

@@ -1,4 +1,5 @@
-import type { DeviceView } from '../../live-state.ts'
+import { localisedNote } from '../../../alerting/i18n/system-notes.ts'
+import type { DeviceView } from '../../live/live-state.ts'
 import { alertText } from './alert-text.ts'
 import {
   type AlertWithHistory,
@@ -12,9 +13,18 @@ import {
 import { presenceWord } from './building-cells.ts'
 import { h } from './dom.ts'
 import { failureReason } from './failure.ts'
-import { classWord, dateTime, floorName, HISTORY_KEY, STATE_KEY, statusWord, t } from './i18n.ts'
+import {
+  classWord,
+  currentLocale,
+  dateTime,
+  floorName,
+  HISTORY_KEY,
+  STATE_KEY,
+  statusWord,
+  t,
+} from './i18n.ts'
 import { sparkline } from './sparkline.ts'
-import { formatValue, SECONDARY, unitOf } from './values.ts'
+import { formatValue, metricName, SECONDARY } from './values.ts'
 
 /** A device's last alerts shown with their history; older ones are in the building's alert list. */
 const MAX_ALERTS = 5
@@ -92,7 +102,8 @@ function readingsSection(readings: HistoryPoint[], alerts: AlertWithHistory[]): 
     return h(
       'div',
       { class: 'metric-row', 'data-metric': metric },
-      h('span', { class: 'metric-name' }, `${metric} (${unitOf(metric)})`),
+      // Its name, not its id; the unit is in the range beside it.
+      h('span', { class: 'metric-name' }, metricName(metric)),
       sparkline(series, threshold),
       h('span', { class: 'metric-range' }, range),
     )
@@ -123,7 +134,8 @@ function historySection(alerts: AlertWithHistory[]): HTMLElement {
             h('time', { datetime: e.at }, dateTime(e.at)),
             ` ${t(HISTORY_KEY[e.action])}`,
             e.actor === 'system' ? '' : ` · ${t('history.by', { actor: e.actor })}`,
-            e.note ? ` · “${e.note}”` : '',
+            // The gateway's own notes are stored in English; a reader gets them in their language.
+            e.note ? ` · “${localisedNote(e.note, currentLocale())}”` : '',
           ),
         ),
       ),

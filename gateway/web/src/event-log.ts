@@ -1,6 +1,7 @@
-import type { AlertEventData } from '../../live-stream.ts'
+import type { AlertEventData } from '../../live/live-stream.ts'
+import { alertPlace } from './alert-text.ts'
 import { h } from './dom.ts'
-import { classWord, clockTime, floorName, HISTORY_KEY, t } from './i18n.ts'
+import { classWord, clockTime, HISTORY_KEY, t } from './i18n.ts'
 
 /** Enough to read back a burst (a fire, its neighbours, the acknowledgements) without scrolling. */
 const KEEP = 30
@@ -61,7 +62,7 @@ function item(id: number | null, e: AlertEventData, buildingName: (id: string) =
     h('time', { datetime: new Date(e.at).toISOString() }, clockTime(e.at)),
     h('span', { class: 'event-class' }, classWord(a.class)),
     h('span', { class: 'event-action' }, t(HISTORY_KEY[e.action])),
-    h('span', { class: 'event-where' }, `${buildingName(a.building)} · ${floorName(a.floor)} · ${a.zone}`),
+    h('span', { class: 'event-where' }, `${buildingName(a.building)} · ${alertPlace(a)}`),
   )
 }
 

@@ -1,5 +1,5 @@
 import type { AlertClass, AlertState, HistoryAction } from '../../../alerting/alert.ts'
-import type { WallStatus } from '../../live-state.ts'
+import type { WallStatus } from '../../live/live-state.ts'
 import { EN, type MessageKey } from './i18n-en.ts'
 import { ZH_CN } from './i18n-zh-cn.ts'
 

@@ -1,30 +1,31 @@
-import type { AlertEventData, DevicesEventData, SnapshotEventData } from '../../live-stream.ts'
-import { learnSiteLocale } from './alert-text.ts'
+import type {
+  AlertEventData,
+  DevicesEventData,
+  IncidentEventData,
+  SnapshotEventData,
+} from '../../live/live-stream.ts'
+import { AlarmList } from './alarm-list.ts'
+import { floorsText, leadOf, learnSiteLocale } from './alert-text.ts'
 import { tokenStore, Unauthorized } from './api.ts'
 import { TabAttention } from './attention.ts'
 import { BuildingView, rememberDevices } from './building-view.ts'
 import { showDeviceDetail } from './device-detail.ts'
 import { byId } from './dom.ts'
 import { EventLog } from './event-log.ts'
-import {
-  currentLocale,
-  floorName,
-  type MessageKey,
-  setLocale,
-  setSiteTimeZone,
-  t,
-  translateStatic,
-} from './i18n.ts'
+import { renderPinned } from './fire-banners.ts'
+import { currentLocale, type MessageKey, setLocale, setSiteTimeZone, t, translateStatic } from './i18n.ts'
 import { type ConnectionState, connectLive, type LiveConnection, type StreamEvent } from './live-client.ts'
 import { PushSignup, pushStateText } from './push-signup.ts'
+import { RegisterView } from './register-view.ts'
 import { SoundBar } from './sound-bar.ts'
 import { Sounder } from './sounder.ts'
 import { StaleBanner } from './stale-banner.ts'
 import { timed } from './timing.ts'
 import { WallStore } from './wall-store.ts'
-import { renderPinned, WallView } from './wall-view.ts'
+import { WallView } from './wall-view.ts'
 
 const wall = byId<HTMLElement>('wall')
+const alarms = byId<HTMLElement>('alarms')
 const buildingRoot = byId<HTMLElement>('building')
 const pinned = byId<HTMLElement>('pinned')
 const events = byId<HTMLElement>('events')
@@ -33,9 +34,12 @@ const signIn = byId<HTMLFormElement>('sign-in')
 const signOut = byId<HTMLButtonElement>('sign-out')
 const pushButton = byId<HTMLButtonElement>('push-signup')
 const pushStatus = byId<HTMLElement>('push-status')
+const registerRoot = byId<HTMLElement>('register')
+const registerButton = byId<HTMLButtonElement>('register-open')
 
 const store = new WallStore()
 const wallView = new WallView(wall, store, openBuilding)
+const alarmList = new AlarmList(alarms, store, openBuilding)
 const eventLog = new EventLog(byId('event-list'), (id) => store.buildingName(id))
 const sounder = new Sounder(() => soundBar?.render())
 const soundBar = new SoundBar(byId('sound-bar'), sounder)
@@ -47,6 +51,7 @@ const push = new PushSignup((state) => {
   pushStatus.hidden = pushStatus.textContent === ''
 })
 let current: BuildingView | null = null
+let registerOpen = false
 let live: LiveConnection | null = null
 let connectionKey: MessageKey = 'connection.connecting'
 let isDown = false
@@ -57,6 +62,7 @@ function onEvent(e: StreamEvent): void {
   if (e.event === 'snapshot') {
     const data = e.data as SnapshotEventData
     store.snapshot(data)
+    rememberDevices(data.devices ?? [])
     if (data.site) {
       setSiteTimeZone(data.site.timezone)
       learnSiteLocale(data.site.locale)
@@ -65,6 +71,8 @@ function onEvent(e: StreamEvent): void {
   } else if (e.event === 'alert') {
     store.alert(e.data as AlertEventData)
     eventLog.alert(e.id, e.data as AlertEventData)
+  } else if (e.event === 'incident') {
+    store.incident(e.data as IncidentEventData)
   } else if (e.event === 'devices') {
     const data = e.data as DevicesEventData
     store.devices(data)
@@ -76,11 +84,12 @@ function onEvent(e: StreamEvent): void {
   scheduleDraw()
 }
 
-/** The tab's title and icon: the first unacknowledged fire, or the lost connection. */
+/** The tab's title and icon: the first unacknowledged fire (one per incident), or the lost connection. */
 function updateTab(): void {
-  const [first, ...more] = store.unacknowledgedFires()
+  const [first, ...more] = store.unacknowledgedFireIncidents()
+  const zone = first ? leadOf(first, store.alerts)?.zone : undefined
   const where = first
-    ? `${store.buildingName(first.building)} · ${floorName(first.floor)} · ${first.zone}`
+    ? [store.buildingName(first.building), floorsText(first.floors), zone].filter(Boolean).join(' · ')
     : null
   tab.update(where, more.length, isDown)
 }
@@ -93,7 +102,10 @@ function scheduleDraw(): void {
 function draw(): void {
   frame = null
   const dirty = store.takeDirty()
-  if (dirty.buildings || dirty.alerts) wallView.render()
+  if (dirty.buildings || dirty.alerts) {
+    wallView.render()
+    alarmList.render()
+  }
   if (dirty.alerts) {
     renderPinned(pinned, store)
     eventLog.render()
@@ -102,6 +114,7 @@ function draw(): void {
     const summary = store.buildings.get(current.id)
     if (summary && dirty.buildings) current.summaryChanged(summary)
     current.devicesChanged(dirty.devices.values())
+    if (dirty.alerts) current.incidentsChanged()
     if (dirty.alertBuildings.has(current.id)) void current.refreshAlerts()
   }
 }
@@ -112,12 +125,14 @@ function redrawAll(): void {
   connection.textContent = t(connectionKey)
   showSignInError()
   wallView.render()
+  alarmList.render()
   renderPinned(pinned, store)
   eventLog.render()
   soundBar.render()
   stale.render()
   updateTab()
   if (current) openBuilding(current.id)
+  if (registerOpen) openRegister()
   void push.offer().catch(handleError)
   const open = document.querySelector<HTMLDialogElement>('dialog.device-detail')
   if (open?.dataset.device) {
@@ -127,15 +142,35 @@ function redrawAll(): void {
 }
 
 function openBuilding(id: string): void {
+  if (registerOpen) closeRegister()
   current?.close()
-  current = new BuildingView(buildingRoot, id, store.buildings.get(id), closeBuilding, openDevice, () =>
-    showSignIn('signIn.refused'),
-  )
-  wall.hidden = true
-  events.hidden = true
+  current = new BuildingView(buildingRoot, id, {
+    store,
+    back: closeBuilding,
+    openDevice,
+    unauthorized: () => showSignIn('signIn.refused'),
+  })
+  showOverview(false)
   buildingRoot.hidden = false
   current.focus()
   void current.load()
+}
+
+/** The hazard register and the risk grades (docs/register.md), in place of the wall. */
+function openRegister(): void {
+  closeBuilding()
+  registerOpen = true
+  const choices = () => store.sortedBuildings().map((b) => ({ id: b.id, name: b.name }))
+  const view = new RegisterView(registerRoot, choices, closeRegister, () => showSignIn('signIn.refused'))
+  showOverview(false)
+  registerRoot.hidden = false
+  void view.load()
+}
+
+function closeRegister(): void {
+  registerOpen = false
+  registerRoot.hidden = true
+  showOverview(true)
 }
 
 function openDevice(id: string): void {
@@ -147,9 +182,15 @@ function closeBuilding(): void {
   current?.close()
   current = null
   buildingRoot.hidden = true
-  wall.hidden = false
-  events.hidden = false
+  showOverview(true)
   if (left) wallView.focusTile(left)
+}
+
+/** The wall's own page: its tiles, its alarm list and its event log. */
+function showOverview(shown: boolean): void {
+  wall.hidden = !shown
+  alarms.hidden = !shown
+  events.hidden = !shown
 }
 
 function onConnection(state: ConnectionState): void {
@@ -179,8 +220,8 @@ function resetConnection(): void {
 function start(): void {
   signIn.hidden = true
   signOut.hidden = false
-  wall.hidden = false
-  events.hidden = false
+  registerButton.hidden = false
+  showOverview(true)
   eventLog.render()
   live = connectLive({
     event: onEvent,
@@ -195,9 +236,10 @@ function showSignIn(error: MessageKey | null): void {
   live = null
   tokenStore.clear()
   closeBuilding()
+  closeRegister()
+  registerButton.hidden = true
   resetConnection()
-  wall.hidden = true
-  events.hidden = true
+  showOverview(false)
   signOut.hidden = true
   pushButton.hidden = true
   pushStatus.hidden = true
@@ -225,6 +267,7 @@ signIn.addEventListener('submit', (e) => {
   start()
 })
 signOut.addEventListener('click', () => showSignIn(null))
+registerButton.addEventListener('click', openRegister)
 pushButton.addEventListener('click', () => void push.signUp())
 byId('language').addEventListener('click', () => {
   setLocale(currentLocale() === 'en' ? 'zh-CN' : 'en')

@@ -4,7 +4,7 @@ import { type MessageKey, t } from './i18n.ts'
 
 export const DISPOSITIONS = ['real_fire', 'false_alarm', 'test', 'unknown'] as const
 export type DispositionKind = (typeof DISPOSITIONS)[number]
-export const CAUSES = ['cooking', 'steam', 'dust', 'fault', 'other'] as const
+export const CAUSES = ['cooking', 'steam', 'dust', 'smoking', 'insects', 'fault', 'other'] as const
 
 export interface Disposition {
   kind: DispositionKind
@@ -22,6 +22,8 @@ const CAUSE_KEY: Record<(typeof CAUSES)[number], MessageKey> = {
   cooking: 'cause.cooking',
   steam: 'cause.steam',
   dust: 'cause.dust',
+  smoking: 'cause.smoking',
+  insects: 'cause.insects',
   fault: 'cause.fault',
   other: 'cause.other',
 }
@@ -29,14 +31,15 @@ const CAUSE_KEY: Record<(typeof CAUSES)[number], MessageKey> = {
 let forms = 0
 
 /**
- * The confirmation step of Resolve: "Resolve this alert?" and, for a fire, what it was (real fire,
- * false alarm with its cause, test, not known). A resolve is final for the people who watch the
- * wall: one stray click must not end an alarm.
+ * The confirmation step of Resolve: "Resolve this alert?" (or `question`) and, for a fire, what it
+ * was (real fire, false alarm with its cause, test, not known). A resolve is final for the people
+ * who watch the wall: one stray click must not end an alarm.
  */
 export function resolveForm(
   cls: AlertClass,
   confirm: (disposition: Disposition | null) => void,
   cancel: () => void,
+  question: MessageKey = 'action.confirmResolve',
 ): { el: HTMLElement; focus(): void } {
   const disposition = cls === 'fire' ? dispositionFieldset() : null
   const yes = h('button', { type: 'button', class: 'resolve-confirm' }, t('action.resolveConfirm'))
@@ -49,8 +52,8 @@ export function resolveForm(
   no.addEventListener('click', cancel)
   const el = h(
     'div',
-    { class: 'resolve-form', role: 'group', 'aria-label': t('action.confirmResolve') },
-    h('p', { class: 'resolve-question' }, t('action.confirmResolve')),
+    { class: 'resolve-form', role: 'group', 'aria-label': t(question) },
+    h('p', { class: 'resolve-question' }, t(question)),
     disposition?.el ?? null,
     disposition?.missing ?? null,
     h('span', { class: 'resolve-buttons' }, yes, no),
@@ -93,8 +96,9 @@ function chosen(fieldset: HTMLElement): DispositionKind | null {
 }
 
 /**
- * The alert API's resolve takes a note only: until the incident API carries the disposition, it
- * goes at the head of the note, in a fixed form a report can parse: `[false_alarm/cooking] note`.
+ * The alert API's resolve takes a note only (an alert with no incident, which the wall resolves
+ * through the alert API): the disposition goes at the head of the note, in a fixed form a report
+ * can parse: `[false_alarm/cooking] note`. Incidents take it as fields (incident-item.ts).
  */
 export function noteWithDisposition(note: string, d: Disposition | null): string {
   const text = note.trim()

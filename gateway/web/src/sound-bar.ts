@@ -35,7 +35,7 @@ export class SoundBar {
         : state === 'sounding'
           ? t('sound.sounding', { what: t(sounding === 'fire' ? 'sound.what.fire' : 'sound.what.fault') })
           : state === 'silenced'
-            ? t('sound.silenced')
+            ? t(silenced === 'fault' ? 'sound.silencedFault' : 'sound.silenced')
             : t('sound.armed')
     this.armButton.textContent = t('sound.arm')
     this.silenceButton.textContent = t('sound.silence')

@@ -48,9 +48,14 @@ export class Sounder {
     return this.fault && !this.faultSilenced ? 'fault' : null
   }
 
-  /** Something needs attention but this console was silenced. */
-  get silenced(): boolean {
-    return this.sounding === null && (this.fires.size > 0 || this.fault)
+  /**
+   * What still needs attention although this console was silenced: a fire (still to be
+   * acknowledged by a person) before a lost connection (which nobody can acknowledge).
+   */
+  get silenced(): Sounding {
+    if (this.sounding !== null) return null
+    if (this.fires.size > 0) return 'fire'
+    return this.fault ? 'fault' : null
   }
 
   /** The unacknowledged fire alarms, by id. */

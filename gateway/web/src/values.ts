@@ -1,6 +1,8 @@
+import { metricLabel } from '../../../alerting/i18n/measured-text.ts'
+import { messagesFor } from '../../../alerting/i18n/messages.ts'
 import { METRIC_UNITS, parseMetricName } from '../../../ingest/metrics-catalog.ts'
-import type { DeviceView } from '../../live-state.ts'
-import { statusWord, t } from './i18n.ts'
+import type { DeviceView } from '../../live/live-state.ts'
+import { currentLocale, statusWord, t } from './i18n.ts'
 /** Housekeeping metrics: shown on hover and in the detail, not as the cell's headline value. */
 export const SECONDARY = /^(battery_pct|rssi_dbm)/
 
@@ -8,6 +10,11 @@ export const SECONDARY = /^(battery_pct|rssi_dbm)/
 export function unitOf(metric: string): string {
   const name = parseMetricName(metric)
   return name ? METRIC_UNITS[name.family] : ''
+}
+
+/** What a metric measures, never its id: "cable temperature L1" / "线缆温度（L1）" (the gateway's catalogues). */
+export function metricName(metric: string): string {
+  return metricLabel(messagesFor(currentLocale()), metric)
 }
 
 export function formatValue(metric: string, value: number): string {

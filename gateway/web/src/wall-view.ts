@@ -1,13 +1,19 @@
 import type { Alert } from '../../../alerting/alert.ts'
-import type { BuildingSummary } from '../../live-state.ts'
-import { ActionRunner } from './action-runner.ts'
-import { alertText } from './alert-text.ts'
-import { alertAction } from './api.ts'
+import type { Incident } from '../../../alerting/incidents/incident.ts'
+import type { BuildingSummary } from '../../live/live-state.ts'
+import { alertPlace, floorsText, incidentTitleText, leadOf } from './alert-text.ts'
 import { h } from './dom.ts'
-import { classWord, clockTime, currentLocale, floorName, type MessageKey, statusWord, t } from './i18n.ts'
+import { classWord, currentLocale, type MessageKey, statusWord, t } from './i18n.ts'
+import { CLASS_ORDER } from './priority.ts'
+import { riskBadge } from './risk-badge.ts'
 import type { WallStore } from './wall-store.ts'
 
-const CLASS_RANK: Record<string, number> = { fire: 4, warning: 3, supervisory: 2, fault: 1, offline: 0 }
+/** What a tile says of its building's worst: the newest unacknowledged fire, else its worst alert. */
+interface Headline {
+  where: string
+  /** A fire's floors in the order reached; empty otherwise. */
+  floors: string
+}
 
 interface TileSlot {
   el: HTMLButtonElement
@@ -30,18 +36,22 @@ export class WallView {
 
   render(): void {
     const worst = worstAlerts(this.store)
+    const fires = headlineFires(this.store)
     const sorted = this.store.sortedBuildings()
     const locale = currentLocale()
     for (const b of sorted) {
-      const where = worst.get(b.id)
+      const fire = fires.get(b.id)
+      const headline = fire ? fireHeadline(fire, this.store) : alertHeadline(worst.get(b.id))
       const extras = [b.windows?.[0]?.reason ?? '', b.watch?.names.join(',') ?? '']
       const signature = [
         locale,
         b.name,
         b.status,
         ...Object.values(b.counts),
-        whereText(where),
+        headline.where,
+        headline.floors,
         ...extras,
+        b.risk === undefined ? '' : `${b.risk?.grade ?? 'none'}:${b.risk?.score ?? ''}`,
       ].join('|')
       let slot = this.tiles.get(b.id)
       if (!slot) {
@@ -51,7 +61,7 @@ export class WallView {
         this.tiles.set(b.id, slot)
       }
       if (slot.signature !== signature) {
-        drawTile(slot.el, b, where)
+        drawTile(slot.el, b, headline)
         slot.signature = signature
       }
     }
@@ -69,30 +79,60 @@ export class WallView {
   }
 }
 
+/**
+ * The fire each tile headlines: its newest unacknowledged one; once all are taken, the first to act
+ * on. An acknowledged fire still burns (red until resolved): the tile keeps saying where it has
+ * reached, not the place of one of its alerts.
+ */
+function headlineFires(store: WallStore): Map<string, Incident> {
+  const fires = new Map<string, Incident>()
+  for (const i of store.prioritisedIncidents())
+    if (i.class === 'fire' && !fires.has(i.building)) fires.set(i.building, i)
+  // Oldest first: the newest unacknowledged fire of each building is the last one set.
+  for (const i of store.unacknowledgedFireIncidents()) fires.set(i.building, i)
+  return fires
+}
+
 /** The alert that explains each tile's colour, so the tile says *where* without a click. */
 function worstAlerts(store: WallStore): Map<string, Alert> {
   const worst = new Map<string, Alert>()
+  const severity = (a: Alert) => CLASS_ORDER.indexOf(a.class)
   for (const a of store.alerts.values()) {
     const w = worst.get(a.building)
-    if (!w || (CLASS_RANK[a.class] ?? 0) > (CLASS_RANK[w.class] ?? 0)) worst.set(a.building, a)
+    if (!w || severity(a) < severity(w)) worst.set(a.building, a)
   }
   return worst
 }
 
-function whereText(a: Alert | undefined): string {
-  return a ? t('tile.where', { class: classWord(a.class), where: `${floorName(a.floor)} · ${a.zone}` }) : ''
+function alertHeadline(a: Alert | undefined): Headline {
+  const where = a ? t('tile.where', { class: classWord(a.class), where: alertPlace(a) }) : ''
+  return { where, floors: '' }
 }
 
-function drawTile(el: HTMLElement, b: BuildingSummary, worst: Alert | undefined): void {
+/**
+ * A fire: its title (which names the fire itself: the tile's status word
+ * already says FIRE), and the floors it has reached in that order.
+ */
+function fireHeadline(fire: Incident, store: WallStore): Headline {
+  return {
+    where: incidentTitleText(fire, leadOf(fire, store.alerts)),
+    floors: t('tile.floors', { floors: floorsText(fire.floors) }),
+  }
+}
+
+function drawTile(el: HTMLElement, b: BuildingSummary, headline: Headline): void {
   const c = b.counts
   el.className = `tile ${b.status}`
   el.dataset.status = b.status
-  const where = whereText(worst)
   const parts: Node[] = [
     h('span', { class: 'tile-name' }, b.name),
     h('span', { class: 'tile-status' }, statusWord(b.status)),
   ]
-  if (where !== '') parts.push(h('span', { class: 'tile-where' }, where))
+  // The risk grade (register/) is a daily judgement, not the live state: a badge of its own.
+  const risk = riskBadge(b.risk)
+  if (risk) parts.push(risk)
+  if (headline.where !== '') parts.push(h('span', { class: 'tile-where tile-headline' }, headline.where))
+  if (headline.floors !== '') parts.push(h('span', { class: 'tile-floors' }, headline.floors))
   // Alerts inside a test / maintenance window are not notified (docs/rules.md); say so on the tile.
   const window = b.windows?.[0]
   if (window) parts.push(h('span', { class: 'tile-where', title: window.reason }, t('tile.testWindow')))
@@ -123,55 +163,5 @@ function count(n: number, key: MessageKey, kind: string): HTMLElement {
     before,
     h('b', {}, String(n)),
     after,
-  )
-}
-
-/**
- * Unacknowledged fire alarms, pinned above everything until someone acknowledges them. A banner
- * stays the same element while its alarm is pinned: a note being typed into it survives other
- * alerts coming and going.
- */
-export function renderPinned(root: HTMLElement, store: WallStore): void {
-  const kept = new Map<string, HTMLElement>()
-  for (const el of root.querySelectorAll<HTMLElement>('.fire-banner')) kept.set(el.dataset.key ?? '', el)
-  const banners = store.unacknowledgedFires().map((a) => {
-    const building = store.buildingName(a.building)
-    const key = [a.id, currentLocale(), building, alertText(a)].join('|')
-    return kept.get(key) ?? pinnedFire(a, building, key)
-  })
-  const same = banners.length === root.children.length && banners.every((el, i) => root.children[i] === el)
-  if (!same) root.replaceChildren(...banners)
-}
-
-function pinnedFire(a: Alert, building: string, key: string): HTMLElement {
-  const note = h('input', {
-    type: 'text',
-    class: 'ack-note',
-    placeholder: t('note.optional'),
-    'aria-label': t('note.label'),
-  })
-  const ack = h('button', { type: 'button', class: 'ack' }, t('action.ack'))
-  const runner = new ActionRunner('action.failed.ack')
-  // Once acknowledged the banner goes with the alert event that follows; nothing to do here.
-  ack.addEventListener('click', () =>
-    runner.run(
-      ack,
-      () => alertAction(a.id, 'ack', note.value),
-      () => {},
-    ),
-  )
-  const where = `${building} · ${floorName(a.floor)} · ${a.zone}`
-  return h(
-    'div',
-    { class: 'fire-banner', 'data-alert': a.id, 'data-key': key },
-    h('span', { class: 'fire-word' }, t('fire.word')),
-    h('span', { class: 'fire-where' }, where),
-    h(
-      'span',
-      { class: 'fire-what' },
-      `${alertText(a)} · ${t('fire.since', { time: clockTime(a.openedAt) })}`,
-    ),
-    h('span', { class: 'fire-actions' }, note, ack),
-    runner.error,
   )
 }
