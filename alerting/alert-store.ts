@@ -24,6 +24,8 @@ export interface AlertFilter {
   since?: number
   /** Visibility scope of the caller (a manager's buildings); null or absent = all. */
   buildings?: ReadonlySet<string> | null
+  /** Never listed, whoever asks (the gateway's self-test building: docs/self-watch.md). */
+  hidden?: ReadonlySet<string>
   /** Newest first (openedAt desc, then id desc). */
   limit: number
 }
@@ -199,6 +201,8 @@ export class AlertStore {
     if (filter.class !== undefined) params.class = filter.class
     if (filter.since !== undefined) params.since = filter.since
     if (scope !== null) params.scope = JSON.stringify([...scope])
+    if (filter.hidden !== undefined && filter.hidden.size > 0)
+      params.hidden = JSON.stringify([...filter.hidden])
     const rows = this.listStatement(Object.keys(params)).all(params) as AlertRow[]
     return rows.map((row) => alertFromRecord(recordFromRow(row)))
   }
@@ -212,7 +216,7 @@ export class AlertStore {
     return (this.allActive.all() as AlertRow[]).map((row) => alertFromRecord(recordFromRow(row)))
   }
 
-  /** One prepared statement per combination of filters used (at most 16), made on first use. */
+  /** One prepared statement per combination of filters used (at most 32), made on first use. */
   private listStatement(keys: string[]): Statement {
     const key = keys.join(',')
     let statement = this.listStatements.get(key)
@@ -222,6 +226,7 @@ export class AlertStore {
     if (keys.includes('class')) where.push('class = @class')
     if (keys.includes('since')) where.push('opened_at >= @since')
     if (keys.includes('scope')) where.push('building IN (SELECT value FROM json_each(@scope))')
+    if (keys.includes('hidden')) where.push('building NOT IN (SELECT value FROM json_each(@hidden))')
     statement = this.db.prepare(
       `SELECT ${COLUMNS} FROM alerts WHERE ${where.join(' AND ')} ` +
         'ORDER BY opened_at DESC, id DESC LIMIT @limit',

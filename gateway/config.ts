@@ -5,6 +5,7 @@ import { RegisterEnv } from '../register/register-config.ts'
 import { ClusterEnv, checkClusterEnv } from './cluster/cluster-config.ts'
 import { DEMO_LOCALES, demoSiteFile, isBundledDemoSite } from './demo-sites.ts'
 import { checkSecurityEnv, SecurityEnv, tlsConfigured } from './security-config.ts'
+import { SelfWatchEnv } from './self-watch/self-watch-config.ts'
 import { UitdEnv } from './uitd/uitd-config.ts'
 
 const Port = z.coerce.number().int().min(0).max(65_535)
@@ -61,6 +62,8 @@ export const GatewayEnvFields = z
     ...RegisterEnv.shape,
     // The GB/T 26875.3 receiver for fire panels (gateway/uitd/): off unless UITD_ENABLED=on.
     ...UitdEnv.shape,
+    // Heartbeat to an outside monitor and the scheduled self-test (gateway/self-watch/).
+    ...SelfWatchEnv.shape,
     // Cluster mode (docs/cluster.md): NATS JetStream and PostgreSQL; off unless both URLs are set.
     ...ClusterEnv.shape,
   })

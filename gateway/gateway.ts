@@ -1,33 +1,34 @@
 import { join } from 'node:path'
-import type { Logger } from 'pino'
 import { createAlarmPath } from '../alerting/alarm-path.ts'
 import { AlertStore } from '../alerting/alert-store.ts'
-import { checkRuleOverrides } from '../alerting/check-rule-overrides.ts'
-import { checkWatchRules } from '../alerting/schedules/watch-tuning.ts'
-import { Decoder } from '../ingest/decoder.ts'
-import { IngestPipeline, type IngestSink } from '../ingest/ingest-pipeline.ts'
-import { loadSite } from '../ingest/site/load-site.ts'
 import type { SiteModel } from '../ingest/site/site-model.ts'
 import { openReadingsStore } from '../ingest/store/open-readings-store.ts'
-import { checkRegisterRules } from '../register/check-register-rules.ts'
-import { systemClock } from './clock.ts'
 import type { GatewayEnv } from './config.ts'
-import { prepareDataDir } from './data-dir.ts'
+import { type Base, createBase, type GatewayOptions } from './gateway-base.ts'
 import { createHttpApp } from './http/http-app.ts'
+import { createIngest, liveSink } from './ingest-wiring.ts'
 import { LiveState } from './live/live-state.ts'
 import { LiveStream } from './live/live-stream.ts'
-import { createGatewayMetrics } from './metrics.ts'
 import { createFirewatchBroker, type FirewatchBroker } from './mqtt/broker.ts'
 import { createFeedPublisher } from './mqtt/publish-alerts.ts'
-import { checkSmsTemplates, createNotifications } from './notify-wiring.ts'
+import { createNotifications } from './notify-wiring.ts'
 import { createRegisterWiring } from './register-wiring.ts'
-import { createRootLogger } from './root-logger.ts'
 import { createSchedules, type ScheduleWiringDeps } from './schedule-wiring.ts'
 import { type ListenPorts, listenAll, prepareSecurity } from './secure-listeners.ts'
+import {
+  activeForPeople,
+  alertsForPeople,
+  forPeople,
+  incidentsForPeople,
+  isPeoples,
+} from './self-watch/people-view.ts'
+import { withoutProbe } from './self-watch/self-test-site.ts'
+import { createSelfWatch, type SelfWatch } from './self-watch/self-watch.ts'
 import { startUitdReceiver, type UitdReceiver } from './uitd-wiring.ts'
 import { WEB_DIST } from './web-dir.ts'
 
 export { createRootLogger } from './root-logger.ts'
+export type { GatewayOptions }
 
 /** Ports of the listeners; null for one that is off (MQTT_PLAIN/HTTP_PLAIN=off, no TLS). */
 export interface RunningGateway extends ListenPorts {
@@ -37,32 +38,21 @@ export interface RunningGateway extends ListenPorts {
   stop(): Promise<void>
 }
 
-export interface GatewayOptions {
-  clock?: { now(): number }
-  log?: Logger
-  /** Where `secret: { env: NAME }` in the site file is read from (main.ts passes process.env). */
-  secretEnv?: Readonly<Record<string, string | undefined>>
-}
-
 /** Wires the parts together (the only place that does: docs/architecture.md) and starts listening. */
 export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}): Promise<RunningGateway> {
-  const clock = options.clock ?? systemClock
-  const log = options.log ?? createRootLogger(env.LOG_LEVEL)
-  const site = loadCheckedSite(env, options, clock)
-  prepareDataDir(env.DATA_DIR, log)
-  const metrics = createGatewayMetrics()
-  metrics.countBearerChecksFrom(site.bearerChecks)
+  const base = createBase(env, options)
+  const { clock, log, site, metrics } = base
   const security = prepareSecurity(env, {
     clock,
     log: log.child({ module: 'limits' }),
     registry: metrics.registry,
     devices: site.devices.length,
   })
-  const base: Base = { env, clock, log, site, metrics }
   // The register reads the readings store, opened after the alarm path; the daily report asks it
   // for its section once it exists.
   const late: { register?: Parts['register'] } = {}
   const alerting = wireAlerting(base, (b, p, now) => late.register?.register.dailyAddendum(b, p, now) ?? [])
+  const selfWatch = wireSelfWatch(base, alerting)
   const readings = openReadingsStore(env, {
     dataDir: env.DATA_DIR,
     clock,
@@ -71,17 +61,17 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   })
   const register = createRegisterWiring(env, { ...alerting, readings: readings.history, clock, log, site })
   late.register = register
-  alerting.alarm.observe(register.observer)
+  alerting.alarm.observe(forPeople(register.observer))
   // Storage after the engine: the alarm path comes first and never waits for it (docs/architecture.md).
   const sinks = [
     alerting.alarm.sink,
-    liveSink(alerting.live, alerting.liveStream),
-    readings.sink,
-    alerting.schedules.sink,
+    withoutProbe(liveSink(alerting.live, alerting.liveStream)),
+    withoutProbe(readings.sink),
+    withoutProbe(alerting.schedules.sink),
   ]
   const ingest = createIngest(env, sinks, log.child({ module: 'ingest' }))
   const broker = await createFirewatchBroker({
-    site,
+    site: base.alarmSite,
     ingest,
     metrics,
     clock,
@@ -89,10 +79,9 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
     maxMessagesPerSec: env.INGRESS_MAX_MESSAGES_PER_SEC,
     hardening: security.hardening,
   })
-  alerting.alarm.observe(
-    createFeedPublisher((topic, payload) => broker.publish(topic, payload, 1), metrics, clock),
-  )
-  alerting.alarm.observe(alerting.notify.notifier)
+  const feed = createFeedPublisher((topic, payload) => broker.publish(topic, payload, 1), metrics, clock)
+  alerting.alarm.observe(forPeople(feed))
+  alerting.alarm.observe(forPeople(alerting.notify.notifier))
   // Fire panels through their UITDs (GB/T 26875.3): the same pipeline as the MQTT devices.
   const uitd = await startUitdReceiver(env, {
     site,
@@ -106,16 +95,21 @@ export async function startGateway(env: GatewayEnv, options: GatewayOptions = {}
   })
   alerting.live.uitdsOf = (building) => uitd.badges(building)
   alerting.live.uitdHeard = (id) => uitd.heard(id)
-  return serve(base, { alerting, readings, broker, security, register, uitd })
+  return serve(base, { alerting, readings, broker, security, register, uitd, selfWatch })
 }
 
-/** What every part is built from. */
-interface Base {
-  env: GatewayEnv
-  clock: { now(): number }
-  log: Logger
-  site: SiteModel
-  metrics: ReturnType<typeof createGatewayMetrics>
+/** The heartbeat and the self-test, which watches the whole alarm path (docs/self-watch.md). */
+function wireSelfWatch(base: Base, alerting: Alerting): SelfWatch {
+  const selfWatch = createSelfWatch(base.env, {
+    site: base.site,
+    lifecycle: alerting.alarm.alerts,
+    login: base.probe,
+    clock: base.clock,
+    log: base.log.child({ module: 'self-watch' }),
+    registry: base.metrics.registry,
+  })
+  alerting.alarm.observe(selfWatch.observer)
+  return selfWatch
 }
 
 type Alerting = ReturnType<typeof wireAlerting>
@@ -127,18 +121,7 @@ interface Parts {
   broker: FirewatchBroker
   security: ReturnType<typeof prepareSecurity>
   uitd: UitdReceiver
-}
-
-/**
- * The site file, with its rule overrides and watch rules checked, and the SMS templates the
- * configuration gives for the site's languages: a bad one stops start-up (exit 78 from main.ts).
- */
-function loadCheckedSite(env: GatewayEnv, options: GatewayOptions, clock: { now(): number }): SiteModel {
-  const site = loadSite(env.FIREWATCH_SITE, options.secretEnv, { clock })
-  const ruleProblems = [...checkRuleOverrides(site), ...checkWatchRules(site), ...checkRegisterRules(site)]
-  if (ruleProblems.length > 0) throw new Error(`${env.FIREWATCH_SITE}:\n  ${ruleProblems.join('\n  ')}`)
-  checkSmsTemplates(env, site)
-  return site
+  selfWatch: SelfWatch
 }
 
 /**
@@ -148,22 +131,24 @@ function loadCheckedSite(env: GatewayEnv, options: GatewayOptions, clock: { now(
 function wireAlerting(base: Base, reportAddendum: ScheduleWiringDeps['reportAddendum']) {
   const { env, site, clock, log, metrics } = base
   const store = AlertStore.open(join(env.DATA_DIR, 'alerts.db'), { synchronous: env.ALERT_DB_SYNC })
-  const alarm = createAlarmPath({ site, store, clock, log: log.child({ module: 'alerts' }) })
-  const live = new LiveState(site, store.active(), clock)
+  const alarm = createAlarmPath({ site: base.alarmSite, store, clock, log: log.child({ module: 'alerts' }) })
+  const live = new LiveState(site, activeForPeople(() => store.active())(), clock)
   live.windowsOf = (building) => alarm.windows.activeIn(building)
   const liveStream = new LiveStream({
     live,
     clock,
-    activeAlerts: () => alarm.alerts.active(),
-    activeIncidents: () => alarm.alerts.incidents.active(),
+    activeAlerts: activeForPeople(() => alarm.alerts.active()),
+    activeIncidents: () => alarm.alerts.incidents.active().filter(isPeoples),
   })
-  alarm.observe({
-    afterTransition: (t) => {
-      live.alertChanged(t)
-      liveStream.alertChanged(t)
-    },
-    afterIncident: (t) => liveStream.incidentChanged(t),
-  })
+  alarm.observe(
+    forPeople({
+      afterTransition: (t) => {
+        live.alertChanged(t)
+        liveStream.alertChanged(t)
+      },
+      afterIncident: (t) => liveStream.incidentChanged(t),
+    }),
+  )
   const notify = createNotifications(env, {
     store,
     site,
@@ -195,7 +180,7 @@ function wireAlerting(base: Base, reportAddendum: ScheduleWiringDeps['reportAdde
 async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
   const { env, clock, log, site, metrics } = base
   const { alerting, broker, security } = parts
-  metrics.countActiveAlertsFrom(() => alerting.alarm.alerts.active())
+  metrics.countActiveAlertsFrom(activeForPeople(() => alerting.alarm.alerts.active()))
   let listening = false
   const http = createGatewayHttp(base, parts, () => listening)
   const ports = await listenAll(env, security, broker, http)
@@ -204,6 +189,7 @@ async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
   alerting.notify.start(linkPort)
   alerting.schedules.start(linkPort)
   parts.register.start(linkPort)
+  parts.selfWatch.start(ports, env.BIND_HOST)
   const ticker = setInterval(() => alerting.alarm.tick(clock.now()), 1000)
   const uitdPort = parts.uitd.port
   log.info({ ...ports, uitdPort, site: site.name, devices: site.devices.length }, 'gateway started')
@@ -222,10 +208,15 @@ async function serve(base: Base, parts: Parts): Promise<RunningGateway> {
 
 function createGatewayHttp(base: Base, parts: Parts, ready: () => boolean) {
   const { alerting, readings, security } = parts
+  const incidents = {
+    ...alerting.alarm.alerts.incidents,
+    alert: (id: string) => alerting.alarm.alerts.get(id),
+  }
   return createHttpApp({
     site: base.site,
-    alerts: alerting.alarm.alerts,
-    incidents: { ...alerting.alarm.alerts.incidents, alert: (id: string) => alerting.alarm.alerts.get(id) },
+    alerts: alertsForPeople(alerting.alarm.alerts),
+    incidents: incidentsForPeople(incidents),
+    selfWatch: parts.selfWatch,
     windows: alerting.alarm.windows,
     live: alerting.live,
     readings: readings.history,
@@ -253,9 +244,11 @@ function registerLimits(env: GatewayEnv) {
 }
 
 async function stopParts(
-  { alerting, broker, security, readings, register, uitd }: Parts,
+  { alerting, broker, security, readings, register, uitd, selfWatch }: Parts,
   http: { close(): Promise<unknown> },
 ) {
+  // First, while the broker still takes the probe's alarm: a self-test under way ends as it should.
+  await selfWatch.stop()
   await alerting.schedules.stop()
   await register.stop()
   alerting.liveStream.close()
@@ -267,38 +260,4 @@ async function stopParts(
   await readings.close()
   await alerting.notify.notifier.stop()
   alerting.store.close()
-}
-
-function createIngest(env: GatewayEnv, sinks: IngestSink[], log: Logger): IngestPipeline {
-  const decoder = new Decoder({
-    maxPayloadBytes: env.INGEST_MAX_PAYLOAD_BYTES,
-    maxSkewMs: env.INGEST_MAX_SKEW_MS,
-  })
-  return new IngestPipeline(decoder, sinks, ({ sink, error }) =>
-    log.error({ sink, err: error }, 'ingest sink failed'),
-  )
-}
-
-function liveSink(live: LiveState, stream: LiveStream): IngestSink {
-  return {
-    readingsAccepted: (readings) => {
-      for (const r of readings) {
-        live.readingAccepted(r)
-        stream.deviceChanged(r.device)
-      }
-    },
-    // An event is a sign of life (as for the offline rule): a device heard only by its events is
-    // not `unknown` on the wall.
-    eventAccepted: (e) => {
-      live.eventAccepted(e)
-      stream.deviceChanged(e.device)
-    },
-    statusChanged: (s) => {
-      live.deviceStatus(s)
-      stream.deviceChanged(s.device)
-    },
-    panelStatusAccepted: (s) => {
-      if (live.panelStatus(s)) stream.deviceChanged(s.device)
-    },
-  }
 }

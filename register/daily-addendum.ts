@@ -19,7 +19,8 @@ export function dailyAddendum(
   const t = reportTexts(deps.site.locale)
   const h = deps.store.monthFigures(building, period.from, Math.min(period.to, now))
   const grade = deps.grades.gradeAt(building, Math.min(period.to, now))
-  const factors = grade?.factors.map((f) => `${t.factors[f.key]} ${f.count}`).join('; ')
+  const factors =
+    grade && t.factorList(grade.factors.map((f) => ({ name: t.factors[f.key], count: f.count })))
   return [
     {
       title: t.hazards,

@@ -19,14 +19,14 @@ const STYLE =
 export function monthlyHtml(r: MonthlyReport, links: { pdf?: string } = {}): string {
   const t = reportTexts(r.locale)
   const time = (iso: string) => formatDateTime(iso, r.period.timezone, r.locale)
-  const scope = r.scope.kind === 'site' ? `${r.scope.name} (${t.site})` : r.scope.name
+  const scope = r.scope.kind === 'site' ? `${r.scope.name}${t.aside(t.site)}` : r.scope.name
   const pdf = links.pdf ? ` · <a href="${esc(links.pdf)}">PDF</a>` : ''
   return (
     `<!doctype html><html lang="${r.locale}"><head><meta charset="utf-8"><title>${esc(t.monthlyTitle)} ${esc(scope)} ${esc(r.month)}</title>` +
     `<style>${STYLE}</style></head><body>` +
     `<h1>${esc(t.monthlyTitle)}</h1>` +
-    `<p>${esc(scope)} · ${esc(t.period)} ${esc(r.month)} (${esc(r.period.timezone)})<br>` +
-    `${esc(t.due)}: ${esc(time(r.due))} · ${esc(t.generated)}: ${esc(time(r.asOf))}${pdf}</p>` +
+    `<p>${esc(scope)} · ${esc(t.period)} ${esc(r.month)}${esc(t.aside(r.period.timezone))}<br>` +
+    `${esc(t.labelled(t.due, time(r.due)))} · ${esc(t.labelled(t.generated, time(r.asOf)))}${pdf}</p>` +
     (r.buildings.length > 1 ? `<h2>${esc(t.site)}</h2>${totalsHtml(r, t)}` : '') +
     r.buildings.map((b) => buildingHtml(b, t)).join('') +
     '</body></html>'
@@ -59,7 +59,10 @@ function buildingHtml(b: BuildingMonth, t: ReportTexts): string {
     `<h3>${esc(t.responseTimes)}</h3>${alarmTable(b.alarms, t)}` +
     `<h3>${esc(t.facilitiesSection)}</h3>` +
     rows([
-      [t.intactness, `${pct(b.intactness.share, t)} (${b.intactness.reporting}/${b.intactness.devices})`],
+      [
+        t.intactness,
+        `${pct(b.intactness.share, t)}${t.aside(`${b.intactness.reporting}/${b.intactness.devices}`)}`,
+      ],
       ...hazardRows(b.hazards, t),
       [t.patrols, `${b.patrols.sent} / ${b.patrols.confirmed} / ${b.patrols.missed}`],
     ]) +
@@ -69,14 +72,19 @@ function buildingHtml(b: BuildingMonth, t: ReportTexts): string {
 
 /** A grade's word in its colour's outline, with its points. */
 function badge(g: GradeJson | null, t: ReportTexts): string {
-  return g ? `<span class="grade ${g.grade}">${esc(t.grades[g.grade])}</span> (${g.score})` : esc(t.notKnown)
+  return g
+    ? `<span class="grade ${g.grade}">${esc(t.grades[g.grade])}</span>${t.aside(String(g.score))}`
+    : esc(t.notKnown)
 }
 
 function gradeHtml(b: BuildingMonth, t: ReportTexts): string {
   // Each factor with its count and the points it adds: "挂牌督办隐患 1（+20 分）".
-  const factors = b.grade.atEnd?.factors
-    .map((f) => `${esc(t.factors[f.key])} ${f.count} (${esc(t.points(f.points))})`)
-    .join('; ')
+  const atEnd = b.grade.atEnd
+  const factors =
+    atEnd &&
+    t.factorList(
+      atEnd.factors.map((f) => ({ name: esc(t.factors[f.key]), count: f.count, points: f.points })),
+    )
   return rows([
     [t.grade, badge(b.grade.atEnd, t), true],
     [t.previousGrade, badge(b.grade.previous, t), true],
@@ -88,7 +96,7 @@ function gradeHtml(b: BuildingMonth, t: ReportTexts): string {
 function alarmTable(a: AlarmFigures, t: ReportTexts): string {
   const sec = (v: number | null) => (v === null ? t.notKnown : `${v} ${t.seconds}`)
   return rows([
-    [`${t.alarms} (${a.source === 'incidents' ? t.fromIncidents : t.fromAlerts})`, String(a.alarms)],
+    [`${t.alarms}${t.aside(a.source === 'incidents' ? t.fromIncidents : t.fromAlerts)}`, String(a.alarms)],
     [t.p50, sec(a.ackP50)],
     [t.p90, sec(a.ackP90)],
     [t.fires, String(a.fires)],

@@ -1,5 +1,12 @@
 import type { FactorKey, RiskGrade } from './risk-grade.ts'
 
+/** One factor of a grade as a line names it (its name already escaped where the line is HTML). */
+export interface FactorItem {
+  name: string
+  count: number
+  points?: number
+}
+
 // Labels of the two lists, the monthly report and the risk grade, in both languages (the same keys
 // in both: a missing one is a compile error). Municipal plans' own words in Chinese.
 
@@ -87,6 +94,15 @@ const en = {
   seconds: 's',
   notKnown: 'not known',
   points: (n: number) => `+${n} points`,
+  /** A remark after a word: " (all buildings)" / "（全部建筑）". */
+  aside: (text: string) => ` (${text})`,
+  /** A label and its value: "Due: …" / "报送期限：…". */
+  labelled: (label: string, value: string) => `${label}: ${value}`,
+  /** A grade's factors on one line: "Supervised hazards 1 (+20 points); …" (points left out when absent). */
+  factorList: (items: FactorItem[]) =>
+    items
+      .map((i) => `${i.name} ${i.count}${i.points === undefined ? '' : ` (+${i.points} points)`}`)
+      .join('; '),
   facilitiesSection: 'Facilities, hazards and patrols',
   colon: ': ',
   gradesSection: 'Risk grades of the buildings',
@@ -172,10 +188,14 @@ const zhCN: typeof en = {
   change: '变化',
   changes: { better: '好转', same: '持平', worse: '变差' },
   factorsTitle: '影响因素',
-  patrols: '查岗（发出 / 按时确认 / 未确认）',
+  patrols: '查岗（发出、按时确认、未确认）',
   seconds: '秒',
   notKnown: '未知',
   points: (n: number) => `+${n} 分`,
+  aside: (text: string) => `（${text}）`,
+  labelled: (label: string, value: string) => `${label}：${value}`,
+  factorList: (items: FactorItem[]) =>
+    items.map((i) => `${i.name} ${i.count}${i.points === undefined ? '' : `（+${i.points} 分）`}`).join('；'),
   facilitiesSection: '设施、隐患与查岗',
   colon: '：',
   gradesSection: '各建筑风险等级',

@@ -59,6 +59,7 @@ export const en: Catalogue = {
     'fire.spread': 'Fire spreading between floors',
     'floor.offline': 'Floor offline',
     'duty.patrol_missed': 'Duty patrol check missed',
+    'self_test.failed': 'Gateway self-test failed',
   },
   // B1 for the first basement, 12F for the twelfth floor (the lift-panel habit).
   floor: (n) => (n < 0 ? `B${-n}` : `${n}F`),

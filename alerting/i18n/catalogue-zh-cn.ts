@@ -60,6 +60,7 @@ export const zhCN: Catalogue = {
     'fire.spread': '火势跨楼层蔓延',
     'floor.offline': '整层离线',
     'duty.patrol_missed': '查岗未应答',
+    'self_test.failed': '网关自检失败',
   },
   // 负一层 for the first basement, 12层 for the twelfth floor.
   floor: (n) => (n < 0 ? `负${chineseNumeral(-n)}层` : `${n}层`),

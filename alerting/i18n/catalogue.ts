@@ -43,11 +43,13 @@ export const RULE_IDS = [
   'uitd.offline',
   'uitd.patrol_missed',
   'uitd.fault',
-  // Not per device: the fire-aware layer (alerting/fire/fire-rule-ids.ts) and the patrol check.
+  // Not per device: the fire-aware layer (alerting/fire/fire-rule-ids.ts), the patrol check and the
+  // gateway's self-test (alerting/self-test-rule.ts).
   'fire.confirmed',
   'fire.spread',
   'floor.offline',
   'duty.patrol_missed',
+  'self_test.failed',
 ] as const
 export type RuleId = (typeof RULE_IDS)[number]
 

@@ -17,6 +17,8 @@ export interface IncidentFilter {
   since?: number
   /** A manager's buildings; null or absent = all. */
   buildings?: ReadonlySet<string> | null
+  /** Never listed, whoever asks (the gateway's self-test building: docs/self-watch.md). */
+  hidden?: ReadonlySet<string>
   limit: number
 }
 
@@ -111,6 +113,8 @@ export class IncidentStore {
     if (filter.class !== undefined) params.class = filter.class
     if (filter.since !== undefined) params.since = filter.since
     if (scope !== null) params.scope = JSON.stringify([...scope])
+    if (filter.hidden !== undefined && filter.hidden.size > 0)
+      params.hidden = JSON.stringify([...filter.hidden])
     return (this.listStatement(Object.keys(params)).all(params) as IncidentRow[]).map(incidentFromRow)
   }
 
@@ -123,6 +127,7 @@ export class IncidentStore {
     if (keys.includes('class')) where.push('class = @class')
     if (keys.includes('since')) where.push('opened_at >= @since')
     if (keys.includes('scope')) where.push('building IN (SELECT value FROM json_each(@scope))')
+    if (keys.includes('hidden')) where.push('building NOT IN (SELECT value FROM json_each(@hidden))')
     statement = this.db.prepare(
       `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE ${where.join(' AND ')} ORDER BY opened_at DESC, id DESC LIMIT @limit`,
     )

@@ -6,6 +6,7 @@ import { livePaths } from './openapi-live.ts'
 import { ackLinkPaths, notifySchemas, pushPaths } from './openapi-notify.ts'
 import { registerPaths } from './openapi-register.ts'
 import { schedulePaths, scheduleSchemas } from './openapi-schedules.ts'
+import { selfTestPaths, selfTestSchemas } from './openapi-self-test.ts'
 import { uitdPaths, uitdSchemas } from './openapi-uitds.ts'
 import { windowPaths, windowSchemas } from './openapi-windows.ts'
 
@@ -20,6 +21,7 @@ export interface DocsOptions {
   windows?: boolean
   uitds?: boolean
   incidents?: boolean
+  selfTest?: boolean
   register?: boolean
 }
 
@@ -52,6 +54,10 @@ export async function docsRoutes(app: FastifyInstance, options: DocsOptions = {}
   if (options.incidents) {
     document.paths = { ...document.paths, ...incidentPaths() }
     document.components.schemas = { ...document.components.schemas, ...incidentSchemas() }
+  }
+  if (options.selfTest) {
+    document.paths = { ...document.paths, ...selfTestPaths() }
+    document.components.schemas = { ...document.components.schemas, ...selfTestSchemas() }
   }
   if (options.register) document.paths = { ...document.paths, ...registerPaths() }
   app.get('/docs', async () => document)

@@ -23,6 +23,7 @@ import { registerRoutes } from './register-routes.ts'
 import { reportLinkRoutes } from './report-link-routes.ts'
 import { DebugRequestLog } from './request-log.ts'
 import { scheduleRoutes } from './schedule-routes.ts'
+import { selfTestRoutes } from './self-test-routes.ts'
 import { twilioStatusRoutes } from './twilio-status-routes.ts'
 import { uitdsRoutes } from './uitds-routes.ts'
 import { webRoutes } from './web-routes.ts'
@@ -85,6 +86,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     windows: Boolean(deps.windows),
     register: Boolean(deps.register),
     uitds: Boolean(deps.uitds),
+    selfTest: Boolean(deps.selfWatch),
   })
   if (deps.ackLinks) {
     const history = (id: string) => deps.alerts.history(id)
@@ -116,6 +118,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
       if (deps.windows) await api.register(windowsRoutes, { windows: deps.windows, site: deps.site })
       if (deps.register) await registerRegisterRoutes(api, deps, deps.register)
       if (deps.uitds) await api.register(uitdsRoutes, { uitds: deps.uitds, site: deps.site })
+      if (deps.selfWatch) await api.register(selfTestRoutes, { selfWatch: deps.selfWatch })
     },
     { prefix: '/api/v1' },
   )

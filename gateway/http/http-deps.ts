@@ -19,6 +19,7 @@ import type { AckLinkService } from './ack-link-routes.ts'
 import type { HttpHardening } from './http-hardening.ts'
 import type { CountRefusal } from './http-refusals.ts'
 import type { MetricsAccess } from './metrics-access.ts'
+import type { SelfWatchService } from './self-test-routes.ts'
 import type { UitdService } from './uitds-routes.ts'
 
 export interface AlertListFilter {
@@ -29,6 +30,8 @@ export interface AlertListFilter {
   since?: number
   /** null: every building; otherwise only alerts of these buildings. */
   buildings?: ReadonlySet<string> | null
+  /** Never listed, whoever asks (the gateway's self-test building: docs/self-watch.md). */
+  hidden?: ReadonlySet<string>
   limit: number
 }
 
@@ -92,6 +95,8 @@ export interface HttpDeps {
   windows?: WindowService
   /** Fire panel links (`/api/v1/uitds`, GB/T 26875.3); not served when absent. */
   uitds?: UitdService
+  /** The last self-test and the heartbeat (`/api/v1/self-test`); not served when absent. */
+  selfWatch?: SelfWatchService
   /** Limits, security headers, CORS, HTTPS server (gateway/http/http-hardening.ts; README "Security"). */
   hardening?: HttpHardening
   /** Counts security refusals in firewatch_http_refused_total; nothing is counted when absent. */

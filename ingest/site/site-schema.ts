@@ -6,6 +6,7 @@ import { checkNotifyReferences, notifyShape } from './notify-schema.ts'
 import { checkRegisterReferences, registerShape } from './register-schema.ts'
 import { checkScheduleReferences, scheduleShape } from './schedule-schema.ts'
 import { StoredSecret } from './secret-hash.ts'
+import { checkReservedIds } from './self-test-ids.ts'
 import { ComponentType, checkUitdReferences, PanelAddress, uitdShape } from './uitd-schema.ts'
 
 const Id = z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and "-"')
@@ -213,6 +214,7 @@ function checkReferences(site: SiteFile, ctx: z.RefinementCtx): void {
   checkRegisterReferences(site, ctx)
   checkHolidayYears(site.holidays, ctx)
   checkUitdReferences(site, ctx)
+  checkReservedIds(site, ctx)
 }
 
 /** A device with an MQTT login (not a panel component). */

@@ -69,8 +69,8 @@ it('When Tower A has two major hazards, then its tile carries a yellow risk badg
   expect(await row.locator('.risk-badge').textContent()).toBe('黄')
   expect(await row.locator('td').nth(2).textContent()).toBe('12')
   // Nothing reports in this test: the intactness shortfall is listed, with no points (grey rule).
-  expect(await row.locator('.factors').textContent()).toContain('(+0)')
-  expect(await row.locator('.factors').textContent()).toContain('未整改重大隐患 2 (+12)')
+  expect(await row.locator('.factors').textContent()).toContain('（+0 分）')
+  expect(await row.locator('.factors').textContent()).toContain('未整改重大隐患 2（+12 分）')
   expect(await page.locator('.register-hazards tbody tr[data-hazard]').count()).toBe(2)
   expect(await page.textContent('.register-hazards tbody')).toContain('疏散通道和安全出口')
   // A manager's form offers only the manager's buildings.
@@ -101,7 +101,7 @@ it('When the language is switched, then the badge and the register speak English
     'Yellow',
   )
   expect(await page.textContent('.register-grades tr[data-building="tower-a"] .factors')).toContain(
-    'major hazards open 2 (+12)',
+    'major hazards open 2 (+12 points)',
   )
   expect(await page.textContent('.register-hazards thead')).toContain('Responsible person')
   await page.screenshot({ path: join(SCREENSHOTS, 'register-en.png'), fullPage: true })

@@ -7,6 +7,7 @@ import { LOCALES } from '../../alerting/i18n/locale.ts'
 import { CATALOGUES, ruleTitle } from '../../alerting/i18n/messages.ts'
 import { ALL_RULE_IDS, ruleSpec } from '../../alerting/rule-catalog.ts'
 import { PATROL_MISSED_RULE } from '../../alerting/schedules/patrol-checks.ts'
+import { SELF_TEST_FAILED_RULE, SELF_TEST_FAILED_TITLE } from '../../alerting/self-test-rule.ts'
 import { ErrorCodes } from '../../ingest/error-codes.ts'
 import { ROOT } from '../support/paths.ts'
 import { type FunctionKey, SAMPLES } from './catalogue-samples.ts'
@@ -96,7 +97,7 @@ describe('Message catalogues', () => {
   })
 
   it('When rules are titled, then every rule has a title in both languages and the English is the rule catalogue’s', () => {
-    const ids = [...ALERT_RULE_IDS, PATROL_MISSED_RULE].sort()
+    const ids = [...ALERT_RULE_IDS, PATROL_MISSED_RULE, SELF_TEST_FAILED_RULE].sort()
     expect([...RULE_IDS].sort()).toEqual(ids)
     for (const locale of LOCALES) {
       expect(Object.keys(CATALOGUES[locale].ruleTitles).sort(), locale).toEqual(ids)
@@ -104,6 +105,7 @@ describe('Message catalogues', () => {
     for (const id of ALL_RULE_IDS)
       expect(CATALOGUES.en.ruleTitles[id as RuleId], id).toBe(ruleSpec(id)!.title)
     for (const { id, title } of DERIVED_RULES) expect(CATALOGUES.en.ruleTitles[id as RuleId], id).toBe(title)
+    expect(CATALOGUES.en.ruleTitles[SELF_TEST_FAILED_RULE]).toBe(SELF_TEST_FAILED_TITLE)
     expect(ruleTitle(CATALOGUES['zh-CN'], 'smoke.alarm')).toBe('感烟火警')
     expect(ruleTitle(CATALOGUES['zh-CN'], 'site.custom_rule')).toBe('site.custom_rule')
   })

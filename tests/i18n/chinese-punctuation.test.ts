@@ -3,6 +3,7 @@ import type { Catalogue } from '../../alerting/i18n/catalogue.ts'
 import { zhCN } from '../../alerting/i18n/catalogue-zh-cn.ts'
 import { textsFor } from '../../alerting/schedules/schedule-texts.ts'
 import { ZH_CN as WALL_ZH_CN } from '../../gateway/web/src/i18n-zh-cn.ts'
+import { reportTexts } from '../../register/report-texts.ts'
 import { SAMPLES } from './catalogue-samples.ts'
 
 // Chinese texts use Chinese punctuation: full-width ，。：；！？（）、 with no space around them, and
@@ -82,6 +83,30 @@ describe('Chinese punctuation', () => {
 
   it("When the wall's zh-CN strings are read, then their punctuation is Chinese", () => {
     const texts = new Map(Object.entries(WALL_ZH_CN).map(([k, v]) => [k, v.replace(/\{\w+\}/g, HAN)]))
+    expect(offenders(texts)).toEqual([])
+  })
+
+  it("When the register's zh-CN labels, lists and reports are rendered, then their punctuation is Chinese", () => {
+    const { factorList: _, points, escalated, ...labels } = reportTexts('zh-CN')
+    const zh = reportTexts('zh-CN')
+    const texts = renderChinese(labels, {})
+    texts.set('points', points(20))
+    texts.set('escalated', escalated(HAN, HAN))
+    // The functions that take more than a sample: a grade's factors, with and without points.
+    texts.set(
+      'factorList',
+      zh.factorList([
+        { name: HAN, count: 2, points: 12 },
+        { name: HAN, count: 95, points: 0 },
+      ]),
+    )
+    texts.set(
+      'factorList.noPoints',
+      zh.factorList([
+        { name: HAN, count: 1 },
+        { name: HAN, count: 3 },
+      ]),
+    )
     expect(offenders(texts)).toEqual([])
   })
 })

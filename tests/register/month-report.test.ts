@@ -257,9 +257,9 @@ describe('the monthly report of a month in virtual time', () => {
     expect(zh).toContain('2026年11月20日 09:00:00（GMT+8）')
     // The site page has every building's grade against last month; a building's page, its factors.
     expect(zh).toContain(
-      '<h3>各建筑风险等级</h3><table><tr><th>A座</th><td><span class="grade red">红</span> (32) · 上月 <span class="grade green">绿</span> (0) · 变差</td></tr>',
+      '<h3>各建筑风险等级</h3><table><tr><th>A座</th><td><span class="grade red">红</span>（32） · 上月 <span class="grade green">绿</span>（0） · 变差</td></tr>',
     )
-    expect(zh).toContain('挂牌督办隐患 1 (+20 分); 真实火灾 1 (+10 分); 误报 2 (+2 分)')
+    expect(zh).toContain('挂牌督办隐患 1（+20 分）；真实火灾 1（+10 分）；误报 2（+2 分）')
     expect(zh).toContain('<tr><th>隐患：挂牌督办</th><td>1</td></tr>')
     const en = monthlyHtml({ ...report, locale: 'en' })
     expect(en).toContain('<tr><th>False-alarm rate</th><td>66.7 %</td></tr>')

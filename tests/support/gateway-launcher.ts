@@ -37,6 +37,9 @@ export async function startTestGateway(
     HTTP_PORT: '0',
     BIND_HOST: '127.0.0.1',
     ALERT_DB_SYNC: 'normal',
+    // Off unless a test asks for it (tests/gateway/self-test.test.ts): the probe's login, alert ids
+    // and connection would otherwise mingle with what other tests count.
+    SELF_TEST_INTERVAL_S: '0',
     ...overrides,
     DATA_DIR: dataDir,
   })
@@ -76,6 +79,7 @@ export async function spawnTestGateway(env: Record<string, string> = {}): Promis
       HTTP_PORT: '0',
       BIND_HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
+      SELF_TEST_INTERVAL_S: '0',
       ...env,
       DATA_DIR: dataDir,
     },

@@ -110,7 +110,9 @@ export class RegisterView {
           { class: 'factors' },
           g.factors.length === 0
             ? words.none
-            : g.factors.map((f) => `${words.factors[f.key]} ${f.count} (+${f.points})`).join('; '),
+            : words.factorList(
+                g.factors.map((f) => ({ name: words.factors[f.key], count: f.count, points: f.points })),
+              ),
         ),
         h('td', {}, dateTime(g.at)),
       ),
