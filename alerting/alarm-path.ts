@@ -1,6 +1,6 @@
 import { FirewatchError, type IngestSink, type SiteModel } from '../ingest/index.ts'
 import type { AlertTransition } from './alert.ts'
-import { createIdGenerator } from './alert-id.ts'
+import { createIdGenerator, type IdGenerator } from './alert-id.ts'
 import { type AlertLifecycle, createAlertLifecycle } from './alert-lifecycle.ts'
 import type { AlertStore } from './alert-store.ts'
 import { SYSTEM_ACTOR } from './alert-transitions.ts'
@@ -19,6 +19,11 @@ export interface AlarmPathDeps {
   store: AlertStore
   clock: Clock
   log: Logger
+  /**
+   * Where new alert and incident ids come from; default random ones. A cluster worker replays its
+   * partition after a takeover and must make the same ids again (docs/cluster.md).
+   */
+  ids?: { alert: IdGenerator; incident: IdGenerator }
 }
 
 /** Follows alert and incident transitions: notifications, the live wall, MQTT subscribers, test counters. */
@@ -73,10 +78,11 @@ export function createAlarmPath(deps: AlarmPathDeps): AlarmPath {
     site,
     clock,
     log,
+    nextId: deps.ids?.alert,
     incidents: new IncidentKeeper({
       incidents: incidentStore,
       settings: site.file.incidents,
-      nextId: createIdGenerator(incidentStore.newestId()),
+      nextId: deps.ids?.incident ?? createIdGenerator(incidentStore.newestId()),
     }),
     withinTransaction: (t) => {
       for (const o of observers) o.withinTransaction?.(t)

@@ -1,6 +1,6 @@
 import { FirewatchError, type SiteModel } from '../ingest/index.ts'
 import type { Alert, AlertHistoryEntry, AlertSignal, AlertTransition } from './alert.ts'
-import { createIdGenerator } from './alert-id.ts'
+import { createIdGenerator, type IdGenerator } from './alert-id.ts'
 import { alertFromRecord } from './alert-record.ts'
 import type { AlertFilter, AlertStore } from './alert-store.ts'
 import {
@@ -37,6 +37,8 @@ export interface LifecycleOptions {
   withinIncident?: (t: IncidentTransition) => void
   /** After commit, for each incident transition. Errors are logged. */
   onIncident?: (t: IncidentTransition) => void
+  /** Ids of new alerts; default random ones after the newest stored (a cluster partition's are deterministic). */
+  nextId?: IdGenerator
 }
 
 export interface AlertLifecycle {
@@ -121,7 +123,7 @@ function transactions(options: LifecycleOptions) {
   const ctx: TransitionContext = {
     store,
     site: options.site,
-    nextId: createIdGenerator(store.newestId()),
+    nextId: options.nextId ?? createIdGenerator(store.newestId()),
     now: () => clock.now(),
   }
   // Every change goes through here inside its transaction: incidents follow the alerts, then the

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { ChannelsEnv, checkChannelsEnv, SmsProviderName } from '../alerting/notify/channels/index.ts'
 import { checkStorageEnv, StorageEnv } from '../ingest/store/storage-config.ts'
 import { RegisterEnv } from '../register/register-config.ts'
+import { ClusterEnv, checkClusterEnv } from './cluster/cluster-config.ts'
 import { DEMO_LOCALES, demoSiteFile, isBundledDemoSite } from './demo-sites.ts'
 import { checkSecurityEnv, SecurityEnv, tlsConfigured } from './security-config.ts'
 import { SelfWatchEnv } from './self-watch/self-watch-config.ts'
@@ -63,11 +64,14 @@ export const GatewayEnvFields = z
     ...UitdEnv.shape,
     // Heartbeat to an outside monitor and the scheduled self-test (gateway/self-watch/).
     ...SelfWatchEnv.shape,
+    // Cluster mode (docs/cluster.md): NATS JetStream and PostgreSQL; off unless both URLs are set.
+    ...ClusterEnv.shape,
   })
   .superRefine(checkStorageEnv)
   .superRefine(checkChannelsEnv)
   .superRefine(checkSecurityEnv)
   .superRefine(checkSiteChoice)
+  .superRefine(checkClusterEnv)
   .superRefine((env, ctx) => {
     if (env.UITD_TLS === 'on' && !tlsConfigured(env))
       ctx.addIssue({ code: 'custom', path: ['UITD_TLS'], message: 'on needs TLS_CERT_FILE and TLS_KEY_FILE' })

@@ -1,5 +1,10 @@
+import { hostname } from 'node:os'
+import type { Logger } from 'pino'
 import { YamlFileError } from '../ingest/site/yaml-file.ts'
-import { parseGatewayEnv } from './config.ts'
+import { systemClock } from './clock.ts'
+import { type ClusterSettings, clusterSettings } from './cluster/cluster-config.ts'
+import { startClusterNode } from './cluster/cluster-node.ts'
+import { type GatewayEnv, parseGatewayEnv } from './config.ts'
 import { startGateway } from './gateway.ts'
 import { createRootLogger } from './root-logger.ts'
 import { startBanner } from './start-banner.ts'
@@ -25,6 +30,11 @@ async function main(): Promise<void> {
     log.fatal({ err }, 'uncaught exception: exiting so that the supervisor restarts the gateway')
     process.exit(1)
   })
+  const cluster = clusterSettings(env, { hostname: hostname(), pid: process.pid })
+  if (cluster) {
+    await runClusterNode(env, cluster, log)
+    return
+  }
   const gateway = await startGateway(env, { log, secretEnv: process.env }).catch((err: Error) => {
     console.error(err instanceof YamlFileError ? `invalid site file ${err.message}` : err.message)
     process.exit(78)
@@ -40,6 +50,32 @@ async function main(): Promise<void> {
         log.error({ err }, 'shutdown failed')
         process.exit(1)
       },
+    )
+  }
+  process.once('SIGTERM', () => shutdown('SIGTERM'))
+  process.once('SIGINT', () => shutdown('SIGINT'))
+}
+
+/** Cluster mode (docs/cluster.md "Running cluster mode"): NATS_URL and DATABASE_URL are both set. */
+async function runClusterNode(env: GatewayEnv, settings: ClusterSettings, log: Logger): Promise<void> {
+  const node = await startClusterNode(env, settings, {
+    clock: systemClock,
+    log,
+    secretEnv: process.env,
+    fatal: (err) => {
+      log.fatal({ err }, 'cluster session lost: exiting so that the supervisor restarts the node')
+      process.exit(1)
+    },
+  }).catch((err: Error) => {
+    console.error(err instanceof YamlFileError ? `invalid site file ${err.message}` : err.message)
+    process.exit(78)
+  })
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down')
+    setTimeout(() => process.exit(1), 10_000).unref()
+    node.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
     )
   }
   process.once('SIGTERM', () => shutdown('SIGTERM'))

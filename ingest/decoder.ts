@@ -105,6 +105,11 @@ export class Decoder {
     return { value, problems: NONE }
   }
 
+  /** The telemetry message with `seq` was refused after decoding: the device's resend must not be a duplicate. */
+  forgetSeq(deviceId: string, seq: number): void {
+    this.seqs.forget(deviceId, seq)
+  }
+
   /** A device started a new clean session: its sequence counter may have restarted. */
   sessionStarted(deviceId: string): void {
     this.seqs.reset(deviceId)

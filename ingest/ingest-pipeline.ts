@@ -68,6 +68,11 @@ export class IngestPipeline {
     this.fanOut('statusChanged', status)
   }
 
+  /** A decoded message was refused after all (cluster mode: not stored in the stream): see Decoder. */
+  forgetSeq(deviceId: string, seq: number): void {
+    this.decoder.forgetSeq(deviceId, seq)
+  }
+
   sessionStarted(deviceId: string): void {
     this.decoder.sessionStarted(deviceId)
   }

@@ -21,6 +21,12 @@ export class SeqWindow {
     return false
   }
 
+  /** The message with `seq` was not kept after all (cluster mode: the stream refused it): its resend is new. */
+  forget(device: string, seq: number): void {
+    const slots = this.slots.get(device)
+    if (slots && slots[seq % WINDOW] === seq) slots[seq % WINDOW] = -1
+  }
+
   reset(device: string): void {
     this.slots.delete(device)
   }

@@ -4,6 +4,7 @@ import { Aedes, type Client } from 'aedes'
 import type { Logger } from 'pino'
 import type { IngestPipeline } from '../../ingest/ingest-pipeline.ts'
 import type { SiteModel } from '../../ingest/site/site-model.ts'
+import type { DurableHandoff } from '../cluster/stream-ingest.ts'
 import type { Hardening } from '../limits/hardening.ts'
 import { MqttConnectionGate } from '../limits/mqtt-connection-gate.ts'
 import { guardPacketSize } from '../limits/packet-size-guard.ts'
@@ -27,6 +28,8 @@ export interface BrokerDeps {
   clock: { now(): number }
   maxMessagesPerSec: number
   hardening: Hardening
+  /** Cluster mode: accepted messages are PUBACKed once the stream holds them (docs/cluster.md). */
+  durable?: DurableHandoff
 }
 
 export interface FirewatchBroker {
@@ -92,6 +95,7 @@ export async function createFirewatchBroker(deps: BrokerDeps): Promise<Firewatch
       onDenied: denied('publish'),
       onFailed: (who, topic, error) => ingestFailures.failed(who, topic, error),
       forwardTelemetry: () => watchers.any,
+      ...(deps.durable ? { durable: deps.durable } : {}),
     }),
     authorizeSubscribe: createAuthorizeSubscribe({
       clients,

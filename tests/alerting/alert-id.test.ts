@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createIdGenerator } from '../../alerting/alert-id.ts'
+import { createDeterministicIds, createIdGenerator } from '../../alerting/alert-id.ts'
 import { T0 } from './fixtures/alert-test-site.ts'
 
 const ID = /^[0-9A-HJKMNP-TV-Z]{26}$/
@@ -32,5 +32,21 @@ describe('createIdGenerator', () => {
 
   it('When two generators start in the same millisecond, then their ids differ (random part)', () => {
     expect(createIdGenerator()(T0)).not.toBe(createIdGenerator()(T0))
+  })
+})
+
+describe('Deterministic ids (a cluster partition)', () => {
+  it('When the same namespace makes ids at the same times twice, then they are the same ids', () => {
+    const times = [1_000, 1_000, 1_001, 999, 5_000]
+    const first = createDeterministicIds('p3/alert')
+    const again = createDeterministicIds('p3/alert')
+    const a = times.map((t) => first.next(t))
+    expect(times.map((t) => again.next(t))).toEqual(a)
+    expect([...a].sort()).toEqual(a)
+    expect(new Set(a).size).toBe(a.length)
+  })
+
+  it('When two namespaces make an id in the same millisecond, then the ids differ', () => {
+    expect(createDeterministicIds('p1/alert').next(7)).not.toBe(createDeterministicIds('p2/alert').next(7))
   })
 })

@@ -111,6 +111,17 @@ describe('Telemetry decoding', () => {
     d.sessionStarted(smoke.id)
     expect(d.telemetry(smoke, msg, NOW).value).toHaveLength(1)
   })
+
+  it('When a decoded seq is forgotten (cluster mode: the stream refused it), then its resend is taken', () => {
+    const d = decoder()
+    const msg = buf({ seq: 7, metrics: { smoke_dbm: 0.01 } })
+    expect(d.telemetry(smoke, msg, NOW).value).toHaveLength(1)
+    d.forgetSeq(smoke.id, 7)
+    expect(d.telemetry(smoke, msg, NOW).value).toHaveLength(1)
+    // Forgetting another seq leaves this one known.
+    d.forgetSeq(smoke.id, 71)
+    expect(d.telemetry(smoke, msg, NOW).problems[0]?.code).toBe('FGW_ERR_INGEST_DUPLICATE')
+  })
 })
 
 describe('Event and status decoding', () => {

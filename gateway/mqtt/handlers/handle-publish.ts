@@ -3,6 +3,7 @@ import type { Problem } from '../../../ingest/decoder.ts'
 import type { IngestOutcome, IngestPipeline } from '../../../ingest/ingest-pipeline.ts'
 import type { Device } from '../../../ingest/site/site-schema.ts'
 import { type DeviceTopicKind, parseDeviceTopic } from '../../../ingest/topics.ts'
+import type { DurableHandoff } from '../../cluster/stream-ingest.ts'
 import type { DeviceMessageRefusal } from '../../limits/device-message-limits.ts'
 import type { Hardening } from '../../limits/hardening.ts'
 import { admitPublish } from '../../limits/publish-admission.ts'
@@ -27,6 +28,11 @@ export interface PublishDeps {
   onFailed: (who: string, topic: string, error: unknown) => void
   /** False while no client subscribes to device traffic: accepted telemetry then stops here. */
   forwardTelemetry: () => boolean
+  /**
+   * Cluster mode: what was accepted goes to the replicated stream, and the PUBACK waits for the
+   * stream's acknowledgement (docs/cluster.md). Unset in embedded mode.
+   */
+  durable?: DurableHandoff
 }
 
 /**
@@ -164,11 +170,21 @@ function ingest(
   packet: PublishPacket,
   callback: Callback,
 ): void {
-  const outcome = deps.ingest.handle(device, kind, packet.payload as Buffer, deps.clock.now())
+  const payload = packet.payload as Buffer
+  const outcome = deps.ingest.handle(device, kind, payload, deps.clock.now())
   deps.onOutcome(device, outcome)
   if (outcome.problems.length > 0) deps.replies.rejected(device, packet.topic, outcome.problems)
   if (outcome.accepted === 0 || (kind === 'telemetry' && !deps.forwardTelemetry())) drop(packet)
-  callback(null)
+  if (!deps.durable || outcome.accepted === 0) {
+    callback(null)
+    return
+  }
+  // An error closes the device's connection without a PUBACK (MQTT 3.1.1 has no refusal code for
+  // a publish): the device sends the message again, to this node or another one.
+  deps.durable.store(device, kind, payload).then(
+    () => callback(null),
+    (error: unknown) => callback(new Error(`not stored in the stream: ${(error as Error).message}`)),
+  )
 }
 
 /** A Last Will of a connection that a newer connection of the same device already replaced. */
