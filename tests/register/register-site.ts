@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { join } from 'node:path'
 import { ROOT } from '../support/paths.ts'
 
@@ -39,15 +40,47 @@ export async function postPhoto(
   const form = new FormData()
   form.set('photo', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name ?? 'photo.png')
   if (note !== undefined) form.set('note', note)
-  const res = await fetch(`${baseUrl}/api/v1/hazards/${hazardId}/evidence`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
-    body: form,
-  })
-  const text = await res.text()
+  const encoded = new Request('http://localhost/', { method: 'POST', body: form })
+  const bytes = Buffer.from(await encoded.arrayBuffer())
+  const { status, text } = await postReadingEarlyAnswer(
+    `${baseUrl}/api/v1/hazards/${hazardId}/evidence`,
+    {
+      authorization: `Bearer ${token}`,
+      'content-type': encoded.headers.get('content-type')!,
+      'content-length': String(bytes.length),
+    },
+    bytes,
+  )
   let body: unknown = text
   try {
     body = JSON.parse(text)
   } catch {}
-  return { status: res.status, body }
+  return { status, body }
+}
+
+/**
+ * A POST whose answer is read even when the server answers before the body is all sent and closes
+ * (a 413 for an oversized photo): fetch then reports only the broken pipe of its unfinished write.
+ */
+function postReadingEarlyAnswer(
+  url: string,
+  headers: Record<string, string>,
+  body: Buffer,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    let answered = false
+    const req = request(url, { method: 'POST', headers }, (res) => {
+      answered = true
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString() }))
+      res.on('error', reject)
+    })
+    req.on('error', (err) => {
+      // The write's broken pipe: the answer (already read, or on its way) is what counts.
+      if ((err as NodeJS.ErrnoException).code === 'EPIPE' || answered) return
+      reject(err)
+    })
+    req.end(body)
+  })
 }
