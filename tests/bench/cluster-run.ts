@@ -16,6 +16,7 @@ import {
   writeClusterBenchSite,
 } from './cluster-load.ts'
 import { FireProbe } from './cluster-probe.ts'
+import { cpuMs } from './proc-stats.ts'
 
 // One run of the cluster bench (docs/cluster.md "Figures"): fresh servers (three nats-server, a
 // PostgreSQL), one or two node processes, a paced QoS 1 load plus fire probes; optionally a
@@ -37,6 +38,8 @@ export interface RunOptions {
 
 export interface RunResult {
   ackedPerSec: number
+  /** CPU of the node processes (user + system) per 1,000 PUBACKed readings, over the whole run; not in the SIGKILL run. */
+  nodeCpuMsPer1k?: number
   probes: number
   probesSeen: number
   p50: number | null
@@ -101,6 +104,8 @@ async function drive(
 ): Promise<RunResult> {
   const probe = new FireProbe(db)
   const acks = new AckCounter()
+  const nodeCpu = () => nodes.reduce((sum, n) => sum + (cpuMs(n.child.pid!) ?? 0), 0)
+  const cpuBefore = nodeCpu()
   const start = performance.now()
   const until = start + opts.seconds * 1000
   const readings = paceReadings(load, loadDevices, opts.periodMs, until, acks)
@@ -112,7 +117,9 @@ async function drive(
   })()
   const failover = opts.kill ? killNodeOne(db, nodes, start + opts.seconds * 333) : undefined
   await Promise.all([readings, probing])
+  // After the probes' rows are in: the workers have caught up with the stream, their CPU included.
   await probe.stop(20_000)
+  const cpuUsed = nodeCpu() - cpuBefore
   const killed = await failover
   const latencies = probe.samples.filter((s) => s.seenAt !== null).map((s) => s.seenAt! - s.sentAt)
   const { p50, p99 } = spread(latencies)
@@ -123,6 +130,7 @@ async function drive(
     p50,
     p99,
   }
+  if (!opts.kill) result.nodeCpuMsPer1k = Math.round((cpuUsed / acks.at.length) * 10_000) / 10
   if (killed) {
     result.ownedAllMs = Math.round(killed.ownedAllAt - killed.killedAt)
     const firsts = probe.samples

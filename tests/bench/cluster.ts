@@ -64,12 +64,12 @@ function table(results: Map<string, RunResult[]>): string {
     return `${Math.round(median(vs)!).toLocaleString('en')} (${vs.map((v) => Math.round(v).toLocaleString('en')).join(', ')})`
   }
   const lines = [
-    '| scenario (median (runs)) | readings/s PUBACKed | fire event to committed transition p50 ms | p99 ms | probes committed | SIGKILL to survivor owns all ms | SIGKILL to its next committed alert ms |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario (median (runs)) | readings/s PUBACKed | node CPU ms per 1,000 | fire event to committed transition p50 ms | p99 ms | probes committed | SIGKILL to survivor owns all ms | SIGKILL to its next committed alert ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
   for (const [name, rs] of results)
     lines.push(
-      `| ${name} | ${cell(rs, (r) => r.ackedPerSec)} | ${cell(rs, (r) => r.p50)} | ${cell(rs, (r) => r.p99)} | ${rs.map((r) => `${r.probesSeen}/${r.probes}`).join(', ')} | ${cell(rs, (r) => r.ownedAllMs)} | ${cell(rs, (r) => r.nextAlertMs)} |`,
+      `| ${name} | ${cell(rs, (r) => r.ackedPerSec)} | ${cell(rs, (r) => r.nodeCpuMsPer1k)} | ${cell(rs, (r) => r.p50)} | ${cell(rs, (r) => r.p99)} | ${rs.map((r) => `${r.probesSeen}/${r.probes}`).join(', ')} | ${cell(rs, (r) => r.ownedAllMs)} | ${cell(rs, (r) => r.nextAlertMs)} |`,
     )
   return lines.join('\n')
 }
