@@ -26,11 +26,13 @@ const DEVICES_PER_BUILDING = 250
 const TARGET_UTILISATION = 0.5
 const CORES_PER_NODE = 4
 /**
- * Front-end CPU per message (MQTT, auth, decode, limits): the embedded gateway's measured 40.9 ms per
- * 1,000 readings on this machine type (tests/bench/RESULTS.md, 2026-12-07, saturated machine),
- * which includes its alarm path and SQLite: an upper bound for the cluster front end.
+ * A node's CPU per message, all in (MQTT front end, the stream publish and its acknowledgement, the
+ * worker's consumer, alarm path and commits): measured by `npm run bench -- cluster` (the node
+ * processes' CPU per 1,000 PUBACKed readings, one node paced at 500/s: a worker that keeps up
+ * commits once per message, the dearest regime; 180-274 flat out, where batches grow; docs/cluster.md "Figures").
+ * CAPACITY_NODE_CPU_MS_PER_1K overrides it.
  */
-const FRONT_END_MS_PER_MESSAGE = 0.0409
+const NODE_CPU_MS_PER_1K = Number(process.env.CAPACITY_NODE_CPU_MS_PER_1K ?? 688)
 
 async function main(): Promise<void> {
   const seconds = Number(process.env.CAPACITY_SECONDS ?? 5)
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
     `PostgreSQL, offset-only batch commit: ${fmt(pgSerial.perSec)}/s on one session, ${fmt(pgConcurrent.perSec)}/s on 16; with one transition row: ${fmt(pgWithRow.perSec)}/s on 16`,
   )
   say('')
-  say(sizing(alarm.messagesPerCoreSec, js.perSec, pgSerial.perSec, pgConcurrent.perSec))
+  say(sizing(alarm.messagesPerCoreSec, js.perSec, pgConcurrent.perSec))
   say('')
   say(balance())
 }
@@ -83,29 +85,32 @@ const SIZES: Size[] = [1e3, 1e4, 1e5, 5e5, 1e6].map((devices) => ({
 }))
 
 /**
- * Nodes: front end plus alarm path per message, at TARGET_UTILISATION of CORES_PER_NODE, plus one
- * for a failover, at least two. Partitions: the smallest of 32/64/128/256 whose busiest partition
- * stays under half a core's alarm path. PostgreSQL: a worker commits once per batch, and a batch
- * ends when the partition has nothing pending, so at low rates each message is one transaction;
- * one session per partition commits one after the other, so transactions/s is at most
- * partitions × the one-session rate (batches grow instead).
+ * Nodes: the node's measured CPU per message at TARGET_UTILISATION of CORES_PER_NODE, plus one for
+ * a failover, at least two. Partitions: the smallest of 32/64/128/256 whose busiest partition
+ * stays under half a core's alarm path. Stream and PostgreSQL: the CPU of this machine that the
+ * measured rates cost (three NATS servers and their client on two cores; PostgreSQL with 16
+ * sessions): a production server has cores of its own. The slice's worker commits once per batch
+ * and a batch ends when its partition has nothing pending, so a worker that keeps up commits once
+ * per message: PostgreSQL transactions/s equal messages/s (batches grow only when it lags).
  */
-function sizing(alarmPerCore: number, streamPerSec: number, pgOneSession: number, pgMany: number): string {
+function sizing(alarmPerCore: number, streamPerSec: number, pgPerSec: number): string {
   const lines = [
-    `model: one reading message per device every ${READING_INTERVAL_SEC} s, ${DEVICES_PER_BUILDING} devices per building, nodes of ${CORES_PER_NODE} cores at most ${TARGET_UTILISATION * 100} % busy, plus one node for a failover`,
+    `model: one reading message per device every ${READING_INTERVAL_SEC} s, ${DEVICES_PER_BUILDING} devices per building, a node's CPU ${NODE_CPU_MS_PER_1K} ms per 1,000 messages, nodes of ${CORES_PER_NODE} cores at most ${TARGET_UTILISATION * 100} % busy, plus one node for a failover`,
     '',
-    '| devices | buildings | messages/s | cores (front end + alarm path) | nodes | partitions | busiest partition, share of a core | stream: share of measured R3 rate | PG transactions/s (at most) | share of measured PG rate |',
+    '| devices | buildings | messages/s | node cores | nodes | partitions | busiest partition: share of a core (alarm path) | stream: share of measured R3 rate (cores here) | PG transactions/s (one per message) | share of measured PG rate (cores here) |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
+  const cores = os.cpus().length
   for (const { devices, buildings } of SIZES) {
     const rate = devices / READING_INTERVAL_SEC
-    const cores = rate * (FRONT_END_MS_PER_MESSAGE / 1000 + 1 / alarmPerCore)
-    const nodes = Math.max(2, Math.ceil(cores / (CORES_PER_NODE * TARGET_UTILISATION)) + 1)
+    const nodeCores = (rate * NODE_CPU_MS_PER_1K) / 1_000_000
+    const nodes = Math.max(2, Math.ceil(nodeCores / (CORES_PER_NODE * TARGET_UTILISATION)) + 1)
     const choice = [32, 64, 128, 256].map((p) => ({ p, busiest: busiestShare(buildings, p) * rate }))
     const chosen = choice.find((c) => c.busiest / alarmPerCore < 0.5) ?? choice[choice.length - 1]!
-    const pgTx = Math.min(rate, chosen.p * pgOneSession)
+    const share = (x: number, of: number) =>
+      `${((x / of) * 100).toFixed(0)} % (${((x / of) * cores).toFixed(2)})`
     lines.push(
-      `| ${fmt(devices)} | ${fmt(buildings)} | ${fmt(rate)} | ${cores.toFixed(2)} | ${nodes} | ${chosen.p} | ${((chosen.busiest / alarmPerCore) * 100).toFixed(1)} % | ${((rate / streamPerSec) * 100).toFixed(1)} % | ${fmt(pgTx)} | ${((pgTx / pgMany) * 100).toFixed(0)} % |`,
+      `| ${fmt(devices)} | ${fmt(buildings)} | ${fmt(rate)} | ${nodeCores.toFixed(2)} | ${nodes} | ${chosen.p} | ${((chosen.busiest / alarmPerCore) * 100).toFixed(2)} % | ${share(rate, streamPerSec)} | ${fmt(rate)} | ${share(rate, pgPerSec)} |`,
     )
   }
   return lines.join('\n')
