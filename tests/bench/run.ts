@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- steady|overload|notify|wall|exhaustion]: bare aedes, aedes that echoes events as alerts (the
+ * npm run bench [-- steady|overload|notify|wall|exhaustion|cluster]: bare aedes, aedes that echoes events as alerts (the
  * latency floor), Mosquitto and the Firewatch gateway under the same load, measured in the same run; see tests/bench/README.md for the figures and settings.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -20,6 +20,7 @@ import {
 import { writeBenchSite } from './bench-site.ts'
 import type { BenchContext } from './broker-targets.ts'
 import { ChildGroup } from './child-processes.ts'
+import { runClusterBench } from './cluster.ts'
 import { runExhaustionBench } from './exhaustion.ts'
 import { runNotifyBench } from './notify-latency.ts'
 import { type OverloadRun, runOverload } from './overload.ts'
@@ -34,8 +35,9 @@ async function main(): Promise<number> {
   if (mode === 'notify') return runNotifyBench(say)
   if (mode === 'wall') return runWallBench(say)
   if (mode === 'exhaustion') return runExhaustionBench()
+  if (mode === 'cluster') return runClusterBench(say)
   if (!['all', 'steady', 'overload'].includes(mode)) {
-    say('usage: npm run bench [-- steady|overload|notify|wall|exhaustion]')
+    say('usage: npm run bench [-- steady|overload|notify|wall|exhaustion|cluster]')
     return 64
   }
   const cfg = benchConfig(process.env)
