@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import { FirewatchError, openPrivateSqlite } from '../ingest/index.ts'
-import type { Alert, AlertClass, AlertHistoryEntry, AlertState } from './alert.ts'
+import type { Alert, AlertHistoryEntry } from './alert.ts'
 import { addAlertColumns, migrateAlertTables } from './alert-migrations.ts'
 import {
   type AlertRecord,
@@ -13,21 +13,9 @@ import {
 } from './alert-record.ts'
 import { ALERT_TABLES_SQL } from './alert-tables.ts'
 import { INCIDENT_TABLES_SQL, migrateIncidentTimeline } from './incidents/incident-tables.ts'
+import { type ListFilter, listParams } from './list-filter.ts'
 
-export interface AlertFilter {
-  /** 'active' from the API becomes ['open','acknowledged']; 'all' is all three. */
-  states: readonly AlertState[]
-  building?: string
-  class?: AlertClass
-  /** Epoch ms: only alerts with openedAt >= since. */
-  since?: number
-  /** Visibility scope of the caller (a manager's buildings); null or absent = all. */
-  buildings?: ReadonlySet<string> | null
-  /** Never listed, whoever asks (the gateway's self-test building: docs/self-watch.md). */
-  hidden?: ReadonlySet<string>
-  /** Newest first (openedAt desc, then id desc). */
-  limit: number
-}
+export type AlertFilter = ListFilter
 
 export interface AlertStoreOptions {
   /** 'full' (default) survives power loss; 'normal' survives a process crash only (WAL). */
@@ -181,18 +169,8 @@ export class AlertStore {
   }
 
   list(filter: AlertFilter): Alert[] {
-    const scope = filter.buildings ?? null
-    if (filter.states.length === 0 || scope?.size === 0 || filter.limit <= 0) return []
-    const params: Record<string, string | number> = {
-      states: JSON.stringify(filter.states),
-      limit: Math.floor(filter.limit),
-    }
-    if (filter.building !== undefined) params.building = filter.building
-    if (filter.class !== undefined) params.class = filter.class
-    if (filter.since !== undefined) params.since = filter.since
-    if (scope !== null) params.scope = JSON.stringify([...scope])
-    if (filter.hidden !== undefined && filter.hidden.size > 0)
-      params.hidden = JSON.stringify([...filter.hidden])
+    const params = listParams(filter)
+    if (params === null) return []
     const rows = this.listStatement(Object.keys(params)).all(params) as AlertRow[]
     return rows.map((row) => alertFromRecord(recordFromRow(row)))
   }

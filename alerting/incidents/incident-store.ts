@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import type { AlertClass, AlertState } from '../alert.ts'
+import { type ListFilter, listParams } from '../list-filter.ts'
 import {
   INCIDENT_COLUMNS,
   type IncidentRecord,
@@ -9,18 +9,7 @@ import {
   type TimelineRecord,
 } from './incident-record.ts'
 
-export interface IncidentFilter {
-  states: readonly AlertState[]
-  building?: string
-  class?: AlertClass
-  /** Epoch ms: opened at or after. */
-  since?: number
-  /** A manager's buildings; null or absent = all. */
-  buildings?: ReadonlySet<string> | null
-  /** Never listed, whoever asks (the gateway's self-test building: docs/self-watch.md). */
-  hidden?: ReadonlySet<string>
-  limit: number
-}
+export type IncidentFilter = ListFilter
 
 type Statement = Database.Statement<unknown[], unknown>
 
@@ -103,18 +92,8 @@ export class IncidentStore {
 
   /** Newest first. */
   list(filter: IncidentFilter): IncidentRecord[] {
-    const scope = filter.buildings ?? null
-    if (filter.states.length === 0 || scope?.size === 0 || filter.limit <= 0) return []
-    const params: Record<string, string | number> = {
-      states: JSON.stringify(filter.states),
-      limit: Math.floor(filter.limit),
-    }
-    if (filter.building !== undefined) params.building = filter.building
-    if (filter.class !== undefined) params.class = filter.class
-    if (filter.since !== undefined) params.since = filter.since
-    if (scope !== null) params.scope = JSON.stringify([...scope])
-    if (filter.hidden !== undefined && filter.hidden.size > 0)
-      params.hidden = JSON.stringify([...filter.hidden])
+    const params = listParams(filter)
+    if (params === null) return []
     return (this.listStatement(Object.keys(params)).all(params) as IncidentRow[]).map(incidentFromRow)
   }
 
