@@ -133,6 +133,7 @@ export function createRegister(options: RegisterOptions) {
     { name: 'register-from-alerts', cron: '*/5 * * * *', run: createAlertHazardJob(jobDeps) },
     { name: 'register-verify', cron: '*/15 * * * *', run: createVerifyJob(jobDeps) },
     { name: 'register-grades', cron: `${mm} ${hh} * * *`, run: (now) => grades.daily(now) },
+    { name: 'register-grey-grades', cron: '*/5 * * * *', run: (now) => grades.regradeGrey(now) },
     { name: 'register-monthly', cron: site.file.schedules.reports.monthly, run: (now) => delivery.run(now) },
   ]
   return {

@@ -89,6 +89,16 @@ export class RiskKeeper {
     return json(row)
   }
 
+  /**
+   * Grey buildings graded again (node-cron, every 5 minutes): a grey grade says too little is known,
+   * and devices that start reporting raise no alert that would regrade the building otherwise.
+   */
+  async regradeGrey(now: number): Promise<void> {
+    for (const b of this.deps.site.buildings) {
+      if (this.current(b.id)?.grade === 'grey') await this.grade(b.id, now, 'change')
+    }
+  }
+
   /** The daily grades of every building (node-cron at register.grade.dailyAt). */
   async daily(now: number): Promise<void> {
     for (const b of this.deps.site.buildings) await this.grade(b.id, now, 'daily')
